@@ -1,0 +1,136 @@
+"""The normalized order every parser produces (CONTRACT §3), before reconciliation.
+
+Parsers fill in what the document says, as it says it; matching to the catalog, unit codes
+and anomalies are the reconciliation core's business. Money and quantities are `Decimal`,
+dates `datetime.date`, unknown is `None`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+
+class SourceKind(StrEnum):
+    """The format an order's lines were read from (CONTRACT §3 `source.kind`)."""
+
+    EMAIL = "email"
+    PDF = "pdf"
+    FAX = "fax"
+    X12 = "x12"
+    EDIFACT = "edifact"
+    XLSX = "xlsx"
+    CSV = "csv"
+    DOCX = "docx"
+    TEXT = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where an order came from: the file as it arrived, the attachment inside it, the format."""
+
+    path: str
+    part: str | None
+    kind: SourceKind
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where one value was read, so a clerk can be shown the spot in the original.
+
+    `segment` is an EDI segment position ("ST 2, segment 14: PO1"), `cell` a table cell
+    ("B7" or "row 3, 数量"), `line` a text line number, `page`/`box` a PDF or image region.
+    """
+
+    page: int | None = None
+    box: tuple[float, float, float, float] | None = None
+    cell: str | None = None
+    line: int | None = None
+    segment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """Who sent the order, as the document identifies them; the customer match is done later."""
+
+    name: str | None = None
+    edi_id: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedLine:
+    """One order line as printed.
+
+    The item may be identified several ways at once: `customer_sku` is a code the document
+    marks as the buyer's own (X12 BP, EDIFACT PIA IN, a "customer item code" column);
+    `our_sku` a code it marks as ours (X12 VP, EDIFACT SA, "物料编码"); `barcode` a GTIN;
+    `code` a code whose owner the document does not say (reconciliation tries ours, then the
+    customer's). `ids` keeps every qualifier/value pair the document printed.
+    """
+
+    line_no: int
+    description: str | None = None
+    quantity: Decimal | None = None
+    unit: str | None = None
+    unit_price: Decimal | None = None
+    amount: Decimal | None = None
+    customer_sku: str | None = None
+    our_sku: str | None = None
+    barcode: str | None = None
+    code: str | None = None
+    ids: tuple[tuple[str, str], ...] = ()
+    delivery_date: date | None = None
+    confidence: float = 1.0
+    provenance: Provenance | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedOrder:
+    """One purchase order as the document states it.
+
+    `stated_total` is a total printed on the document, used only to check the lines
+    (`TOTAL_MISMATCH`); `is_change` marks change orders (X12 860 or BEG01 04/05, EDIFACT
+    ORDCHG or BGM function 4/5, a subject saying 订单变更), which are not duplicates.
+    `fields` maps a header field name to where it was read.
+    """
+
+    source: SourceRef
+    po_number: str | None = None
+    order_date: date | None = None
+    delivery_date: date | None = None
+    currency: str | None = None
+    ship_to: str | None = None
+    stated_total: Decimal | None = None
+    buyer: Party = field(default_factory=Party)
+    is_change: bool = False
+    message_type: str | None = None
+    lines: tuple[ParsedLine, ...] = ()
+    confidence: float = 1.0
+    fields: dict[str, Provenance] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class FailedPart:
+    """A part that should have held an order but could not be read; becomes a `failed` order."""
+
+    source: SourceRef
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    """Everything read from one document.
+
+    `not_orders` lists, in a sentence each, the parts recognised as something other than an
+    order (an invoice, an acknowledgement, a newsletter), which produce no order.
+    """
+
+    orders: tuple[ParsedOrder, ...] = ()
+    failures: tuple[FailedPart, ...] = ()
+    not_orders: tuple[str, ...] = ()
+
+    def __add__(self, other: ParseResult) -> ParseResult:
+        return ParseResult(self.orders + other.orders, self.failures + other.failures,
+                           self.not_orders + other.not_orders)
