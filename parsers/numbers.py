@@ -1,0 +1,175 @@
+"""Numbers, quantities and dates as people print them on orders, Chinese and English.
+
+Every function takes text and returns `None` rather than raising: a cell that is not a
+number is data for the caller to judge, not an error.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+# Currency marks a price may carry around its digits; removed before reading the number.
+_CURRENCY_MARKS = re.compile(
+    r"(?i)(人民币|rmb|cny|usd|us\$|eur|sgd|s\$|hkd|hk\$|美元|欧元|港币|港元|新加坡元|元|[¥$€£])"
+)
+_MULTIPLIERS = {"万": Decimal(10000), "千": Decimal(1000), "亿": Decimal(100000000),
+                "k": Decimal(1000), "K": Decimal(1000)}
+# A number as printed: digits with separators, optional sign; the separators are sorted out later.
+_NUMBER = r"[-+]?(?:\d[\d,.' \u00a0\u202f]*\d|\d)"
+_QTY = re.compile(rf"^\s*({_NUMBER})\s*(万|千|亿)?\s*(.*?)\s*$")
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH_WORD = r"(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?"
+
+
+def nfkc(text: str) -> str:
+    """NFKC-normalise and strip, so full-width digits and punctuation read as ASCII."""
+    return unicodedata.normalize("NFKC", text or "").replace("\u3000", " ").strip()
+
+
+def _unseparate(body: str) -> str | None:
+    """Turn "1,234.50", "1.234,50", "1 234", "4,5" into a plain "1234.50" / "4.5"."""
+    body = re.sub(r"[' \u00a0\u202f]", "", body)
+    if "," in body and "." in body:
+        decimal_mark = "," if body.rfind(",") > body.rfind(".") else "."
+        thousands = "." if decimal_mark == "," else ","
+        body = body.replace(thousands, "").replace(decimal_mark, ".")
+    elif "," in body:
+        body = _one_separator(body, ",")
+    elif body.count(".") > 1:
+        body = _one_separator(body, ".")
+    if body is None or not re.fullmatch(r"[-+]?\d+(\.\d+)?", body):
+        return None
+    return body
+
+
+def _one_separator(body: str, mark: str) -> str | None:
+    """A number with one kind of separator: groups of three are thousands, else a decimal mark."""
+    parts = body.lstrip("+-").split(mark)
+    if len(parts) > 1 and all(len(p) == 3 for p in parts[1:]) and 1 <= len(parts[0]) <= 3:
+        return body.replace(mark, "")
+    if len(parts) == 2:
+        return body.replace(mark, ".")
+    return None
+
+
+def _tidy(value: Decimal) -> Decimal:
+    """12000.0 -> 12000 after a 万 multiplication, so the quantity reads as printed."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def parse_decimal(text: str | None) -> Decimal | None:
+    """Read an amount or quantity printed with separators, currency marks or 万 ("1.2万" -> 12000).
+
+    Text that holds anything else (letters, a percent sign, two numbers) gives None.
+    """
+    if text is None:
+        return None
+    s = nfkc(str(text))
+    s = re.sub(r"/\s*[^\d\s/]{1,6}$", "", s)  # "4.00元/个": price per unit
+    s = _CURRENCY_MARKS.sub(" ", s).strip()
+    negative = s.startswith("(") and s.endswith(")")
+    s = s.strip("()").strip()
+    multiplier = Decimal(1)
+    if s and s[-1] in _MULTIPLIERS and len(s) > 1:
+        multiplier, s = _MULTIPLIERS[s[-1]], s[:-1].strip()
+    if not s or not re.fullmatch(_NUMBER, s):
+        return None
+    plain = _unseparate(s)
+    if plain is None:
+        return None
+    try:
+        value = _tidy(Decimal(plain) * multiplier) if multiplier != 1 else Decimal(plain)
+    except InvalidOperation:
+        return None
+    return -value if negative else value
+
+
+def parse_quantity(text: str | None) -> tuple[Decimal | None, str | None]:
+    """Split a quantity from a unit written after it: "500个" -> (500, "个"), "1.2万卷" -> (12000, "卷")."""
+    if text is None:
+        return None, None
+    s = nfkc(str(text))
+    match = _QTY.match(s)
+    if not match:
+        return None, None
+    number, multiplier, unit = match.groups()
+    value = parse_decimal(number)
+    if value is None:
+        return None, None
+    if multiplier:
+        value = _tidy(value * _MULTIPLIERS[multiplier])
+    unit = unit.strip(" .") or None
+    if unit and (re.search(r"\d", unit) or len(unit) > 12):
+        return None, None  # "400*300*250", "10 x 20": a size or a product, not a quantity
+    return value, unit
+
+
+def _make(year: int, month: int, day: int) -> date | None:
+    if year < 100:
+        year += 2000
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _ymd(s: str, default_year: int | None, us: bool) -> date | None:
+    m = re.search(r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)", s)
+    if m:
+        return _make(int(m[1]), int(m[2]), int(m[3]))
+    m = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", s)
+    if m:
+        return _make(int(m[1]), int(m[2]), int(m[3]))
+    m = re.search(r"(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]", s)
+    if m and default_year:
+        return _make(default_year, int(m[1]), int(m[2]))
+    return None
+
+
+def _numeric(s: str, default_year: int | None, us: bool) -> date | None:
+    m = re.search(r"(?<![\d.])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d.])", s)
+    if m:
+        a, b, year = int(m[1]), int(m[3]), int(m[4])
+        month_first = a <= 12 and (b > 12 or us)
+        return _make(year, a, b) if month_first else _make(year, b, a)
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})", s)
+    if m and default_year:
+        a, b = int(m[1]), int(m[2])
+        return _make(default_year, b, a) if a > 12 else _make(default_year, a, b)
+    return None
+
+
+def _worded(s: str, default_year: int | None) -> date | None:
+    low = s.lower()
+    m = re.search(rf"(?<![a-z])(\d{{1,2}})(?:st|nd|rd|th)?[\s\-/.]*{_MONTH_WORD}[\s\-/.,]*(\d{{4}}|\d{{2}})?(?!\d)", low)
+    if m:
+        year = int(m[3]) if m[3] else default_year
+        return _make(year, _MONTHS[m[2][:3]], int(m[1])) if year else None
+    m = re.search(rf"(?<![a-z]){_MONTH_WORD}[\s\-/.]*(\d{{1,2}})(?:st|nd|rd|th)?(?!\d)[\s,./-]*(\d{{4}})?", low)
+    if m:
+        year = int(m[3]) if m[3] else default_year
+        return _make(year, _MONTHS[m[1][:3]], int(m[2])) if year else None
+    return None
+
+
+def parse_date(text: str | None, *, default_year: int | None = None, us: bool = False) -> date | None:
+    """Read a date as printed: ISO, 2026/11/20, 2026年12月14日, 20.11.2026, 11/20/2026 (us), 20 Nov 2026.
+
+    A date printed without a year ("12月14日", "Nov 20") needs `default_year`; dd/mm/yyyy is
+    read day first unless `us` or the first number cannot be a day-after-month.
+    """
+    if text is None:
+        return None
+    s = nfkc(str(text))
+    if not s:
+        return None
+    for reader in (_ymd, _numeric):
+        found = reader(s, default_year, us)
+        if found:
+            return found
+    return _worded(s, default_year)
