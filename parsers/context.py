@@ -12,7 +12,8 @@ class ParseContext:
     `path` is the document as it arrived and `part` the attachment name inside it (or None);
     `sender` and `sent` come from the e-mail around an attachment, so a spreadsheet inside a
     mail knows who sent it and when; `subject` lets a change order say so in its subject.
-    `max_bytes` bounds what a parser is willing to read.
+    `max_bytes` bounds what a parser is willing to read; `depth` counts how far inside
+    attachments and archives the document sits, so nesting cannot recurse without end.
     """
 
     path: str
@@ -22,3 +23,4 @@ class ParseContext:
     sent: date | None = None
     subject: str | None = None
     max_bytes: int = 64 * 1024 * 1024
+    depth: int = 0

@@ -1,0 +1,162 @@
+"""The `orderdesk` command line."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from connectors.catalog_bundle import read_bundle, catalog_fingerprint
+from connectors.errors import CatalogError
+from reconcile import CatalogSnapshot
+from store import repo
+from store.db import make_engine, migrate, session_scope
+
+DEFAULT_DB = "sqlite:///var/orderdesk.db"
+
+
+class UsageError(Exception):
+    """A bad invocation: one line on standard error, exit status 2."""
+
+
+def _db_url(arg: str | None) -> str:
+    return arg or os.environ.get("ORDERDESK_DB") or DEFAULT_DB
+
+
+def _today(arg: str | None) -> date:
+    if arg is None:
+        return date.today()
+    try:
+        return date.fromisoformat(arg)
+    except ValueError:
+        raise UsageError(f"--today must be a date like 2026-11-20, not {arg!r}.")
+
+
+def _load_catalog(folder: str, session) -> CatalogSnapshot:
+    records = read_bundle(Path(folder))
+    fingerprint = catalog_fingerprint(records)
+    if repo.catalog_fingerprint_in_db(session) != fingerprint:
+        repo.replace_catalog(session, records, fingerprint)
+    return CatalogSnapshot.from_records(records)
+
+
+def cmd_process(args: argparse.Namespace) -> int:
+    from daemon.pipeline import evaluate, read_document
+
+    today = _today(args.today)
+    paths = [Path(p) for p in args.paths]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise UsageError(f"cannot read {missing[0]}: no such file.")
+    engine = make_engine(_db_url(args.db))
+    migrate(engine)
+    with session_scope(engine) as session:
+        catalog = _load_catalog(args.catalog, session)
+        seen = repo.seen_po_keys(session)
+    out: list[dict] = []
+    for n, path in enumerate(paths, 1):
+        _progress(n, len(paths), path)
+        data = path.read_bytes()
+        now = datetime.now(timezone.utc)
+        outcome = evaluate(read_document(data, str(args.paths[n - 1])), catalog, today=today, seen=seen)
+        with session_scope(engine) as session:
+            doc_id, _new = repo.add_document(session, data, filename=path.name, source="cli",
+                                             source_ref=str(path), now=now)
+            repo.save_outcome(session, doc_id, outcome.orders, seen_keys=outcome.seen_keys)
+        out.extend(outcome.orders)
+    if args.json:
+        json.dump({"orders": out}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_summary(out)
+    return 0
+
+
+def _progress(n: int, total: int, path: Path) -> None:
+    if total > 1 and sys.stderr.isatty():
+        print(f"[{n}/{total}] {path}", file=sys.stderr)
+
+
+def _print_summary(orders: list[dict]) -> None:
+    for o in orders:
+        codes = sorted(set(o["anomalies"]) | {c for ln in o["lines"] for c in ln["anomalies"]})
+        why = o["failure"] or ", ".join(codes)
+        print(f"{o['status']:<8} {o['source']['path']} {o['source']['part'] or ''} "
+              f"PO {o['po_number'] or '-'}  {len(o['lines'])} lines  {why}".rstrip())
+    if not orders:
+        print("no orders found")
+
+
+def cmd_catalog_import(args: argparse.Namespace) -> int:
+    records = read_bundle(Path(args.folder))
+    engine = make_engine(_db_url(args.db))
+    migrate(engine)
+    with session_scope(engine) as session:
+        repo.replace_catalog(session, records, catalog_fingerprint(records))
+    print(_catalog_summary(records))
+    return 0
+
+
+def cmd_catalog_show(args: argparse.Namespace) -> int:
+    engine = make_engine(_db_url(args.db))
+    migrate(engine)
+    with session_scope(engine) as session:
+        records = repo.load_catalog(session)
+    if records is None:
+        print("No catalog is loaded; run `orderdesk catalog import DIR` first.")
+        return 1
+    print(_catalog_summary(records))
+    return 0
+
+
+def _catalog_summary(records) -> str:
+    forbidden = sum(1 for m in records.materials if not m.active)
+    general = sum(1 for p in records.prices if p.customer is None)
+    return "\n".join([
+        f"materials       {len(records.materials):>7}  ({forbidden} forbidden)",
+        f"customers       {len(records.customers):>7}",
+        f"prices          {len(records.prices):>7}  ({general} general, {len(records.prices) - general} customer)",
+        f"customer items  {len(records.customer_items):>7}",
+        f"stock rows      {len(records.stock):>7}",
+        f"unit rates      {len(records.units):>7}",
+    ])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="orderdesk", description="Read purchase orders, check them "
+                                 "against the ERP catalog, and report what needs a person.")
+    sub = ap.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("process", help="read order documents and print the orders found")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="an order document as it arrived")
+    p.add_argument("--catalog", required=True, metavar="DIR", help="the catalog bundle folder (CONTRACT §1)")
+    p.add_argument("--db", metavar="URL", help=f"database URL (default $ORDERDESK_DB or {DEFAULT_DB})")
+    p.add_argument("--today", metavar="YYYY-MM-DD", help="the business date (default: today)")
+    p.add_argument("--json", action="store_true", help="print one JSON object {\"orders\": [...]}")
+    p.set_defaults(func=cmd_process)
+    c = sub.add_parser("catalog", help="load or show the ERP catalog")
+    csub = c.add_subparsers(dest="catalog_command", required=True)
+    ci = csub.add_parser("import", help="load a catalog bundle folder into the database")
+    ci.add_argument("folder", metavar="DIR")
+    ci.add_argument("--db", metavar="URL")
+    ci.set_defaults(func=cmd_catalog_import)
+    cs = csub.add_parser("show", help="summarise the loaded catalog")
+    cs.add_argument("--db", metavar="URL")
+    cs.set_defaults(func=cmd_catalog_show)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (UsageError, CatalogError) as e:
+        print(f"orderdesk: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

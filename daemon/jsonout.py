@@ -1,0 +1,78 @@
+"""The one place orders become CONTRACT §3 JSON."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from parsers.model import FailedPart, SourceRef
+from reconcile.result import OrderStatus, ReconciledLine, ReconciledOrder
+
+
+def _dec(value: Decimal | None) -> str | None:
+    if value is None:
+        return None
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.quantize(Decimal("0.01")), "f")
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _source(ref: SourceRef) -> dict[str, Any]:
+    return {"path": ref.path, "part": ref.part, "kind": str(ref.kind)}
+
+
+def line_json(line: ReconciledLine) -> dict[str, Any]:
+    return {
+        "line_no": line.line_no,
+        "customer_sku": line.customer_sku,
+        "description": line.description,
+        "quantity": _dec(line.quantity),
+        "unit": line.unit,
+        "unit_price": _dec(line.unit_price),
+        "sku": line.sku,
+        "anomalies": [str(a.code) for a in line.anomalies],
+    }
+
+
+def order_json(order: ReconciledOrder) -> dict[str, Any]:
+    """A reconciled order as CONTRACT §3 prints it."""
+    return {
+        "source": _source(order.order.source),
+        "status": str(order.status),
+        "customer": {"code": order.customer_code, "name": order.customer_name,
+                     "email": order.customer_email},
+        "po_number": order.po_number,
+        "order_date": _day(order.order_date),
+        "delivery_date": _day(order.delivery_date),
+        "currency": order.currency,
+        "ship_to": order.ship_to,
+        "total": _money(order.total),
+        "lines": [line_json(ln) for ln in order.lines],
+        "anomalies": [str(a.code) for a in order.anomalies],
+        "failure": None,
+    }
+
+
+def failed_json(failed: FailedPart) -> dict[str, Any]:
+    """A document part that should have held an order but could not be read."""
+    return {
+        "source": _source(failed.source),
+        "status": str(OrderStatus.FAILED),
+        "customer": {"code": None, "name": None, "email": None},
+        "po_number": None,
+        "order_date": None,
+        "delivery_date": None,
+        "currency": None,
+        "ship_to": None,
+        "total": None,
+        "lines": [],
+        "anomalies": [],
+        "failure": failed.reason,
+    }

@@ -1,0 +1,136 @@
+"""Which parser reads a document: an explicit list, each scoring the sniffed bytes; highest wins.
+
+`parse_document` is the one entry point. It never raises: a document that cannot be read
+becomes a `FailedPart` with a sentence a clerk understands, whatever went wrong inside.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Callable
+
+from parsers import csvfile, edifact, excel, mail, textfile, x12
+from parsers.context import ParseContext
+from parsers.detect import Sniff, sniff
+from parsers.errors import ParseError
+from parsers.model import FailedPart, ParseResult, SourceKind, SourceRef
+
+log = logging.getLogger(__name__)
+
+ParseFn = Callable[[bytes, ParseContext], ParseResult]
+
+
+@dataclass(frozen=True, slots=True)
+class Parser:
+    """A format: its name, how sure it is about a sniffed document (None = not mine), its reader."""
+
+    name: str
+    kind: SourceKind
+    score: Callable[[Sniff, bytes], int | None]
+    parse: ParseFn
+
+
+def _by_magic(magic: str, points: int = 100) -> Callable[[Sniff, bytes], int | None]:
+    return lambda s, _data: points if s.magic == magic else None
+
+
+def _mail_score(s: Sniff, _data: bytes) -> int | None:
+    if s.magic == "mail":
+        return 100
+    return 50 if s.ext == "eml" and s.is_texty else None
+
+
+def _excel_score(s: Sniff, _data: bytes) -> int | None:
+    if s.zip_kind == "xlsx":
+        return 100
+    return 80 if s.magic == "ole" and s.ext in ("xls", "") else None
+
+
+def _csv_score(s: Sniff, data: bytes) -> int | None:
+    if s.magic != "text":
+        return None
+    if csvfile.looks_like(data):
+        return 80 if s.ext in ("csv", "tsv") else 60
+    return None
+
+
+def _text_score(s: Sniff, _data: bytes) -> int | None:
+    return 10 if s.magic == "text" else None
+
+
+def _mail_parse(data: bytes, ctx: ParseContext) -> ParseResult:
+    return mail.parse(data, ctx, parse_part=parse_document)
+
+
+PARSERS: tuple[Parser, ...] = (
+    Parser("mail", SourceKind.EMAIL, _mail_score, _mail_parse),
+    Parser("x12", SourceKind.X12, _by_magic("x12"), x12.parse),
+    Parser("edifact", SourceKind.EDIFACT, _by_magic("edifact"), edifact.parse),
+    Parser("excel", SourceKind.XLSX, _excel_score, excel.parse),
+    Parser("csv", SourceKind.CSV, _csv_score, csvfile.parse),
+    Parser("text", SourceKind.TEXT, _text_score, textfile.parse),
+)
+
+# What a document that no parser reads most likely was, for the failure queue.
+_KIND_BY_MAGIC = {"pdf": SourceKind.PDF, "tiff": SourceKind.FAX, "png": SourceKind.FAX,
+                  "jpeg": SourceKind.FAX, "x12": SourceKind.X12, "edifact": SourceKind.EDIFACT,
+                  "mail": SourceKind.EMAIL, "ole": SourceKind.XLSX}
+_KIND_BY_EXT = {"pdf": SourceKind.PDF, "tif": SourceKind.FAX, "tiff": SourceKind.FAX,
+                "png": SourceKind.FAX, "jpg": SourceKind.FAX, "jpeg": SourceKind.FAX,
+                "xlsx": SourceKind.XLSX, "xls": SourceKind.XLSX, "csv": SourceKind.CSV,
+                "docx": SourceKind.DOCX, "eml": SourceKind.EMAIL, "x12": SourceKind.X12,
+                "edi": SourceKind.EDIFACT, "txt": SourceKind.TEXT}
+_MAGIC_WORDS = {"pdf": "a PDF", "tiff": "a TIFF image", "png": "a PNG image", "jpeg": "a JPEG image",
+                "gif": "a GIF image", "zip": "a zip archive", "ole": "an old Office file",
+                "binary": "binary data", "empty": "empty"}
+
+
+def choose(s: Sniff, data: bytes) -> Parser | None:
+    """The parser that scores the sniffed document highest, or None if none claims it."""
+    best: tuple[int, Parser] | None = None
+    for parser in PARSERS:
+        points = parser.score(s, data)
+        if points is not None and (best is None or points > best[0]):
+            best = (points, parser)
+    return best[1] if best else None
+
+
+def likely_kind(s: Sniff) -> SourceKind:
+    """The format a document probably is, used to label a failure."""
+    if s.zip_kind == "docx":
+        return SourceKind.DOCX
+    if s.zip_kind == "xlsx":
+        return SourceKind.XLSX
+    return _KIND_BY_MAGIC.get(s.magic) or _KIND_BY_EXT.get(s.ext) or SourceKind.TEXT
+
+
+def parse_document(data: bytes, ctx: ParseContext) -> ParseResult:
+    """Read every order in `data`; never raises."""
+    name = ctx.part or ctx.path
+    s = sniff(data, name)
+    parser = choose(s, data)
+    if parser is None:
+        return _failed(ctx, likely_kind(s), _unsupported_reason(s))
+    try:
+        return parser.parse(data, ctx)
+    except ParseError as e:
+        return _failed(ctx, parser.kind if s.magic != "mail" else likely_kind(s), e.reason)
+    except RecursionError:
+        return _failed(ctx, parser.kind, "The document is nested too deeply to be read.")
+    except MemoryError:
+        return _failed(ctx, parser.kind, "The document is too large to be read.")
+    except Exception:  # a bug in a parser must not lose the document
+        log.exception("parser %s crashed on doc=%s part=%s", parser.name, ctx.path, ctx.part)
+        return _failed(ctx, parser.kind,
+                       f"The {parser.name} reader failed on this document; it needs a person to read it.")
+
+
+def _unsupported_reason(s: Sniff) -> str:
+    if s.magic == "empty":
+        return "The file is empty."
+    what = _MAGIC_WORDS.get(s.magic, "text")
+    return f"The file is {what}, which orderdesk cannot read as an order yet."
+
+
+def _failed(ctx: ParseContext, kind: SourceKind, reason: str) -> ParseResult:
+    return ParseResult(failures=(FailedPart(SourceRef(ctx.path, ctx.part, kind), reason),))
