@@ -1,0 +1,71 @@
+"""`python -m bench`: the figures the issues set targets for, printed, never asserted."""
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import time
+from datetime import date
+
+from bench.catalogs import catalog, fuzzy_description, x12_interchange
+from parsers import x12
+from parsers.context import ParseContext
+from parsers.model import ParsedLine, ParsedOrder, Party, SourceKind, SourceRef
+from reconcile import CatalogSnapshot, reconcile
+
+TODAY = date(2026, 11, 20)
+
+
+def edi_lines_per_second(n_orders: int, lines: int) -> tuple[float, float]:
+    """Parse + reconcile a generated X12 interchange on one core; returns (lines/s, seconds)."""
+    records = catalog(20_000)
+    snapshot = CatalogSnapshot.from_records(records)
+    data = x12_interchange(records, n_orders, lines)
+    start = time.perf_counter()
+    result = x12.parse(data, ParseContext(path="bench.x12"))
+    done = [reconcile(o, snapshot, today=TODAY) for o in result.orders]
+    elapsed = time.perf_counter() - start
+    assert sum(len(o.lines) for o in done) == n_orders * lines, "the benchmark lost lines"
+    return n_orders * lines / elapsed, elapsed
+
+
+def match_latency(n_items: int, n_queries: int) -> tuple[float, float, float]:
+    """Reconcile one-line orders whose only identification is a loosely written description."""
+    records = catalog(n_items)
+    t0 = time.perf_counter()
+    snapshot = CatalogSnapshot.from_records(records)
+    build = time.perf_counter() - t0
+    rng = random.Random(3)
+    source = SourceRef("bench", None, SourceKind.TEXT)
+    timings = []
+    for i in range(n_queries):
+        m = records.materials[rng.randrange(n_items)]
+        line = ParsedLine(line_no=1, description=fuzzy_description(m, rng), quantity=m.pack_qty, unit="PCS")
+        order = ParsedOrder(source=source, po_number=f"Q{i}", buyer=Party(edi_id="BENCHBUYER"), lines=(line,))
+        t = time.perf_counter()
+        reconcile(order, snapshot, today=TODAY)
+        timings.append(time.perf_counter() - t)
+    timings.sort()
+    p50 = statistics.median(timings) * 1000
+    p99 = timings[int(len(timings) * 0.99) - 1] * 1000
+    return p50, p99, build
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    ap.add_argument("--orders", type=int, default=500, help="EDI orders in the throughput run")
+    ap.add_argument("--lines", type=int, default=20, help="lines per EDI order")
+    ap.add_argument("--items", type=int, default=100_000, help="catalog size for match latency")
+    ap.add_argument("--queries", type=int, default=2000, help="lines matched for latency")
+    a = ap.parse_args()
+    rate, secs = edi_lines_per_second(a.orders, a.lines)
+    print(f"EDI parse+reconcile      {rate:10,.0f} order lines/s  ({a.orders} X12 850s x {a.lines} lines in {secs:.2f} s, one core)")
+    p50, p99, build = match_latency(a.items, a.queries)
+    print(f"catalog match latency    p50 {p50:6.2f} ms   p99 {p99:6.2f} ms  ({a.items:,} items, {a.queries} fuzzy descriptions; index built in {build:.1f} s)")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory              {peak:10,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
