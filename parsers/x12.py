@@ -1,0 +1,545 @@
+"""ANSI X12 purchase orders (850, and 860 change orders) read into `ParsedOrder`s.
+
+Layered like pydifact: the ISA header fixes the separators, each interchange is cut into
+segments, segments are grouped into transaction sets (ST..SE), and each 850/860 set is mapped
+to one order. Other transaction sets (invoices, acknowledgements) are reported in `not_orders`.
+Tokenising uses `str.split` only, so a 50 MB interchange is read in linear time.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from parsers.context import ParseContext
+from parsers.errors import ParseError
+from parsers.model import (FailedPart, ParsedLine, ParsedOrder, ParseResult, Party, Provenance,
+                           SourceKind, SourceRef)
+
+log = logging.getLogger(__name__)
+
+_BOM = b"\xef\xbb\xbf"
+_EBCDIC_ISA = b"\xc9\xe2\xc1"  # "ISA" in EBCDIC code pages 037/500
+_EBCDIC_BLANKS = b"\x40\x05\x15\x25\x0d"
+_ORDER_TYPES = ("850", "860")
+_TYPE_NAMES = {
+    "810": "invoice", "855": "purchase order acknowledgment", "856": "ship notice",
+    "865": "purchase order change acknowledgment", "997": "functional acknowledgment",
+    "999": "implementation acknowledgment", "820": "payment order/remittance advice",
+    "270": "eligibility inquiry", "271": "eligibility response", "276": "claim status inquiry",
+    "277": "claim status response", "835": "claim payment advice", "837": "health care claim",
+    "846": "inventory advice", "852": "product activity data", "832": "price/sales catalog",
+    "830": "planning schedule", "862": "shipping schedule", "824": "application advice",
+    "864": "text message", "875": "grocery purchase order", "940": "warehouse shipping order",
+    "945": "warehouse shipping advice", "204": "load tender", "214": "shipment status",
+    "TA1": "interchange acknowledgment",
+}
+# Product/service id qualifiers (PO106/107 pairs), by whose code they are.
+_CUSTOMER_QUALS = ("BP", "IN", "CB")
+_OUR_QUALS = ("VP", "VN", "VA", "VC")
+_BARCODE_QUALS = ("UP", "EN", "UK", "EA", "UA")
+_DESCRIPTIVE_QUALS = ("PD",)
+_KNOWN_QUALS = frozenset(_CUSTOMER_QUALS + _OUR_QUALS + _BARCODE_QUALS + _DESCRIPTIVE_QUALS)
+_BUYER_CODES = ("BY", "OB", "BT")
+_DELIVERY_QUALS = ("002", "010")
+
+
+@dataclass(frozen=True, slots=True)
+class Separators:
+    """The delimiters an ISA header declares."""
+
+    element: str
+    component: str
+    segment: str
+
+
+@dataclass(slots=True)
+class _TransactionSet:
+    """The segments of one ST..SE, split into elements; `closed` is False when SE is missing."""
+
+    kind: str
+    control: str
+    sender_id: str | None
+    segments: list[list[str]]
+    closed: bool = False
+    count_ok: bool = True
+
+
+@dataclass(slots=True)
+class _LineDraft:
+    """A PO1/POC line while its PID/DTM segments are still being read."""
+
+    quantity: Decimal | None
+    unit: str | None
+    unit_price: Decimal | None
+    ids: list[tuple[str, str]]
+    provenance: Provenance
+    texts: list[str] = field(default_factory=list)
+    dates: dict[str, date] = field(default_factory=dict)
+
+
+def looks_like(data: bytes) -> bool:
+    """True when the bytes start (after a BOM or blanks) with an ASCII or EBCDIC ISA header."""
+    head = data[:256]
+    if head.startswith(_BOM):
+        head = head[3:]
+    ascii_head = head.lstrip(b" \t\r\n")
+    if ascii_head[:3] == b"ISA" and len(ascii_head) > 4:
+        sep = chr(ascii_head[3])
+        return not sep.isalnum() and sep not in " \r\n"
+    ebcdic_head = head.lstrip(_EBCDIC_BLANKS)
+    return ebcdic_head[:3] == _EBCDIC_ISA and len(ebcdic_head) > 4 \
+        and not ebcdic_head[3:4].decode("cp037").isalnum()
+
+
+def parse(data: bytes, ctx: ParseContext) -> ParseResult:
+    """Read every 850/860 transaction set of every interchange in `data` as one order each."""
+    if len(data) > ctx.max_bytes:
+        raise ParseError(f"The X12 file is larger than the {ctx.max_bytes} byte limit.")
+    try:
+        return _parse_text(_decode(data), SourceRef(ctx.path, ctx.part, SourceKind.X12))
+    except (ParseError, MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the contract: a clerk sentence, never a traceback
+        log.warning("x12 parser failed on doc=%s: %r", ctx.path, exc)
+        raise ParseError("The X12 interchange could not be read (it is malformed).") from exc
+
+
+def _decode(data: bytes) -> str:
+    """Text of the interchange: EBCDIC (cp037) when the ISA is EBCDIC, else UTF-8 or Latin-1."""
+    body = data[3:] if data.startswith(_BOM) else data
+    if body.lstrip(_EBCDIC_BLANKS).startswith(_EBCDIC_ISA):
+        return body.decode("cp037")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("latin-1")
+
+
+def _parse_text(text: str, source: SourceRef) -> ParseResult:
+    orders: list[ParsedOrder] = []
+    failures: list[tuple[FailedPart, bool]] = []
+    not_orders: list[str] = []
+    for seps, chunk in split_interchanges(text):
+        isa = chunk[: chunk.find(seps.segment)].split(seps.element)
+        isa_sender = _norm(isa[6]) if len(isa) > 6 else None
+        for ts in _transaction_sets(_segments(chunk, seps), isa_sender, not_orders):
+            if ts.kind not in _ORDER_TYPES:
+                not_orders.append(_not_order_sentence(ts.kind))
+                continue
+            order, failure = _read_order(ts, source)
+            if order is not None:
+                orders.append(order)
+            if failure is not None:
+                failures.append(failure)
+    return _result(orders, failures, list(dict.fromkeys(not_orders)))
+
+
+def _result(orders: list[ParsedOrder], failures: list[tuple[FailedPart, bool]],
+            not_orders: list[str]) -> ParseResult:
+    """Assemble the result; with nothing order-like at all, say why in a ParseError."""
+    if not orders and not not_orders and not any(order_like for _, order_like in failures):
+        if failures:
+            raise ParseError(failures[0][0].reason)
+        raise ParseError("The X12 interchange holds no transaction set.")
+    return ParseResult(tuple(orders), tuple(f for f, _ in failures), tuple(not_orders))
+
+
+def _not_order_sentence(kind: str) -> str:
+    name = _TYPE_NAMES.get(kind)
+    label = f"X12 {kind} ({name})" if name else f"X12 {kind or 'transaction set without a type'}"
+    return f"{label} is not a purchase order."
+
+
+# --- tokens: interchanges and segments -------------------------------------------------
+
+def split_interchanges(text: str) -> list[tuple[Separators, str]]:
+    """Cut the text into interchanges (ISA..IEA), each with its own separators (mailbags mix them)."""
+    start = _find_isa(text, 0)
+    if start is None:
+        lead = text.lstrip(" \t\r\n\ufeff")
+        if lead.startswith("ISA"):
+            raise ParseError("The X12 ISA header is damaged: its separators cannot be read.")
+        raise ParseError("The data is not an X12 interchange (no ISA header).")
+    found: list[tuple[Separators, str]] = []
+    iea_cache: dict[str, tuple[int, int]] = {}
+    while start is not None:
+        pos, seps, body = start
+        following = _find_isa(text, body)
+        end = _find_iea_end(text, body, seps, iea_cache)
+        limit = following[0] if following else len(text)
+        found.append((seps, text[pos:min(end, limit) if end >= 0 else limit]))
+        start = following
+    return found
+
+
+def _find_isa(text: str, start: int) -> tuple[int, Separators, int] | None:
+    """The next ISA whose header reads: (its position, separators, where its body starts)."""
+    i = text.find("ISA", start)
+    while i >= 0:
+        if i == 0 or not text[i - 1].isalnum():
+            header = read_isa(text, i)
+            if header is not None:
+                return i, header[0], header[1]
+        i = text.find("ISA", i + 3)
+    return None
+
+
+def read_isa(text: str, pos: int) -> tuple[Separators, int] | None:
+    """Separators of the ISA at `pos` and the index after its terminator, or None if unreadable.
+
+    Counts 16 element separators instead of trusting byte 106, because real files pad ISA06
+    with multi-byte spaces or hard-wrap the header at 80 columns.
+    """
+    element = text[pos + 3:pos + 4]
+    if not element or element.isalnum() or element in " \r\n" or \
+            not text[pos + 4:pos + 6].isdigit() or text[pos + 6:pos + 7] != element:
+        return None
+    i = pos + 3  # the first of the 16 separators
+    for _ in range(15):
+        i = text.find(element, i + 1, pos + 400)
+        if i < 0:
+            return None
+    component, segment = text[i + 1:i + 2], text[i + 2:i + 3]
+    if component in ("\r", "\n"):
+        component, segment = ">", "\n"
+    elif segment in ("\r", "\n"):
+        segment = "\n"
+        if _next_line(text, i + 2).endswith(component):  # ISA16 left out: it is the terminator
+            segment, component = component, ">" if ">" not in (element, component) else ":"
+    if not segment or segment.isalnum() or segment in (" ", element):
+        return None
+    return Separators(element, component, segment), i + 3
+
+
+def _next_line(text: str, pos: int) -> str:
+    end = text.find("\n", pos + 1, pos + 4096)
+    return text[pos:end if end >= 0 else pos + 4096].strip()
+
+
+def _find_iea_end(text: str, start: int, seps: Separators, cache: dict[str, tuple[int, int]]) -> int:
+    """Index after the next IEA segment, or -1; cached so many headers never rescan the text."""
+    needle = "IEA" + seps.element
+    searched_from, hit = cache.get(needle, (-1, -1))
+    if not (0 <= searched_from <= start and (hit == -1 or hit >= start)):
+        hit = text.find(needle, start)
+        cache[needle] = (start, hit)
+    while hit >= 0:
+        before = text[max(start, hit - 8):hit].rstrip(" \t\r\n")
+        if before.endswith(seps.segment) or seps.segment == "\n" or not before:
+            end = text.find(seps.segment, hit)
+            return len(text) if end < 0 else end + 1
+        hit = text.find(needle, hit + 3)
+        cache[needle] = (start, hit)
+    return -1
+
+
+def _segments(chunk: str, seps: Separators) -> list[list[str]]:
+    """The interchange's segments split into elements; blank padding and line breaks dropped."""
+    term = seps.segment
+    if "\r" in chunk:
+        chunk = chunk.replace("\r\n", "\n").replace("\r", "\n")
+    if term == "\n" or "\n" not in chunk:
+        raw = chunk.split(term)
+    elif _is_hard_wrapped(chunk, term):
+        raw = chunk.replace("\n", "").split(term)
+    else:  # line breaks after terminators; a break without one is a missing terminator
+        raw = chunk.replace(term, "\n").split("\n")
+    element = seps.element
+    return [s.split(element) for s in map(str.strip, raw) if s]
+
+
+def _is_hard_wrapped(chunk: str, term: str) -> bool:
+    """True when line breaks fall anywhere (80-column records), not just after terminators."""
+    breaks = chunk.count("\n")
+    after_terminator = len(re.findall(re.escape(term) + r"[ \t]*\n", chunk))
+    return after_terminator * 2 < breaks
+
+
+def _transaction_sets(segments: list[list[str]], isa_sender: str | None,
+                      not_orders: list[str]) -> list[_TransactionSet]:
+    """Group segments into ST..SE sets; a set cut short by the end of data stays unclosed."""
+    sets: list[_TransactionSet] = []
+    current: _TransactionSet | None = None
+    group_sender: str | None = None
+    for els in segments:
+        tag = els[0]
+        if tag == "ST":
+            current = _TransactionSet(_el(els, 1), _el(els, 2), isa_sender or group_sender, [els])
+            sets.append(current)
+        elif tag == "SE" and current is not None:
+            current.segments.append(els)
+            current.closed = True
+            current.count_ok = _el(els, 1).lstrip("0") == str(len(current.segments))
+            current = None
+        elif tag in ("GS", "GE", "IEA", "ISA"):
+            current = None
+            if tag == "GS":
+                group_sender = _norm(_el(els, 2))
+        elif current is not None:
+            current.segments.append(els)
+        elif tag == "TA1":
+            not_orders.append(_not_order_sentence("TA1"))
+    return sets
+
+
+# --- orders -------------------------------------------------------------------------------
+
+def _read_order(ts: _TransactionSet,
+                source: SourceRef) -> tuple[ParsedOrder | None, tuple[FailedPart, bool] | None]:
+    """One order from an 850/860 set, or a failure saying why it cannot be trusted."""
+    reader = _OrderReader(ts, source)
+    reader.run()
+    where = f"X12 {ts.kind} transaction set {ts.control or '?'}"
+    if reader.po_number is not None:
+        where += f" (PO {reader.po_number})"
+    if not reader.seen_header and not reader.lines:
+        reason = f"{where} has no {'BCH' if ts.kind == '860' else 'BEG'} segment and no lines."
+        return None, (FailedPart(source, reason), False)
+    if not ts.closed:
+        reason = f"{where} is truncated: the data ends before its SE trailer."
+        return None, (FailedPart(source, reason), True)
+    return reader.order(), None
+
+
+class _OrderReader:
+    """Walks one transaction set's segments in order, collecting header fields and lines."""
+
+    def __init__(self, ts: _TransactionSet, source: SourceRef) -> None:
+        self.ts = ts
+        self.source = source
+        self.prefix = f"ST {ts.control}, segment "
+        self.po_number: str | None = None
+        self.order_date: date | None = None
+        self.is_change = ts.kind == "860"
+        self.seen_header = False
+        self.currency: str | None = None
+        self.dates: dict[str, date] = {}
+        self.buyer_name: tuple[int, str] | None = None  # (rank of the N1 code, name)
+        self.party = ""
+        self.address: list[str] | None = None
+        self.ship_to: str | None = None
+        self.stated_total: Decimal | None = None
+        self.summary = False
+        self.fields: dict[str, Provenance] = {}
+        self.lines: list[ParsedLine] = []
+        self.draft: _LineDraft | None = None
+
+    def run(self) -> None:
+        handlers = _HANDLERS
+        for n, els in enumerate(self.ts.segments, start=1):
+            handler = handlers.get(els[0])
+            if handler is not None:
+                handler(self, els, n)
+        self._finish_line()
+        self._finish_address()
+
+    def where(self, n: int, tag: str) -> Provenance:
+        return Provenance(segment=f"{self.prefix}{n}: {tag}")
+
+    def on_beg(self, els: list[str], n: int) -> None:
+        if not self.seen_header:
+            self.is_change = self.is_change or _el(els, 1) in ("04", "05")
+            self._header(_el(els, 3), _el(els, 5), self.where(n, els[0]))
+
+    def on_bch(self, els: list[str], n: int) -> None:
+        if not self.seen_header:
+            self._header(_el(els, 3), _el(els, 6), self.where(n, els[0]))
+
+    def _header(self, po_number: str, order_date: str, where: Provenance) -> None:
+        self.seen_header = True
+        self.po_number = _norm(po_number)
+        self.order_date = _date(order_date)
+        self.fields["po_number"] = self.fields["order_date"] = where
+
+    def on_cur(self, els: list[str], n: int) -> None:
+        if self.currency is None and _norm(_el(els, 2)):
+            self.currency = _norm(_el(els, 2)).upper()
+            self.fields["currency"] = self.where(n, "CUR")
+
+    def on_dtm(self, els: list[str], n: int) -> None:
+        qualifier, when = _el(els, 1), _date(_el(els, 2))
+        if when is None or qualifier not in _DELIVERY_QUALS:
+            return
+        if self.draft is not None:
+            self.draft.dates.setdefault(qualifier, when)
+        elif qualifier not in self.dates:
+            self.dates[qualifier] = when
+            if qualifier == "002" or "delivery_date" not in self.fields:
+                self.fields["delivery_date"] = self.where(n, "DTM")
+
+    def on_n1(self, els: list[str], n: int) -> None:
+        self._finish_address()
+        self.party = _el(els, 1)
+        name = _norm(_el(els, 2))
+        if self.party in _BUYER_CODES and name:
+            rank = _BUYER_CODES.index(self.party)
+            if self.buyer_name is None or rank < self.buyer_name[0]:
+                self.buyer_name = (rank, name)
+                self.fields["buyer"] = self.where(n, "N1")
+        if self.party == "ST" and self.ship_to is None:
+            self.address = []
+            self.fields["ship_to"] = self.where(n, "N1")
+
+    def on_n3(self, els: list[str], _n: int) -> None:
+        if self.address is not None:
+            self.address.extend(p for p in map(_norm, els[1:3]) if p)
+
+    def on_n4(self, els: list[str], _n: int) -> None:
+        if self.address is None:
+            return
+        city, state, postcode = _norm(_el(els, 1)), _norm(_el(els, 2)), _norm(_el(els, 3))
+        tail = " ".join(p for p in (state, postcode) if p)
+        if city and state:
+            self.address.extend((city, tail))
+        else:
+            self.address.append(" ".join(p for p in (city, tail) if p))
+
+    def _finish_address(self) -> None:
+        if self.address is not None:
+            self.ship_to = ", ".join(p for p in self.address if p) or None
+            if self.ship_to is None:
+                self.fields.pop("ship_to", None)
+        self.address = None
+
+    def on_po1(self, els: list[str], n: int) -> None:
+        """PO1: line id, quantity, unit, price, basis, then qualifier/value pairs."""
+        self._finish_line()
+        self.draft = _LineDraft(_decimal(_el(els, 2)), _norm(_el(els, 3)), _decimal(_el(els, 4)),
+                                _id_pairs(els, 6), self.where(n, els[0]))
+
+    def on_poc(self, els: list[str], n: int) -> None:
+        """POC (860): line id, change type, quantity, quantity left, unit, price, basis, pairs."""
+        self._finish_line()
+        if _el(els, 2) == "DI":  # a deleted item is not part of the restated order
+            return
+        self.draft = _LineDraft(_decimal(_el(els, 3)), _norm(_el(els, 5)), _decimal(_el(els, 6)),
+                                _id_pairs(els, 8), self.where(n, els[0]))
+
+    def on_pid(self, els: list[str], _n: int) -> None:
+        text = _el(els, 5).strip()
+        if self.draft is not None and text:
+            self.draft.texts.append(text)
+
+    def on_ctt(self, _els: list[str], _n: int) -> None:
+        self._finish_line()
+        self.summary = True
+
+    def on_amt(self, els: list[str], n: int) -> None:
+        qualifier = _el(els, 1)
+        if qualifier == "TT" or (qualifier == "1" and self.summary and self.stated_total is None):
+            amount = _decimal(_el(els, 2))
+            if amount is not None:
+                self.stated_total = amount
+                self.fields["stated_total"] = self.where(n, "AMT")
+
+    def _finish_line(self) -> None:
+        draft, self.draft = self.draft, None
+        if draft is not None:
+            self.lines.append(_line(len(self.lines) + 1, draft))
+
+    def order(self) -> ParsedOrder:
+        delivery = self.dates.get("002") or self.dates.get("010")
+        line_dates = [ln.delivery_date for ln in self.lines if ln.delivery_date]
+        if delivery is None and line_dates:
+            delivery = min(line_dates)
+        if self.ts.sender_id:
+            self.fields.setdefault("buyer_edi_id", Provenance(segment="ISA06/GS02: sender id"))
+        return ParsedOrder(
+            source=self.source, po_number=self.po_number, order_date=self.order_date,
+            delivery_date=delivery, currency=self.currency, ship_to=self.ship_to,
+            stated_total=self.stated_total,
+            buyer=Party(name=self.buyer_name[1] if self.buyer_name else None,
+                        edi_id=self.ts.sender_id),
+            is_change=self.is_change, message_type=self.ts.kind, lines=tuple(self.lines),
+            confidence=1.0 if self.ts.count_ok else 0.8, fields=self.fields)
+
+
+_HANDLERS = {
+    "BEG": _OrderReader.on_beg, "BCH": _OrderReader.on_bch, "CUR": _OrderReader.on_cur,
+    "DTM": _OrderReader.on_dtm, "N1": _OrderReader.on_n1, "N3": _OrderReader.on_n3,
+    "N4": _OrderReader.on_n4, "PO1": _OrderReader.on_po1, "POC": _OrderReader.on_poc,
+    "PID": _OrderReader.on_pid, "CTT": _OrderReader.on_ctt, "AMT": _OrderReader.on_amt,
+}
+
+
+def _line(line_no: int, draft: _LineDraft) -> ParsedLine:
+    """A finished line: ids sorted into the customer's code, ours, a barcode or an unowned code."""
+    ids = tuple(draft.ids)
+    customer_sku = _first(ids, _CUSTOMER_QUALS)
+    our_sku = _first(ids, _OUR_QUALS)
+    barcode = _first(ids, _BARCODE_QUALS)
+    code = None
+    if customer_sku is None and our_sku is None and barcode is None:
+        code = next((v for q, v in ids if q not in _KNOWN_QUALS), None)
+    description = " ".join(draft.texts) or _first(ids, _DESCRIPTIVE_QUALS)
+    return ParsedLine(
+        line_no=line_no, description=description, quantity=draft.quantity, unit=draft.unit,
+        unit_price=draft.unit_price, customer_sku=customer_sku, our_sku=our_sku,
+        barcode=barcode, code=code, ids=ids,
+        delivery_date=draft.dates.get("002") or draft.dates.get("010"),
+        confidence=1.0 if draft.quantity is not None else 0.5, provenance=draft.provenance)
+
+
+def _id_pairs(els: list[str], start: int) -> list[tuple[str, str]]:
+    """Qualifier/value pairs from element `start` on (1-based); empty pairs are skipped."""
+    pairs = []
+    for i in range(start, len(els) - 1, 2):
+        qualifier, value = _norm(els[i]), _norm(els[i + 1])
+        if qualifier and value:
+            pairs.append((qualifier.upper(), value))
+    return pairs
+
+
+def _first(ids: tuple[tuple[str, str], ...], qualifiers: tuple[str, ...]) -> str | None:
+    for wanted in qualifiers:
+        for qualifier, value in ids:
+            if qualifier == wanted:
+                return value
+    return None
+
+
+# --- values ---------------------------------------------------------------------------------
+
+def _el(els: list[str], i: int) -> str:
+    return els[i] if i < len(els) else ""
+
+
+def _norm(value: str) -> str | None:
+    """NFKC-normalised and stripped, None when empty (full-width codes become ASCII)."""
+    value = value.strip()
+    if not value.isascii():
+        value = unicodedata.normalize("NFKC", value).strip()
+    return value or None
+
+
+def _decimal(value: str) -> Decimal | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        number = Decimal(value)
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _date(value: str) -> date | None:
+    """CCYYMMDD, or YYMMDD with years 70-99 in the 1900s."""
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    if len(value) == 8:
+        year, rest = int(value[:4]), value[4:]
+    elif len(value) == 6:
+        short = int(value[:2])
+        year, rest = (2000 + short if short < 70 else 1900 + short), value[2:]
+    else:
+        return None
+    try:
+        return date(year, int(rest[:2]), int(rest[2:]))
+    except ValueError:
+        return None
