@@ -1,0 +1,255 @@
+"""One small function per anomaly code (CONTRACT §4), in the order they are reported.
+
+Each check reads the facts reconciliation established (`LineFacts`, `OrderFacts`) and
+returns an `Anomaly` or None; the message is one sentence a clerk can act on.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Container
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from parsers.model import ParsedLine, ParsedOrder
+from reconcile.anomalies import Anomaly, AnomalyCode
+from reconcile.catalog import Customer, Material
+from reconcile.items import Ambiguous, ItemMatch, NoMatch
+from reconcile.pricing import money, plain, price_differs
+from reconcile.workdays import add_workdays
+
+TOTAL_TOLERANCE = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class LineFacts:
+    """What reconciliation found out about one line; `rate` converts the ordered unit to the base unit."""
+
+    line: ParsedLine
+    match: ItemMatch
+    material: Material | None = None
+    unit: str | None = None
+    rate: Decimal | None = None
+    base_qty: Decimal | None = None
+    list_price: Decimal | None = None
+    stock: Decimal | None = None
+
+    @property
+    def no(self) -> int:
+        return self.line.line_no
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFacts:
+    """The order, its customer and lines, and the business context the order checks need."""
+
+    order: ParsedOrder
+    customer: Customer | None
+    currency: str | None
+    lines: tuple[LineFacts, ...]
+    total: Decimal | None
+    today: date
+    seen_pos: Container[tuple[str, str]] = frozenset()
+
+
+def _n(value: Decimal) -> str:
+    return str(plain(value))
+
+
+def _line(code: AnomalyCode, f: LineFacts, message: str, **detail: object) -> Anomaly:
+    pairs = tuple((k, str(v)) for k, v in detail.items())
+    return Anomaly(code, f"Line {f.no}: {message}", f.no, pairs)
+
+
+# --- line checks ---------------------------------------------------------------------------
+
+def unknown_item(f: LineFacts) -> Anomaly | None:
+    if not isinstance(f.match, NoMatch):
+        return None
+    what = f.line.description or f.line.customer_sku or f.line.code or f.line.barcode or "the item"
+    return _line(AnomalyCode.UNKNOWN_ITEM, f, f"no item in the catalog matches \"{what}\".")
+
+
+def ambiguous_item(f: LineFacts) -> Anomaly | None:
+    if not isinstance(f.match, Ambiguous):
+        return None
+    names = ", ".join(f.match.candidates[:5])
+    return _line(AnomalyCode.AMBIGUOUS_ITEM, f,
+                 f"\"{f.line.description}\" fits several items equally well ({names}); pick one.",
+                 candidates=names)
+
+
+def inactive_item(f: LineFacts) -> Anomaly | None:
+    if f.material is None or f.material.active:
+        return None
+    return _line(AnomalyCode.INACTIVE_ITEM, f,
+                 f"item {f.material.number} is no longer sold (forbidden in the catalog).")
+
+
+def unit_mismatch(f: LineFacts) -> Anomaly | None:
+    if f.material is None or f.rate is not None:
+        return None
+    return _line(AnomalyCode.UNIT_MISMATCH, f,
+                 f"the unit {f.unit} cannot be converted to {f.material.number}'s base unit "
+                 f"{f.material.base_unit}.", unit=f.unit, base_unit=f.material.base_unit)
+
+
+def price_mismatch(f: LineFacts) -> Anomaly | None:
+    printed = f.line.unit_price
+    if f.rate is None or printed is None or f.list_price is None:
+        return None
+    per_base = printed / f.rate
+    if not price_differs(per_base, f.list_price):
+        return None
+    return _line(AnomalyCode.PRICE_MISMATCH, f,
+                 f"the price {_n(printed)} per {f.unit} differs by more than 0.5% from the list "
+                 f"price {_n(f.list_price * f.rate)}.", printed=printed, list_price=f.list_price)
+
+
+def no_price(f: LineFacts) -> Anomaly | None:
+    if f.material is None or f.rate is None or f.line.unit_price is not None or f.list_price is not None:
+        return None
+    return _line(AnomalyCode.NO_PRICE, f,
+                 f"no price list entry applies to {f.material.number} and the order states no price.")
+
+
+def qty_not_pack_multiple(f: LineFacts) -> Anomaly | None:
+    if f.material is None or f.base_qty is None or f.material.pack_qty <= 0:
+        return None
+    if f.base_qty % f.material.pack_qty == 0:
+        return None
+    return _line(AnomalyCode.QTY_NOT_PACK_MULTIPLE, f,
+                 f"{_n(f.base_qty)} {f.material.base_unit} is not a multiple of the pack size "
+                 f"{_n(f.material.pack_qty)}.", quantity=f.base_qty, pack=f.material.pack_qty)
+
+
+def below_min_qty(f: LineFacts) -> Anomaly | None:
+    if f.material is None or f.base_qty is None or f.base_qty >= f.material.min_qty:
+        return None
+    return _line(AnomalyCode.BELOW_MIN_QTY, f,
+                 f"{_n(f.base_qty)} {f.material.base_unit} is below the minimum order quantity "
+                 f"{_n(f.material.min_qty)}.", quantity=f.base_qty, minimum=f.material.min_qty)
+
+
+def insufficient_stock(f: LineFacts) -> Anomaly | None:
+    # An item without a stock row is not known to be short, so it is not flagged.
+    if f.material is None or f.base_qty is None or f.stock is None or f.base_qty <= f.stock:
+        return None
+    return _line(AnomalyCode.INSUFFICIENT_STOCK, f,
+                 f"{_n(f.base_qty)} {f.material.base_unit} ordered but only {_n(f.stock)} in stock.",
+                 quantity=f.base_qty, stock=f.stock)
+
+
+LINE_CHECKS: tuple[Callable[[LineFacts], Anomaly | None], ...] = (
+    unknown_item, ambiguous_item, inactive_item, price_mismatch, no_price,
+    qty_not_pack_multiple, below_min_qty, insufficient_stock, unit_mismatch,
+)
+
+
+# --- order checks --------------------------------------------------------------------------
+
+def _order(code: AnomalyCode, message: str, **detail: object) -> Anomaly:
+    return Anomaly(code, message, None, tuple((k, str(v)) for k, v in detail.items()))
+
+
+def unknown_customer(o: OrderFacts) -> Anomaly | None:
+    if o.customer is not None:
+        return None
+    buyer = o.order.buyer
+    who = buyer.name or buyer.email or buyer.edi_id or "the sender"
+    return _order(AnomalyCode.UNKNOWN_CUSTOMER, f"The buyer \"{who}\" is not in the customer master.")
+
+
+def po_key(customer: Customer | None, po_number: str | None) -> tuple[str, str] | None:
+    """The key a processed order is remembered by; unknown customers have none (cannot repeat)."""
+    if customer is None or not po_number:
+        return None
+    return (customer.number, po_number)
+
+
+def duplicate_po(o: OrderFacts) -> Anomaly | None:
+    key = po_key(o.customer, o.order.po_number)
+    if key is None or o.order.is_change or key not in o.seen_pos:
+        return None
+    return _order(AnomalyCode.DUPLICATE_PO,
+                  f"Purchase order {key[1]} from {key[0]} was already processed.")
+
+
+def missing_field(o: OrderFacts) -> Anomaly | None:
+    if not o.order.po_number:
+        return _order(AnomalyCode.MISSING_FIELD, "The order has no purchase order number.", field="po_number")
+    if not any(_readable(f.line) for f in o.lines):
+        return _order(AnomalyCode.MISSING_FIELD, "No order line has both an item and a quantity.", field="lines")
+    return None
+
+
+def _readable(line: ParsedLine) -> bool:
+    named = line.description or line.code or line.customer_sku or line.our_sku or line.barcode
+    return bool(named) and line.quantity is not None
+
+
+def stated_lines_sum(order: ParsedOrder) -> Decimal:
+    """Σ printed line amounts (quantity × printed price where no amount is printed)."""
+    total = Decimal(0)
+    for line in order.lines:
+        if line.amount is not None:
+            total += line.amount
+        elif line.unit_price is not None and line.quantity is not None:
+            total += money(line.quantity * line.unit_price)
+    return total
+
+
+def total_mismatch(o: OrderFacts) -> Anomaly | None:
+    stated = o.order.stated_total
+    if stated is None:
+        return None
+    lines = stated_lines_sum(o.order)
+    if abs(stated - lines) <= TOTAL_TOLERANCE:
+        return None
+    return _order(AnomalyCode.TOTAL_MISMATCH,
+                  f"The stated total {money(stated)} differs from the sum of the lines {money(lines)}.",
+                  stated=stated, lines=lines)
+
+
+def requested_delivery(order: ParsedOrder) -> date | None:
+    """The order's delivery date, else the earliest delivery date of its lines."""
+    dates = [ln.delivery_date for ln in order.lines if ln.delivery_date is not None]
+    return order.delivery_date or (min(dates) if dates else None)
+
+
+def delivery_date_infeasible(o: OrderFacts) -> Anomaly | None:
+    wanted = requested_delivery(o.order)
+    leads = [f.material.lead_days for f in o.lines if f.material is not None]
+    if wanted is None or not leads:
+        return None
+    earliest = add_workdays(o.today, max(leads))
+    if wanted >= earliest:
+        return None
+    return _order(AnomalyCode.DELIVERY_DATE_INFEASIBLE,
+                  f"Delivery is requested for {wanted.isoformat()} but the earliest possible date is "
+                  f"{earliest.isoformat()} ({max(leads)} working days lead time).",
+                  requested=wanted, earliest=earliest)
+
+
+def credit_limit_exceeded(o: OrderFacts) -> Anomaly | None:
+    c = o.customer
+    if c is None or c.credit_limit is None or o.total is None:
+        return None
+    if c.open_amount + o.total <= c.credit_limit:
+        return None
+    return _order(AnomalyCode.CREDIT_LIMIT_EXCEEDED,
+                  f"Open amount {money(c.open_amount)} plus this order's {money(o.total)} exceeds the "
+                  f"credit limit {money(c.credit_limit)}.", open=c.open_amount, limit=c.credit_limit)
+
+
+def currency_mismatch(o: OrderFacts) -> Anomaly | None:
+    c = o.customer
+    if c is None or o.currency is None or o.currency.upper() == (c.currency or "").upper():
+        return None
+    return _order(AnomalyCode.CURRENCY_MISMATCH,
+                  f"The order is in {o.currency} but {c.number} buys in {c.currency}.")
+
+
+ORDER_CHECKS: tuple[Callable[[OrderFacts], Anomaly | None], ...] = (
+    unknown_customer, duplicate_po, missing_field, total_mismatch,
+    delivery_date_infeasible, credit_limit_exceeded, currency_mismatch,
+)

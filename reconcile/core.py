@@ -1,0 +1,106 @@
+"""`reconcile()`: a parsed order against a catalog snapshot, giving a checked, priced order.
+
+Pure: the business date and the already-seen purchase orders are arguments, so the same
+inputs always give the same answer.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Container
+from datetime import date
+from decimal import Decimal
+
+from parsers.model import ParsedLine, ParsedOrder
+from reconcile.catalog import Customer
+from reconcile.checks import LINE_CHECKS, ORDER_CHECKS, LineFacts, OrderFacts
+from reconcile.customers import match_customer
+from reconcile.items import Match, looks_like_gtin, match_item
+from reconcile.pricing import applicable_price, money, plain
+from reconcile.result import OrderStatus, ReconciledLine, ReconciledOrder
+from reconcile.snapshot import CatalogSnapshot
+from reconcile.units import conversion_rate, to_base, unit_code
+
+log = logging.getLogger(__name__)
+
+
+def reconcile(order: ParsedOrder, catalog: CatalogSnapshot, *, today: date,
+              seen_pos: Container[tuple[str, str]] = frozenset()) -> ReconciledOrder:
+    """Match the order's customer and items, price the lines and run every check.
+
+    `seen_pos` holds the (customer code, PO number) pairs already processed; recording this
+    order's pair afterwards is the caller's job (see `checks.po_key`).
+    """
+    customer = match_customer(order.buyer, catalog)
+    currency = order.currency or (customer.currency if customer else None)
+    pricing_day = order.order_date or today
+    facts = tuple(line_facts(ln, customer, catalog, pricing_day, currency) for ln in order.lines)
+    lines = tuple(_reconciled_line(f, catalog) for f in facts)
+    total = order_total(lines)
+    ofacts = OrderFacts(order, customer, currency, facts, total, today, seen_pos)
+    anomalies = tuple(a for check in ORDER_CHECKS if (a := check(ofacts)) is not None)
+    clean = not anomalies and not any(ln.anomalies for ln in lines)
+    log.info("reconciled po=%s customer=%s anomalies=%d", order.po_number,
+             customer.number if customer else None, len(anomalies) + sum(len(ln.anomalies) for ln in lines))
+    return ReconciledOrder(
+        order=order, status=OrderStatus.ACCEPTED if clean else OrderStatus.REVIEW,
+        customer_code=customer.number if customer else None,
+        customer_name=customer.name if customer else order.buyer.name,
+        customer_email=order.buyer.email, po_number=order.po_number,
+        order_date=order.order_date, delivery_date=order.delivery_date, currency=currency,
+        ship_to=order.ship_to or (customer.address if customer else None) or None,
+        total=total, lines=lines, anomalies=anomalies)
+
+
+def line_facts(line: ParsedLine, customer: Customer | None, catalog: CatalogSnapshot,
+               pricing_day: date, currency: str | None) -> LineFacts:
+    """Identify the line's item, convert its quantity to the base unit and find its list price."""
+    match = match_item(line, customer.number if customer else None, catalog)
+    written = unit_code(line.unit)
+    if not isinstance(match, Match):
+        return LineFacts(line, match, unit=written)
+    material = match.material
+    unit = written or unit_code(material.base_unit)
+    rate = conversion_rate(catalog.units, material, unit)
+    base_qty = to_base(line.quantity, rate) if rate is not None and line.quantity is not None else None
+    entry = None
+    if base_qty is not None:
+        entry = applicable_price(catalog.prices(material.number), customer=customer.number if customer else None,
+                                 base_qty=base_qty, on=pricing_day, currency=currency)
+    return LineFacts(line, match, material, unit, rate, base_qty,
+                     entry.price if entry else None, catalog.stock(material.number))
+
+
+def _reconciled_line(f: LineFacts, catalog: CatalogSnapshot) -> ReconciledLine:
+    line = f.line
+    anomalies = tuple(a for check in LINE_CHECKS if (a := check(f)) is not None)
+    return ReconciledLine(
+        line_no=line.line_no, customer_sku=printed_customer_sku(line, catalog),
+        description=line.description, quantity=line.quantity, unit=f.unit,
+        unit_price=_unit_price(f), sku=f.material.number if f.material else None,
+        anomalies=anomalies, parsed=line, base_quantity=f.base_qty, list_price=f.list_price)
+
+
+def _unit_price(f: LineFacts) -> Decimal | None:
+    """As printed; else the list price per ordered unit; None when neither exists."""
+    if f.line.unit_price is not None:
+        return f.line.unit_price
+    if f.list_price is None or f.rate is None:
+        return None
+    return plain(f.list_price * f.rate)
+
+
+def printed_customer_sku(line: ParsedLine, catalog: CatalogSnapshot) -> str | None:
+    """The customer's own code as printed: never our FNumber or a GTIN."""
+    if line.customer_sku:
+        return line.customer_sku
+    code = line.code
+    if not code or looks_like_gtin(code) or code == line.barcode or catalog.material(code) is not None:
+        return None
+    return code
+
+
+def order_total(lines: tuple[ReconciledLine, ...]) -> Decimal | None:
+    """Σ quantity × unit price, two decimals; None when a line lacks either, or there are no lines."""
+    if not lines or any(ln.unit_price is None or ln.quantity is None for ln in lines):
+        return None
+    return money(sum((ln.quantity * ln.unit_price for ln in lines), Decimal(0)))

@@ -1,0 +1,176 @@
+"""The catalog as reconciliation reads it: the records plus the indexes matching needs.
+
+Built once per catalog (seconds for 100,000 items at most) so that matching one order line
+is a few dictionary lookups and, for free text, a character-bigram prefilter that hands
+only a few hundred candidates to rapidfuzz.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable
+
+from reconcile.catalog import CatalogRecords, Customer, CustomerItem, Material, PriceEntry
+from reconcile.textnorm import name_key, tokens
+from reconcile.units import ConversionTable, index_conversions
+
+# Bigrams held by more entries than this are skipped by the prefilter unless nothing rarer
+# is left: they say little ("00", "mm") and would cost most of the time.
+_POSTING_BUDGET = 30_000
+
+
+def code_key(code: str | None) -> str:
+    """An item or customer code for lookup: NFKC, upper-case, no white space."""
+    if not code:
+        return ""
+    return "".join(unicodedata.normalize("NFKC", code).upper().split())
+
+
+def barcode_key(code: str | None) -> str:
+    """A GTIN for lookup: digits only, leading zeros dropped (GTIN-13 and GTIN-14 agree)."""
+    if not code:
+        return ""
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", code) if ch.isdigit())
+    return digits.lstrip("0")
+
+
+@dataclass(frozen=True, slots=True)
+class NameEntry:
+    """One text an item can be ordered by: our name + spec, or a customer's item name."""
+
+    material: str
+    text: str
+    tokens: tuple[str, ...]
+    joined: str          # tokens joined by spaces, what rapidfuzz scores
+    compact: str         # tokens joined without spaces, for exact comparison
+
+
+def name_entry(material: str, text: str) -> NameEntry:
+    toks = tokens(text)
+    return NameEntry(material, text, toks, " ".join(toks), "".join(toks))
+
+
+def bigrams(text: str) -> set[str]:
+    """Character bigrams of a compact string (a single character counts as one)."""
+    if len(text) < 2:
+        return {text} if text else set()
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+class CatalogSnapshot:
+    """An immutable, indexed view of one catalog bundle."""
+
+    def __init__(self, records: CatalogRecords) -> None:
+        self.records = records
+        self._materials = {m.number: m for m in records.materials}
+        self._material_keys = {code_key(m.number): m.number for m in records.materials}
+        self._customers = {c.number: c for c in records.customers}
+        self._barcodes = _group((barcode_key(m.barcode), m.number) for m in records.materials if m.barcode)
+        self._prices = _group((p.material, p) for p in records.prices)
+        self._stock: dict[str, Decimal] = defaultdict(Decimal)
+        for number, qty in records.stock:
+            self._stock[number] += qty
+        self.units: ConversionTable = index_conversions(records.units)
+        self._cust_codes = {(ci.customer, code_key(ci.code)): ci for ci in records.customer_items}
+        self._cust_names = _group((ci.customer, name_entry(ci.material, ci.name)) for ci in records.customer_items)
+        self.names: tuple[NameEntry, ...] = tuple(
+            name_entry(m.number, f"{m.name} {m.specification}") for m in records.materials)
+        self._postings = _bigram_postings(self.names)
+        self._exact = _group((e.compact, e.material) for e in self.names)
+        self._build_customer_index(records.customers)
+
+    @classmethod
+    def from_records(cls, records: CatalogRecords) -> CatalogSnapshot:
+        """Index a catalog bundle's records."""
+        return cls(records)
+
+    # --- plain lookups -------------------------------------------------------------------
+
+    def material(self, number: str | None) -> Material | None:
+        """The item with this FNumber (spacing, width and case forgiven), or None."""
+        if not number:
+            return None
+        found = self._materials.get(number)
+        if found is None:
+            key = self._material_keys.get(code_key(number))
+            found = self._materials.get(key) if key else None
+        return found
+
+    def customer(self, number: str | None) -> Customer | None:
+        return self._customers.get(number) if number else None
+
+    @property
+    def customers(self) -> tuple[Customer, ...]:
+        return self.records.customers
+
+    def by_barcode(self, code: str | None) -> tuple[str, ...]:
+        key = barcode_key(code)
+        return self._barcodes.get(key, ()) if key else ()
+
+    def customer_item(self, customer: str | None, code: str | None) -> CustomerItem | None:
+        if not customer or not code:
+            return None
+        return self._cust_codes.get((customer, code_key(code)))
+
+    def customer_names(self, customer: str | None) -> tuple[NameEntry, ...]:
+        return self._cust_names.get(customer, ()) if customer else ()
+
+    def prices(self, material: str) -> tuple[PriceEntry, ...]:
+        return self._prices.get(material, ())
+
+    def stock(self, material: str) -> Decimal | None:
+        """Available quantity, or None when the stock list has no row for the item."""
+        return self._stock.get(material)
+
+    def exact_name(self, compact: str) -> tuple[str, ...]:
+        """Materials whose normalised name + spec is exactly `compact`."""
+        return self._exact.get(compact, ())
+
+    # --- free-text prefilter -------------------------------------------------------------
+
+    def name_candidates(self, compact: str, limit: int = 300) -> list[NameEntry]:
+        """The catalog names sharing the most character bigrams with `compact`, best first."""
+        grams = sorted(bigrams(compact), key=lambda g: len(self._postings.get(g, ())))
+        counts: Counter[int] = Counter()
+        spent = 0
+        for gram in grams:
+            posting = self._postings.get(gram)
+            if not posting:
+                continue
+            if spent and spent + len(posting) > _POSTING_BUDGET:
+                break
+            counts.update(posting)
+            spent += len(posting)
+        return [self.names[i] for i, _ in counts.most_common(limit)]
+
+    # --- customers -----------------------------------------------------------------------
+
+    def _build_customer_index(self, customers: tuple[Customer, ...]) -> None:
+        self.email_exact = _group((addr.strip().lower(), c.number) for c in customers
+                                  for addr in c.emails if addr.strip() and not addr.strip().startswith("@"))
+        self.email_domain = _group((addr.strip().lower().lstrip("@"), c.number) for c in customers
+                                   for addr in c.emails if addr.strip().startswith("@"))
+        self.edi_ids = _group((code_key(c.edi_id), c.number) for c in customers if c.edi_id)
+        self.name_keys: tuple[tuple[str, str], ...] = tuple(
+            (name_key(text), c.number) for c in customers for text in (c.name, c.short_name)
+            if text and name_key(text))
+
+
+def _group(pairs: Iterable[tuple]) -> dict:
+    """Key -> tuple of values, keeping first-seen order and dropping repeats."""
+    grouped: dict = {}
+    for key, value in pairs:
+        bucket = grouped.setdefault(key, [])
+        if value not in bucket:
+            bucket.append(value)
+    return {key: tuple(values) for key, values in grouped.items()}
+
+
+def _bigram_postings(names: tuple[NameEntry, ...]) -> dict[str, list[int]]:
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, entry in enumerate(names):
+        for gram in bigrams(entry.compact):
+            postings[gram].append(i)
+    return dict(postings)
