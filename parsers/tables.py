@@ -1,0 +1,362 @@
+"""One header mapper for every order table (CSV, xlsx, and later docx, PDF and HTML tables).
+
+A table is a list of rows of strings. We find the header row wherever it is, map its column
+headings to fields, read header fields printed around the table ("订单号：", a label cell and
+the value beside it), and turn each row with an item and a quantity into a line.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from typing import Callable
+
+from parsers import fields as F
+from parsers.context import ParseContext
+from parsers.errors import ParseError
+from parsers.model import ParsedLine, ParsedOrder, ParseResult, Party, Provenance, SourceKind, SourceRef
+from parsers.numbers import nfkc, parse_date, parse_decimal, parse_quantity
+
+Rows = list[list[str | None]]
+CellName = Callable[[int, int], str]
+
+_HEADER_SEARCH_ROWS = 60
+_NOT_ORDER_TITLES = re.compile(r"(?i)对账单|询价|statement of account|request for quotation|\bRFQ\b")
+
+
+@dataclass
+class Facts:
+    """Header facts as printed (raw text per field), where each was read, and flags seen."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    where: dict[str, Provenance] = field(default_factory=dict)
+    is_change: bool = False
+    currency_hint: str | None = None
+
+    def put(self, name: str, value: str | None, where: Provenance | None) -> None:
+        """Keep the first non-empty value printed for a field."""
+        value = nfkc(value or "")
+        if value and name not in self.values:
+            self.values[name] = value
+            if where is not None:
+                self.where[name] = where
+
+
+def a1_name(row: int, col: int) -> str:
+    """Spreadsheet cell name for zero-based row and column: (6, 1) -> "B7"."""
+    letters, n = "", col + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
+def _cell(row: list[str | None], col: int) -> str:
+    return nfkc(row[col]) if col < len(row) and row[col] is not None else ""
+
+
+def _header_score(row: list[str | None]) -> tuple[int, dict[int, str]]:
+    columns: dict[int, str] = {}
+    for col, text in enumerate(row):
+        name = F.column_field(text)
+        if name and (name not in columns.values() or name in (F.NAME, F.SPEC, F.ADDRESS_PART)):
+            columns[col] = name
+    found = set(columns.values())
+    if F.QUANTITY not in found or not found & F.ITEM_FIELDS:
+        return 0, {}
+    return len(found), columns
+
+
+def find_header(rows: Rows) -> tuple[int, dict[int, str]] | None:
+    """The row that heads the order lines (item + quantity columns) and its column -> field map."""
+    best: tuple[int, dict[int, str]] | None = None
+    best_score = 0
+    for index, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
+        score, columns = _header_score(row)
+        if score > best_score:
+            best, best_score = (index, columns), score
+    return best
+
+
+def _label_value(rows: Rows, r: int, c: int, inline: str) -> tuple[str, int, int] | None:
+    """The value of a label cell: after its colon, else the next cell right, else the cell below."""
+    if inline:
+        return inline, r, c
+    row = rows[r]
+    for cc in range(c + 1, min(len(row), c + 4)):
+        text = _cell(row, cc)
+        if text:
+            return (None if F.header_field(text) else (text, r, cc))
+    if r + 1 < len(rows):
+        below = _cell(rows[r + 1], c)
+        if below and not F.header_field(below.split(":")[0]):
+            return below, r + 1, c
+    return None
+
+
+def read_labels(rows: Rows, row_range: range, facts: Facts, cell_name: CellName) -> None:
+    """Collect "label: value" header fields from the rows outside the table."""
+    for r in row_range:
+        for c, raw in enumerate(rows[r]):
+            text = _cell(rows[r], c)
+            if not text:
+                continue
+            if F.says_change(text):
+                facts.is_change = True
+            label, _, inline = text.partition(":")
+            name = F.header_field(label)
+            if name is None:
+                continue
+            found = _label_value(rows, r, c, inline.strip())
+            if found:
+                facts.put(name, found[0], Provenance(cell=cell_name(found[1], found[2])))
+
+
+def _title_buyer(rows: Rows, upto: int, facts: Facts, cell_name: CellName) -> None:
+    """A title such as "深圳优品烘焙有限公司  采购订单" names the buyer."""
+    for r in range(min(upto, len(rows))):
+        for c in range(len(rows[r])):
+            text = _cell(rows[r], c)
+            m = re.match(r"^(.{2,40}?(有限公司|公司|厂|集团|Ltd\.?|Inc\.?|GmbH|LLC|Co\.))\s*(采购订单|采购单|订货单|订单|purchase order)", text, re.I)
+            if m:
+                facts.put(F.CUSTOMER, m.group(1), Provenance(cell=cell_name(r, c)))
+                return
+
+
+def _demote_counters(rows: Rows, start: int, columns: dict[int, str]) -> dict[int, str]:
+    """A column headed "Item" or "No." that only holds 1, 2, 3 numbers the lines; it is no item."""
+    out = dict(columns)
+    for col, name in columns.items():
+        if name not in (F.DESCRIPTION, F.CODE):
+            continue
+        values = [_cell(row, col) for row in rows[start:start + 50] if _cell(row, col)]
+        if values and all(re.fullmatch(r"\d{1,3}", v) for v in values):
+            out[col] = F.LINE_NO
+    return out
+
+
+def _money_hint(header_row: list[str | None], columns: dict[int, str]) -> str | None:
+    for col, name in columns.items():
+        if name in (F.UNIT_PRICE, F.AMOUNT):
+            hint = re.search(r"[(（]([^)）]+)[)）]", _cell(header_row, col))
+            if hint and F.currency_code(hint.group(1)):
+                return F.currency_code(hint.group(1))
+    return None
+
+
+@dataclass
+class _Row:
+    """One table row read by field: the line it makes and the header fields it repeats."""
+
+    line: ParsedLine
+    header: dict[str, tuple[str, Provenance]]
+
+
+def _item_text(values: dict[str, list[str]]) -> str | None:
+    parts = [v for name in (F.DESCRIPTION, F.NAME, F.SPEC) for v in values.get(name, []) if v]
+    return " ".join(parts) or None
+
+
+def _code(values: dict[str, list[str]], name: str) -> str | None:
+    for value in values.get(name, []):
+        if not F.is_placeholder(value):
+            return value
+    return None
+
+
+def _row_values(row: list[str | None], columns: dict[int, str]) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for col in sorted(columns):
+        values.setdefault(columns[col], []).append(_cell(row, col))
+    return values
+
+
+def _first(values: dict[str, list[str]], name: str) -> str:
+    return next((v for v in values.get(name, []) if v), "")
+
+
+def read_row(row: list[str | None], r: int, columns: dict[int, str], labels: dict[int, str],
+             cell_name: CellName, date_style: bool, default_year: int | None) -> _Row | None:
+    """A line from one row, or None when the row lacks an item or a quantity."""
+    values = _row_values(row, columns)
+    qty, glued_unit = parse_quantity(_first(values, F.QUANTITY))
+    description = _item_text(values)
+    codes = {name: _code(values, name) for name in (F.CUSTOMER_SKU, F.OUR_SKU, F.CODE, F.BARCODE)}
+    if qty is None or not (description or any(codes.values())):
+        return None
+    qty_col = next(c for c, n in columns.items() if n == F.QUANTITY)
+    where = Provenance(cell=cell_name(r, qty_col))
+    ids = tuple((labels.get(col, name), _cell(row, col)) for col, name in sorted(columns.items())
+                if name in codes and codes[name] and not F.is_placeholder(_cell(row, col)))
+    line = ParsedLine(
+        line_no=0, description=description, quantity=qty,
+        unit=_first(values, F.UNIT) or glued_unit, unit_price=parse_decimal(_first(values, F.UNIT_PRICE)),
+        amount=parse_decimal(_first(values, F.AMOUNT)), customer_sku=codes[F.CUSTOMER_SKU],
+        our_sku=codes[F.OUR_SKU], barcode=codes[F.BARCODE], code=codes[F.CODE], ids=ids,
+        delivery_date=parse_date(_first(values, F.LINE_DELIVERY), default_year=default_year, us=date_style),
+        provenance=where)
+    header = {}
+    for col, name in columns.items():
+        if name in (F.PO_NUMBER, F.ORDER_DATE, F.CURRENCY, F.SHIP_TO, F.CUSTOMER, F.ADDRESS_PART):
+            text = _cell(row, col)
+            if text:
+                key = F.ADDRESS_PART + str(col) if name == F.ADDRESS_PART else name
+                header[key] = (text, Provenance(cell=cell_name(r, col)))
+    return _Row(line, header)
+
+
+def _total_of(row: list[str | None], columns: dict[int, str]) -> Decimal | None:
+    amount_cols = [c for c, n in columns.items() if n == F.AMOUNT]
+    for col in amount_cols + sorted(range(len(row)), reverse=True):
+        value = parse_decimal(_cell(row, col))
+        if value is not None:
+            return value
+    return None
+
+
+def _is_total_row(row: list[str | None], columns: dict[int, str]) -> bool:
+    texts = [_cell(row, c) for c in range(len(row)) if _cell(row, c)]
+    return bool(texts) and F.is_total_label(texts[0].split(":")[0])
+
+
+def us_dates(texts: list[str]) -> bool:
+    """Whether slashed dates in these texts are month first: some "11/20/2026" proves it."""
+    month_first = day_first = False
+    for text in texts:
+        for a, b in re.findall(r"(?<!\d)(\d{1,2})/(\d{1,2})/\d{2,4}", nfkc(text)):
+            month_first |= int(b) > 12
+            day_first |= int(a) > 12
+    return month_first and not day_first
+
+
+def _money(text: str | None) -> Decimal | None:
+    """A printed total such as "9,828.00元（人民币）" or "USD 3,977.32": its first number."""
+    if not text:
+        return None
+    value = parse_decimal(text)
+    if value is not None:
+        return value
+    m = re.search(r"\d[\d,]*(?:\.\d+)?", nfkc(text))
+    return parse_decimal(m.group(0)) if m else None
+
+
+def _po(text: str | None) -> str | None:
+    m = re.search(r"[A-Za-z0-9][\w\-/.#]*", nfkc(text or ""))
+    return m.group(0).rstrip(".") if m and re.search(r"\d", m.group(0)) else None
+
+
+def _ship_to(values: dict[str, str]) -> str | None:
+    if values.get(F.SHIP_TO):
+        return values[F.SHIP_TO]
+    parts = [values[k] for k in sorted((k for k in values if k.startswith(F.ADDRESS_PART)),
+                                       key=lambda k: int(k[len(F.ADDRESS_PART):] or 0))]
+    return ", ".join(parts) or None
+
+
+def _currency(facts: Facts) -> str | None:
+    printed = F.currency_code(facts.values.get(F.CURRENCY))
+    if printed:
+        return printed
+    if facts.currency_hint:
+        return facts.currency_hint
+    total = facts.values.get(F.TOTAL, "")
+    return F.currency_code(re.sub(r"[\d,.\s]", "", total)) if re.search(r"\D", total) else None
+
+
+_FIELD_NAMES = {F.CUSTOMER: "buyer", F.TOTAL: "stated_total"}
+
+
+def _field_name(key: str) -> str:
+    return "ship_to" if key.startswith(F.ADDRESS_PART) else _FIELD_NAMES.get(key, key)
+
+
+def build_order(facts: Facts, lines: list[ParsedLine], ctx: ParseContext, kind: SourceKind,
+                *, us: bool = False, confidence: float = 1.0) -> ParsedOrder:
+    """Turn header facts as printed and the lines read into one order (dates, currency, buyer)."""
+    values = facts.values
+    order_date = parse_date(values.get(F.ORDER_DATE), us=us) or ctx.sent
+    year = order_date.year if order_date else None
+    line_dates = [line.delivery_date for line in lines if line.delivery_date]
+    delivery = parse_date(values.get(F.DELIVERY_DATE), default_year=year, us=us)
+    numbered = tuple(_renumber(line, n) for n, line in enumerate(lines, start=1))
+    return ParsedOrder(
+        source=SourceRef(path=ctx.path, part=ctx.part, kind=kind),
+        po_number=_po(values.get(F.PO_NUMBER)), order_date=order_date,
+        delivery_date=delivery or (min(line_dates) if line_dates else None),
+        currency=_currency(facts), ship_to=_ship_to(values), stated_total=_money(values.get(F.TOTAL)),
+        buyer=Party(name=values.get(F.CUSTOMER), email=ctx.sender),
+        is_change=facts.is_change or F.says_change(ctx.subject), lines=numbered,
+        confidence=confidence,
+        fields={_field_name(k): v for k, v in facts.where.items()})
+
+
+def _renumber(line: ParsedLine, n: int) -> ParsedLine:
+    return replace(line, line_no=n)
+
+
+def _read_body(rows: Rows, start: int, columns: dict[int, str], facts: Facts, cell_name: CellName,
+               us: bool, year: int | None) -> list[_Row]:
+    """Rows below the header: lines, a totals row, notes and footer labels."""
+    found: list[_Row] = []
+    labels = {col: _cell(rows[start - 1], col) for col in columns}
+    for r in range(start, len(rows)):
+        row = rows[r]
+        if not any(_cell(row, c) for c in range(len(row))) or _header_score(row)[0] >= 3:
+            continue
+        if _is_total_row(row, columns):
+            total = _total_of(row, columns)
+            if total is not None:
+                facts.put(F.TOTAL, str(total), Provenance(cell=cell_name(r, 0)))
+            continue
+        got = read_row(row, r, columns, labels, cell_name, us, year)
+        if got is None:
+            read_labels(rows, range(r, r + 1), facts, cell_name)
+        else:
+            found.append(got)
+    return found
+
+
+def _group(found: list[_Row], facts: Facts) -> list[tuple[Facts, list[ParsedLine]]]:
+    """One order per distinct PO number repeated on the rows (ERP exports); else one order."""
+    groups: dict[str, tuple[Facts, list[ParsedLine]]] = {}
+    for item in found:
+        po = item.header.get(F.PO_NUMBER, (facts.values.get(F.PO_NUMBER, ""), None))[0]
+        if po not in groups:
+            own = Facts(is_change=facts.is_change, currency_hint=facts.currency_hint)
+            for name, (text, where) in item.header.items():
+                own.put(name, text, where)
+            for name, text in facts.values.items():
+                own.put(name, text, facts.where.get(name))
+            groups[po] = (own, [])
+        groups[po][1].append(item.line)
+    return list(groups.values())
+
+
+def orders_from_rows(rows: Rows, ctx: ParseContext, kind: SourceKind,
+                     cell_name: CellName | None = None) -> ParseResult:
+    """Read the orders in one table; a table with no order header is reported as not an order.
+
+    Raises ParseError when the header is there but no row has both an item and a quantity.
+    """
+    cell_name = cell_name or a1_name
+    rows = [list(row) for row in rows]
+    header = find_header(rows)
+    if header is None:
+        return ParseResult(not_orders=("The table has no header row with an item and a quantity column.",))
+    h, columns = header
+    columns = _demote_counters(rows, h + 1, columns)
+    facts = Facts(currency_hint=_money_hint(rows[h], columns))
+    read_labels(rows, range(h), facts, cell_name)
+    _title_buyer(rows, h, facts, cell_name)
+    title = " ".join(_cell(row, c) for row in rows[:h] for c in range(len(row)))
+    if _NOT_ORDER_TITLES.search(title) and not re.search(r"(?i)订单|purchase order", title):
+        return ParseResult(not_orders=("The table is not a purchase order (its title says otherwise).",))
+    us = us_dates([_cell(row, c) for row in rows for c in range(len(row))])
+    order_date = parse_date(facts.values.get(F.ORDER_DATE), us=us) or ctx.sent
+    found = _read_body(rows, h + 1, columns, facts, cell_name, us, order_date.year if order_date else None)
+    if not found:
+        raise ParseError("The table has a header but no row with both an item and a quantity.",
+                         Provenance(cell=cell_name(h, 0)))
+    orders = tuple(build_order(own, lines, ctx, kind, us=us) for own, lines in _group(found, facts))
+    return ParseResult(orders=orders)
