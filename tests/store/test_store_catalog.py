@@ -1,0 +1,71 @@
+"""The catalog copy in the database: replace and load give back equal records, Decimals exact."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from connectors.catalog_bundle import catalog_fingerprint, read_bundle
+from reconcile.catalog import CatalogRecords, Customer, Material, PriceEntry, UnitConversion
+from store import repo
+from store.db import make_engine, migrate, session_scope
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "catalog"
+NOW = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    engine = make_engine(f"sqlite:///{tmp_path}/orderdesk.db")
+    migrate(engine)
+    return engine
+
+
+def test_no_catalog_loaded_yet(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        assert repo.load_catalog(session) is None
+        assert repo.catalog_fingerprint_in_db(session) is None
+
+
+def test_bundle_round_trips_through_the_database(engine: Engine) -> None:
+    records = read_bundle(DATA / "k3")
+    fingerprint = catalog_fingerprint(records)
+    with session_scope(engine) as session:
+        repo.replace_catalog(session, records, fingerprint, now=NOW)
+    with session_scope(engine) as session:
+        loaded = repo.load_catalog(session)
+        assert repo.catalog_fingerprint_in_db(session) == fingerprint
+    assert loaded == records
+    assert catalog_fingerprint(loaded) == fingerprint  # exact Decimal text, not just equal value
+
+
+def test_decimals_keep_their_exact_digits(engine: Engine) -> None:
+    """Values a float column would bend (0.1, 28 significant digits, exponents) come back as stored."""
+    odd = [Decimal("0.1"), Decimal("123456789012345678.9012345678"), Decimal("1E+3"), Decimal("2.50")]
+    records = CatalogRecords(
+        materials=(Material("M1", "x", pack_qty=odd[0], min_qty=odd[1]),),
+        customers=(Customer("C1", "y", emails=("a@b.example", "@c.example"), credit_limit=odd[2],
+                            open_amount=odd[3]),),
+        prices=(PriceEntry("M1", odd[1], "C1", odd[0], odd[2], date(2026, 1, 1), None, "CNY"),),
+        stock=(("M1", odd[3]),),
+        units=(UnitConversion(None, "BOX", "PCS", odd[0]),),
+    )
+    with session_scope(engine) as session:
+        repo.replace_catalog(session, records, "f1", now=NOW)
+        loaded = repo.load_catalog(session)
+    assert loaded == records
+    assert [str(v) for v in (loaded.materials[0].pack_qty, loaded.prices[0].price,
+                             loaded.customers[0].credit_limit, loaded.stock[0][1])] == [
+        "0.1", "123456789012345678.9012345678", "1E+3", "2.50"]
+
+
+def test_replace_drops_the_old_catalog(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        repo.replace_catalog(session, read_bundle(DATA / "k3"), "old", now=NOW)
+        smaller = CatalogRecords(materials=(Material("M1", "only"),))
+        repo.replace_catalog(session, smaller, "new", now=NOW)
+        assert repo.load_catalog(session) == smaller
+        assert repo.catalog_fingerprint_in_db(session) == "new"
