@@ -41,11 +41,12 @@ _LABELS: dict[str, tuple[str, ...]] = {
     CUSTOMER_SKU: ("客户物料编码", "客户物料编号", "客户料号", "客户编码料号", "客户物料代码", "客户货号",
                    "客户产品编码", "customerpartno", "customerpartnumber", "customeritemno",
                    "customeritemcode", "customeritem", "buyeritem", "buyeritemno", "buyerpartno",
-                   "buyerpartnumber", "customersku", "custpartno", "yourpartno"),
-    OUR_SKU: ("我司编码", "我司物料编码", "贵司编码", "贵司物料编码", "供应商物料编码", "供应商料号",
+                   "buyerpartnumber", "customersku", "custpartno", "ourcode", "ourpartno", "ouritemno", "ouritemcode",
+                   "我司编码", "我司物料编码", "我司料号", "本公司编码"),
+    OUR_SKU: ("贵司编码", "贵司物料编码", "供应商物料编码", "供应商料号",
               "供应商编码", "禾盛编码", "ourcode", "supplierpartno", "supplierpartnumber",
               "supplieritemno", "suppliercode", "vendorpartno", "vendorpartnumber", "vendoritemno",
-              "vendorcode", "yourcode", "oursku"),
+              "vendorcode", "yourcode", "yourpartno", "youritemno"),
     CODE: ("物料编码", "物料编号", "物料代码", "料号", "编码", "编号", "货号", "产品编码", "产品编号",
            "商品编码", "商品编号", "存货编码", "品号", "itemno", "itemnumber", "itemcode", "code",
            "partno", "partnumber", "part", "sku", "productcode", "articleno", "article",
@@ -107,8 +108,8 @@ _HEADER_INDEX.update({"要求交期": DELIVERY_DATE, "交货时间": DELIVERY_DA
 
 # Column headers seen in the wild that the exact lists miss: (pattern on the key, field).
 _COLUMN_PATTERNS: tuple[tuple[str, str | None], ...] = (
-    (r"^客户.*(编码|编号|料号|代码|货号)$|^(customer|buyer).*(part|item|code|no|sku)", CUSTOMER_SKU),
-    (r"^(我司|贵司|供应商|供方).*(编码|编号|料号|代码)$|^(supplier|vendor|our|your).*(part|item|code|no)", OUR_SKU),
+    (r"^(客户|我司|本公司).*(编码|编号|料号|代码|货号)$|^(customer|buyer|our).*(part|item|code|no|sku)", CUSTOMER_SKU),
+    (r"^(贵司|供应商|供方).*(编码|编号|料号|代码)$|^(supplier|vendor|your).*(part|item|code|no)", OUR_SKU),
     (r"条码|barcode|^(ean|gtin|upc)", BARCODE),
     (r"(数量|qty|quantity)", QUANTITY),
     (r"单价|unitprice|price", UNIT_PRICE),
@@ -192,3 +193,8 @@ def is_placeholder(text: str | None) -> bool:
         return True
     s = nfkc(text).casefold()
     return s in ("", "-", "--", "/", "—", "——", "–", "n/a", "na", "none", "nil", "无", "null", "*", ".", "0")
+
+
+def is_known_column(header: str | None) -> bool:
+    """True when a heading is in the vocabulary word for word, not just matched by a pattern."""
+    return bool(header) and label_key(header) in _COLUMN_INDEX

@@ -1,0 +1,37 @@
+"""A .txt order (a WeChat message pasted by a sales rep, an exported note): decode, then textlines."""
+from __future__ import annotations
+
+from parsers.context import ParseContext
+from parsers.errors import ParseError
+from parsers.model import ParseResult, Provenance, SourceKind
+from parsers.textlines import orders_from_text
+
+# Strict UTF-8 first (it rarely decodes anything else by accident), then the Chinese code pages.
+_ENCODINGS = ("utf-8", "gb18030", "big5")
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def decode(data: bytes) -> str:
+    """Text of the bytes by BOM, else UTF-8, GB18030 or Big5; ParseError when none fits."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding).lstrip("\ufeff")
+            except UnicodeDecodeError:
+                break
+    else:
+        if b"\x00" not in data[:4096]:
+            for encoding in _ENCODINGS:
+                try:
+                    return data.decode(encoding)
+                except UnicodeDecodeError:
+                    continue
+    raise ParseError("The text file could not be decoded (not UTF-8, GB18030, Big5 or UTF-16).",
+                     Provenance(line=1))
+
+
+def parse(data: bytes, ctx: ParseContext) -> ParseResult:
+    """Read the order in a text file; a text with no order lines gives no order, not an error."""
+    if len(data) > ctx.max_bytes:
+        raise ParseError("The text file is larger than the configured limit.")
+    return orders_from_text(decode(data), ctx, SourceKind.TEXT)

@@ -1,0 +1,286 @@
+"""Orders written as free text (a .txt file, an e-mail body, PDF or OCR text), Chinese or English.
+
+Header fields come from "label: value" lines; order lines from an aligned table under a
+header line, or from lines that carry a quantity with a unit ("1. 纸箱 400*300*250 500个
+4.00元", "WY-SQ-400  400ml挤压瓶  4000个", "CARTON 400x300x250 - 500 pcs @ 4.00").
+Prose, signatures, phone numbers and addresses carry no such quantity and are left alone.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+from decimal import Decimal
+
+from parsers import fields as F
+from parsers.context import ParseContext
+from parsers.model import ParsedLine, ParseResult, Provenance, SourceKind
+from parsers.numbers import nfkc, parse_date, parse_decimal
+from parsers.tables import Facts, build_order, read_row, us_dates
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_UNITS = (r"个|只|张|件|箱|卷|米|公斤|千克|吨|套|包|袋|瓶|盒|桶|条|支|罐|片|本|台|块|双|捆|扎|托|"
+          r"pcs|pc|ea|each|ctns?|cartons?|boxe?s?|bx|rolls?|rl|kgs?|meters?|metres?|mtrs?|m|sets?|"
+          r"packs?|pkts?|bags?|bottles?|units?|cases?|pallets?|dozens?|doz|reels?|sheets?|tons?")
+_QTY_UNIT = re.compile(rf"(?i)(?<![\w×*/.\-])({_NUM})\s*(万|千)?\s*({_UNITS})(?![A-Za-z])(?!\s*/)")
+_ENUM = re.compile(r"^\s*(?:[(（]\d{1,3}[)）]|\d{1,3}[.、)）:](?!\d)|[-*•·●▪]\s|No\.\s*\d{1,3}\b)\s*")
+_LABELED_QTY = re.compile(rf"(?i)(?:数量|qty|quantity)\s*[:：]?\s*({_NUM})\s*(万|千)?\s*([^\d\s,，;；、]{{0,5}})")
+_LABELED_PRICE = re.compile(rf"(?i)(?:单价|unit\s*price|price)\s*[:：]?\s*[¥$€]?\s*({_NUM})")
+_LABELED_AMOUNT = re.compile(rf"(?i)(?:金额|amount)\s*[:：]?\s*[¥$€]?\s*({_NUM})")
+_PRICE_AFTER = re.compile(rf"(?i)^[\s,，;；\-–]*(?:@|at|x|×|单价)?\s*(?:[¥$€]|rmb|usd|us\$|cny|eur)?\s*({_NUM})\s*(元|rmb|usd|cny|eur)?")
+_CODE = re.compile(r"^(?=[A-Za-z0-9\-_./]*\d)(?=[A-Za-z0-9\-_./]*[A-Za-z\-.])[A-Za-z0-9][A-Za-z0-9\-_./]{2,29}$")
+_MEASURE = re.compile(r"(?i)^\d+(\.\d+)?(mm|cm|ml|l|g|kg|m|u|oz|mic|um|\")$|^\d+[x×*]\d+")
+_QUOTE_MARK = re.compile(r"(?i)^\s*(-{2,}\s*(原始邮件|original message|forwarded message|转发邮件|转发的邮件)|在.{0,40}写道[:：]$|on .{0,80}wrote:$)")
+_NOT_ORDER = re.compile(r"(?i)询价|不作为订单|request for quotation|\bRFQ\b|please quote|对账单|statement of account|not an order")
+_PO_INLINE = re.compile(r"(?i)(?:(?:采购订单号|采购单号|订单编号|订单号|P\.?O\.?\s*(?:No\.?|Number|#))\s*[:：]?\s*([A-Za-z0-9][A-Za-z0-9\-_/.]*\d[A-Za-z0-9\-_/]*)|订单\s*([A-Za-z][A-Za-z0-9\-_/]*\d[A-Za-z0-9\-_/]*))")
+_PROSE_DELIVERY = re.compile(r"(\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?|\d{1,2}\s*月\s*\d{1,2}\s*[日号])\s*(?:前|之前|以前)?\s*(?:务必|必须|要)?\s*(?:到货|送到|交货|送货|到|交)")
+_COMPANY = re.compile(r"([\u4e00-\u9fa5()（）]{2,30}(?:有限公司|股份公司|集团|公司|食品厂|工厂)|[A-Z][A-Za-z0-9&.,' -]{1,40}?\b(?:Pte\.? Ltd\.?|Co\., ?Ltd\.?|Ltd\.?|Limited|Inc\.?|GmbH|LLC|Corp\.?|S\.A\.|B\.V\.))")
+_NO_LINES = "The text holds no order lines."
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _chunks(line: str) -> list[tuple[int, int, str]]:
+    """Cells of an aligned line: (display start, display end, text), split on tabs or 2+ spaces."""
+    out = []
+    pattern = r"[^\t]+" if "\t" in line else r"\S+(?: \S+)*"
+    for m in re.finditer(pattern, line):
+        if m.group(0).strip():
+            start = _width(line[: m.start()])
+            out.append((start, start + _width(m.group(0)), m.group(0).strip()))
+    return out
+
+
+def _header_columns(line: str) -> list[tuple[int, str | None, str]] | None:
+    """(display start, field, label) per column when the line is a table header, else None."""
+    columns: list[tuple[int, str | None, str]] = []
+    for start, _end, text in _chunks(line):
+        words, offset, i = text.split(" "), start, 0
+        if len(words) == 1:
+            columns.append((start, F.column_field(text), text))
+            continue
+        while i < len(words):
+            j = next((j for j in range(len(words), i + 1, -1) if F.is_known_column(" ".join(words[i:j]))), i + 1)
+            label = " ".join(words[i:j])
+            columns.append((offset, F.column_field(label), label))
+            offset += _width(label) + 1
+            i = j
+    found = {f for _, f, _ in columns if f}
+    if F.QUANTITY in found and found & F.ITEM_FIELDS and sum(1 for _, f, _ in columns if f) >= 3:
+        return columns
+    return None
+
+
+def _cells(line: str, columns: list[tuple[int, str | None, str]], tabbed: bool) -> list[str | None]:
+    """Place the chunks of a row under the header columns: by count, else by position."""
+    if tabbed:
+        parts = [p.strip() or None for p in line.split("\t")]
+        return (parts + [None] * len(columns))[: len(columns)]
+    chunks = _chunks(line)
+    if len(chunks) == len(columns):
+        return [c[2] for c in chunks]
+    cells: list[str | None] = [None] * len(columns)
+    starts = [c[0] for c in columns] + [10**6]
+    for start, end, text in chunks:
+        overlap = [max(0, min(end, starts[i + 1]) - max(start, starts[i])) for i in range(len(columns))]
+        index = max(range(len(columns)), key=lambda i: (overlap[i], -i))
+        cells[index] = f"{cells[index]} {text}" if cells[index] else text
+    return cells
+
+
+def _read_table(lines: list[str], facts: Facts, us: bool, used: set[int]) -> list[ParsedLine]:
+    """Lines of the first aligned table under a header line; marks the text lines it used."""
+    for h, raw in enumerate(lines):
+        columns = _header_columns(raw)
+        if columns:
+            break
+    else:
+        return []
+    tabbed = "\t" in raw
+    mapping = _counters({i: f for i, (_, f, _) in enumerate(columns) if f},
+                        [_cells(line, columns, tabbed) for line in lines[h + 1:h + 30] if line.strip()])
+    labels = {i: label for i, (_, _, label) in enumerate(columns)}
+    found: list[ParsedLine] = []
+    used.add(h)
+    for n in range(h + 1, len(lines)):
+        text = lines[n]
+        if not text.strip() or re.fullmatch(r"[\s\-=_*|+]+", text):
+            if found and not text.strip():
+                break
+            continue
+        row = _cells(text, columns, tabbed)
+        first = next((c for c in row if c), "")
+        if F.is_total_label(first.split(":")[0]):
+            used.add(n)
+            amounts = [parse_decimal(c) for c in row[1:] if c and parse_decimal(c) is not None]
+            if amounts:
+                facts.put(F.TOTAL, str(amounts[-1]), Provenance(line=n + 1))
+            continue
+        got = read_row(row, n, mapping, labels, lambda r, c: "", us, None)
+        if got is None:
+            break
+        used.add(n)
+        found.append(replace(got.line, provenance=Provenance(line=n + 1), confidence=0.9))
+    return found
+
+
+def _counters(mapping: dict[int, str], rows: list[list[str | None]]) -> dict[int, str]:
+    """An "Item" or "No." column holding only 1, 2, 3 numbers the lines; it names no item."""
+    out = dict(mapping)
+    for col, name in mapping.items():
+        values = [row[col] for row in rows if col < len(row) and row[col]]
+        if name in (F.DESCRIPTION, F.CODE) and values and all(re.fullmatch(r"\d{1,3}", v) for v in values[:3]):
+            out[col] = F.LINE_NO
+    return out
+
+
+def _split_code(description: str) -> tuple[str | None, str]:
+    """A customer item code at the start of a line ("WY-SQ-400  400ml挤压瓶") and the rest."""
+    first, _, rest = description.partition(" ")
+    if rest.strip() and _CODE.match(first) and not _MEASURE.match(first):
+        return first, rest.strip()
+    return None, description
+
+
+def _price_after(text: str) -> tuple[Decimal | None, Decimal | None, str | None]:
+    """Unit price (and amount) printed after the quantity: "4.00元", "@ 4.00", "0.79  1,896.00"."""
+    m = _PRICE_AFTER.match(text)
+    if not m:
+        return None, None, None
+    price = parse_decimal(m.group(1))
+    rest = text[m.end():]
+    amount = _PRICE_AFTER.match(rest)
+    mark = m.group(0) if re.search(r"[¥$€元]|rmb|usd|cny|eur", m.group(0), re.I) else None
+    return price, parse_decimal(amount.group(1)) if amount else None, mark
+
+
+def _free_line(text: str, n: int) -> tuple[ParsedLine, str | None] | None:
+    """An order line written freely, with the currency mark its price carries; None for prose."""
+    enum = _ENUM.match(text)
+    body = text[enum.end():] if enum else text
+    labeled = _LABELED_QTY.search(body)
+    if labeled:
+        qty = parse_decimal(labeled.group(1) + (labeled.group(2) or ""))
+        unit = labeled.group(3) or None
+        description = body[: labeled.start()]
+        price_m, amount_m = _LABELED_PRICE.search(body), _LABELED_AMOUNT.search(body)
+        price = parse_decimal(price_m.group(1)) if price_m else None
+        amount = parse_decimal(amount_m.group(1)) if amount_m else None
+        mark = "元" if re.search(r"\d\s*元", body) else None
+    else:
+        matches = list(_QTY_UNIT.finditer(body))
+        if not matches:
+            return None
+        m = matches[-1]
+        qty = parse_decimal(m.group(1) + (m.group(2) or ""))
+        unit, description = m.group(3), body[: m.start()]
+        price, amount, mark = _price_after(body[m.end():])
+    description = description.strip(" \t-–—:：,，;；、|")
+    code, description = _split_code(description)
+    if qty is None or not re.search(r"[A-Za-z\u4e00-\u9fff]", description or code or ""):
+        return None
+    if not (enum or code or labeled or len(text) <= 40) or re.search(r"[。!?！？]", description):
+        return None
+    line = ParsedLine(line_no=0, description=description or None, quantity=qty, unit=unit,
+                      unit_price=price, amount=amount, code=code,
+                      ids=((("code", code),) if code else ()), confidence=0.8,
+                      provenance=Provenance(line=n + 1))
+    return line, mark
+
+
+def _read_labels(lines: list[str], facts: Facts, used: set[int]) -> None:
+    """Header fields from "label: value" segments (several may share a line) and inline PO numbers."""
+    for n, text in enumerate(lines):
+        if n in used:
+            continue
+        if F.says_change(text):
+            facts.is_change = True
+        body = _ENUM.sub("", text, count=1) if not re.match(r"^\s*\d", text) else text
+        for segment in re.split(r"\t|\s{2,}|[;；|]", body):
+            label, sep, value = segment.partition(":")
+            name = F.header_field(label) if sep else None
+            if name and value.strip():
+                facts.put(name, value.strip(), Provenance(line=n + 1))
+        po = _PO_INLINE.search(text)
+        if po:
+            facts.put(F.PO_NUMBER, po.group(1) or po.group(2), Provenance(line=n + 1))
+
+
+def _prose_facts(lines: list[str], facts: Facts, used: set[int]) -> None:
+    """A delivery date written in a sentence ("12月4日前到货") and the company in the signature."""
+    for n, text in enumerate(lines):
+        m = _PROSE_DELIVERY.search(text) if n not in used else None
+        if m:
+            facts.put(F.DELIVERY_DATE, m.group(1), Provenance(line=n + 1))
+    for n in range(len(lines) - 1, -1, -1):
+        text = lines[n]
+        if n in used or re.search(r"[:：]\s*$|您好|你好|dear|hello|供应商|supplier|vendor|致|to:", text, re.I):
+            continue
+        m = _COMPANY.search(text)
+        if m:
+            facts.put(F.CUSTOMER, m.group(1).strip(" ,"), Provenance(line=n + 1))
+            return
+
+
+def _blocks(text: str) -> list[list[str]]:
+    """The message itself first, then each quoted or forwarded part, quote marks removed."""
+    blocks: list[list[str]] = [[]]
+    for raw in text.splitlines():
+        if _QUOTE_MARK.match(raw):
+            blocks.append([])
+            continue
+        blocks[-1].append(re.sub(r"^\s*>\s?", "", raw))
+    return [block for block in blocks if any(line.strip() for line in block)]
+
+
+def _read_block(raw_lines: list[str], ctx: ParseContext, kind: SourceKind):
+    lines = [nfkc(line) if "\t" not in line else "\t".join(nfkc(c) for c in line.split("\t"))
+             for line in raw_lines]
+    facts, used = Facts(), set()
+    us = us_dates(lines)
+    found = _read_table(raw_lines, facts, us, used)
+    if found:
+        found = [replace(l, description=nfkc(l.description) if l.description else None) for l in found]
+    marks = []
+    in_table = bool(found)
+    for n, text in enumerate(lines):
+        if n in used or in_table:
+            continue
+        got = _free_line(text, n)
+        if got:
+            used.add(n)
+            found.append(got[0])
+            marks.append(got[1])
+    if not found:
+        return None
+    _read_labels(lines, facts, used)
+    _prose_facts(lines, facts, used)
+    subject_po = _PO_INLINE.search(nfkc(ctx.subject or ""))
+    if subject_po:
+        facts.put(F.PO_NUMBER, subject_po.group(1) or subject_po.group(2), None)
+    if not facts.values.get(F.CURRENCY):
+        hint = next((F.currency_code(m) for m in marks if m), None)
+        facts.currency_hint = facts.currency_hint or hint or _header_currency(raw_lines)
+    return build_order(facts, found, ctx, kind, us=us, confidence=min(l.confidence for l in found))
+
+
+def _header_currency(lines: list[str]) -> str | None:
+    for line in lines:
+        if _header_columns(line):
+            hint = re.search(r"(?:单价|price|金额|amount)\s*[(（]([^)）]+)[)）]", nfkc(line), re.I)
+            return F.currency_code(hint.group(1)) if hint else None
+    return None
+
+
+def orders_from_text(text: str, ctx: ParseContext, kind: SourceKind) -> ParseResult:
+    """Read the order in a free text; text with no order lines is reported as not an order."""
+    head = "\n".join(_blocks(text)[0]) if _blocks(text) else ""
+    if _NOT_ORDER.search(head) or _NOT_ORDER.search(ctx.subject or ""):
+        return ParseResult(not_orders=("The text is a request for quotation or a statement, not an order.",))
+    for block in _blocks(text):
+        order = _read_block(block, ctx, kind)
+        if order is not None:
+            return ParseResult(orders=(order,))
+    return ParseResult(not_orders=(_NO_LINES,))
