@@ -21,6 +21,7 @@ from parsers.model import (FailedPart, ParsedLine, ParsedOrder, ParseResult, Par
 
 # A real order never comes near this; a message claiming more is a runaway file, not an order.
 MAX_LINES = 200_000
+MAX_MESSAGES = 100_000
 ORDER_TYPES = ("ORDERS", "ORDCHG")
 CHANGE_FUNCTIONS = ("4", "5")  # BGM 1225: change, replace
 NOT_ORDER_NAMES = {
@@ -40,6 +41,11 @@ DELIVERY_QUALIFIERS = ("2", "69", "64", "63")
 TOTAL_QUALIFIERS = ("86", "128", "79")
 _LONG_DATE_FORMATS = ("102", "203", "204", "205", "303", "304", "718", "719")
 _SHORT_DATE_FORMATS = ("101", "201", "202")
+_SECTION_TAGS = {
+    "head": ("BGM", "DTM", "CUX", "NAD", "MOA", "LIN", "UNS"),
+    "line": ("DTM", "MOA", "LIN", "SLN", "LOC", "PIA", "IMD", "QTY", "PRI", "UNS"),
+    "summary": ("MOA", "LIN"),
+}
 _ENVELOPE_TAGS = ("UNH", "UNT", "UNB", "UNG", "UNE", "UNZ")
 _NUMBER = re.compile(r"-?(?:\d+(?:[.,]\d*)?|[.,]\d+)")
 _HEAD_START = re.compile(rb"(?:\A|['\r\n])[ \t]*UN[ABH][^A-Za-z0-9\s]")
@@ -112,6 +118,9 @@ def _messages(segs: Segments) -> list[_Message]:
             if tag == "UNB":
                 sender = _code(_get(segs.elements(index), 2, 0))
             elif tag == "UNH":
+                if len(found) == MAX_MESSAGES:
+                    raise ParseError(f"The EDIFACT file holds more than {MAX_MESSAGES} messages; "
+                                     "it is not read.")
                 current = _open(segs, index, sender)
                 found.append(current)
     return found
@@ -192,8 +201,11 @@ class _OrderReader:
     def read(self) -> ParsedOrder:
         """Walk the message once, then assemble the order."""
         segs, start = self.segs, self.msg.start
+        handlers = {section: {tag: getattr(self, "on_" + tag) for tag in tags}
+                    for section, tags in _SECTION_TAGS.items()}
         for index in range(start + 1, self.msg.end or start):
-            handler = getattr(self, "on_" + segs.tag(index), None)
+            # Only segments that matter in the current section are split into elements.
+            handler = handlers[self.section].get(segs.tag(index))
             if handler is not None:
                 handler(segs.elements(index), index)
         return self._order()
@@ -228,13 +240,13 @@ class _OrderReader:
                 self._mark("dtm" + qualifier, index)
 
     def on_CUX(self, el: list[list[str]], index: int) -> None:
-        if self.section == "head" and self.currency is None:
+        if self.currency is None:
             self.currency = _code(_get(el, 1, 1))
             self._mark("currency", index)
 
     def on_NAD(self, el: list[list[str]], index: int) -> None:
         role = _get(el, 1, 0).strip().upper()
-        if self.section == "head" and role not in self.parties:
+        if role not in self.parties:
             self.parties[role] = el
             self._mark("nad" + role, index)
 
@@ -264,27 +276,27 @@ class _OrderReader:
         _add_id(self.lines[-1].ids, el[3] if len(el) > 3 else [])
 
     def on_SLN(self, el: list[list[str]], index: int) -> None:
-        if self.section == "line":
-            self.lines[-1].in_subline = True
+        self.lines[-1].in_subline = True
 
     def on_LOC(self, el: list[list[str]], index: int) -> None:
-        if self.section == "line":
-            self.lines[-1].in_split = True  # LOC/QTY/DTM after here describe split deliveries
+        self.lines[-1].in_split = True  # LOC/QTY/DTM after here describe split deliveries
 
     def on_PIA(self, el: list[list[str]], index: int) -> None:
-        if self.section == "line" and not self.lines[-1].in_subline:
+        if not self.lines[-1].in_subline:
             for element in el[2:]:
                 _add_id(self.lines[-1].ids, element)
 
     def on_IMD(self, el: list[list[str]], index: int) -> None:
-        if self.section == "line" and not self.lines[-1].in_subline and len(el) > 3:
+        if not self.lines[-1].in_subline and len(el) > 3:
             text = " ".join(part.strip() for part in el[3][3:5] if part.strip())
             if text:
                 line = self.lines[-1]
-                line.texts = (line.texts or []) + [text]
+                if line.texts is None:
+                    line.texts = []
+                line.texts.append(text)
 
     def on_QTY(self, el: list[list[str]], index: int) -> None:
-        if self.section != "line" or self.lines[-1].in_subline:
+        if self.lines[-1].in_subline:
             return
         line, c186 = self.lines[-1], el[1] if len(el) > 1 else [""]
         qualifier = c186[0].strip()
@@ -294,7 +306,7 @@ class _OrderReader:
             line.qty = c186
 
     def on_PRI(self, el: list[list[str]], index: int) -> None:
-        if self.section == "line" and self.lines[-1].price is None and not self.lines[-1].in_subline:
+        if self.lines[-1].price is None and not self.lines[-1].in_subline:
             self.lines[-1].price = el[1] if len(el) > 1 else []
 
     # -- assembly --------------------------------------------------------------------------

@@ -118,20 +118,26 @@ def split_segments(text: str, syntax: Syntax) -> Segments:
         if brk not in service and brk in text:
             text = text.replace(brk, "")
     restore = marks = None
-    if syntax.release and syntax.release in text:
+    distinct = len(set(service)) == len(service)  # a release char doubling as a separator is void
+    if syntax.release and distinct and syntax.release in text:
         text, restore, marks = _hide_released(text, syntax)
     raw = [seg for seg in (part.lstrip() for part in text.split(syntax.terminator)) if seg]
     return Segments(syntax, raw, restore, marks)
 
 
 def _hide_released(text: str, syntax: Syntax) -> tuple[str, dict[int, str], re.Pattern[str]]:
-    """Replace each released service character by a placeholder absent from the text."""
-    specials = (syntax.component, syntax.element, syntax.release, syntax.terminator)
+    """Replace each released service character by a placeholder absent from the text.
+
+    Released releases go first, so every release character left starts exactly one pair, as
+    in a left-to-right scan; a release before any other character is simply dropped.
+    """
+    rel = syntax.release
+    specials = (rel, syntax.component, syntax.element, syntax.terminator)
     stand_ins = _free_placeholders(text, len(specials))
-    hide = dict(zip(specials, stand_ins))
-    released = re.compile(re.escape(syntax.release) + "(.)", re.DOTALL)
-    text = released.sub(lambda m: hide.get(m.group(1), m.group(1)), text)
-    restore = {ord(ph): char for char, ph in hide.items()}
+    for char, stand_in in zip(specials, stand_ins):
+        text = text.replace(rel + char, stand_in)
+    text = text.replace(rel, "")
+    restore = {ord(stand_in): char for char, stand_in in zip(specials, stand_ins)}
     return text, restore, re.compile("[" + "".join(stand_ins) + "]")
 
 
