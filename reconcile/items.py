@@ -85,10 +85,11 @@ def match_text(description: str, customer: str | None, catalog: CatalogSnapshot)
     if not query:
         return NoMatch()
     compact = "".join(query)
-    candidates = list(catalog.customer_names(customer)) + catalog.name_candidates(compact)
-    exact = {e.material for e in candidates if e.compact == compact} | set(catalog.exact_name(compact))
+    own = catalog.customer_names(customer)
+    exact = {e.material for e in own if e.compact == compact} | set(catalog.exact_name(compact))
     if exact:
         return _decide(catalog, exact, "name")
+    candidates = list(own) + catalog.name_candidates(compact)
     for step in (_named_inside, _containing_all):
         found = step(query, compact, candidates)
         if found:

@@ -18,7 +18,7 @@ from reconcile.units import ConversionTable, index_conversions
 
 # Bigrams held by more entries than this are skipped by the prefilter unless nothing rarer
 # is left: they say little ("00", "mm") and would cost most of the time.
-_POSTING_BUDGET = 30_000
+_POSTING_BUDGET = 10_000
 
 
 def code_key(code: str | None) -> str:
@@ -130,12 +130,16 @@ class CatalogSnapshot:
 
     # --- free-text prefilter -------------------------------------------------------------
 
-    def name_candidates(self, compact: str, limit: int = 300) -> list[NameEntry]:
-        """The catalog names sharing the most character bigrams with `compact`, best first."""
+    def name_candidates(self, compact: str, limit: int = 200) -> list[NameEntry]:
+        """The catalog names sharing the most rare character bigrams with `compact`, best first.
+
+        A prefix filter: a name that shares at least half of the query's bigrams must hold one
+        of its rarest `n // 2 + 1`, so only those posting lists are read.
+        """
         grams = sorted(bigrams(compact), key=lambda g: len(self._postings.get(g, ())))
         counts: Counter[int] = Counter()
         spent = 0
-        for gram in grams:
+        for gram in grams[: len(grams) // 2 + 1]:
             posting = self._postings.get(gram)
             if not posting:
                 continue
@@ -143,7 +147,7 @@ class CatalogSnapshot:
                 break
             counts.update(posting)
             spent += len(posting)
-        return [self.names[i] for i, _ in counts.most_common(limit)]
+        return [self.names[i] for i in _top(counts, limit)]
 
     # --- customers -----------------------------------------------------------------------
 
@@ -156,6 +160,26 @@ class CatalogSnapshot:
         self.name_keys: tuple[tuple[str, str], ...] = tuple(
             (name_key(text), c.number) for c in customers for text in (c.name, c.short_name)
             if text and name_key(text))
+
+
+def _top(counts: Counter[int], limit: int) -> list[int]:
+    """At most `limit` ids with the highest counts, best first.
+
+    Counts are small integers, so a histogram finds the cut-off without sorting every id.
+    """
+    if len(counts) > limit:
+        histogram = sorted(Counter(counts.values()).items(), reverse=True)
+        kept, floor = 0, 1
+        for value, how_many in histogram:
+            kept += how_many
+            floor = value
+            if kept >= limit:
+                break
+        ids = [i for i, c in counts.items() if c >= floor]
+    else:
+        ids = list(counts)
+    ids.sort(key=counts.__getitem__, reverse=True)
+    return ids[:limit]
 
 
 def _group(pairs: Iterable[tuple]) -> dict:
