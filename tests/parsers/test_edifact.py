@@ -209,3 +209,38 @@ def test_damaged_bytes_never_raise_anything_but_parse_error(data):
         assert exc.reason
     else:
         assert isinstance(result, ParseResult)
+
+
+def test_sub_lines_are_not_lines():
+    """A LIN flagged as sub-line (C829 5495 = 1) and an SLN group add nothing to their parent line."""
+    (order,) = read("orders_sublines.edi").orders
+    assert [line.barcode for line in order.lines] == ["4000862141404", "4000862141406"]
+    first, second = order.lines
+    assert (first.quantity, first.unit, first.unit_price) == (Decimal("2.5"), "KGM", None)
+    assert (second.line_no, second.quantity, second.unit_price) == (2, Decimal(4), None)
+
+
+def test_acknowledgements_and_untyped_messages_are_not_orders():
+    result = read("acknowledgements.edi")
+    assert result.orders == () and result.failures == ()
+    assert result.not_orders == (
+        "EDIFACT APERAK (application acknowledgement) is not a purchase order.",
+        "EDIFACT message A3 names no message type, so it is not read as an order.",
+    )
+
+
+def test_lines_after_an_early_uns_are_read():
+    """Some partners put UNS before the line groups; a LIN still opens a line there."""
+    data = (b"UNB+UNOC:3+S1+R1+261120:0900+9'UNH+1+ORDERS:D:09B:UN'BGM+7+P-9'"
+            b"DTM+137:20250401120000?+00:303'UNS+S'LIN+1++A-1:SA'QTY+21:3'UNT+7+1'UNZ+1+9'")
+    (order,) = edifact.parse(data, ParseContext(path="x.edi")).orders
+    assert order.order_date == date(2025, 4, 1)
+    assert [(line.our_sku, line.quantity) for line in order.lines] == [("A-1", Decimal(3))]
+
+
+def test_junk_before_unb_is_skipped():
+    data = b"#####@@@@@\r\n#####\r\nUNB+UNOA:3+P1:14+P2:14+050824:1727+X'UNH+1+ORDERS:D:96A:UN'" \
+           b"BGM+220+J-1+9'LIN+1++2000100873151:EN'QTY+21:1'UNT+5+1'UNZ+1+X'"
+    assert edifact.looks_like(data)
+    (order,) = edifact.parse(data, ParseContext(path="x.edi")).orders
+    assert order.po_number == "J-1" and order.buyer.edi_id == "P1"
