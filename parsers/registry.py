@@ -30,8 +30,14 @@ class Parser:
     parse: ParseFn
 
 
-def _by_magic(magic: str, points: int = 100) -> Callable[[Sniff, bytes], int | None]:
-    return lambda s, _data: points if s.magic == magic else None
+def _edi_score(magic: str, looks_like: Callable[[bytes], bool]) -> Callable[[Sniff, bytes], int | None]:
+    # The sniffer knows clean interchanges; the format's own check finds damaged ones
+    # (junk before the UNB, a mangled first tag).
+    def score(s: Sniff, data: bytes) -> int | None:
+        if s.magic == magic:
+            return 100
+        return 90 if s.magic in ("text", "binary") and looks_like(data) else None
+    return score
 
 
 def _mail_score(s: Sniff, _data: bytes) -> int | None:
@@ -64,8 +70,8 @@ def _mail_parse(data: bytes, ctx: ParseContext) -> ParseResult:
 
 PARSERS: tuple[Parser, ...] = (
     Parser("mail", SourceKind.EMAIL, _mail_score, _mail_parse),
-    Parser("x12", SourceKind.X12, _by_magic("x12"), x12.parse),
-    Parser("edifact", SourceKind.EDIFACT, _by_magic("edifact"), edifact.parse),
+    Parser("x12", SourceKind.X12, _edi_score("x12", x12.looks_like), x12.parse),
+    Parser("edifact", SourceKind.EDIFACT, _edi_score("edifact", edifact.looks_like), edifact.parse),
     Parser("excel", SourceKind.XLSX, _excel_score, excel.parse),
     Parser("csv", SourceKind.CSV, _csv_score, csvfile.parse),
     Parser("text", SourceKind.TEXT, _text_score, textfile.parse),
