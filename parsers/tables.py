@@ -60,7 +60,7 @@ def _header_score(row: list[str | None]) -> tuple[int, dict[int, str]]:
     columns: dict[int, str] = {}
     for col, text in enumerate(row):
         name = F.column_field(text)
-        if name and (name not in columns.values() or name in (F.NAME, F.SPEC, F.ADDRESS_PART)):
+        if name and (name not in columns.values() or name in (F.NAME, F.SPEC, F.DESCRIPTION, F.ADDRESS_PART)):
             columns[col] = name
     found = set(columns.values())
     if F.QUANTITY not in found or not found & F.ITEM_FIELDS:
@@ -87,7 +87,9 @@ def _label_value(rows: Rows, r: int, c: int, inline: str) -> tuple[str, int, int
     for cc in range(c + 1, min(len(row), c + 4)):
         text = _cell(row, cc)
         if text:
-            return (None if F.header_field(text) else (text, r, cc))
+            if not F.header_field(text.split(":")[0]):
+                return text, r, cc
+            break  # a row of labels: the values are in the row below
     if r + 1 < len(rows):
         below = _cell(rows[r + 1], c)
         if below and not F.header_field(below.split(":")[0]):
@@ -133,6 +135,9 @@ def _demote_counters(rows: Rows, start: int, columns: dict[int, str]) -> dict[in
         values = [_cell(row, col) for row in rows[start:start + 50] if _cell(row, col)]
         if values and all(re.fullmatch(r"\d{1,3}", v) for v in values):
             out[col] = F.LINE_NO
+        elif (values and name == F.DESCRIPTION and list(columns.values()).count(F.DESCRIPTION) > 1
+              and all(re.fullmatch(r"[A-Za-z0-9][\w\-./]*\d[\w\-./]*", v) for v in values)):
+            out[col] = F.CODE  # "Item" beside "Description" holding codes
     return out
 
 

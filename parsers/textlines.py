@@ -19,7 +19,7 @@ from parsers.numbers import nfkc, parse_date, parse_decimal
 from parsers.tables import Facts, build_order, read_row, us_dates
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_UNITS = (r"个|只|张|件|箱|卷|米|公斤|千克|吨|套|包|袋|瓶|盒|桶|条|支|罐|片|本|台|块|双|捆|扎|托|"
+_UNITS = (r"个|個|只|隻|张|張|件|箱|卷|捲|米|公斤|千克|吨|套|包|袋|瓶|盒|桶|条|支|罐|片|本|台|块|双|捆|扎|托|"
           r"pcs|pc|ea|each|ctns?|cartons?|boxe?s?|bx|rolls?|rl|kgs?|meters?|metres?|mtrs?|m|sets?|"
           r"packs?|pkts?|bags?|bottles?|units?|cases?|pallets?|dozens?|doz|reels?|sheets?|tons?")
 _QTY_UNIT = re.compile(rf"(?i)(?<![\w×*/.\-])({_NUM})\s*(万|千)?\s*({_UNITS})(?![A-Za-z])(?!\s*/)")
@@ -100,7 +100,7 @@ def _read_table(lines: list[str], facts: Facts, us: bool, used: set[int]) -> lis
         return []
     tabbed = "\t" in raw
     mapping = _counters({i: f for i, (_, f, _) in enumerate(columns) if f},
-                        [_cells(line, columns, tabbed) for line in lines[h + 1:h + 30] if line.strip()])
+                        [_cells(line, columns, tabbed) for line in _table_rows(lines[h + 1:h + 60])])
     labels = {i: label for i, (_, _, label) in enumerate(columns)}
     found: list[ParsedLine] = []
     used.add(h)
@@ -115,8 +115,9 @@ def _read_table(lines: list[str], facts: Facts, us: bool, used: set[int]) -> lis
         if F.is_total_label(first.split(":")[0]):
             used.add(n)
             amounts = [parse_decimal(c) for c in row[1:] if c and parse_decimal(c) is not None]
-            if amounts:
-                facts.put(F.TOTAL, str(amounts[-1]), Provenance(line=n + 1))
+            stated = str(amounts[-1]) if amounts else nfkc(text).partition(":")[2].strip()
+            if stated:
+                facts.put(F.TOTAL, stated, Provenance(line=n + 1))
             continue
         got = read_row(row, n, mapping, labels, lambda r, c: "", us, None)
         if got is None:
@@ -124,6 +125,19 @@ def _read_table(lines: list[str], facts: Facts, us: bool, used: set[int]) -> lis
         used.add(n)
         found.append(replace(got.line, provenance=Provenance(line=n + 1), confidence=0.9))
     return found
+
+
+def _table_rows(lines: list[str]) -> list[str]:
+    """The rows right under a header, up to the first blank line, without rules and totals."""
+    rows: list[str] = []
+    for line in lines:
+        if not line.strip():
+            if rows:
+                break
+            continue
+        if not re.fullmatch(r"[\s\-=_*|+]+", line) and not F.is_total_label(nfkc(line).split(":")[0]):
+            rows.append(line)
+    return rows
 
 
 def _counters(mapping: dict[int, str], rows: list[list[str | None]]) -> dict[int, str]:

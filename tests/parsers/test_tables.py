@@ -1,0 +1,155 @@
+"""The one table header mapper: header anywhere, labels around the table, totals, ERP exports."""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from parsers.context import ParseContext
+from parsers.errors import ParseError
+from parsers.fields import column_field, currency_code, header_field, is_placeholder
+from parsers.model import SourceKind
+from parsers.tables import a1_name, orders_from_rows
+
+CTX = ParseContext(path="in/po.xlsx", sender="buyer@example.com", sent=date(2026, 11, 18),
+                   subject="采购单")
+
+
+def _read(rows, ctx=CTX):
+    return orders_from_rows(rows, ctx, SourceKind.XLSX)
+
+
+def test_header_below_a_title_and_label_cells():
+    """Given a merged title, "label：" cells with values beside them and a header on row 8,
+    the order carries the labels' values and the lines under the header."""
+    rows = [
+        ["好味食品有限公司  采购订单", None, None, None, None, None, None],
+        [],
+        ["订单编号：", "HW-1117-01", None, None, "订单日期：", "2026-11-17", None],
+        ["供应商：", "苏州某包装有限公司", None, None, "交货日期：", "2026/12/10", None],
+        ["收货地址：", "深圳市宝安区石岩街道1号", None, None, None, None, None],
+        ["币别：", "人民币", None, None, None, None, None],
+        [],
+        ["序号", "物料编号", "物料名称", "规格", "单位", "数量", "单价", "金额"],
+        ["1", "HW-BX-06", "蛋糕盒", "6寸", "个", "3000", "2.49", "7470"],
+        ["2", "—", "热敏纸", "50*30", "张", "50,000", "0.0047", "235"],
+        ["合计", None, None, None, None, None, None, "7705.00"],
+        ["备注：请随货附送货单。"],
+    ]
+    (order,) = _read(rows).orders
+    assert (order.po_number, order.order_date, order.delivery_date) == (
+        "HW-1117-01", date(2026, 11, 17), date(2026, 12, 10))
+    assert (order.currency, order.ship_to, order.stated_total) == ("CNY", "深圳市宝安区石岩街道1号", Decimal("7705.00"))
+    assert order.buyer.name == "好味食品有限公司" and order.buyer.email == "buyer@example.com"
+    assert [l.description for l in order.lines] == ["蛋糕盒 6寸", "热敏纸 50*30"]
+    assert [l.code for l in order.lines] == ["HW-BX-06", None]
+    assert order.lines[1].quantity == Decimal("50000")
+    assert order.lines[0].provenance.cell == "F9"
+    assert order.fields["po_number"].cell == "B3"
+
+
+def test_label_above_value():
+    """A "PO No." label with its value in the cell below it is read."""
+    rows = [["PO No.", "Order Date"], ["PO-778", "2026-11-02"], [],
+            ["Item No.", "Description", "Qty", "Unit Price"], ["X-1", "Bottle", "10", "1.5"]]
+    (order,) = _read(rows).orders
+    assert order.po_number == "PO-778" and order.order_date == date(2026, 11, 2)
+
+
+def test_erp_export_one_order_per_po():
+    """Header fields repeated on every row: each distinct PO number is its own order."""
+    rows = [["订单号", "下单日期", "客户料号", "品名规格", "数量", "单位", "交货日期"],
+            ["A-1", "2026-11-17", "C-1", "纸箱", "5", "箱", "2026-12-09"],
+            ["A-2", "2026-11-17", "C-2", "胶带", "6", "卷", "2026-12-10"],
+            ["A-1", "2026-11-17", "C-3", "标签", "7", "张", "2026-12-08"]]
+    orders = _read(rows).orders
+    assert [o.po_number for o in orders] == ["A-1", "A-2"]
+    assert [l.customer_sku for l in orders[0].lines] == ["C-1", "C-3"]
+    assert [l.line_no for l in orders[0].lines] == [1, 2]
+    assert orders[0].delivery_date == date(2026, 12, 8)
+
+
+def test_quantity_with_glued_unit_and_no_unit_column():
+    """"500个" in the quantity column gives the quantity and the unit."""
+    rows = [["品名", "数量"], ["纸箱", "500个"], ["膜", "1.2万米"]]
+    lines = _read(rows).orders[0].lines
+    assert [(l.quantity, l.unit) for l in lines] == [(Decimal(500), "个"), (Decimal(12000), "米")]
+
+
+def test_order_date_defaults_to_mail_date_and_change_from_subject():
+    """No printed order date: the mail's date; a subject saying 订单变更 marks a change."""
+    ctx = ParseContext(path="x", sent=date(2026, 11, 18), subject="订单变更 HW-1")
+    (order,) = _read([["品名", "数量"], ["纸箱", "5"]], ctx).orders
+    assert order.order_date == date(2026, 11, 18) and order.is_change
+
+
+def test_change_title_marks_change():
+    """A title "Revised PO" marks the order as a change."""
+    rows = [["Revised PO"], ["Description", "Qty"], ["Box", "5"]]
+    assert _read(rows, ParseContext(path="x")).orders[0].is_change
+
+
+def test_header_without_lines_raises():
+    """A header but no row with item and quantity is a ParseError with a sentence."""
+    with pytest.raises(ParseError, match="no row with both an item and a quantity"):
+        _read([["品名", "数量"], ["纸箱", ""], ["", "5"]])
+
+
+def test_no_header_is_not_an_order():
+    """A table with no order header (a statement) gives no order and says so."""
+    result = _read([["送货日期", "订单号", "金额"], ["2026-10-08", "YP-1", "12,460.00"]])
+    assert result.orders == () and result.not_orders
+
+
+def test_item_column_of_counters_is_a_line_number():
+    """An "Item" column that holds 1, 2, 3 does not become the description."""
+    rows = [["Item", "Our Code", "Description", "Qty"], ["1", "AC-1", "Carton", "5"], ["2", "AC-2", "Cap", "6"]]
+    lines = _read(rows).orders[0].lines
+    assert [(l.customer_sku, l.description) for l in lines] == [("AC-1", "Carton"), ("AC-2", "Cap")]
+
+
+@pytest.mark.parametrize("label, field", [
+    ("客户物料编码", "customer_sku"), ("Customer Part No.", "customer_sku"), ("Our Code", "customer_sku"),
+    ("Supplier Part No.", "our_sku"), ("条码", "barcode"), ("GTIN", "barcode"), ("品名", "name"),
+    ("规格型号", "spec"), ("订购数量", "quantity"), ("UOM", "unit"), ("含税单价", "unit_price"),
+    ("单价(元)", "unit_price"), ("Line Total", "amount"), ("交期", "line_delivery"),
+    ("币种", "currency"), ("Ship To", "ship_to"), ("备注", None), ("供应商名称", None),
+])
+def test_column_vocabulary(label, field):
+    """Column headings in Chinese and English map to the fields they name."""
+    assert column_field(label) == field
+
+
+@pytest.mark.parametrize("label, field", [
+    ("订单号", "po_number"), ("PO Number", "po_number"), ("下单日期", "order_date"),
+    ("Delivery Date", "delivery_date"), ("Bill To", "customer"), ("总计", "total"), ("客户原话", None),
+])
+def test_label_vocabulary(label, field):
+    """Header labels outside the table map to header fields; unknown labels to nothing."""
+    assert header_field(label) == field
+
+
+@pytest.mark.parametrize("text, code", [
+    ("人民币", "CNY"), ("元", "CNY"), ("¥", "CNY"), ("RMB", "CNY"), ("美元", "USD"), ("US$", "USD"),
+    ("欧元", "EUR"), ("€", "EUR"), ("新加坡元", "SGD"), ("港币", "HKD"), ("", None),
+])
+def test_currency_words(text, code):
+    """Currency words and signs become ISO codes."""
+    assert currency_code(text) == code
+
+
+@pytest.mark.parametrize("text", ["-", "/", "—", "N/A", "", None])
+def test_placeholder_codes(text):
+    """Placeholders in a code cell mean no code."""
+    assert is_placeholder(text)
+
+
+def test_a1_names():
+    """Zero-based row/column to spreadsheet names."""
+    assert (a1_name(6, 1), a1_name(0, 26)) == ("B7", "AA1")
+
+
+def test_item_column_of_codes_beside_description_is_a_code():
+    """An "Item" column holding codes next to a "Description" column is the item code."""
+    rows = [["Item", "Description", "Qty"], ["AB-100", "Carton", "5"]]
+    line = _read(rows).orders[0].lines[0]
+    assert (line.code, line.description) == ("AB-100", "Carton")
