@@ -10,8 +10,8 @@ import unicodedata
 
 # A dimension separator between numbers: "400*300", "48mm x 100m", "60X40" -> "×".
 _DIM_SEP = re.compile(r"(\d(?:mm|cm|m|μm|u)?)\s*[x×*]\s*(?=\d)")
-# "mm" directly after a number inside or at the end of a dimension chain is noise: 400×300×250mm.
-_DIM_MM = re.compile(r"(\d)mm(?=×)|(?<=×)(\d+(?:\.\d+)?)mm(?![a-z])")
+# "mm" after a number is noise (the default unit of sizes): 400×300×250mm, 48mm×100m, 48mm.
+_MM = re.compile(r"(?<=\d)mm(?![a-z])")
 _TOKEN = re.compile(r"[a-z0-9.μφ%×+=°#]+|[\u3400-\u9fff\uf900-\ufaff]+")
 _NAME_DROP = re.compile(r"[\W_]+")
 
@@ -22,7 +22,7 @@ def fold(text: str) -> str:
     s = s.replace("＊", "*").replace("ф", "φ")
     s = _DIM_SEP.sub(r"\1×", s)
     s = _DIM_SEP.sub(r"\1×", s)          # overlapping chains: 400*300*250
-    return _DIM_MM.sub(lambda m: m.group(1) or m.group(2), s)
+    return _MM.sub("", s)
 
 
 def tokens(text: str) -> tuple[str, ...]:
