@@ -6,6 +6,7 @@ The sender, date and subject of the message travel with each attachment in the
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import replace
 from email import policy
@@ -26,6 +27,11 @@ ParsePart = Callable[[bytes, ParseContext], ParseResult]
 MAX_DEPTH = 5
 MAX_PARTS = 200
 _IMAGE_MAGIC = ("png", "jpeg", "gif")
+# The banner a mail program writes above a forwarded message, then the original's From line.
+_FORWARD_BANNER = re.compile(
+    r"^[-\s]*(forwarded message|original message|begin forwarded message|转发的邮件|原始邮件|转发邮件)[-\s:：]*$",
+    re.IGNORECASE | re.MULTILINE)
+_FORWARD_FROM = re.compile(r"^\s*(from|发件人)\s*[:：]\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 
 
 def parse(data: bytes, ctx: ParseContext, *, parse_part: ParsePart) -> ParseResult:
@@ -36,6 +42,7 @@ def parse(data: bytes, ctx: ParseContext, *, parse_part: ParsePart) -> ParseResu
     if not isinstance(msg, EmailMessage) or not msg.keys():
         raise ParseError("The file does not look like an e-mail message.")
     mctx = _message_context(msg, ctx)
+    mctx = _forwarded_sender(msg, mctx)
     result = _body_orders(msg, mctx)
     for count, part in enumerate(_attachments(msg)):
         if count >= MAX_PARTS:
@@ -57,6 +64,24 @@ def _message_context(msg: EmailMessage, ctx: ParseContext) -> ParseContext:
     subject = str(msg.get("Subject", "") or "")
     return replace(ctx, sender=sender or ctx.sender, sender_name=sender_name or ctx.sender_name,
                    sent=sent or ctx.sent, subject=subject or ctx.subject)
+
+
+def _forwarded_sender(msg: EmailMessage, ctx: ParseContext) -> ParseContext:
+    """When the body forwards another message, the order is that message's: so is the sender."""
+    body = msg.get_body(preferencelist=("plain", "html"))
+    if body is None:
+        return ctx
+    text = _part_text(body)
+    if body.get_content_subtype() == "html":
+        text = html_to_text(text)
+    banner = _FORWARD_BANNER.search(text)
+    if banner is None:
+        return ctx
+    header = _FORWARD_FROM.search(text, banner.end(), banner.end() + 400)
+    if header is None:
+        return ctx
+    name, addr = _first_address(header.group(2))
+    return replace(ctx, sender=addr, sender_name=name) if addr else ctx
 
 
 def _first_address(header: str) -> tuple[str | None, str | None]:
@@ -152,28 +177,43 @@ def _zip_orders(data: bytes, ctx: ParseContext, parse_part: ParsePart) -> ParseR
 
 
 class _TextOfHtml(HTMLParser):
-    """HTML to text that keeps table rows on one line, cells apart by tabs."""
+    """HTML to text that keeps table rows on one line, cells apart by tabs.
+
+    Paragraphs and breaks inside a cell (Outlook wraps every cell in a <p>) become spaces,
+    so a row stays one line.
+    """
 
     _BREAKS = {"br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "table"}
+    _HIDDEN = {"style", "script", "head", "title"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self._skip = 0
+        self._cell = 0
 
     def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in ("style", "script", "head"):
+        if tag in self._HIDDEN:
             self._skip += 1
         elif tag in ("td", "th"):
+            self._cell += 1
             self.out.append("\t")
-        elif tag in self._BREAKS:
+        elif tag == "tr":
+            self._cell = 0
             self.out.append("\n")
+        elif tag in self._BREAKS:
+            self.out.append(" " if self._cell else "\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("style", "script", "head"):
+        if tag in self._HIDDEN:
             self._skip = max(0, self._skip - 1)
-        elif tag in self._BREAKS:
+        elif tag in ("td", "th"):
+            self._cell = max(0, self._cell - 1)
+        elif tag in ("tr", "table"):
+            self._cell = 0
             self.out.append("\n")
+        elif tag in self._BREAKS:
+            self.out.append(" " if self._cell else "\n")
 
     def handle_data(self, data: str) -> None:
         if not self._skip:
