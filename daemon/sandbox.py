@@ -1,0 +1,208 @@
+"""Parsers never trust input: each document is read in a worker process with a time and a memory limit.
+
+A document that hangs its parser, exhausts memory (decompression and zip bombs), crashes the
+interpreter or raises becomes a `ParseResult` holding one `FailedPart` with a sentence a clerk
+understands, and the daemon goes on. The worker process is reused between documents (a
+document costs a pipe round trip, not a process start) and replaced whenever it dies, is
+killed for overrunning its time, or ran out of memory.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import resource
+import signal
+from multiprocessing.connection import Connection
+from typing import Callable
+
+from parsers.context import ParseContext
+from parsers.detect import sniff
+from parsers.model import FailedPart, ParseResult, SourceRef
+from parsers.registry import likely_kind
+
+log = logging.getLogger(__name__)
+
+ParseFn = Callable[[bytes, ParseContext], ParseResult]
+
+# forkserver: workers are forked from a small clean server process, never from the daemon with
+# its threads and sockets; the server imports the parsers once, so a new worker starts warm.
+_MP = multiprocessing.get_context("forkserver")
+_PRELOAD = ["parsers.registry"]
+_M_ARENA_MAX = -8  # mallopt(3) parameter number
+
+
+class ParseSandbox:
+    """A reusable worker process that reads one document at a time within the limits.
+
+    Use as a context manager, or call `close()`; one sandbox serves one thread.
+    `parse_fn` defaults to `parsers.registry.parse_document`; it must be importable by name.
+    """
+
+    def __init__(self, *, timeout_s: float = 60, memory_mb: int = 1024,
+                 parse_fn: ParseFn | None = None, max_documents: int = 500) -> None:
+        self.timeout_s = timeout_s
+        self.memory_mb = memory_mb
+        self.parse_fn = parse_fn
+        self.max_documents = max_documents
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._conn: Connection | None = None
+        self._served = 0
+
+    def __enter__(self) -> ParseSandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def parse(self, data: bytes, ctx: ParseContext) -> ParseResult:
+        """Read `data` in the worker; never raises for anything the document does."""
+        conn = self._worker()
+        try:
+            conn.send((data, ctx))
+        except (BrokenPipeError, ConnectionResetError, EOFError):
+            return self._after_death(data, ctx)
+        if not conn.poll(self.timeout_s):
+            self._stop()
+            log.warning("parser timed out after %ss on doc=%s part=%s", self.timeout_s, ctx.path, ctx.part)
+            return failed_result(data, ctx, f"Reading the document took longer than {self.timeout_s:g} s; "
+                                            "it was stopped.")
+        try:
+            status, payload = conn.recv()
+        except (EOFError, ConnectionResetError, OSError):
+            return self._after_death(data, ctx)
+        self._served += 1
+        return self._reply(status, payload, data, ctx)
+
+    def close(self) -> None:
+        """Stop the worker process, if one is running."""
+        if self._conn is not None:
+            self._conn.close()
+        if self._process is not None:
+            self._process.join(timeout=1)
+            if self._process.is_alive():
+                self._process.kill()
+                self._process.join()
+        self._process = self._conn = None
+
+    def _worker(self) -> Connection:
+        if self._process is not None and (not self._process.is_alive() or self._served >= self.max_documents):
+            self.close()
+        if self._conn is None:
+            # The fork server imports the parsers once (this only counts before it first starts).
+            _MP.set_forkserver_preload(_PRELOAD)
+            parent_end, child_end = _MP.Pipe()
+            self._process = _MP.Process(target=serve, args=(child_end, self.memory_mb, self.parse_fn),
+                                        name="orderdesk-parse", daemon=True)
+            self._process.start()
+            child_end.close()
+            self._conn, self._served = parent_end, 0
+        return self._conn
+
+    def _stop(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+        self.close()
+
+    def _after_death(self, data: bytes, ctx: ParseContext) -> ParseResult:
+        """The worker died while reading: killed for memory by the kernel, or crashed."""
+        process = self._process
+        if process is not None:
+            process.join(timeout=5)
+        code = process.exitcode if process is not None else None
+        self.close()
+        log.warning("parser worker died (exit %s) on doc=%s part=%s", code, ctx.path, ctx.part)
+        if code == -signal.SIGKILL:
+            return failed_result(data, ctx, self._memory_reason())
+        return failed_result(data, ctx, f"The document's reader crashed ({_exit_words(code)}); "
+                                        "it needs a person to read it.")
+
+    def _reply(self, status: str, payload: object, data: bytes, ctx: ParseContext) -> ParseResult:
+        if status == "ok" and isinstance(payload, ParseResult):
+            return payload
+        if status == "memory":
+            self.close()  # a process that ran out of memory is not trusted with the next document
+            return failed_result(data, ctx, self._memory_reason())
+        if status == "deep":
+            return failed_result(data, ctx, "The document is nested too deeply to be read.")
+        log.error("parser raised on doc=%s part=%s: %s", ctx.path, ctx.part, payload)
+        return failed_result(data, ctx, f"The document's reader failed ({payload}); "
+                                        "it needs a person to read it.")
+
+    def _memory_reason(self) -> str:
+        return f"The document needs more memory than allowed ({self.memory_mb} MB) to be read."
+
+
+def parse_in_sandbox(data: bytes, ctx: ParseContext, *, timeout_s: float = 60, memory_mb: int = 1024,
+                     parse_fn: ParseFn | None = None) -> ParseResult:
+    """Read one document in a fresh worker process within the limits; never raises.
+
+    For a stream of documents keep one `ParseSandbox` open instead: it reuses its worker.
+    """
+    with ParseSandbox(timeout_s=timeout_s, memory_mb=memory_mb, parse_fn=parse_fn) as sandbox:
+        return sandbox.parse(data, ctx)
+
+
+def failed_result(data: bytes, ctx: ParseContext, reason: str) -> ParseResult:
+    """One failed part for the whole document, labelled with the format it most likely is."""
+    kind = likely_kind(sniff(data, ctx.part or ctx.path))
+    return ParseResult(failures=(FailedPart(SourceRef(ctx.path, ctx.part, kind), reason),))
+
+
+def _exit_words(code: int | None) -> str:
+    if code is None:
+        return "no exit status"
+    if code < 0:
+        try:
+            return f"signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit status {code}"
+
+
+def serve(conn: Connection, memory_mb: int, parse_fn: ParseFn | None) -> None:
+    """The worker's loop: limit memory, then read documents until the pipe closes."""
+    limit_memory(memory_mb)
+    if parse_fn is None:
+        from parsers.registry import parse_document
+        parse_fn = parse_document
+    while True:
+        try:
+            data, ctx = conn.recv()
+        except (EOFError, OSError):
+            return
+        status, payload = _run(parse_fn, data, ctx)
+        del data
+        try:
+            conn.send((status, payload))
+        except MemoryError:
+            conn.send(("memory", None))
+        except Exception as e:  # a result that cannot be pickled is a reader bug
+            conn.send(("error", type(e).__name__))
+        if status == "memory":
+            return
+
+
+def _run(parse_fn: ParseFn, data: bytes, ctx: ParseContext) -> tuple[str, object]:
+    try:
+        return "ok", parse_fn(data, ctx)
+    except MemoryError:
+        return "memory", None
+    except RecursionError:
+        return "deep", None
+    except BaseException as e:  # noqa: BLE001 - anything a reader raises is the document's failure
+        return "error", type(e).__name__
+
+
+def limit_memory(memory_mb: int) -> None:
+    """Cap this process's address space, so an allocation past the limit raises MemoryError.
+
+    glibc reserves 64 MB of address space per thread arena; two arenas keep threaded readers
+    (OCR) from spending the limit on reservations.
+    """
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, 2)
+    except (OSError, AttributeError):
+        pass
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
