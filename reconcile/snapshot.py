@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable
 
 from reconcile.catalog import CatalogRecords, Customer, CustomerItem, Material, PriceEntry
 from reconcile.textnorm import name_key, tokens
