@@ -15,9 +15,10 @@ _COLOURS = ["透明", "米黄", "蓝色", "红色", "白色", "黑色", "绿色"
 
 
 def material(i: int, rng: random.Random) -> Material:
+    # (kind, a, b) is unique for up to 28 x 600 x 400 items, so every item has one right answer.
     kind = _KINDS[i % len(_KINDS)]
-    a, b, c = 50 + (i * 7) % 600, 40 + (i * 13) % 400, 10 + (i * 17) % 300
-    spec = f"{a}×{b}×{c}mm {_MATERIALS[(i // 7) % len(_MATERIALS)]} {_COLOURS[(i // 70) % len(_COLOURS)]}"
+    a, b, c = 50 + (i // len(_KINDS)) % 600, 40 + (i // (len(_KINDS) * 600)) % 400, rng.randint(10, 300)
+    spec = f"{a}×{b}×{c}mm {rng.choice(_MATERIALS)} {rng.choice(_COLOURS)}"
     return Material(number=f"{1 + i // 10000}.{(i // 100) % 100:02d}.{i % 100:04d}", name=kind,
                     specification=spec, base_unit="PCS", barcode=f"69{i:011d}",
                     pack_qty=Decimal(rng.choice([1, 10, 25, 100])), lead_days=rng.randint(0, 10))
@@ -39,8 +40,8 @@ def catalog(n_items: int, seed: int = 7) -> CatalogRecords:
 def fuzzy_description(m: Material, rng: random.Random) -> str:
     """How a customer might write an item: a word dropped, other separators, other case."""
     words = f"{m.name} {m.specification}".replace("×", rng.choice(["*", "x", "X", "×"])).split()
-    if len(words) > 2 and rng.random() < 0.5:
-        words.pop(rng.randrange(1, len(words)))
+    if rng.random() < 0.5:
+        words.pop(rng.randrange(2, len(words)))  # keep the name and the size that tell items apart
     return " ".join(w.lower() if rng.random() < 0.3 else w for w in words)
 
 

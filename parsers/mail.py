@@ -150,7 +150,7 @@ def _attachment_orders(part: EmailMessage, ctx: ParseContext, parse_part: ParseP
     data = part.get_payload(decode=True) or b""
     s = sniff(data, name)
     if s.magic == "zip" and s.zip_kind is None:
-        return _zip_orders(data, child, parse_part)
+        return zip_orders(data, child, parse_part=parse_part)
     result = parse_part(data, child)
     if s.magic in _IMAGE_MAGIC and not result.orders:
         # A logo or a signature picture is not a failed order.
@@ -158,7 +158,10 @@ def _attachment_orders(part: EmailMessage, ctx: ParseContext, parse_part: ParseP
     return result
 
 
-def _zip_orders(data: bytes, ctx: ParseContext, parse_part: ParsePart) -> ParseResult:
+def zip_orders(data: bytes, ctx: ParseContext, *, parse_part: ParsePart) -> ParseResult:
+    """Every member of a zip archive, each to its own parser, within the size limits."""
+    if ctx.depth > MAX_DEPTH:
+        raise ParseError("The archive is nested inside other archives too deeply to be read.")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = [m for m in archive.infolist() if not m.is_dir()]

@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 from typing import Callable
 
-from parsers import csvfile, edifact, excel, mail, textfile, x12
+from parsers import csvfile, edifact, excel, mail, textfile, word, x12
 from parsers.context import ParseContext
 from parsers.detect import Sniff, sniff
 from parsers.errors import ParseError
@@ -52,6 +52,18 @@ def _excel_score(s: Sniff, _data: bytes) -> int | None:
     return 80 if s.magic == "ole" and s.ext in ("xls", "") else None
 
 
+def _word_score(s: Sniff, _data: bytes) -> int | None:
+    return 100 if s.zip_kind == "docx" else None
+
+
+def _zip_score(s: Sniff, _data: bytes) -> int | None:
+    return 100 if s.magic == "zip" and s.zip_kind is None else None
+
+
+def _zip_parse(data: bytes, ctx: ParseContext) -> ParseResult:
+    return mail.zip_orders(data, ctx, parse_part=parse_document)
+
+
 def _csv_score(s: Sniff, data: bytes) -> int | None:
     if s.magic != "text":
         return None
@@ -73,6 +85,8 @@ PARSERS: tuple[Parser, ...] = (
     Parser("x12", SourceKind.X12, _edi_score("x12", x12.looks_like), x12.parse),
     Parser("edifact", SourceKind.EDIFACT, _edi_score("edifact", edifact.looks_like), edifact.parse),
     Parser("excel", SourceKind.XLSX, _excel_score, excel.parse),
+    Parser("word", SourceKind.DOCX, _word_score, word.parse),
+    Parser("zip", SourceKind.EMAIL, _zip_score, _zip_parse),
     Parser("csv", SourceKind.CSV, _csv_score, csvfile.parse),
     Parser("text", SourceKind.TEXT, _text_score, textfile.parse),
 )
