@@ -93,7 +93,8 @@ class ParsedOrder:
     `stated_total` is a total printed on the document, used only to check the lines
     (`TOTAL_MISMATCH`); `is_change` marks change orders (X12 860 or BEG01 04/05, EDIFACT
     ORDCHG or BGM function 4/5, a subject saying 订单变更), which are not duplicates.
-    `fields` maps a header field name to where it was read.
+    `fields` maps a header field name to where it was read. `envelope` keeps the EDI
+    interchange facts an acknowledgement must echo (sender, receiver, control numbers).
     """
 
     source: SourceRef
@@ -109,6 +110,7 @@ class ParsedOrder:
     lines: tuple[ParsedLine, ...] = ()
     confidence: float = 1.0
     fields: dict[str, Provenance] = field(default_factory=dict, compare=False, hash=False)
+    envelope: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,176 @@
+"""Settings: one typed object, built once from an optional TOML file and the environment.
+
+Every key has a default that works on a laptop with no file at all (SQLite under `var/`,
+watched folders under `var/inbox/`, outgoing mail into a local maildir). Secrets (IMAP and
+SMTP passwords, OAuth tokens) never sit in the file: they come from environment variables
+or systemd credentials (`$CREDENTIALS_DIRECTORY/<name>`), named in the file by `*_env` /
+`*_credential` keys.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; one line says which key and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImapAccount:
+    name: str
+    host: str
+    port: int = 993
+    security: str = "tls"                 # tls | starttls | none (none only for loopback tests)
+    username: str = ""
+    password_env: str = ""                # environment variable holding the password
+    password_credential: str = ""         # or a systemd credential name
+    oauth2_token_env: str = ""            # XOAUTH2 access token instead of a password
+    folders: tuple[str, ...] = ("INBOX",)
+    processed_folder: str = "orderdesk/processed"   # where read messages go ("" = flag them instead)
+    processed_flag: str = "$OrderdeskDone"
+    idle: bool = True
+    poll_seconds: float = 60.0
+    silence_alert_seconds: float = 3600.0  # alert when the server has not answered this long
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    host: str = ""                        # empty: write outgoing mail to paths.maildir instead
+    port: int = 587
+    security: str = "starttls"            # tls | starttls | none
+    username: str = ""
+    password_env: str = ""
+    password_credential: str = ""
+    sender: str = "orderdesk@localhost"   # From: of every mail orderdesk sends
+    timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    var: Path = Path("var")
+    mail_inbox: Path = Path("var/inbox/mail")     # .eml files dropped here are read as e-mail
+    fax_inbox: Path = Path("var/inbox/fax")
+    edi_inbox: Path = Path("var/inbox/edi")
+    archive: Path = Path("var/archive")           # taken files, by date
+    export: Path = Path("var/export")             # ERP import files
+    maildir: Path = Path("var/maildir")           # outgoing mail when no SMTP host is set
+    edi_outbound: Path = Path("var/outbound/edi") # acknowledgements for partners
+    catalog: Path = Path("examples/catalog")      # catalog bundle loaded at start
+
+
+@dataclass(frozen=True, slots=True)
+class ErpSettings:
+    sale_org: str = "100"                 # FSaleOrgId
+    bill_type: str = "XSDD01_SYS"         # FBillTypeID (standard sales order)
+    po_field: str = "FNote"               # where the customer's PO number goes
+    price_field: str = "FTaxPrice"        # FPrice or FTaxPrice
+    formats: tuple[str, ...] = ("xlsx", "json")
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    parse_timeout_seconds: float = 60.0
+    parse_memory_mb: int = 1024
+    outbox_max_attempts: int = 8          # then the row is dead and staff are told
+    outbox_backoff_seconds: float = 5.0   # first retry wait; doubles each time, capped at an hour
+    stable_seconds: float = 2.0           # a dropped file is taken once unchanged this long
+    folder_poll_seconds: float = 1.0
+    claim_stale_seconds: float = 600.0    # a claim older than this (dead worker) is released
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = "sqlite:///var/orderdesk.db"
+    workers: int = 2
+    staff_emails: tuple[str, ...] = ()    # who gets anomaly mails
+    query_customers: bool = False         # also ask customers about what only they can answer
+    company_name: str = "orderdesk"
+    review_url: str = "http://127.0.0.1:8080/"
+    http_host: str = "127.0.0.1"          # /healthz and /metrics
+    http_port: int = 9108
+    bus_dir: Path = Path("var/run")       # ipc:// sockets of the zmq bus
+    timezone: str = "Asia/Shanghai"       # local time in mails and the UI
+    paths: Paths = field(default_factory=Paths)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    erp: ErpSettings = field(default_factory=ErpSettings)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    imap: tuple[ImapAccount, ...] = ()
+
+
+def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Settings from `path` (TOML; None or a missing default file means all defaults) and `env`."""
+    env = os.environ if env is None else env
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"the configuration file {path} does not exist.")
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise ConfigError(f"{path} is not valid TOML: {e}.")
+    if env.get("ORDERDESK_DB"):
+        data["database_url"] = env["ORDERDESK_DB"]
+    return _build(Settings, data, "")
+
+
+def _build(cls: type, data: Mapping[str, Any], where: str) -> Any:
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{where or 'the file'} must be a table.")
+    known = {f.name: f for f in fields(cls)}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise ConfigError(f"unknown setting {where}{unknown[0]}.")
+    values = {name: _value(known[name], data[name], f"{where}{name}") for name in data}
+    return cls(**values)
+
+
+def _value(f, raw: Any, where: str) -> Any:
+    default = f.default if f.default is not f.default_factory else None
+    kind = f.type if not isinstance(f.type, str) else f.type
+    if f.name == "imap":
+        if not isinstance(raw, list):
+            raise ConfigError(f"{where} must be a list of [[imap]] tables.")
+        return tuple(_build(ImapAccount, item, f"{where}[{i}].") for i, item in enumerate(raw))
+    sub = {"paths": Paths, "smtp": SmtpSettings, "erp": ErpSettings, "thresholds": Thresholds}.get(f.name)
+    if sub is not None:
+        return _build(sub, raw, f"{where}.")
+    return _scalar(kind, default, raw, where)
+
+
+def _scalar(kind: Any, default: Any, raw: Any, where: str) -> Any:
+    text = str(kind)
+    if "Path" in text:
+        return Path(str(raw))
+    if "tuple" in text:
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list):
+            raise ConfigError(f"{where} must be a list.")
+        return tuple(str(x) for x in raw)
+    if text in ("bool", "<class 'bool'>"):
+        if not isinstance(raw, bool):
+            raise ConfigError(f"{where} must be true or false.")
+        return raw
+    if text in ("int", "<class 'int'>", "float", "<class 'float'>"):
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            raise ConfigError(f"{where} must be a number.")
+        return int(raw) if "int" in text else float(raw)
+    if not isinstance(raw, str):
+        raise ConfigError(f"{where} must be a string.")
+    return raw
+
+
+def secret(env_name: str, credential: str, env: Mapping[str, str] | None = None) -> str:
+    """A password or token: from the named environment variable, else the systemd credential."""
+    env = os.environ if env is None else env
+    if env_name and env.get(env_name):
+        return env[env_name]
+    if credential and env.get("CREDENTIALS_DIRECTORY"):
+        cred = Path(env["CREDENTIALS_DIRECTORY"]) / credential
+        if cred.is_file():
+            return cred.read_text(encoding="utf-8").strip()
+    return ""
