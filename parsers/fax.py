@@ -117,7 +117,7 @@ def _merge_rules(found: list[tuple[int, int, int]]) -> list[layout.Box]:
     rules: list[list[float]] = []  # x_sum, count, top, bottom, last x
     for x, top, bottom in sorted(found, key=lambda f: (f[1] // 20, f[0])):
         for r in rules:
-            if x - r[4] <= 2 and top < r[3] and bottom > r[2]:
+            if abs(x - r[4]) <= 3 and top < r[3] and bottom > r[2]:
                 r[0] += x; r[1] += 1; r[2] = min(r[2], top); r[3] = max(r[3], bottom); r[4] = x
                 break
         else:
