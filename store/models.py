@@ -250,3 +250,25 @@ class CatalogMeta(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     fingerprint: str = Field(max_length=64)
     loaded_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class WatchState(SQLModel, table=True):
+    """Where a watcher got to in one source (an IMAP folder: its UIDVALIDITY and last UID),
+    and when the source last answered, so a silent source can be noticed."""
+
+    __tablename__ = "watch_state"
+
+    source_key: str = Field(primary_key=True, max_length=255)   # e.g. "imap:main:INBOX"
+    uidvalidity: int | None = None
+    last_uid: int = 0
+    last_contact_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    detail_json: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class Counter(SQLModel, table=True):
+    """A persistent sequence, such as the control numbers of outgoing EDI interchanges."""
+
+    __tablename__ = "counters"
+
+    name: str = Field(primary_key=True, max_length=64)
+    value: int = 0
