@@ -65,7 +65,7 @@ def cmd_process(args: argparse.Namespace) -> int:
             doc_id, _new = repo.add_document(session, data, filename=path.name, source="cli",
                                              source_ref=str(path), now=now)
             repo.save_outcome(session, doc_id, outcome.orders, seen_keys=outcome.seen_keys)
-        out.extend(outcome.orders)
+        out.extend(repo.contract_json(o) for o in outcome.orders)
     if args.json:
         json.dump({"orders": out}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

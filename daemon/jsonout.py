@@ -1,11 +1,12 @@
 """The one place orders become CONTRACT §3 JSON."""
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from parsers.model import FailedPart, SourceRef
+from parsers.model import FailedPart, Provenance, SourceRef
 from reconcile.result import OrderStatus, ReconciledLine, ReconciledOrder
 
 
@@ -76,3 +77,27 @@ def failed_json(failed: FailedPart) -> dict[str, Any]:
         "anomalies": [],
         "failure": failed.reason,
     }
+
+
+def _where(p: Provenance | None) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    return {k: v for k, v in asdict(p).items() if v is not None}
+
+
+def order_record(order: ReconciledOrder) -> dict[str, Any]:
+    """The CONTRACT JSON plus what the store keeps for people: provenance, confidence, sentences.
+
+    The extras are `_`-prefixed keys, which `store.repo.contract_json` strips again.
+    """
+    record = order_json(order)
+    parsed = order.order
+    record["_is_change"] = parsed.is_change
+    record["_confidence"] = parsed.confidence
+    record["_fields"] = {name: _where(p) for name, p in parsed.fields.items()}
+    record["_anomalies"] = [{"code": str(a.code), "message": a.message, "line_no": a.line_no}
+                            for a in order.all_anomalies()]
+    for out, line in zip(record["lines"], order.lines):
+        out["_provenance"] = _where(line.parsed.provenance)
+        out["_confidence"] = line.parsed.confidence
+    return record

@@ -10,12 +10,13 @@ from parsers.model import ParseResult
 from parsers.registry import parse_document
 from reconcile import CatalogSnapshot, reconcile
 from reconcile.result import ReconciledOrder
-from daemon.jsonout import failed_json, order_json
+from daemon.jsonout import failed_json, order_record
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What one document yields: CONTRACT §3 orders, the PO keys to remember, the reconciled orders."""
+    """What one document yields: order records (CONTRACT §3 JSON plus `_` extras for the store),
+    the PO keys to remember, the reconciled orders."""
 
     orders: list[dict[str, Any]]
     seen_keys: list[tuple[str, str]]
@@ -42,7 +43,7 @@ def evaluate(result: ParseResult, catalog: CatalogSnapshot, *, today: date,
         if key is not None:
             seen.add(key)
             keys.append(key)
-        orders.append(order_json(rec))
+        orders.append(order_record(rec))
         done.append(rec)
     orders.extend(failed_json(f) for f in result.failures)
     return Outcome(orders, keys, done, result.not_orders)

@@ -191,7 +191,11 @@ def _insert_order(session: Session, document_id: int, order: dict[str, Any], now
 
 
 def _order_values(document_id: int, order: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """Columns of one order. Extra keys: `_is_change` (bool); per line `_provenance`, `_confidence`."""
+    """Columns of one order. Extra keys: `_is_change` (bool); per line `_provenance`, `_confidence`.
+
+    The whole record, extras included (provenance for the review UI), is kept as payload_json;
+    readers that want the CONTRACT JSON strip the extras with `contract_json`.
+    """
     source = order.get("source") or {}
     customer = order.get("customer") or {}
     return {
@@ -203,7 +207,7 @@ def _order_values(document_id: int, order: dict[str, Any], now: datetime) -> dic
         "delivery_date": _iso_date(order.get("delivery_date")),
         "currency": order.get("currency"), "ship_to": order.get("ship_to"),
         "total": _text(order.get("total")), "is_change": bool(order.get("_is_change")),
-        "failure": order.get("failure"), "payload_json": _dumps(contract_json(order)),
+        "failure": order.get("failure"), "payload_json": _dumps(order),
         "created_at": now,
     }
 
@@ -222,7 +226,14 @@ def _line_values(order_id: int, line: dict[str, Any]) -> dict[str, Any]:
 
 
 def _anomaly_values(order_id: int, order: dict[str, Any]) -> list[dict[str, Any]]:
-    """Order-level and line-level anomalies; each is a code string or a {code, message} dict."""
+    """Order-level and line-level anomalies; each is a code string or a {code, message} dict.
+
+    An order may carry `_anomalies` ({code, message, line_no} each, the sentences for people);
+    then those are stored instead of the bare codes.
+    """
+    if order.get("_anomalies") is not None:
+        return [{"order_id": order_id, "line_no": a.get("line_no"), "code": str(a["code"]),
+                 "message": a.get("message") or ""} for a in order["_anomalies"]]
     found = [(None, item) for item in order.get("anomalies") or []]
     for line in order.get("lines") or []:
         found += [(line.get("line_no"), item) for item in line.get("anomalies") or []]
@@ -302,7 +313,7 @@ def orders_for_document(session: Session, document_id: int) -> list[dict[str, An
     """The stored CONTRACT JSON of a document's orders, in the order they were saved."""
     query = (sa.select(ORDERS.c.payload_json).where(ORDERS.c.document_id == document_id)
              .order_by(ORDERS.c.id))
-    return [json.loads(text) for text in session.execute(query).scalars()]
+    return [contract_json(json.loads(text)) for text in session.execute(query).scalars()]
 
 
 def seen_po_keys(session: Session) -> set[tuple[str, str]]:
