@@ -98,6 +98,7 @@ class _Message:
     declared: str = ""
     bgm: int = 0
     lin: int = 0
+    envelope: tuple[tuple[str, str], ...] = ()
 
 
 def _messages(segs: Segments) -> list[_Message]:
@@ -105,6 +106,7 @@ def _messages(segs: Segments) -> list[_Message]:
     found: list[_Message] = []
     current: _Message | None = None
     sender: str | None = None
+    unb: tuple[tuple[str, str], ...] = ()
     for index in range(len(segs)):
         tag = segs.tag(index)
         if current is not None and tag == "BGM":
@@ -117,13 +119,34 @@ def _messages(segs: Segments) -> list[_Message]:
             current = None  # anything but UNT while a message is open leaves it truncated
             if tag == "UNB":
                 sender = _code(_get(segs.elements(index), 2, 0))
+                unb = _unb_envelope(segs.elements(index))
             elif tag == "UNH":
                 if len(found) == MAX_MESSAGES:
                     raise ParseError(f"The EDIFACT file holds more than {MAX_MESSAGES} messages; "
                                      "it is not read.")
                 current = _open(segs, index, sender)
+                current.envelope = unb + _unh_envelope(segs.elements(index))
                 found.append(current)
     return found
+
+
+def _unb_envelope(el: list[list[str]]) -> tuple[tuple[str, str], ...]:
+    """The interchange facts an acknowledgement echoes: syntax, sender, recipient, control ref."""
+    return (
+        ("unb_syntax", _get(el, 1, 0).strip()), ("unb_syntax_version", _get(el, 1, 1).strip()),
+        ("unb_sender", _get(el, 2, 0).strip()), ("unb_sender_qualifier", _get(el, 2, 1).strip()),
+        ("unb_recipient", _get(el, 3, 0).strip()),
+        ("unb_recipient_qualifier", _get(el, 3, 1).strip()),
+        ("unb_control", _get(el, 5, 0).strip()),
+    )
+
+
+def _unh_envelope(el: list[list[str]]) -> tuple[tuple[str, str], ...]:
+    """The message facts: reference, type, version, release, agency, association code."""
+    names = ("message_type", "message_version", "message_release", "message_agency",
+             "message_association")
+    return (("unh_ref", _get(el, 1, 0).strip()),) + tuple(
+        (name, _get(el, 2, i).strip()) for i, name in enumerate(names))
 
 
 def _open(segs: Segments, index: int, sender: str | None) -> _Message:
@@ -323,7 +346,7 @@ class _OrderReader:
             buyer=self._buyer(), is_change=is_change, message_type=msg.type,
             lines=tuple(_parsed_line(n, line, self._provenance(line.index))
                         for n, line in enumerate(self.lines, 1)),
-            confidence=confidence, fields=self._fields())
+            confidence=confidence, fields=self._fields(), envelope=msg.envelope)
 
     def _pick_date(self, field: str, qualifiers: tuple[str, ...]) -> date | None:
         for qualifier in qualifiers:

@@ -66,6 +66,7 @@ class _TransactionSet:
     segments: list[list[str]]
     closed: bool = False
     count_ok: bool = True
+    envelope: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -126,7 +127,8 @@ def _parse_text(text: str, source: SourceRef) -> ParseResult:
     for seps, chunk in split_interchanges(text):
         isa = chunk[: chunk.find(seps.segment)].split(seps.element)
         isa_sender = _norm(isa[6]) if len(isa) > 6 else None
-        for ts in _transaction_sets(_segments(chunk, seps), isa_sender, not_orders):
+        for ts in _transaction_sets(_segments(chunk, seps), isa_sender, not_orders,
+                                    _isa_envelope(isa, seps)):
             if ts.kind not in _ORDER_TYPES:
                 not_orders.append(_not_order_sentence(ts.kind))
                 continue
@@ -259,16 +261,36 @@ def _is_hard_wrapped(chunk: str, term: str) -> bool:
     return after_terminator * 2 < breaks
 
 
+def _isa_envelope(isa: list[str], seps: Separators) -> tuple[tuple[str, str], ...]:
+    """The interchange facts an acknowledgement echoes (ISA05-08 ids, ISA12/13/15, separators)."""
+    names = {5: "isa_sender_qualifier", 6: "isa_sender", 7: "isa_receiver_qualifier",
+             8: "isa_receiver", 12: "isa_version", 13: "isa_control", 15: "isa_usage"}
+    facts = [(name, _el(isa, i).strip()) for i, name in names.items()]
+    facts += [("element_separator", seps.element), ("component_separator", seps.component),
+              ("segment_terminator", seps.segment)]
+    return tuple(facts)
+
+
+def _group_envelope(gs: list[str]) -> tuple[tuple[str, str], ...]:
+    """The functional group facts: GS01 code, GS02 sender, GS03 receiver, GS06 control, GS08."""
+    names = {1: "gs_code", 2: "gs_sender", 3: "gs_receiver", 6: "gs_control", 8: "gs_version"}
+    return tuple((name, _el(gs, i).strip()) for i, name in names.items())
+
+
 def _transaction_sets(segments: list[list[str]], isa_sender: str | None,
-                      not_orders: list[str]) -> list[_TransactionSet]:
+                      not_orders: list[str],
+                      isa_facts: tuple[tuple[str, str], ...] = ()) -> list[_TransactionSet]:
     """Group segments into ST..SE sets; a set cut short by the end of data stays unclosed."""
     sets: list[_TransactionSet] = []
     current: _TransactionSet | None = None
     group_sender: str | None = None
+    group_facts: tuple[tuple[str, str], ...] = ()
     for els in segments:
         tag = els[0]
         if tag == "ST":
             current = _TransactionSet(_el(els, 1), _el(els, 2), isa_sender or group_sender, [els])
+            current.envelope = isa_facts + group_facts + (
+                ("st_type", _el(els, 1).strip()), ("st_control", _el(els, 2).strip()))
             sets.append(current)
         elif tag == "SE" and current is not None:
             current.segments.append(els)
@@ -279,6 +301,7 @@ def _transaction_sets(segments: list[list[str]], isa_sender: str | None,
             current = None
             if tag == "GS":
                 group_sender = _norm(_el(els, 2))
+                group_facts = _group_envelope(els)
         elif current is not None:
             current.segments.append(els)
         elif tag == "TA1":
@@ -455,7 +478,8 @@ class _OrderReader:
             buyer=Party(name=self.buyer_name[1] if self.buyer_name else None,
                         edi_id=self.ts.sender_id),
             is_change=self.is_change, message_type=self.ts.kind, lines=tuple(self.lines),
-            confidence=1.0 if self.ts.count_ok else 0.8, fields=self.fields)
+            confidence=1.0 if self.ts.count_ok else 0.8, fields=self.fields,
+            envelope=self.ts.envelope)
 
 
 _HANDLERS = {
