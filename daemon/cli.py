@@ -43,7 +43,9 @@ def _load_catalog(folder: str, session) -> CatalogSnapshot:
 
 
 def cmd_process(args: argparse.Namespace) -> int:
-    from daemon.pipeline import evaluate, read_document
+    from daemon.pipeline import evaluate
+    from daemon.sandbox import ParseSandbox
+    from parsers.context import ParseContext
 
     today = _today(args.today)
     paths = [Path(p) for p in args.paths]
@@ -56,16 +58,19 @@ def cmd_process(args: argparse.Namespace) -> int:
         catalog = _load_catalog(args.catalog, session)
         seen = repo.seen_po_keys(session)
     out: list[dict] = []
-    for n, path in enumerate(paths, 1):
-        _progress(n, len(paths), path)
-        data = path.read_bytes()
-        now = datetime.now(timezone.utc)
-        outcome = evaluate(read_document(data, str(args.paths[n - 1])), catalog, today=today, seen=seen)
-        with session_scope(engine) as session:
-            doc_id, _new = repo.add_document(session, data, filename=path.name, source="cli",
-                                             source_ref=str(path), now=now)
-            repo.save_outcome(session, doc_id, outcome.orders, seen_keys=outcome.seen_keys)
-        out.extend(repo.contract_json(o) for o in outcome.orders)
+    # Parsers run in a child process with time and memory limits: a hostile file fails alone.
+    with ParseSandbox(timeout_s=args.parse_timeout, memory_mb=args.parse_memory) as sandbox:
+        for n, path in enumerate(paths, 1):
+            _progress(n, len(paths), path)
+            data = path.read_bytes()
+            now = datetime.now(timezone.utc)
+            result = sandbox.parse(data, ParseContext(path=str(args.paths[n - 1])))
+            outcome = evaluate(result, catalog, today=today, seen=seen)
+            with session_scope(engine) as session:
+                doc_id, _new = repo.add_document(session, data, filename=path.name, source="cli",
+                                                 source_ref=str(path), now=now)
+                repo.save_outcome(session, doc_id, outcome.orders, seen_keys=outcome.seen_keys)
+            out.extend(repo.contract_json(o) for o in outcome.orders)
     if args.json:
         json.dump({"orders": out}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -134,6 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="URL", help=f"database URL (default $ORDERDESK_DB or {DEFAULT_DB})")
     p.add_argument("--today", metavar="YYYY-MM-DD", help="the business date (default: today)")
     p.add_argument("--json", action="store_true", help="print one JSON object {\"orders\": [...]}")
+    p.add_argument("--parse-timeout", type=float, default=60, metavar="S",
+                   help="seconds one document may take to read (default 60)")
+    p.add_argument("--parse-memory", type=int, default=1024, metavar="MB",
+                   help="memory one document's reader may use (default 1024)")
     p.set_defaults(func=cmd_process)
     c = sub.add_parser("catalog", help="load or show the ERP catalog")
     csub = c.add_subparsers(dest="catalog_command", required=True)

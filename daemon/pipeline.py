@@ -5,9 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from parsers.context import ParseContext
 from parsers.model import ParseResult
-from parsers.registry import parse_document
 from reconcile import CatalogSnapshot, reconcile
 from reconcile.result import ReconciledOrder
 from daemon.jsonout import failed_json, order_record
@@ -47,8 +45,3 @@ def evaluate(result: ParseResult, catalog: CatalogSnapshot, *, today: date,
         done.append(rec)
     orders.extend(failed_json(f) for f in result.failures)
     return Outcome(orders, keys, done, result.not_orders)
-
-
-def read_document(data: bytes, path: str) -> ParseResult:
-    """Every order in a document as it arrived; never raises."""
-    return parse_document(data, ParseContext(path=path))
