@@ -42,6 +42,7 @@ case "${1:-}" in
         exec .venv/bin/orderdesk process examples/orders/* --catalog examples/catalog
         ;;
     test)
+        need_apt fonts-wqy-microhei   # CJK font the PDF and fax tests draw their documents with
         setup
         exec .venv/bin/python -m pytest -q "${@:2}"
         ;;

@@ -12,6 +12,7 @@ import math
 import re
 import statistics
 from collections.abc import Iterator
+from dataclasses import replace
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
@@ -34,7 +35,9 @@ def parse(data: bytes, ctx: ParseContext, *, ocr: OcrEngine | None = None) -> Pa
     pages = [_read(engine, image, n) for n, image in enumerate(page_images(data), start=1)]
     if not any(page.words for page in pages):
         raise ParseError("No text could be read from the scanned pages.")
-    return layout.read_pages(pages, ctx, SourceKind.FAX)
+    result = layout.read_pages(pages, ctx, SourceKind.FAX)
+    # A fax that reaches us by e-mail comes from our fax server, not from the customer's mailbox.
+    return replace(result, orders=tuple(replace(o, buyer=replace(o.buyer, email=None)) for o in result.orders))
 
 
 def page_images(data: bytes) -> Iterator[Image.Image]:

@@ -387,7 +387,8 @@ def _extend_row(sheet: _Sheet, cells: list[list[Word]]) -> None:
         if not words or c >= len(row):
             continue
         extra = join_words(words)
-        row[c] = join_words([Word(row[c], (0, 0, 0, 0)), Word(extra, (0, 0, 0, 0))]) if row[c] else extra
+        glue = "" if row[c] and _CJK.match(row[c][-1]) and _CJK.match(extra[:1]) else " "
+        row[c] = f"{row[c]}{glue}{extra}" if row[c] else extra
         boxes[c] = _union([boxes[c], *(w.box for w in words)]) if c in boxes else _union(w.box for w in words)
         confs[c] = min([confs.get(c, 1.0)] + [w.confidence for w in words])
     sheet.places[-1] = (page, boxes, min(confs.values(), default=conf), confs)
@@ -396,7 +397,8 @@ def _extend_row(sheet: _Sheet, cells: list[list[Word]]) -> None:
 def _title_says_not_order(pages: list[Page]) -> bool:
     if not pages:
         return False
-    top = " ".join(join_words(line) for line in group_lines(list(pages[0].words))[:10])
+    top = " ".join(t for line in group_lines(list(pages[0].words))[:10]
+                   if not re.search(r"[:：]", t := join_words(line)))
     return bool(_NOT_ORDER_TITLE.search(top)) and not _ORDER_TITLE.search(top)
 
 

@@ -41,11 +41,15 @@ def open_pdf(data: bytes) -> pdfium.PdfDocument:
 
 
 def has_text_layer(data: bytes) -> bool:
-    """True when the first pages carry text; False for scans (and for files PDFium cannot open)."""
+    """True when the first pages carry text, False for scans.
+
+    A PDF that cannot be opened at all counts as text, so the PDF reader reports it as a
+    damaged PDF rather than the fax reader as a damaged scan.
+    """
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError:
-        return False
+        return True
     try:
         for i in range(min(len(doc), 3)):
             text = doc[i].get_textpage().get_text_range()

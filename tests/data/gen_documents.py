@@ -1,0 +1,125 @@
+"""Generators of the PDF and fax test documents: a text PDF (reportlab) and a scanned fax (Pillow).
+
+The tests call these into tmp_path, so no binary test file needs to be committed; run this
+module as a script to write samples to tests/data/{pdf,fax}/ for a look by eye.
+"""
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+
+HEADER = ("序号", "物料编号", "品名规格", "数量", "单位", "单价")
+ROWS = (("1", "AB-100", "纸箱 400*300*250", "1,500", "个", "6.13"),
+        ("2", "AB-200", "封箱胶带 48mm", "288", "卷", "5.95"),
+        ("3", "-", "价格标签 40×30mm", "20,000", "张", "0.0046"))
+FIELDS = ("订单编号 PO No.：TP-2026-001", "订单日期 Date：2026-11-17", "交货日期：2026年12月3日",
+          "收货地址：上海市浦东新区测试路1号")
+COLUMN_X = (40, 80, 150, 330, 400, 450, 520)  # points: rules between the columns
+
+
+def text_pdf(rows=ROWS, *, ruled: bool = True, title: str = "采购订单", pages: int = 1) -> bytes:
+    """A Chinese purchase order PDF with a text layer; `pages` > 1 splits the rows over pages."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("WQY", FONT, subfontIndex=0))
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4)
+    height = A4[1]
+    per_page = -(-len(rows) // pages)
+    for p in range(pages):
+        c.setFont("WQY", 14)
+        c.drawString(200, height - 60, "测试食品有限公司")
+        c.drawString(230, height - 85, title)
+        c.setFont("WQY", 9)
+        if p == 0:
+            for i, text in enumerate(FIELDS):
+                c.drawString(40, height - 120 - 16 * i, text)
+        chunk = rows[p * per_page:(p + 1) * per_page]
+        top = height - 200
+        _pdf_table(c, top, chunk, ruled)
+        if p == pages - 1:
+            total = sum(_num(r[3]) * _num(r[5]) for r in rows)
+            c.drawString(COLUMN_X[2] + 4, top - 18 * (len(chunk) + 2), "合计 Total")
+            c.drawRightString(COLUMN_X[-1] - 4, top - 18 * (len(chunk) + 2), f"{total:,.2f}")
+        c.drawString(260, 30, f"第 {p + 1} 页 共 {pages} 页")
+        c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _pdf_table(c, top: float, rows, ruled: bool) -> None:
+    lines = [HEADER, *rows]
+    for r, cells in enumerate(lines):
+        y = top - 18 * r
+        for i, text in enumerate(cells):
+            left, right = COLUMN_X[i], COLUMN_X[i + 1]
+            if i in (3, 5):
+                c.drawRightString(right - 4, y - 12, text)
+            else:
+                c.drawString(left + 4, y - 12, text)
+    if ruled:
+        bottom = top - 18 * len(lines)
+        for x in COLUMN_X:
+            c.line(x, top, x, bottom)
+        for r in range(len(lines) + 1):
+            c.line(COLUMN_X[0], top - 18 * r, COLUMN_X[-1], top - 18 * r)
+
+
+def fax_page(rows=ROWS, *, skew: float = 0.7, speckle: int = 3000, seed: int = 7) -> Image.Image:
+    """An A4 page at 200 dpi, drawn, skewed, speckled and binarised like a received fax."""
+    page = Image.new("L", (1654, 2339), 255)
+    draw = ImageDraw.Draw(page)
+    big, small = ImageFont.truetype(FONT, 56), ImageFont.truetype(FONT, 36)
+    draw.text((560, 110), "测试食品有限公司", font=big, fill=0)
+    draw.text((660, 200), "采购订单", font=big, fill=0)
+    for i, text in enumerate(FIELDS):
+        draw.text((100, 320 + 60 * i), text, font=small, fill=0)
+    xs = [round(x * 200 / 72 * 1.05) for x in COLUMN_X]
+    top, pitch = 620, 70
+    for r, cells in enumerate([HEADER, *rows]):
+        y = top + pitch * r + 16
+        for i, text in enumerate(cells):
+            if i in (3, 5):
+                width = draw.textlength(text, font=small)
+                draw.text((xs[i + 1] - 12 - width, y), text, font=small, fill=0)
+            else:
+                draw.text((xs[i] + 12, y), text, font=small, fill=0)
+    bottom = top + pitch * (len(rows) + 1)
+    for x in xs:
+        draw.line([(x, top), (x, bottom)], fill=0, width=3)
+    for r in range(len(rows) + 2):
+        draw.line([(xs[0], top + pitch * r), (xs[-1], top + pitch * r)], fill=0, width=3)
+    page = page.rotate(skew, resample=Image.Resampling.BILINEAR, fillcolor=255)
+    rng = random.Random(seed)
+    pixels = page.load()
+    for _ in range(speckle):
+        pixels[rng.randrange(page.width), rng.randrange(page.height)] = 0
+    return page.point(lambda v: 255 if v > 150 else 0).convert("1")
+
+
+def fax_tiff(pages: list[Image.Image]) -> bytes:
+    """Pages saved as one multi-page CCITT G4 TIFF at 200 dpi, as fax servers store them."""
+    out = io.BytesIO()
+    pages[0].save(out, format="TIFF", compression="group4", dpi=(200, 200), save_all=True,
+                  append_images=pages[1:])
+    return out.getvalue()
+
+
+if __name__ == "__main__":
+    here = Path(__file__).parent
+    (here / "pdf").mkdir(exist_ok=True)
+    (here / "fax").mkdir(exist_ok=True)
+    (here / "pdf" / "ruled-zh.pdf").write_bytes(text_pdf())
+    (here / "fax" / "skewed-g4.tif").write_bytes(fax_tiff([fax_page()]))
