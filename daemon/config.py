@@ -29,12 +29,14 @@ class ImapAccount:
     password_env: str = ""                # environment variable holding the password
     password_credential: str = ""         # or a systemd credential name
     oauth2_token_env: str = ""            # XOAUTH2 access token instead of a password
+    oauth2_token_credential: str = ""     # or a systemd credential holding that token
     folders: tuple[str, ...] = ("INBOX",)
     processed_folder: str = "orderdesk/processed"   # where read messages go ("" = flag them instead)
     processed_flag: str = "$OrderdeskDone"
     idle: bool = True
     poll_seconds: float = 60.0
     silence_alert_seconds: float = 3600.0  # alert when the server has not answered this long
+    tls_verify: bool = True               # check the server certificate; false only for 127.0.0.1 tests
 
 
 @dataclass(frozen=True, slots=True)
