@@ -10,6 +10,7 @@ import time
 from datetime import date
 
 from bench.catalogs import catalog, fuzzy_description, x12_interchange
+from bench.mailbench import emails_per_second
 from parsers import x12
 from parsers.context import ParseContext
 from parsers.model import ParsedLine, ParsedOrder, Party, SourceKind, SourceRef
@@ -67,6 +68,8 @@ def main() -> None:
     print(f"EDI parse+reconcile      {rate:10,.0f} order lines/s  ({a.orders} X12 850s x {a.lines} lines in {secs:.2f} s, one core)")
     p50, p99, build = match_latency(a.items, a.queries)
     print(f"catalog match latency    p50 {p50:6.2f} ms   p99 {p99:6.2f} ms  ({a.items:,} items, {a.queries} fuzzy descriptions; index built in {build:.1f} s)")
+    mails, msecs = emails_per_second(500)
+    print(f"e-mail parse             {mails:10,.0f} mails/s  (500 plain-text order e-mails x 20 lines in {msecs:.2f} s, one core)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory              {peak:10,.0f} MB")
 
