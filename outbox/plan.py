@@ -1,0 +1,174 @@
+"""Decide what one processed document must send: pure, so the worker can call it in its transaction.
+
+Rows are plain dicts for `store.repo.save_outcome` ({kind, stable_key, payload, order_index}).
+The payload carries the facts the sender needs to build the mail, EDI acknowledgement or ERP
+export later (order ids are only known after the insert, so rendering happens at delivery);
+`stable_key` is derived from the document id and the order's index, so planning the same
+document again never adds a second row.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from daemon.config import Settings
+from reconcile.anomalies import AnomalyCode
+from reconcile.result import ReconciledOrder
+
+# Where anomaly mails go when settings.staff_emails is empty: the row is still planned, so the
+# alert is visible in the outbox (and in the local maildir) instead of being silently dropped.
+DEFAULT_STAFF = "orderdesk-staff@localhost"
+EDI_KINDS = ("x12", "edifact")
+# Anomalies only the customer can answer; with settings.query_customers they are asked politely.
+QUERY_CODES = frozenset({AnomalyCode.UNKNOWN_ITEM, AnomalyCode.PRICE_MISMATCH,
+                         AnomalyCode.QTY_NOT_PACK_MULTIPLE})
+
+MAIL = "mail"
+EDI_ACK = "edi_ack"
+ERP_EXPORT = "erp_export"
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFacts:
+    """What the outbox needs to know about the document the orders came from."""
+
+    document_id: int
+    source: str
+    message_id: str | None
+    sender: str | None
+    subject: str | None
+    received_at: datetime
+    filename: str | None
+    references: tuple[str, ...] = ()
+
+
+def plan_outbox(reconciled: list[ReconciledOrder], orders_json: list[dict], doc: DocumentFacts,
+                settings: Settings, *, failure: str | None = None) -> list[dict]:
+    """Outbox rows for a document's orders; `orders_json[i]` matches `reconciled[i]`, the rest failed.
+
+    `failure` is the whole-document failure sentence, when no order could be read at all.
+    """
+    rows: list[dict] = []
+    facts = doc_payload(doc)
+    for index, order in enumerate(orders_json):
+        rec = reconciled[index] if index < len(reconciled) else None
+        rows += _order_rows(index, order_payload(order, rec), rec, facts, settings)
+    rows += _functional_acks(reconciled, facts)
+    if failure is not None and not orders_json:
+        rows.append(_staff_row(f"failed:{doc.document_id}", None, "failure",
+                               {"failure": failure, "index": None}, facts, settings))
+    return rows
+
+
+def _order_rows(index: int, order: dict[str, Any], rec: ReconciledOrder | None,
+                facts: dict[str, Any], settings: Settings) -> list[dict]:
+    doc_id = facts["document_id"]
+    status = order["status"]
+    email = (order.get("customer") or {}).get("email")
+    rows: list[dict] = []
+    if status == "accepted" and email:
+        rows.append(_mail_row(f"confirm:{doc_id}:{index}", index, "confirmation", [email],
+                              order, facts))
+    if status in ("review", "failed"):
+        purpose = "anomaly" if status == "review" else "failure"
+        rows.append(_staff_row(f"staff:{doc_id}:{index}", index, purpose, order, facts, settings))
+    if status == "review" and email and settings.query_customers and _needs_query(order):
+        rows.append(_mail_row(f"query:{doc_id}:{index}", index, "query", [email], order, facts))
+    if rec is not None and order["source"]["kind"] in EDI_KINDS and rec.order.envelope:
+        rows.append(_row(EDI_ACK, f"poack:{doc_id}:{index}", index,
+                         {"ack": "855" if order["source"]["kind"] == "x12" else "ORDRSP",
+                          "envelope": dict(rec.order.envelope), "order": order, "doc": facts}))
+    if status == "accepted":
+        rows.append(_row(ERP_EXPORT, f"erp:{doc_id}:{index}", index,
+                         {"order": order, "doc": facts}))
+    return rows
+
+
+def _needs_query(order: dict[str, Any]) -> bool:
+    return any(a["code"] in QUERY_CODES for a in order["anomalies"])
+
+
+def _functional_acks(reconciled: list[ReconciledOrder], facts: dict[str, Any]) -> list[dict]:
+    """One 997 per X12 functional group, one CONTRL per EDIFACT interchange, naming their sets."""
+    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for index, rec in enumerate(reconciled):
+        env = dict(rec.order.envelope)
+        if rec.order.source.kind == "x12" and env:
+            key = ("997", env.get("isa_control", ""), env.get("gs_control", ""))
+            member = {"control": env.get("st_control", ""), "type": env.get("st_type", "850")}
+        elif rec.order.source.kind == "edifact" and env:
+            key = ("CONTRL", env.get("unb_control", ""), "")
+            member = {"control": env.get("unh_ref", ""), "type": env.get("message_type", "ORDERS"),
+                      "version": env.get("message_version", ""),
+                      "release": env.get("message_release", ""),
+                      "agency": env.get("message_agency", "")}
+        else:
+            continue
+        group = groups.setdefault(key, {"ack": key[0], "envelope": env, "sets": [], "index": index})
+        group["sets"].append(member)
+    return [_row(EDI_ACK, f"fack:{facts['document_id']}:{ack}:{ctl}:{grp}", g.pop("index"),
+                 {**g, "doc": facts})
+            for (ack, ctl, grp), g in groups.items()]
+
+
+def _staff_row(key: str, index: int | None, purpose: str, order: dict[str, Any],
+               facts: dict[str, Any], settings: Settings) -> dict:
+    to = list(settings.staff_emails) or [DEFAULT_STAFF]
+    return _mail_row(key, index, purpose, to, order, facts)
+
+
+def _mail_row(key: str, index: int | None, purpose: str, to: list[str],
+              order: dict[str, Any], facts: dict[str, Any]) -> dict:
+    return _row(MAIL, key, index, {"purpose": purpose, "to": to, "order": order, "doc": facts})
+
+
+def _row(kind: str, key: str, index: int | None, payload: dict[str, Any]) -> dict:
+    return {"kind": kind, "stable_key": key, "payload": payload, "order_index": index}
+
+
+# --- payload facts ---------------------------------------------------------------------------
+
+
+def doc_payload(doc: DocumentFacts) -> dict[str, Any]:
+    """The document facts as JSON-ready values."""
+    return {"document_id": doc.document_id, "source": doc.source, "message_id": doc.message_id,
+            "sender": doc.sender, "subject": doc.subject,
+            "received_at": doc.received_at.isoformat(), "filename": doc.filename,
+            "references": list(doc.references)}
+
+
+def order_payload(order: dict[str, Any], rec: ReconciledOrder | None) -> dict[str, Any]:
+    """CONTRACT §3 order plus what only the reconciled order knows: anomaly sentences, line dates,
+    the unit and price as the customer printed them, and the change-order flag."""
+    payload = {k: v for k, v in order.items() if not k.startswith("_")}
+    payload["anomalies"] = _anomalies(order, rec)
+    payload["is_change"] = bool(rec.order.is_change) if rec is not None else False
+    lines = []
+    for n, line in enumerate(order.get("lines") or []):
+        extra: dict[str, Any] = {}
+        if rec is not None and n < len(rec.lines):
+            parsed = rec.lines[n].parsed
+            extra = {"delivery_date": _iso(parsed.delivery_date),
+                     "ordered_unit": parsed.unit, "ordered_price": _num(parsed.unit_price),
+                     "ids": [list(pair) for pair in parsed.ids]}
+        lines.append({**{k: v for k, v in line.items() if not k.startswith("_")}, **extra})
+    payload["lines"] = lines
+    return payload
+
+
+def _anomalies(order: dict[str, Any], rec: ReconciledOrder | None) -> list[dict[str, Any]]:
+    if rec is None:
+        return [{"code": str(c), "message": str(c), "line_no": None}
+                for c in order.get("anomalies") or []]
+    return [{"code": str(a.code), "message": a.message, "line_no": a.line_no}
+            for a in rec.all_anomalies()]
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _num(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
