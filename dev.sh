@@ -43,6 +43,7 @@ case "${1:-}" in
         ;;
     test)
         need_apt fonts-wqy-microhei   # CJK font the PDF and fax tests draw their documents with
+        need_apt dovecot-imapd dovecot-core   # the real IMAP server the watcher tests start on loopback
         setup
         exec .venv/bin/python -m pytest -q "${@:2}"
         ;;

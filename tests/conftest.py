@@ -40,3 +40,7 @@ def process_json(run_cli, db_url):
         return json.loads(out)["orders"]
 
     return run
+
+
+# Fixture modules of the real servers (one per server); each engineer appends an entry.
+pytest_plugins = [*globals().get("pytest_plugins", []), "tests.fixtures.dovecot"]
