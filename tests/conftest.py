@@ -44,3 +44,7 @@ def process_json(run_cli, db_url):
 
 # Fixture modules of the real servers (one per server); each engineer appends an entry.
 pytest_plugins = [*globals().get("pytest_plugins", []), "tests.fixtures.dovecot"]
+
+
+# Fixture modules of the real servers (one per server); each engineer appends an entry.
+pytest_plugins = [*globals().get("pytest_plugins", []), "tests.fixtures.smtp_sink"]

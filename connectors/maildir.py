@@ -1,0 +1,52 @@
+"""Outgoing mail into a local maildir, for a laptop or a server with no SMTP relay configured.
+
+One file per Message-ID: the file name is derived from the Message-ID, so delivering the same
+mail again (after a crash between delivery and bookkeeping) replaces the file instead of adding
+a second one. The folder is a standard maildir (`mailbox.Maildir` reads it); files appear in
+`new/` by an atomic rename from `tmp/`.
+"""
+from __future__ import annotations
+
+import hashlib
+import mailbox
+import os
+from email.message import EmailMessage
+from pathlib import Path
+
+from connectors.errors import PermanentError, TransientError
+
+
+class MaildirTransport:
+    """Delivers a message into `path` (created on first use) under a name fixed by its Message-ID."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def send(self, msg: EmailMessage, recipients: list[str]) -> None:
+        """Store `msg`; `recipients` are kept in an X-Orderdesk-Rcpt header for inspection."""
+        message_id = msg.get("Message-ID")
+        if not message_id:
+            raise PermanentError("a mail without a Message-ID cannot be delivered idempotently")
+        name = hashlib.sha256(message_id.strip().encode()).hexdigest()[:32] + ".orderdesk"
+        try:
+            mailbox.Maildir(str(self.path), create=True)
+            if self._already_read(name):
+                return
+            data = _with_recipients(msg, recipients)
+            temp = self.path / "tmp" / f"{name}.{os.getpid()}"
+            with open(temp, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, self.path / "new" / name)
+        except OSError as exc:
+            raise TransientError(f"cannot write to the maildir {self.path}: {exc}") from exc
+
+    def _already_read(self, name: str) -> bool:
+        """A reader moved it to cur/ (with ':2,flags'): it was delivered, leave it alone."""
+        return any(p.name.split(":", 1)[0] == name for p in (self.path / "cur").iterdir())
+
+
+def _with_recipients(msg: EmailMessage, recipients: list[str]) -> bytes:
+    header = "X-Orderdesk-Rcpt: " + ", ".join(r.replace("\n", " ") for r in recipients) + "\n"
+    return header.encode("utf-8") + msg.as_bytes()

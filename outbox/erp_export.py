@@ -1,0 +1,106 @@
+"""K3 Cloud sales-order import files (SAL_SaleOrder) for accepted orders, as xlsx and JSON.
+
+The JSON is the WebAPI Save shape (`{"Model": {...}}`), the xlsx one row per entry with the
+header fields on the first row, keys in row 1 and their display names in row 2. Files carry a
+stable name per order (`SAL_<order id>_<PO>.xlsx`), are written atomically and overwrite
+themselves on a repeat, so the ERP never sees a half file or a second copy.
+"""
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+from connectors.edi_drop import Writer, safe_name, write_atomically
+from daemon.config import ErpSettings
+
+FORM_ID = "SAL_SaleOrder"
+_DISPLAY = {"FBillTypeID": "单据类型", "FDate": "日期", "FCustId": "客户", "FSaleOrgId": "销售组织",
+            "FNote": "备注", "FMaterialId": "物料编码", "FUnitID": "销售单位", "FQty": "销售数量",
+            "FPrice": "单价", "FTaxPrice": "含税单价", "FDeliveryDate": "要货日期"}
+_ENTRY_KEYS = ("FMaterialId", "FUnitID", "FQty", "PRICE", "FDeliveryDate")
+
+
+def build_model(payload: dict[str, Any], erp: ErpSettings) -> dict[str, Any]:
+    """The K3 WebAPI Save body for one order; numbers are decimal strings, never floats."""
+    order, doc = payload["order"], payload.get("doc") or {}
+    bill_date = order.get("order_date") or (doc.get("received_at") or "")[:10] or None
+    model: dict[str, Any] = {
+        "FBillTypeID": {"FNUMBER": erp.bill_type},
+        "FDate": bill_date,
+        "FSaleOrgId": {"FNumber": erp.sale_org},
+        "FCustId": {"FNumber": (order.get("customer") or {}).get("code")},
+        erp.po_field: order.get("po_number"),
+        "FSaleOrderEntry": [_entry(line, order, erp) for line in order.get("lines") or []],
+    }
+    return {"NeedUpDateFields": [], "IsDeleteEntry": "true", "Model": model}
+
+
+def _entry(line: dict[str, Any], order: dict[str, Any], erp: ErpSettings) -> dict[str, Any]:
+    return {
+        "FMaterialId": {"FNumber": line.get("sku")},
+        "FUnitID": {"FNumber": line.get("unit")},
+        "FQty": line.get("quantity"),
+        erp.price_field: line.get("unit_price"),
+        "FDeliveryDate": line.get("delivery_date") or order.get("delivery_date"),
+    }
+
+
+def file_stem(order_id: int | None, po_number: str | None) -> str:
+    """`SAL_<order id>_<PO>`: one name per order, whatever happens."""
+    return f"SAL_{order_id if order_id is not None else 'x'}_{safe_name(po_number or '', 'nopo')}"
+
+
+def xlsx_bytes(body: dict[str, Any], erp: ErpSettings) -> bytes:
+    """The import sheet: keys, display names, then one row per entry (header on the first)."""
+    model = body["Model"]
+    head_keys = ["FBillTypeID", "FDate", "FCustId", "FSaleOrgId", erp.po_field]
+    entry_keys = [erp.price_field if k == "PRICE" else k for k in _ENTRY_KEYS]
+    keys = head_keys + entry_keys
+    book = Workbook()
+    sheet = book.active
+    sheet.title = FORM_ID
+    sheet.append(keys)
+    sheet.append([_DISPLAY.get(k, k) for k in keys])
+    head = [_cell(model[k]) for k in head_keys]
+    for n, entry in enumerate(model["FSaleOrderEntry"]):
+        sheet.append((head if n == 0 else [None] * len(head)) + [_cell(entry[k]) for k in entry_keys])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    """Nested {"FNumber": x} becomes x; decimal strings numbers; ISO dates dates."""
+    if isinstance(value, dict):
+        value = next(iter(value.values()), None)
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value) if len(value) == 10 and value[4] == "-" else Decimal(value)
+        except (ValueError, InvalidOperation):
+            return value
+    return value
+
+
+def write_export(folder: Path, payload: dict[str, Any], *, order_id: int | None,
+                 erp: ErpSettings, write: Writer = write_atomically) -> list[Path]:
+    """Write the order's import files (erp.formats: xlsx, json) into `folder`; returns their paths."""
+    body = build_model(payload, erp)
+    stem = file_stem(order_id, payload["order"].get("po_number"))
+    written = []
+    for fmt in erp.formats:
+        if fmt == "xlsx":
+            data = xlsx_bytes(body, erp)
+        elif fmt == "json":
+            data = json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8")
+        else:
+            raise ValueError(f"unknown ERP export format {fmt!r}")
+        path = Path(folder) / f"{stem}.{fmt}"
+        write(path, data)
+        written.append(path)
+    return written

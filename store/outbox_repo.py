@@ -1,0 +1,157 @@
+"""Repository functions of the outbox: claim due rows, record what happened, count control numbers.
+
+While a row is `sending`, its `next_attempt_at` holds the claim time (no extra column needed):
+a row still `sending` long after its claim belongs to a sender that died, and
+`release_stale_sending` gives it back. `attempts` counts claims, so a row that keeps
+crashing its sender still ends up dead. Functions that change state commit, except
+`next_counter` and `update_payload`, which join the caller's transaction.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from store.models import Counter, OutboxItem, OutboxStatus
+
+OUTBOX = OutboxItem.__table__
+COUNTERS = Counter.__table__
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedRow:
+    """An outbox row this sender now owns."""
+
+    id: int
+    kind: str
+    stable_key: str
+    payload: dict[str, Any]
+    attempts: int
+    order_id: int | None
+    created_at: datetime
+
+
+def claim_due(session: Session, now: datetime, *, limit: int = 20) -> list[ClaimedRow]:
+    """Move up to `limit` due `pending` rows to `sending` (claim time `now`) and commit.
+
+    PostgreSQL skips rows other nodes have locked; SQLite serialises writers anyway.
+    """
+    due = (
+        sa.select(OUTBOX.c.id)
+        .where(OUTBOX.c.status == OutboxStatus.PENDING, OUTBOX.c.next_attempt_at <= now)
+        .order_by(OUTBOX.c.next_attempt_at, OUTBOX.c.id).limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claim = (
+        sa.update(OUTBOX)
+        .where(OUTBOX.c.id.in_(due.scalar_subquery()), OUTBOX.c.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.SENDING, next_attempt_at=now, attempts=OUTBOX.c.attempts + 1)
+        .returning(OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.stable_key, OUTBOX.c.payload_json,
+                   OUTBOX.c.attempts, OUTBOX.c.order_id, OUTBOX.c.created_at)
+    )
+    try:
+        rows = session.execute(claim).all()
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    claimed = [ClaimedRow(r.id, r.kind, r.stable_key, json.loads(r.payload_json or "null") or {},
+                          r.attempts, r.order_id, r.created_at) for r in rows]
+    return sorted(claimed, key=lambda row: row.id)
+
+
+def mark_delivered(session: Session, row_id: int, now: datetime) -> None:
+    """The row was delivered; it will not be claimed again."""
+    _set(session, row_id, status=OutboxStatus.DELIVERED, delivered_at=now, last_error=None)
+
+
+def schedule_retry(session: Session, row_id: int, *, error: str, next_attempt_at: datetime) -> None:
+    """Give the row back as `pending`, due again at `next_attempt_at`."""
+    _set(session, row_id, status=OutboxStatus.PENDING, next_attempt_at=next_attempt_at,
+         last_error=error[:2000])
+
+
+def mark_dead(session: Session, row_id: int, *, error: str) -> None:
+    """Stop trying: the row stays as `dead` with its last error, for a person to look at."""
+    _set(session, row_id, status=OutboxStatus.DEAD, last_error=error[:2000])
+
+
+def _set(session: Session, row_id: int, **values: Any) -> None:
+    try:
+        session.execute(sa.update(OUTBOX).where(OUTBOX.c.id == row_id).values(**values))
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def release_stale_sending(session: Session, *, claimed_before: datetime) -> int:
+    """Rows left `sending` by a sender that died give back as due now; returns how many; commits."""
+    stmt = (sa.update(OUTBOX)
+            .where(OUTBOX.c.status == OutboxStatus.SENDING,
+                   OUTBOX.c.next_attempt_at < claimed_before)
+            .values(status=OutboxStatus.PENDING))
+    try:
+        count = session.execute(stmt).rowcount
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return count
+
+
+def update_payload(session: Session, row_id: int, payload: dict[str, Any]) -> None:
+    """Replace the row's payload (e.g. to keep the control numbers it was given); no commit."""
+    text = json.dumps(payload, ensure_ascii=False, default=str)
+    session.execute(sa.update(OUTBOX).where(OUTBOX.c.id == row_id).values(payload_json=text))
+
+
+def add_rows(session: Session, rows: list[dict[str, Any]], now: datetime) -> None:
+    """Insert outbox rows {kind, stable_key, payload, order_id?}; a known stable_key is skipped; commits."""
+    values = [{"order_id": r.get("order_id"), "kind": r["kind"], "stable_key": r["stable_key"],
+               "payload_json": json.dumps(r.get("payload"), ensure_ascii=False, default=str),
+               "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": now,
+               "created_at": now} for r in rows]
+    if not values:
+        return
+    try:
+        for value in values:
+            _insert_new(session, OUTBOX, value, ["stable_key"])
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def next_counter(session: Session, name: str) -> int:
+    """The next value (1, 2, ...) of the persistent sequence `name`, atomically; no commit.
+
+    The increment is one UPDATE ... RETURNING, so two senders never get the same number; the
+    caller commits it together with whatever uses the number.
+    """
+    _insert_new(session, COUNTERS, {"name": name, "value": 0}, ["name"])
+    stmt = (sa.update(COUNTERS).where(COUNTERS.c.name == name)
+            .values(value=COUNTERS.c.value + 1).returning(COUNTERS.c.value))
+    return int(session.execute(stmt).scalar_one())
+
+
+def _insert_new(session: Session, table: sa.Table, row: dict[str, Any], keys: list[str]) -> None:
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+        session.execute(insert(table).values(**row).on_conflict_do_nothing(index_elements=keys))
+        return
+    match = sa.and_(*(table.c[k] == row[k] for k in keys))
+    if session.execute(sa.select(sa.literal(1)).select_from(table).where(match)).first() is None:
+        session.execute(sa.insert(table).values(**row))
+
+
+def backlog(session: Session) -> dict[str, int]:
+    """How many rows are in each status (for health and tests)."""
+    query = sa.select(OUTBOX.c.status, sa.func.count()).group_by(OUTBOX.c.status)
+    return {status: count for status, count in session.execute(query)}
