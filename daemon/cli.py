@@ -10,6 +10,7 @@ from pathlib import Path
 
 from connectors.catalog_bundle import read_bundle, catalog_fingerprint
 from connectors.errors import CatalogError
+from daemon.config import ConfigError
 from reconcile import CatalogSnapshot
 from store import repo
 from store.db import make_engine, migrate, session_scope
@@ -129,6 +130,13 @@ def _catalog_summary(records) -> str:
     ])
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from daemon.app import run
+    from daemon.config import load_settings
+
+    return run(load_settings(Path(args.config) if args.config else None), log_level=args.log_level)
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="orderdesk", description="Read purchase orders, check them "
                                  "against the ERP catalog, and report what needs a person.")
@@ -141,8 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object {\"orders\": [...]}")
     p.add_argument("--parse-timeout", type=float, default=60, metavar="S",
                    help="seconds one document may take to read (default 60)")
-    p.add_argument("--parse-memory", type=int, default=1024, metavar="MB",
-                   help="memory one document's reader may use (default 1024)")
+    p.add_argument("--parse-memory", type=int, default=2048, metavar="MB",
+                   help="memory one document's reader may use (default 2048)")
     p.set_defaults(func=cmd_process)
     c = sub.add_parser("catalog", help="load or show the ERP catalog")
     csub = c.add_subparsers(dest="catalog_command", required=True)
@@ -153,6 +161,10 @@ def build_parser() -> argparse.ArgumentParser:
     cs = csub.add_parser("show", help="summarise the loaded catalog")
     cs.add_argument("--db", metavar="URL")
     cs.set_defaults(func=cmd_catalog_show)
+    r = sub.add_parser("run", help="run the daemon: watch the inboxes, process, deliver (until SIGTERM)")
+    r.add_argument("--config", metavar="FILE", help="a TOML settings file (default: embedded defaults)")
+    r.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    r.set_defaults(func=cmd_run)
     return ap
 
 
@@ -160,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (UsageError, CatalogError) as e:
+    except (UsageError, CatalogError, ConfigError) as e:
         print(f"orderdesk: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -76,7 +76,7 @@ class ErpSettings:
 @dataclass(frozen=True, slots=True)
 class Thresholds:
     parse_timeout_seconds: float = 60.0
-    parse_memory_mb: int = 1024
+    parse_memory_mb: int = 2048
     outbox_max_attempts: int = 8          # then the row is dead and staff are told
     outbox_backoff_seconds: float = 5.0   # first retry wait; doubles each time, capped at an hour
     stable_seconds: float = 2.0           # a dropped file is taken once unchanged this long

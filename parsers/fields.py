@@ -69,7 +69,7 @@ _LABELS: dict[str, tuple[str, ...]] = {
     LINE_NO: ("序号", "行号", "项次", "项号", "no", "line", "lineno", "linenumber", "#", "pos",
               "position", "itemline"),
     LINE_DELIVERY: ("交货日期", "交期", "送货日期", "到货日期", "要求到货日期", "要求交货日期",
-                    "需求日期", "deliverydate", "requireddelivery", "requireddate", "duedate",
+                    "需求日期", "deliverydate", "requireddelivery", "requesteddelivery", "requireddate", "duedate",
                     "shipdate", "needbydate", "requesteddeliverydate", "requireddeliverydate"),
     PO_NUMBER: ("订单号", "订单编号", "采购单号", "采购订单号", "采购单编号", "采购订单编号", "订单号码",
                 "po号", "pono", "ponumber", "po", "po#", "purchaseorder", "purchaseorderno",

@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 from typing import Callable
 
-from parsers import csvfile, edifact, excel, mail, textfile, word, x12
+from parsers import csvfile, edifact, excel, fax, mail, pdf, textfile, word, x12
 from parsers.context import ParseContext
 from parsers.detect import Sniff, sniff
 from parsers.errors import ParseError
@@ -52,6 +52,21 @@ def _excel_score(s: Sniff, _data: bytes) -> int | None:
     return 80 if s.magic == "ole" and s.ext in ("xls", "") else None
 
 
+def _pdf_score(s: Sniff, data: bytes) -> int | None:
+    return 90 if s.magic == "pdf" and pdf.has_text_layer(data) else None
+
+
+def _fax_score(s: Sniff, _data: bytes) -> int | None:
+    # A PDF without a text layer is a scanned page; text PDFs score higher with the PDF reader.
+    if s.magic == "pdf":
+        return 70
+    return 90 if s.magic in ("tiff", "png", "jpeg") else None
+
+
+def _fax_parse(data: bytes, ctx: ParseContext) -> ParseResult:
+    return fax.parse(data, ctx)
+
+
 def _word_score(s: Sniff, _data: bytes) -> int | None:
     return 100 if s.zip_kind == "docx" else None
 
@@ -85,6 +100,8 @@ PARSERS: tuple[Parser, ...] = (
     Parser("x12", SourceKind.X12, _edi_score("x12", x12.looks_like), x12.parse),
     Parser("edifact", SourceKind.EDIFACT, _edi_score("edifact", edifact.looks_like), edifact.parse),
     Parser("excel", SourceKind.XLSX, _excel_score, excel.parse),
+    Parser("pdf", SourceKind.PDF, _pdf_score, pdf.parse),
+    Parser("fax", SourceKind.FAX, _fax_score, _fax_parse),
     Parser("word", SourceKind.DOCX, _word_score, word.parse),
     Parser("zip", SourceKind.EMAIL, _zip_score, _zip_parse),
     Parser("csv", SourceKind.CSV, _csv_score, csvfile.parse),
