@@ -1,0 +1,170 @@
+"""Watched folders (fax, EDI and .eml drops): take a file once it stops changing, commit it, archive it.
+
+A file is read only after its size and modification time have stayed the same for
+`stable_seconds`, so a copy still being written is never taken half-way. It is moved to
+`archive/YYYY-MM-DD/<inbox>/` only after the ledger holds it; a name already in the archive
+gets a numbered suffix, nothing is overwritten.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from email.parser import BytesHeaderParser
+from email import policy
+from pathlib import Path
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+# Names writers use while a file is still being written, and hidden files.
+SKIP_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", "~")
+
+
+class IngestFn(Protocol):
+    def __call__(self, data: bytes, *, source: str, source_ref: str, filename: str | None,
+                 message_id: str | None, now: datetime) -> tuple[int, bool]: ...
+
+
+@dataclass
+class _Seen:
+    signature: tuple[int, int]
+    since: float
+
+
+class StabilityTracker:
+    """Remembers each file's (size, mtime) and since when it has been unchanged."""
+
+    def __init__(self, stable_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.stable_seconds = stable_seconds
+        self.clock = clock
+        self._seen: dict[Path, _Seen] = {}
+
+    def stable(self, paths: list[Path]) -> list[Path]:
+        """Of `paths` (the folder's current files), those unchanged for long enough."""
+        now = self.clock()
+        ready = []
+        for path in paths:
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                continue
+            signature = (st.st_size, st.st_mtime_ns)
+            seen = self._seen.get(path)
+            if seen is None or seen.signature != signature:
+                self._seen[path] = _Seen(signature, now)
+            elif now - seen.since >= self.stable_seconds:
+                ready.append(path)
+        for gone in set(self._seen) - set(paths):
+            del self._seen[gone]
+        return ready
+
+    def forget(self, path: Path) -> None:
+        self._seen.pop(path, None)
+
+
+class FolderWatcher:
+    """One inbox folder; `source` names it in the ledger ("edi", "fax", "mail")."""
+
+    def __init__(self, folder: Path, *, source: str, archive: Path, ingest: IngestFn,
+                 stable_seconds: float = 2.0, poll_seconds: float = 1.0,
+                 clock: Callable[[], float] = time.monotonic,
+                 now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 today: Callable[[], date] | None = None,
+                 touch: Callable[[str], None] | None = None) -> None:
+        self.folder = Path(folder)
+        self.source = source
+        self.archive = Path(archive)
+        self.ingest = ingest
+        self.poll_seconds = poll_seconds
+        self.now = now
+        self.today = today or (lambda: self.now().date())
+        self.touch = touch
+        self.tracker = StabilityTracker(stable_seconds, clock)
+        self.key = f"folder:{source}"
+
+    def run_once(self) -> int:
+        """Take every file that has stopped changing; returns how many were committed."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        taken = 0
+        for path in sorted(self.tracker.stable(self._candidates())):
+            if self._take(path):
+                taken += 1
+        if self.touch is not None:
+            self.touch(self.key)
+        return taken
+
+    def run_forever(self, stop: threading.Event) -> None:
+        log.info("watching %s for %s files", self.folder, self.source)
+        while not stop.is_set():
+            try:
+                self.run_once()
+            except Exception:  # the folder may be briefly unreadable: try again next round
+                log.exception("scanning %s failed", self.folder)
+            stop.wait(self.poll_seconds)
+
+    def _candidates(self) -> list[Path]:
+        found = []
+        with os.scandir(self.folder) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith(".") or name.endswith(SKIP_SUFFIXES):
+                    continue
+                if entry.is_file(follow_symlinks=False):
+                    found.append(Path(entry.path))
+        return found
+
+    def _take(self, path: Path) -> bool:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            self.tracker.forget(path)
+            return False
+        message_id = message_id_of(data) if path.suffix.lower() == ".eml" else None
+        try:
+            doc_id, created = self.ingest(data, source=self.source, source_ref=str(path),
+                                          filename=path.name, message_id=message_id, now=self.now())
+        except Exception:
+            log.exception("could not store %s; it stays in %s for the next round", path.name, self.folder)
+            return False
+        target = archive_file(path, self.archive / self.today().isoformat() / self.folder.name)
+        self.tracker.forget(path)
+        log.info("took %s (%s) archived as %s doc=%s", path.name, "new" if created else "already known",
+                 target, doc_id)
+        return True
+
+
+def archive_file(path: Path, folder: Path) -> Path:
+    """Move `path` into `folder`, keeping an existing file of the same name (name-1.ext, ...)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem, suffix = path.stem, path.suffix
+    n = 0
+    while True:
+        target = folder / (path.name if n == 0 else f"{stem}-{n}{suffix}")
+        try:
+            os.link(path, target)  # fails if the name exists: never overwrites
+        except FileExistsError:
+            n += 1
+            continue
+        except OSError:  # another filesystem, or no hard links: copy, but still never overwrite
+            if target.exists():
+                n += 1
+                continue
+            shutil.copy2(path, target)
+        path.unlink()
+        return target
+
+
+def message_id_of(data: bytes) -> str | None:
+    """The Message-ID of an e-mail file, or None when it has none."""
+    try:
+        headers = BytesHeaderParser(policy=policy.default).parsebytes(data[:256 * 1024])
+        value = headers.get("Message-ID")
+    except Exception:  # a malformed header is the parser's business, not the watcher's
+        return None
+    return str(value).strip() if value else None

@@ -1,0 +1,166 @@
+"""The composition root: everything `orderdesk run` runs is built here, from one `Settings`.
+
+Order of start: schema migrated, catalog loaded (only when the bundle changed), folders made,
+claims of this host's previous run released; then the bus, the HTTP server, and the
+supervisor with its workers and threads (folder and IMAP watchers, outbox sender).
+"""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+
+from connectors.catalog_bundle import catalog_fingerprint, read_bundle
+from connectors.folder import FolderWatcher
+from daemon.bus import BusProxy, Doorbell, bus_endpoints
+from daemon.config import ConfigError, Settings
+from daemon.health import HealthServer, Metrics
+from daemon.ingest import ingest
+from daemon.logs import setup_logging
+from daemon.supervisor import Supervisor, ThreadSpec, worker_prefix
+from daemon.worker import release_claims_like
+from store import repo
+from store.db import make_engine, migrate, session_scope
+
+log = logging.getLogger(__name__)
+
+TOUCH_EVERY_SECONDS = 30.0
+
+
+def run(settings: Settings, *, log_level: str = "INFO") -> int:
+    """Run the daemon until SIGTERM/SIGINT; returns the process exit status."""
+    setup_logging(log_level)
+    engine = make_engine(settings.database_url)
+    prepare(settings, engine)
+    proxy = BusProxy(bus_endpoints(settings)).start()
+    doorbell = Doorbell(settings)
+    supervisor = Supervisor(settings, engine, threads=build_threads(settings, engine, doorbell),
+                            log_level=log_level)
+    http = start_http(settings, engine, supervisor.children)
+    try:
+        return supervisor.run(on_ready=lambda: _say_where(settings, http))
+    finally:
+        if http is not None:
+            http.stop()
+        proxy.stop()
+        doorbell.close()
+        engine.dispose()
+
+
+def prepare(settings: Settings, engine: Engine) -> None:
+    """Schema, catalog, folders, and the claims a killed previous run left behind."""
+    migrate(engine)
+    load_catalog(settings, engine)
+    for folder in inbox_folders(settings).values():
+        folder.mkdir(parents=True, exist_ok=True)
+    for folder in (settings.paths.archive, settings.paths.export, settings.paths.maildir,
+                   settings.paths.edi_outbound, settings.bus_dir):
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    released = release_claims_like(engine, worker_prefix())
+    if released:
+        log.warning("released %d documents claimed by the previous run", released)
+
+
+def load_catalog(settings: Settings, engine: Engine) -> None:
+    """Load the bundle at paths.catalog when its fingerprint differs from the stored one."""
+    folder = Path(settings.paths.catalog)
+    with session_scope(engine) as session:
+        stored = repo.catalog_fingerprint_in_db(session)
+        if not folder.is_dir():
+            if stored is None:
+                raise ConfigError(f"no catalog: {folder} is not a folder and none is loaded; "
+                                  "set paths.catalog or run `orderdesk catalog import DIR`.")
+            log.warning("catalog folder %s not found; using the catalog already loaded", folder)
+            return
+        records = read_bundle(folder)
+        fingerprint = catalog_fingerprint(records)
+        if fingerprint != stored:
+            repo.replace_catalog(session, records, fingerprint)
+            log.info("catalog %s loaded from %s (%d materials)", fingerprint[:12], folder,
+                     len(records.materials))
+
+
+def inbox_folders(settings: Settings) -> dict[str, Path]:
+    """Ledger source name -> watched folder."""
+    p = settings.paths
+    return {"mail": Path(p.mail_inbox), "fax": Path(p.fax_inbox), "edi": Path(p.edi_inbox)}
+
+
+def build_threads(settings: Settings, engine: Engine, doorbell: Doorbell) -> list[ThreadSpec]:
+    """Folder watchers, IMAP watchers and the outbox sender, each as a restartable thread."""
+    ingest_fn = partial(ingest, engine, doorbell=doorbell)
+    zone = ZoneInfo(settings.timezone)
+    touch = Toucher(engine)
+    specs = []
+    for source, folder in inbox_folders(settings).items():
+        watcher = FolderWatcher(folder, source=source, archive=Path(settings.paths.archive), ingest=ingest_fn,
+                                stable_seconds=settings.thresholds.stable_seconds,
+                                poll_seconds=settings.thresholds.folder_poll_seconds,
+                                today=lambda: datetime.now(zone).date(), touch=touch)
+        specs.append(ThreadSpec(f"folder-{source}", watcher.run_forever))
+    specs += _imap_threads(settings, engine, ingest_fn)
+    specs += _sender_threads(settings, engine, doorbell)
+    return specs
+
+
+def _imap_threads(settings: Settings, engine: Engine, ingest_fn) -> list[ThreadSpec]:
+    if not settings.imap:
+        return []
+    from connectors.imap import watchers_from_settings
+
+    return [ThreadSpec(f"imap-{w.key}", w.run_forever)
+            for w in watchers_from_settings(settings, engine=engine, ingest=ingest_fn)]
+
+
+def _sender_threads(settings: Settings, engine: Engine, doorbell: Doorbell) -> list[ThreadSpec]:
+    try:
+        from outbox.sender import OutboxSender
+    except ImportError:
+        log.warning("outbox sender not available: nothing will be delivered")
+        return []
+    sender = OutboxSender(engine, settings)
+
+    def run_sender(stop) -> None:
+        sender.run_forever(stop, wait=lambda seconds: doorbell.wait(["outbox"], seconds))
+
+    return [ThreadSpec("outbox-sender", run_sender)]
+
+
+def start_http(settings: Settings, engine: Engine, children) -> HealthServer | None:
+    """The /healthz and /metrics server; a port in use is logged, not fatal."""
+    try:
+        return HealthServer(settings.http_host, settings.http_port, metrics=Metrics(engine),
+                            children=children).start()
+    except OSError as e:
+        log.error("cannot serve /healthz and /metrics on %s:%s: %s", settings.http_host, settings.http_port, e)
+        return None
+
+
+class Toucher:
+    """Records a watcher's last contact in watch_state, at most every TOUCH_EVERY_SECONDS per key."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._last: dict[str, float] = {}
+
+    def __call__(self, key: str) -> None:
+        if time.monotonic() - self._last.get(key, -1e9) < TOUCH_EVERY_SECONDS:
+            return
+        from store.watch import touch
+
+        with session_scope(self.engine) as session:
+            touch(session, key, repo.utcnow())
+        self._last[key] = time.monotonic()
+
+
+def _say_where(settings: Settings, http: HealthServer | None) -> None:
+    p = settings.paths
+    log.info("drop files into %s (EDI), %s (fax), %s (.eml mail); results in %s (mail) and %s (ERP)",
+             p.edi_inbox, p.fax_inbox, p.mail_inbox, p.maildir, p.export)
+    if http is not None:
+        log.info("health on http://%s:%s/healthz, metrics on /metrics", settings.http_host, http.port)

@@ -1,0 +1,97 @@
+"""`orderdesk run` as a real process on embedded defaults: an EDI drop becomes orders; SIGTERM ends it cleanly."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from store import repo
+from store.db import make_engine
+
+ROOT = Path(__file__).resolve().parents[2]
+EDI = ROOT / "examples" / "orders" / "example-trading-850.edi"
+
+
+def _command() -> list[str]:
+    script = Path(sys.executable).parent / "orderdesk"
+    return [str(script), "run"] if script.exists() else [sys.executable, "-m", "daemon", "run"]
+
+
+def _wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def notify_socket(tmp_path):
+    """A datagram socket standing in for systemd's NOTIFY_SOCKET."""
+    path = str(tmp_path / "notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(0.2)
+    yield path, sock
+    sock.close()
+
+
+def _notifications(sock) -> list[str]:
+    got = []
+    try:
+        while True:
+            got.append(sock.recv(4096).decode())
+    except (socket.timeout, BlockingIOError):
+        return got
+
+
+def _documents(engine) -> list:
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.select(repo.DOCUMENTS.c.id, repo.DOCUMENTS.c.status)).all()
+    except sa.exc.OperationalError:  # the schema is not there yet
+        return []
+
+
+def test_run_processes_an_edi_drop_and_stops_on_sigterm(tmp_path, notify_socket):
+    (tmp_path / "examples").mkdir()
+    (tmp_path / "examples" / "catalog").symlink_to(ROOT / "examples" / "catalog")
+    env = {k: v for k, v in os.environ.items() if k not in ("ORDERDESK_DB", "JOURNAL_STREAM")}
+    env["NOTIFY_SOCKET"] = notify_socket[0]
+    log = (tmp_path / "run.log").open("wb")
+    proc = subprocess.Popen(_command(), cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+    engine = make_engine(f"sqlite:///{tmp_path / 'var' / 'orderdesk.db'}")
+    try:
+        inbox = tmp_path / "var" / "inbox" / "edi"
+        _wait_for(inbox.is_dir, 30, "the inbox folders")
+        (inbox / "po.edi.tmp").write_bytes(EDI.read_bytes())
+        (inbox / "po.edi.tmp").rename(inbox / "po.edi")
+        docs = _wait_for(lambda: [d for d in _documents(engine) if d.status != "new" and d.status != "claimed"],
+                         40, "the document to be processed")
+        assert [d.status for d in docs] == ["processed"]
+        with engine.connect() as conn:
+            orders = conn.execute(sa.select(repo.ORDERS.c.po_number, repo.ORDERS.c.status)).all()
+        assert [tuple(o) for o in orders] == [("ET-2026-0042", "accepted")]
+        assert not (inbox / "po.edi").exists()
+        assert list((tmp_path / "var" / "archive").glob("*/edi/po.edi"))
+        assert "READY=1" in "".join(_notifications(notify_socket[1]))
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+        assert time.monotonic() - started < 10
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        engine.dispose()
+        log.close()
+    assert "Traceback" not in (tmp_path / "run.log").read_text(errors="replace")

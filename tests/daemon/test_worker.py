@@ -1,0 +1,152 @@
+"""The worker: claim, parse in the sandbox, reconcile and save in one transaction; failures stay isolated."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from connectors.catalog_bundle import catalog_fingerprint, read_bundle
+from daemon import worker as worker_mod
+from daemon.config import Settings
+from daemon.ingest import ingest
+from daemon.sandbox import ParseSandbox
+from daemon.worker import Worker, release_claims
+from store import repo
+from store.db import make_engine, migrate, session_scope
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOG = ROOT / "examples" / "catalog"
+EDI = (ROOT / "examples" / "orders" / "example-trading-850.edi").read_bytes()
+NOW = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+
+
+class Bell:
+    def __init__(self) -> None:
+        self.rung: list[str] = []
+
+    def ring(self, topic: str) -> None:
+        self.rung.append(topic)
+
+    def wait(self, topics, timeout_s: float) -> bool:
+        return False
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'od.db'}")
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def catalog(engine):
+    records = read_bundle(CATALOG)
+    with session_scope(engine) as session:
+        repo.replace_catalog(session, records, catalog_fingerprint(records))
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    with ParseSandbox(timeout_s=30) as box:
+        yield box
+
+
+def _worker(engine, sandbox, **kw) -> Worker:
+    return Worker(engine, Settings(), name="test/w0", sandbox=sandbox, now=lambda: NOW,
+                  today=lambda: date(2026, 11, 20), **kw)
+
+
+def _add(engine, data: bytes, name: str = "order.edi") -> int:
+    doc_id, _ = ingest(engine, data, source="edi", source_ref=f"var/inbox/edi/{name}", filename=name,
+                       message_id=None, now=NOW)
+    return doc_id
+
+
+def _document(engine, doc_id: int):
+    with session_scope(engine) as session:
+        return session.execute(sa.select(repo.DOCUMENTS).where(repo.DOCUMENTS.c.id == doc_id)).one()
+
+
+def _orders(engine, doc_id: int) -> list[dict]:
+    with session_scope(engine) as session:
+        return repo.orders_for_document(session, doc_id)
+
+
+def test_an_edi_document_becomes_stored_orders_and_outbox_rows(engine, catalog, sandbox):
+    bell = Bell()
+    doc_id = _add(engine, EDI)
+    w = _worker(engine, sandbox, doorbell=bell)
+    assert w.run_once() == 1
+    assert _document(engine, doc_id).status == "processed"
+    orders = _orders(engine, doc_id)
+    assert [(o["po_number"], o["status"], len(o["lines"])) for o in orders] == [("ET-2026-0042", "accepted", 2)]
+    with session_scope(engine) as session:
+        kinds = sorted(session.execute(sa.select(repo.OUTBOX.c.kind)).scalars())
+    if worker_mod.plan_outbox is not None:
+        assert "erp_export" in kinds and bell.rung == ["outbox"]
+    assert w.run_once() == 0                       # nothing left
+
+
+def test_the_same_po_in_a_later_document_is_a_duplicate(engine, catalog, sandbox):
+    w = _worker(engine, sandbox)
+    first = _add(engine, EDI, "a.edi")
+    second = _add(engine, EDI.replace(b"000000101", b"000000102"), "b.edi")
+    assert w.run_once() == 1 and w.run_once() == 1
+    assert "DUPLICATE_PO" not in _orders(engine, first)[0]["anomalies"]
+    assert "DUPLICATE_PO" in _orders(engine, second)[0]["anomalies"]
+
+
+def test_an_exception_fails_that_document_only(engine, catalog, sandbox, monkeypatch):
+    """Given evaluation raising on the first document, it is failed with a sentence; the next one works."""
+    real = worker_mod.evaluate
+    calls = []
+
+    def flaky(result, catalog, **kw):
+        calls.append(1)
+        if len(calls) == 1:
+            raise ZeroDivisionError("boom")
+        return real(result, catalog, **kw)
+
+    monkeypatch.setattr(worker_mod, "evaluate", flaky)
+    w = _worker(engine, sandbox)
+    bad = _add(engine, EDI, "a.edi")
+    good = _add(engine, EDI.replace(b"ET-2026-0042", b"ET-2026-0043"), "b.edi")
+    assert w.run_once() == 1 and w.run_once() == 1
+    failed = _document(engine, bad)
+    assert failed.status == "failed" and "ZeroDivisionError" in failed.failure
+    assert failed.failure.endswith(".") and _orders(engine, bad) == []
+    assert _document(engine, good).status == "processed"
+
+
+def test_an_unreadable_document_is_failed_with_its_reason(engine, catalog, sandbox):
+    doc_id = _add(engine, b"ISA*00*this is not a complete interchange", "broken.edi")
+    assert _worker(engine, sandbox).run_once() == 1
+    doc = _document(engine, doc_id)
+    assert doc.status == "failed" and doc.failure
+
+
+def test_a_failure_seen_while_shutting_down_releases_the_document(engine, catalog, sandbox):
+    """A parse failure during shutdown may be the shutdown's doing: the document goes back to `new`."""
+    doc_id = _add(engine, b"ISA*00*broken", "broken.edi")
+    assert _worker(engine, sandbox, stopping=lambda: True).run_once() == 1
+    doc = _document(engine, doc_id)
+    assert doc.status == "new" and doc.claimed_by is None
+
+
+def test_without_a_catalog_documents_wait(engine, sandbox):
+    doc_id = _add(engine, EDI)
+    assert _worker(engine, sandbox).run_once() == 0
+    assert _document(engine, doc_id).status == "new"
+
+
+def test_release_claims_gives_back_only_the_named_workers_documents(engine):
+    ids = [_add(engine, EDI.replace(b"101", str(n).encode()), f"{n}.edi") for n in range(3)]
+    with session_scope(engine) as session:
+        repo.claim_next_document(session, "host/w0", NOW)
+        repo.claim_next_document(session, "host/w1", NOW)
+    assert release_claims(engine, ["host/w0"]) == 1
+    statuses = [(_document(engine, i).status, _document(engine, i).claimed_by) for i in ids]
+    assert statuses == [("new", None), ("claimed", "host/w1"), ("new", None)]
