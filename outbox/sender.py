@@ -14,9 +14,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any, Protocol
-from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine

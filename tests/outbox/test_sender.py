@@ -9,10 +9,11 @@ import dataclasses
 import errno
 import json
 import mailbox
-import os
+import socket
 import subprocess
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from email.message import EmailMessage
 from pathlib import Path
 
 import openpyxl
@@ -20,13 +21,15 @@ import pytest
 import sqlalchemy as sa
 
 from connectors.catalog_bundle import read_bundle
-from connectors.edi_drop import EdiDrop, TEMP_PREFIX, write_atomically
+from connectors.edi_drop import TEMP_PREFIX, write_atomically
+from connectors.errors import TransientError
 from connectors.maildir import MaildirTransport
+from connectors.smtp import SmtpTransport
 from daemon.config import Settings, SmtpSettings, Thresholds
 from daemon.jsonout import order_json
 from daemon.pipeline import evaluate
 from outbox.plan import DocumentFacts, plan_outbox
-from outbox.sender import OutboxSender, Transports, default_transports
+from outbox.sender import OutboxSender, default_transports
 from parsers.context import ParseContext
 from parsers.model import ParsedLine, ParsedOrder, Party, SourceKind, SourceRef
 from parsers.registry import parse_document
@@ -222,6 +225,20 @@ def test_transient_failures_go_dead_after_max_attempts(engine, catalog, settings
     alert = smtp_sink.wait_for(1)
     assert len(alert) == 1 and alert[0].rcpt_tos == ["desk@ourco.example"]
     assert "confirm:" in alert[0].message.get_content()
+
+
+def test_smtp_server_down_is_transient():
+    """A port where no server listens (the server is down) is a TransientError, retried later."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    transport = SmtpTransport(SmtpSettings(host="127.0.0.1", port=port, security="none",
+                                           timeout_seconds=2))
+    msg = EmailMessage()
+    msg["Message-ID"], msg["Subject"] = "<x@ourco.example>", "x"
+    msg.set_content("x")
+    with pytest.raises(TransientError):
+        transport.send(msg, ["a@example.com"])
 
 
 # --- maildir ---------------------------------------------------------------------------------
