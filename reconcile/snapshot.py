@@ -1,24 +1,28 @@
 """The catalog as reconciliation reads it: the records plus the indexes matching needs.
 
 Built once per catalog (seconds for 100,000 items at most) so that matching one order line
-is a few dictionary lookups and, for free text, a character-bigram prefilter that hands
-only a few hundred candidates to rapidfuzz.
+is a few dictionary lookups and, for free text, character-bigram posting arrays: intersected
+to find every item holding all the words of a description, counted to hand only a few
+hundred candidates to rapidfuzz.
 """
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+
+import numpy as np
 
 from reconcile.catalog import CatalogRecords, Customer, CustomerItem, Material, PriceEntry
 from reconcile.textnorm import name_key, tokens
 from reconcile.units import ConversionTable, index_conversions
 
-# Bigrams held by more entries than this are skipped by the prefilter unless nothing rarer
-# is left: they say little ("00", "mm") and would cost most of the time.
-_POSTING_BUDGET = 10_000
+# The prefilter counts the rarest bigrams of a text until this many postings are read: common
+# ones ("×4", "00") say little and would cost most of the time.
+_POSTING_BUDGET = 50_000
+_NO_IDS = np.zeros(0, dtype=np.int32)
 
 
 def code_key(code: str | None) -> str:
@@ -131,23 +135,45 @@ class CatalogSnapshot:
     # --- free-text prefilter -------------------------------------------------------------
 
     def name_candidates(self, compact: str, limit: int = 200) -> list[NameEntry]:
-        """The catalog names sharing the most rare character bigrams with `compact`, best first.
+        """The catalog names sharing the most character bigrams with `compact`, best first.
 
-        A prefix filter: a name that shares at least half of the query's bigrams must hold one
-        of its rarest `n // 2 + 1`, so only those posting lists are read.
+        Bigrams are counted rarest first until the posting budget is spent, so the count ranks
+        names by what tells them apart.
         """
-        grams = sorted(bigrams(compact), key=lambda g: len(self._postings.get(g, ())))
-        counts: Counter[int] = Counter()
-        spent = 0
-        for gram in grams[: len(grams) // 2 + 1]:
-            posting = self._postings.get(gram)
-            if not posting:
-                continue
+        postings = sorted((self._postings.get(g, _NO_IDS) for g in bigrams(compact)), key=len)
+        chosen, spent = [], 0
+        for posting in postings:
             if spent and spent + len(posting) > _POSTING_BUDGET:
                 break
-            counts.update(posting)
+            chosen.append(posting)
             spent += len(posting)
-        return [self.names[i] for i in _top(counts, limit)]
+        if not spent:
+            return []
+        ids, counts = np.unique(np.concatenate(chosen), return_counts=True)
+        if len(ids) > limit:
+            keep = np.argpartition(-counts, limit - 1)[:limit]
+            ids, counts = ids[keep], counts[keep]
+        order = np.argsort(-counts, kind="stable")
+        return [self.names[i] for i in ids[order].tolist()]
+
+    def containing(self, words: Iterable[str]) -> list[NameEntry] | None:
+        """Every catalog name holding all character bigrams of every word, in catalog order.
+
+        A superset of the names that contain each word (the caller checks words whole); None
+        when no word is two characters long, so nothing narrows the catalog.
+        """
+        grams = {g for w in words if len(w) >= 2 for g in bigrams(w)}
+        if not grams:
+            return None
+        postings = sorted((self._postings.get(g, _NO_IDS) for g in grams), key=len)
+        ids = postings[0]
+        for posting in postings[1:]:
+            if not len(ids):
+                break
+            at = np.searchsorted(posting, ids)
+            at[at == len(posting)] = 0
+            ids = ids[posting[at] == ids]
+        return [self.names[i] for i in ids.tolist()]
 
     # --- customers -----------------------------------------------------------------------
 
@@ -162,26 +188,6 @@ class CatalogSnapshot:
             if text and name_key(text))
 
 
-def _top(counts: Counter[int], limit: int) -> list[int]:
-    """At most `limit` ids with the highest counts, best first.
-
-    Counts are small integers, so a histogram finds the cut-off without sorting every id.
-    """
-    if len(counts) > limit:
-        histogram = sorted(Counter(counts.values()).items(), reverse=True)
-        kept, floor = 0, 1
-        for value, how_many in histogram:
-            kept += how_many
-            floor = value
-            if kept >= limit:
-                break
-        ids = [i for i, c in counts.items() if c >= floor]
-    else:
-        ids = list(counts)
-    ids.sort(key=counts.__getitem__, reverse=True)
-    return ids[:limit]
-
-
 def _group(pairs: Iterable[tuple]) -> dict:
     """Key -> tuple of values, keeping first-seen order and dropping repeats."""
     grouped: dict = {}
@@ -192,9 +198,10 @@ def _group(pairs: Iterable[tuple]) -> dict:
     return {key: tuple(values) for key, values in grouped.items()}
 
 
-def _bigram_postings(names: tuple[NameEntry, ...]) -> dict[str, list[int]]:
+def _bigram_postings(names: tuple[NameEntry, ...]) -> dict[str, np.ndarray]:
+    """Bigram -> sorted int32 array of the names holding it (a tenth of the memory of lists)."""
     postings: dict[str, list[int]] = defaultdict(list)
     for i, entry in enumerate(names):
         for gram in bigrams(entry.compact):
             postings[gram].append(i)
-    return dict(postings)
+    return {gram: np.array(ids, dtype=np.int32) for gram, ids in postings.items()}
