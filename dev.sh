@@ -37,9 +37,18 @@ setup() {
 case "${1:-}" in
     run)
         setup
-        mkdir -p var
-        .venv/bin/orderdesk catalog import examples/catalog
-        exec .venv/bin/orderdesk process examples/orders/* --catalog examples/catalog
+        mkdir -p var/inbox/edi var/inbox/fax var/inbox/mail
+        cat <<'MSG'
+orderdesk runs on embedded defaults (SQLite in var/, the sample catalog in examples/catalog).
+Drop files to process into:
+  var/inbox/edi    EDI interchanges (X12 850, EDIFACT ORDERS)
+  var/inbox/fax    scanned faxes and PDFs
+  var/inbox/mail   e-mails saved as .eml
+Results: confirmations and staff mails in var/maildir, ERP import files in var/export,
+EDI acknowledgements in var/outbound/edi, taken files in var/archive.
+Health: http://127.0.0.1:9108/healthz   metrics: http://127.0.0.1:9108/metrics   Stop: Ctrl-C
+MSG
+        exec .venv/bin/orderdesk run
         ;;
     test)
         need_apt fonts-wqy-microhei   # CJK font the PDF and fax tests draw their documents with
