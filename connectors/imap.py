@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import os
 import re
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from email.parser import BytesHeaderParser
@@ -219,7 +218,7 @@ def _require_loopback(account: ImapAccount, what: str) -> None:
 
 def imap_connect(
     account: ImapAccount, *, ssl_context: ssl.SSLContext | None = None,
-    timeout: float = 30.0, env: dict[str, str] | None = None,
+    timeout: float = 30.0, env: Mapping[str, str] | None = None,
 ) -> ImapMailbox:
     """Connect (tls | starttls | none), log in with XOAUTH2 or a password, return the adapter."""
     if account.security not in ("tls", "starttls", "none"):
@@ -240,7 +239,7 @@ def imap_connect(
     return ImapMailbox(client)
 
 
-def _login(client: IMAPClient, account: ImapAccount, env: dict[str, str] | None) -> None:
+def _login(client: IMAPClient, account: ImapAccount, env: Mapping[str, str] | None) -> None:
     token = secret(account.oauth2_token_env, account.oauth2_token_credential, env)
     if token:
         client.oauth2_login(account.username, token)
@@ -278,6 +277,7 @@ class ImapWatcher:
         self._mailbox: MailboxLike | None = None
         self._started_at = clock()
         self._alerted = False
+        self._refused_alerted = False
 
     # -- public loop ------------------------------------------------------------------------
 
@@ -344,12 +344,22 @@ class ImapWatcher:
             wait=tenacity.wait_exponential(multiplier=first, max=cap),
             stop=lambda _state: stop.is_set(),
             sleep=lambda seconds: self._pause(stop, seconds),
-            before_sleep=lambda state: log.warning(
-                "imap %s: cannot connect (%s); retrying in %.1f s", self.key,
-                state.outcome.exception(), state.next_action.sleep),
+            before_sleep=self._connect_failed,
             reraise=True,
         )
         retrying(self._open_and_select)
+
+    def _connect_failed(self, state: tenacity.RetryCallState) -> None:
+        """Log a failed connection; a refused login or certificate needs a person: ERROR + alert."""
+        error = state.outcome.exception() if state.outcome else None
+        wait = state.next_action.sleep if state.next_action else 0.0
+        if not isinstance(error, PermanentError):
+            log.warning("imap %s: cannot connect (%s); retrying in %.1f s", self.key, error, wait)
+            return
+        log.error("imap %s: %s; retrying in %.1f s", self.key, error, wait)
+        if not self._refused_alerted:
+            self._refused_alerted = True
+            self._alert(f"IMAP account {self.account.name} folder {self.folder}: {error}")
 
     def _open_and_select(self) -> None:
         self._drop()
@@ -425,6 +435,7 @@ class ImapWatcher:
                            last_contact_at=now)
             if self._alerted:
                 save_detail(session, self.key, None)
+        self._refused_alerted = False
         if self._alerted:
             log.warning("imap %s: %s answers again", self.key, self.account.host)
             self._alerted = False
@@ -468,13 +479,13 @@ def message_id_of(data: bytes) -> str | None:
 def watchers_from_settings(
     settings: Settings, *, engine: Engine, ingest: Ingest,
     alert: Callable[[str], None] | None = None, clock: Callable[[], datetime] = utcnow,
-    env: dict[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> list[ImapWatcher]:
     """One watcher per configured (account, folder), locked under `settings.paths.var/locks`."""
     watchers = []
     for account in settings.imap:
         def connect(account: ImapAccount = account) -> MailboxLike:
-            return imap_connect(account, env=env if env is not None else dict(os.environ))
+            return imap_connect(account, env=env)
         for folder in account.folders:
             watchers.append(ImapWatcher(
                 account, folder=folder, connect=connect, ingest=ingest, engine=engine,

@@ -79,10 +79,10 @@ def account_for(server, **changes) -> ImapAccount:
     return replace(account, **changes)
 
 
-def watcher_for(server, engine, *, folder="INBOX", ssl_context=None, **changes):
+def watcher_for(server, engine, *, folder="INBOX", ssl_context=None, env=PASSWORD_ENV, **changes):
     account = account_for(server, **changes)
     ingest = RecordingIngest(engine)
-    connect = partial(imap_connect, account, env=PASSWORD_ENV, ssl_context=ssl_context, timeout=5)
+    connect = partial(imap_connect, account, env=env, ssl_context=ssl_context, timeout=5)
     watcher = ImapWatcher(account, folder=folder, connect=connect, ingest=ingest, engine=engine,
                           backoff_first_seconds=0.1, backoff_max_seconds=0.5)
     return watcher, ingest
@@ -220,6 +220,16 @@ def test_tls_login_with_a_verified_certificate(dovecot, engine):
     assert watcher.run_once() == 1
 
 
+def test_xoauth2_login_with_an_access_token(dovecot, engine):
+    """With an OAuth2 token configured, the watcher logs in with XOAUTH2 instead of a password."""
+    dovecot.append(mail(21), user="bearer")
+    watcher, _ = watcher_for(dovecot, engine, username="bearer", password_env="",
+                             oauth2_token_env="IMAP_TOKEN",
+                             env={"IMAP_TOKEN": dovecot.users["bearer"]})
+    assert watcher.run_once() == 1
+    assert "user=<bearer>, method=XOAUTH2" in dovecot.log_tail(100)
+
+
 def test_starttls_refuses_an_unknown_certificate_when_verifying(dovecot, engine):
     """STARTTLS with verification on and a self-signed certificate nobody trusts fails."""
     watcher, _ = watcher_for(dovecot, engine, tls_verify=True)
@@ -231,6 +241,20 @@ def test_wrong_password_is_permanent(dovecot, engine):
     account = account_for(dovecot)
     with pytest.raises(PermanentError):
         imap_connect(account, env={"IMAP_PASSWORD": "wrong"}, timeout=5)
+
+
+def test_a_refused_connection_is_an_error_with_one_alert_and_the_watcher_keeps_trying(
+        dovecot, engine, caplog):
+    """A certificate nobody trusts (like a refused login) needs a person: ERROR logged, one
+    alert rung, and the watcher goes on retrying with backoff."""
+    account = account_for(dovecot, tls_verify=True)
+    alerts: list[str] = []
+    watcher = ImapWatcher(account, folder="INBOX", engine=engine, ingest=RecordingIngest(engine),
+                          connect=partial(imap_connect, account, env=PASSWORD_ENV, timeout=5),
+                          alert=alerts.append, backoff_first_seconds=0.05, backoff_max_seconds=0.1)
+    with caplog.at_level(logging.ERROR), running(watcher):
+        wait_for(lambda: sum("not trusted" in r.getMessage() for r in caplog.records) >= 3)
+    assert len(alerts) == 1 and "not trusted" in alerts[0]
 
 
 def test_tls_verify_off_is_refused_for_a_remote_host():
