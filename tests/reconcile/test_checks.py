@@ -23,6 +23,9 @@ CASES = [
     (C.DUPLICATE_PO, order(po_number="PO-2"), order(is_change=True), {("C0001", "PO-1"), ("C0001", "PO-2")}),
     (C.MISSING_FIELD, order(po_number=None), order(), ()),
     (C.MISSING_FIELD, order(line(quantity=None, unit_price=D("0.42"))), order(), ()),
+    # A line OCR'd with low confidence goes to a person; a clean fax read (0.89) does not.
+    (C.MISSING_FIELD, order(line(unit_price=D("0.42"), confidence=0.45)),
+     order(line(unit_price=D("0.42"), confidence=0.89)), ()),
     (C.TOTAL_MISMATCH, order(stated_total=D("520.00")), order(stated_total=D("420.00")), ()),
     (C.TOTAL_MISMATCH, order(line(unit_price=D("0.42"), amount=D("430")), stated_total=D("420")),
      order(line(unit_price=D("0.42"), amount=D("420")), stated_total=D("420.01")), ()),
