@@ -278,6 +278,7 @@ class ImapWatcher:
         self._started_at = clock()
         self._alerted = False
         self._refused_alerted = False
+        self._served_ok = False
 
     # -- public loop ------------------------------------------------------------------------
 
@@ -295,6 +296,7 @@ class ImapWatcher:
     def run_forever(self, stop: threading.Event) -> None:
         """Watch until `stop` is set: IDLE or poll, reconnect with backoff, alert on silence."""
         with self._folder_lock(stop) as held:
+            failures = 0
             while held and not stop.is_set():
                 try:
                     self._connect_with_backoff(stop)
@@ -303,9 +305,11 @@ class ImapWatcher:
                     log.warning("imap %s: %s; reconnecting", self.key, e)
                 except Exception:  # never stop silently: log, back off, go on
                     log.exception("imap %s: unexpected failure; reconnecting", self.key)
-                    self._pause(stop, self._backoff[1])
                 finally:
                     self._drop()
+                # A server that accepts us and then fails every time must not be hammered.
+                failures = 0 if self._served_ok else failures + 1
+                self._pause(stop, min(self._backoff[0] * 2 ** failures, self._backoff[1]))
 
     def check_silence(self) -> bool:
         """Log an ERROR, record it and ring the alert once when the server has been silent too long."""
@@ -372,9 +376,11 @@ class ImapWatcher:
     # -- work -------------------------------------------------------------------------------
 
     def _serve(self, stop: threading.Event) -> None:
+        self._served_ok = False
         while not stop.is_set():
             mailbox = self._open()
-            self._take_new(mailbox)
+            self._take_new(mailbox, stop)
+            self._served_ok = True
             if stop.is_set():
                 return
             if self.account.idle and mailbox.can_idle:
@@ -383,7 +389,7 @@ class ImapWatcher:
             else:
                 self._pause(stop, self.account.poll_seconds)
 
-    def _take_new(self, mailbox: MailboxLike) -> int:
+    def _take_new(self, mailbox: MailboxLike, stop: threading.Event | None = None) -> int:
         uidvalidity = mailbox.select(self.folder)
         last_uid = self._last_uid(uidvalidity)
         flag = None if self.account.processed_folder else self.account.processed_flag
@@ -391,6 +397,8 @@ class ImapWatcher:
         self._contact(uidvalidity=uidvalidity, last_uid=last_uid)
         taken = 0
         for uid in uids:
+            if stop is not None and stop.is_set():
+                break
             taken += self._take(mailbox, uidvalidity, uid)
         return taken
 

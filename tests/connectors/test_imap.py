@@ -342,6 +342,46 @@ def test_polls_when_the_server_has_no_idle(engine):
     assert not any(c[0] == "idle_wait" for c in box.calls)
 
 
+def test_idle_is_renewed_well_before_29_minutes(engine):
+    """Even with an hour's poll interval, no IDLE lasts longer than 10 minutes."""
+    box = FakeMailbox()
+    account = ImapAccount(name="fake", host="127.0.0.1", poll_seconds=3600.0)
+    watcher = ImapWatcher(account, folder="INBOX", connect=box.connect,
+                          ingest=RecordingIngest(engine), engine=engine)
+    with running(watcher):
+        wait_for(lambda: any(c[0] == "idle_wait" for c in box.calls))
+    timeouts = [c[1] for c in box.calls if c[0] == "idle_wait"]
+    assert timeouts and max(timeouts) <= 600
+
+
+def test_uidvalidity_change_in_move_mode_rescans_the_folder(engine):
+    """After the folder is recreated, a copy of an old message and a new one are both taken:
+    the old one is recognised by the ledger, the new one stored."""
+    box = FakeMailbox()
+    box.append(mail(40))
+    watcher, ingest = fake_watcher(engine, box)
+    assert watcher.run_once() == 1
+    box.recreate("INBOX")
+    box.append(mail(40))
+    box.append(mail(41))
+    assert watcher.run_once() == 2
+    assert [c["id"] for c in ingest.calls] == [1, 1, 2]
+    assert len(documents(engine)) == 2 and box.folders["INBOX"].messages == {}
+
+
+def test_run_once_reconnects_after_a_transient_error(engine):
+    box = FakeMailbox()
+    watcher, _ = fake_watcher(engine, box)
+    watcher.run_once()
+    box.down = True
+    with pytest.raises(TransientError):
+        watcher.run_once()
+    box.down = False
+    box.append(mail(42))
+    assert watcher.run_once() == 1
+    assert box.connects == 2
+
+
 def test_one_watcher_per_folder(engine, tmp_path):
     """While one watcher holds the folder lock, a second one for the same folder takes nothing."""
     box = FakeMailbox()
