@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Iterator
 
 from parsers.context import ParseContext
 from parsers.errors import ParseError
@@ -45,6 +46,11 @@ _DESCRIPTIVE_QUALS = ("PD",)
 _KNOWN_QUALS = frozenset(_CUSTOMER_QUALS + _OUR_QUALS + _BARCODE_QUALS + _DESCRIPTIVE_QUALS)
 _BUYER_CODES = ("BY", "OB", "BT")
 _DELIVERY_QUALS = ("002", "010")
+_LINE_TAGS = frozenset(("PO1", "POC"))
+_ENVELOPE_TAGS = frozenset(("ST", "SE", "GS", "GE", "IEA", "ISA"))
+_MAX_FAILURES = 100
+_MAX_BAD_HEADERS = 1000
+_TAG = re.compile(r"[A-Z][A-Z0-9]{1,2}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +69,7 @@ class _TransactionSet:
     kind: str
     control: str
     sender_id: str | None
-    segments: list[list[str]]
+    segments: list[str]
     closed: bool = False
     count_ok: bool = True
     envelope: tuple[tuple[str, str], ...] = ()
@@ -123,21 +129,27 @@ def _decode(data: bytes) -> str:
 def _parse_text(text: str, source: SourceRef) -> ParseResult:
     orders: list[ParsedOrder] = []
     failures: list[tuple[FailedPart, bool]] = []
-    not_orders: list[str] = []
+    not_orders: dict[str, None] = {}  # an ordered set: one sentence per kind of document
+    dropped = 0
     for seps, chunk in split_interchanges(text):
         isa = chunk[: chunk.find(seps.segment)].split(seps.element)
         isa_sender = _norm(isa[6]) if len(isa) > 6 else None
-        for ts in _transaction_sets(_segments(chunk, seps), isa_sender, not_orders,
+        for ts in _transaction_sets(_segments(chunk, seps), seps.element, isa_sender, not_orders,
                                     _isa_envelope(isa, seps)):
             if ts.kind not in _ORDER_TYPES:
-                not_orders.append(_not_order_sentence(ts.kind))
+                not_orders[_not_order_sentence(ts.kind)] = None
                 continue
-            order, failure = _read_order(ts, source)
+            order, reason, order_like = _read_order(ts, seps.element, source)
             if order is not None:
                 orders.append(order)
-            if failure is not None:
-                failures.append(failure)
-    return _result(orders, failures, list(dict.fromkeys(not_orders)))
+            elif len(failures) < _MAX_FAILURES:
+                failures.append((FailedPart(source, reason), order_like))
+            else:
+                dropped += 1
+    if dropped:
+        reason = f"{dropped} more X12 transaction sets are broken in the same way."
+        failures.append((FailedPart(source, reason), failures[-1][1]))
+    return _result(orders, failures, list(not_orders))
 
 
 def _result(orders: list[ParsedOrder], failures: list[tuple[FailedPart, bool]],
@@ -179,13 +191,19 @@ def split_interchanges(text: str) -> list[tuple[Separators, str]]:
 
 
 def _find_isa(text: str, start: int) -> tuple[int, Separators, int] | None:
-    """The next ISA whose header reads: (its position, separators, where its body starts)."""
+    """The next ISA whose header reads: (its position, separators, where its body starts).
+
+    Gives up after `_MAX_BAD_HEADERS` unreadable look-alikes, so data made of "ISA*" over and
+    over costs a bounded amount of work.
+    """
+    bad = 0
     i = text.find("ISA", start)
-    while i >= 0:
+    while i >= 0 and bad < _MAX_BAD_HEADERS:
         if i == 0 or not text[i - 1].isalnum():
             header = read_isa(text, i)
             if header is not None:
                 return i, header[0], header[1]
+            bad += 1
         i = text.find("ISA", i + 3)
     return None
 
@@ -239,19 +257,40 @@ def _find_iea_end(text: str, start: int, seps: Separators, cache: dict[str, tupl
     return -1
 
 
-def _segments(chunk: str, seps: Separators) -> list[list[str]]:
-    """The interchange's segments split into elements; blank padding and line breaks dropped."""
+def _segments(chunk: str, seps: Separators) -> list[str]:
+    """The interchange's segments as text; blank padding and line breaks dropped.
+
+    Segments stay strings until a reader splits them: millions of live element lists would
+    make the garbage collector's passes dominate the run time on a large file.
+    """
     term = seps.segment
     if "\r" in chunk:
         chunk = chunk.replace("\r\n", "\n").replace("\r", "\n")
     if term == "\n" or "\n" not in chunk:
-        raw = chunk.split(term)
-    elif _is_hard_wrapped(chunk, term):
-        raw = chunk.replace("\n", "").split(term)
-    else:  # line breaks after terminators; a break without one is a missing terminator
-        raw = chunk.replace(term, "\n").split("\n")
-    element = seps.element
-    return [s.split(element) for s in map(str.strip, raw) if s]
+        return [s for s in map(str.strip, chunk.split(term)) if s]
+    if _is_hard_wrapped(chunk, term):
+        return [s for s in map(str.strip, chunk.replace("\n", "").split(term)) if s]
+    segments: list[str] = []
+    for piece in map(str.strip, chunk.split(term)):
+        if "\n" in piece:
+            segments.extend(_unwrap(piece, seps.element))
+        elif piece:
+            segments.append(piece)
+    return segments
+
+
+def _unwrap(piece: str, element: str) -> list[str]:
+    """Line breaks inside one terminated piece: a break before a segment tag is a missing
+    terminator, any other break is a wrapped line and is joined back."""
+    found: list[list[str]] = [[]]
+    for part in piece.split("\n"):
+        head = part.lstrip()
+        end = head.find(element, 0, 4)
+        if found[-1] and end > 1 and _TAG.match(head, 0, end):
+            found.append([head])
+        else:
+            found[-1].append(part)
+    return [s for s in ("".join(parts).strip() for parts in found) if s]
 
 
 def _is_hard_wrapped(chunk: str, term: str) -> bool:
@@ -277,55 +316,69 @@ def _group_envelope(gs: list[str]) -> tuple[tuple[str, str], ...]:
     return tuple((name, _el(gs, i).strip()) for i, name in names.items())
 
 
-def _transaction_sets(segments: list[list[str]], isa_sender: str | None,
-                      not_orders: list[str],
-                      isa_facts: tuple[tuple[str, str], ...] = ()) -> list[_TransactionSet]:
-    """Group segments into ST..SE sets; a set cut short by the end of data stays unclosed."""
-    sets: list[_TransactionSet] = []
+def _transaction_sets(segments: list[str], element: str, isa_sender: str | None,
+                      not_orders: dict[str, None],
+                      isa_facts: tuple[tuple[str, str], ...] = ()) -> Iterator[_TransactionSet]:
+    """Group segments into ST..SE sets; a set cut short by the end of data stays unclosed.
+
+    A generator, so only one set is alive at a time however many the interchange holds.
+    """
     current: _TransactionSet | None = None
     group_sender: str | None = None
     group_facts: tuple[tuple[str, str], ...] = ()
-    for els in segments:
-        tag = els[0]
-        if tag == "ST":
-            current = _TransactionSet(_el(els, 1), _el(els, 2), isa_sender or group_sender, [els])
-            current.envelope = isa_facts + group_facts + (
-                ("st_type", _el(els, 1).strip()), ("st_control", _el(els, 2).strip()))
-            sets.append(current)
-        elif tag == "SE" and current is not None:
-            current.segments.append(els)
-            current.closed = True
-            current.count_ok = _el(els, 1).lstrip("0") == str(len(current.segments))
-            current = None
-        elif tag in ("GS", "GE", "IEA", "ISA"):
-            current = None
-            if tag == "GS":
+    for segment in segments:
+        tag = _tag(segment, element)
+        if tag in _ENVELOPE_TAGS:
+            if current is not None:
+                if tag == "SE":
+                    current.segments.append(segment)
+                    current.closed = True
+                    current.count_ok = _el(segment.split(element), 1).lstrip("0") \
+                        == str(len(current.segments))
+                yield current
+                current = None
+            if tag == "ST":
+                current = _new_set(segment, element, isa_sender or group_sender,
+                                   isa_facts + group_facts)
+            elif tag == "GS":
+                els = segment.split(element)
                 group_sender = _norm(_el(els, 2))
                 group_facts = _group_envelope(els)
         elif current is not None:
-            current.segments.append(els)
+            current.segments.append(segment)
         elif tag == "TA1":
-            not_orders.append(_not_order_sentence("TA1"))
-    return sets
+            not_orders[_not_order_sentence("TA1")] = None
+    if current is not None:
+        yield current
+
+
+def _new_set(segment: str, element: str, sender: str | None,
+             facts: tuple[tuple[str, str], ...]) -> _TransactionSet:
+    els = segment.split(element)
+    kind, control = _el(els, 1).strip(), _el(els, 2).strip()
+    return _TransactionSet(kind, control, sender, [segment],
+                           envelope=facts + (("st_type", kind), ("st_control", control)))
 
 
 # --- orders -------------------------------------------------------------------------------
 
-def _read_order(ts: _TransactionSet,
-                source: SourceRef) -> tuple[ParsedOrder | None, tuple[FailedPart, bool] | None]:
-    """One order from an 850/860 set, or a failure saying why it cannot be trusted."""
+def _read_order(ts: _TransactionSet, element: str,
+                source: SourceRef) -> tuple[ParsedOrder | None, str, bool]:
+    """One order from an 850/860 set, or why it cannot be trusted and whether it looked like one."""
+    if len(ts.segments) == 1:
+        return None, f"X12 {ts.kind} transaction set {ts.control or '?'} is empty.", False
     reader = _OrderReader(ts, source)
-    reader.run()
+    reader.run(element, until_line=not ts.closed)  # a set cut short: read up to its first line
     where = f"X12 {ts.kind} transaction set {ts.control or '?'}"
     if reader.po_number is not None:
         where += f" (PO {reader.po_number})"
-    if not reader.seen_header and not reader.lines:
+    if not reader.seen_header and not reader.seen_line:
         reason = f"{where} has no {'BCH' if ts.kind == '860' else 'BEG'} segment and no lines."
-        return None, (FailedPart(source, reason), False)
+        return None, reason, False
     if not ts.closed:
         reason = f"{where} is truncated: the data ends before its SE trailer."
-        return None, (FailedPart(source, reason), True)
-    return reader.order(), None
+        return None, reason, True
+    return reader.order(), "", True
 
 
 class _OrderReader:
@@ -339,6 +392,7 @@ class _OrderReader:
         self.order_date: date | None = None
         self.is_change = ts.kind == "860"
         self.seen_header = False
+        self.seen_line = False
         self.currency: str | None = None
         self.dates: dict[str, date] = {}
         self.buyer_name: tuple[int, str] | None = None  # (rank of the N1 code, name)
@@ -351,12 +405,17 @@ class _OrderReader:
         self.lines: list[ParsedLine] = []
         self.draft: _LineDraft | None = None
 
-    def run(self) -> None:
+    def run(self, element: str, until_line: bool = False) -> None:
         handlers = _HANDLERS
-        for n, els in enumerate(self.ts.segments, start=1):
-            handler = handlers.get(els[0])
+        for n, segment in enumerate(self.ts.segments, start=1):
+            tag = _tag(segment, element)
+            if tag in _LINE_TAGS:
+                self.seen_line = True
+                if until_line:
+                    return
+            handler = handlers.get(tag)
             if handler is not None:
-                handler(self, els, n)
+                handler(self, segment.split(element), n)
         self._finish_line()
         self._finish_address()
 
@@ -493,13 +552,16 @@ _HANDLERS = {
 def _line(line_no: int, draft: _LineDraft) -> ParsedLine:
     """A finished line: ids sorted into the customer's code, ours, a barcode or an unowned code."""
     ids = tuple(draft.ids)
-    customer_sku = _first(ids, _CUSTOMER_QUALS)
-    our_sku = _first(ids, _OUR_QUALS)
-    barcode = _first(ids, _BARCODE_QUALS)
+    first: dict[str, str] = {}
+    for qualifier, value in ids:
+        first.setdefault(qualifier, value)
+    customer_sku = _first(first, _CUSTOMER_QUALS)
+    our_sku = _first(first, _OUR_QUALS)
+    barcode = _first(first, _BARCODE_QUALS)
     code = None
     if customer_sku is None and our_sku is None and barcode is None:
         code = next((v for q, v in ids if q not in _KNOWN_QUALS), None)
-    description = " ".join(draft.texts) or _first(ids, _DESCRIPTIVE_QUALS)
+    description = " ".join(draft.texts) or _first(first, _DESCRIPTIVE_QUALS)
     return ParsedLine(
         line_no=line_no, description=description, quantity=draft.quantity, unit=draft.unit,
         unit_price=draft.unit_price, customer_sku=customer_sku, our_sku=our_sku,
@@ -512,21 +574,27 @@ def _id_pairs(els: list[str], start: int) -> list[tuple[str, str]]:
     """Qualifier/value pairs from element `start` on (1-based); empty pairs are skipped."""
     pairs = []
     for i in range(start, len(els) - 1, 2):
-        qualifier, value = _norm(els[i]), _norm(els[i + 1])
+        qualifier, value = els[i].strip(), els[i + 1].strip()
         if qualifier and value:
+            if not (qualifier.isascii() and value.isascii()):
+                qualifier, value = _norm(qualifier) or "", _norm(value) or ""
             pairs.append((qualifier.upper(), value))
     return pairs
 
 
-def _first(ids: tuple[tuple[str, str], ...], qualifiers: tuple[str, ...]) -> str | None:
+def _first(first: dict[str, str], qualifiers: tuple[str, ...]) -> str | None:
     for wanted in qualifiers:
-        for qualifier, value in ids:
-            if qualifier == wanted:
-                return value
+        if wanted in first:
+            return first[wanted]
     return None
 
 
 # --- values ---------------------------------------------------------------------------------
+
+def _tag(segment: str, element: str) -> str:
+    end = segment.find(element, 0, 4)
+    return segment[:end] if end >= 0 else segment
+
 
 def _el(els: list[str], i: int) -> str:
     return els[i] if i < len(els) else ""
