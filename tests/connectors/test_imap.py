@@ -154,6 +154,22 @@ def test_resent_copy_is_one_document(dovecot, engine):
     assert dovecot.uids("INBOX") == []
 
 
+def test_resent_copy_with_new_transport_headers_is_one_document_with_the_daemons_ingest(dovecot, engine):
+    """Through the daemon's own ingest, a copy re-sent with an extra Received: header (same
+    Message-ID, same body) is recognised as the same document."""
+    from daemon.ingest import ingest
+
+    dovecot.append(mail(6))
+    dovecot.append(b"Received: from relay.example by mx.example; Fri, 27 Nov 2026 10:00:00 +0800\r\n"
+                   + mail(6))
+    account = account_for(dovecot)
+    watcher = ImapWatcher(account, folder="INBOX", engine=engine, ingest=partial(ingest, engine),
+                          connect=partial(imap_connect, account, env=PASSWORD_ENV, timeout=5))
+    assert watcher.run_once() == 2
+    assert len(documents(engine)) == 1
+    assert dovecot.uids("INBOX") == []
+
+
 def test_uidvalidity_change_neither_doubles_nor_misses(dovecot, engine):
     """Given a folder recreated with a new UIDVALIDITY holding an old message again and a new one,
     the watcher rescans it: the old one is recognised, the new one stored, both flagged."""
