@@ -134,6 +134,8 @@ def _parse_text(text: str, source: SourceRef) -> ParseResult:
     for seps, chunk in split_interchanges(text):
         isa = chunk[: chunk.find(seps.segment)].split(seps.element)
         isa_sender = _norm(isa[6]) if len(isa) > 6 else None
+        if isa_sender is not None and not isa_sender.strip("0"):
+            isa_sender = None  # a placeholder id: the GS02 application sender is used instead
         for ts in _transaction_sets(_segments(chunk, seps), seps.element, isa_sender, not_orders,
                                     _isa_envelope(isa, seps)):
             if ts.kind not in _ORDER_TYPES:
