@@ -1,161 +1,328 @@
 """E-mail (RFC 5322 + MIME): the body's order lines and every attachment, each to its own parser.
 
 The sender, date and subject of the message travel with each attachment in the
-`ParseContext`, so a spreadsheet inside a mail knows who sent it.
+`ParseContext`, so a spreadsheet inside a mail knows who sent it. Charsets, encoded words and
+file names are read by `mailtext`, which does not trust what a message declares; HTML bodies
+become text by `htmltables`. Forwarded messages (message/rfc822) are read here, recursively,
+within the depth and part limits, which are checked before anything else is looked at.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import io
+import mimetypes
+import quopri
 import re
 import zipfile
 from dataclasses import replace
+from datetime import date
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
-from html.parser import HTMLParser
-from typing import Callable
+from typing import Callable, Iterator
+
+from PIL import Image, UnidentifiedImageError
 
 from parsers import textlines
 from parsers.context import ParseContext
 from parsers.detect import sniff
 from parsers.errors import ParseError
+from parsers.htmltables import html_to_text
+from parsers.mailtext import decode_header, decode_text, eight_bit, filename, header_params
 from parsers.model import ParseResult, SourceKind
 
 ParsePart = Callable[[bytes, ParseContext], ParseResult]
 
-MAX_DEPTH = 5
-MAX_PARTS = 200
+MAX_DEPTH = 5            # messages forwarded inside messages, archives inside archives
+MAX_PARTS = 500          # MIME parts in one message, all levels together
+MAX_NESTING = 30         # multiparts inside multiparts
+MAX_HEADER = 64 * 1024   # one header's length; real ones are a few hundred bytes
 _IMAGE_MAGIC = ("png", "jpeg", "gif")
-# The banner a mail program writes above a forwarded message, then the original's From line.
+_BODY_TYPES = ("text/plain", "text/html")
+# A logo, an icon or a signature picture: too small to be a photographed or scanned order.
+_MIN_ORDER_IMAGE_SIDE = 300
+# Mailboxes that send on someone's behalf: the person is in Reply-To.
+_ROBOT = re.compile(r"(?i)^(no-?reply|do-?not-?reply|donotreply|e?-?fax\W?\w*|"
+                    r"postmaster|mailer-daemon|notifications?|notify|system|auto\w*|bounce\w*|mailer)$")
 _FORWARD_BANNER = re.compile(
-    r"^[-\s]*(forwarded message|original message|begin forwarded message|转发的邮件|原始邮件|转发邮件)[-\s:：]*$",
+    r"^[-\s>]*(forwarded message|original message|begin forwarded message|转发的邮件|原始邮件|转发邮件)[-\s:：]*$",
     re.IGNORECASE | re.MULTILINE)
-_FORWARD_FROM = re.compile(r"^\s*(from|发件人)\s*[:：]\s*(.+)$", re.IGNORECASE | re.MULTILINE)
+_FORWARD_FROM = re.compile(r"^[\s>]*(from|发件人|寄件者)\s*[:：]\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 
 
 def parse(data: bytes, ctx: ParseContext, *, parse_part: ParsePart) -> ParseResult:
     """Read the orders in a message: its body and its attachments, in that order."""
     if ctx.depth > MAX_DEPTH:
         raise ParseError("The message is nested inside other messages too deeply to be read.")
-    msg = BytesParser(policy=policy.default).parsebytes(data)
+    return _message_orders(read_message(data), ctx, parse_part)
+
+
+def read_message(data: bytes) -> EmailMessage:
+    """Parse a message with the modern policy, refusing, with one sentence, structures no real mail has."""
+    if data.count(b"\n--") > 2 * MAX_PARTS + 100:
+        raise ParseError("The message has more parts than orderdesk will open.")
+    try:
+        msg = BytesParser(policy=policy.default).parsebytes(data)
+    except RecursionError:
+        raise ParseError("The message is nested too deeply to be read.") from None
     if not isinstance(msg, EmailMessage) or not msg.keys():
         raise ParseError("The file does not look like an e-mail message.")
-    mctx = _message_context(msg, ctx)
-    mctx = _forwarded_sender(msg, mctx)
-    result = _body_orders(msg, mctx)
-    for count, part in enumerate(_attachments(msg)):
-        if count >= MAX_PARTS:
-            raise ParseError("The message has more attachments than orderdesk will open.")
-        result += _attachment_orders(part, mctx, parse_part)
+    _check_structure(msg)
+    return msg
+
+
+def _check_structure(msg: EmailMessage) -> None:
+    """Count parts, nesting and header lengths without recursion, before any header is interpreted."""
+    stack: list[tuple[EmailMessage, int, int]] = [(msg, 0, 0)]
+    parts = 0
+    while stack:
+        part, messages, multiparts = stack.pop()
+        parts += 1
+        if parts > MAX_PARTS:
+            raise ParseError("The message has more parts than orderdesk will open.")
+        if messages > MAX_DEPTH or multiparts > MAX_NESTING:
+            raise ParseError("The message is nested inside other messages too deeply to be read.")
+        if any(len(value) > MAX_HEADER for _name, value in part.raw_items()):
+            raise ParseError("The message has a header far longer than any real mail's.")
+        payload = part.get_payload()
+        if isinstance(payload, list):
+            inner = str(part.get("Content-Type", "")).lower().startswith("message/")
+            for child in payload:
+                if isinstance(child, EmailMessage):
+                    stack.append((child, messages + inner, multiparts + (not inner)))
+
+
+def _message_orders(msg: EmailMessage, ctx: ParseContext, parse_part: ParsePart) -> ParseResult:
+    mctx = message_context(msg, ctx)
+    body, result = _body(msg, mctx)
+    for n, part in enumerate(_attachments(msg, body), start=1):
+        result += _attachment_orders(part, n, mctx, parse_part)
     if not result.orders and not result.failures and not result.not_orders:
         result += ParseResult(not_orders=("The message holds no purchase order.",))
     return result
 
 
-def _message_context(msg: EmailMessage, ctx: ParseContext) -> ParseContext:
-    sender_name, sender = _first_address(msg.get("From", ""))
-    sent = None
+# --- who sent it, when, about what ------------------------------------------------------------
+
+def _raw(part: EmailMessage, name: str) -> str | None:
+    """A header as written (the modern policy's header objects are slow and fail on broken ones)."""
+    lname = name.lower()
+    for key, value in part.raw_items():
+        if key.lower() == lname:
+            return eight_bit(str(value))
+    return None
+
+
+def addresses(value: str | None) -> list[tuple[str, str]]:
+    """(display name, lower-cased address) pairs of an address header, names decoded."""
+    if not value:
+        return []
     try:
-        if msg["Date"]:
-            sent = parsedate_to_datetime(str(msg["Date"])).date()
+        pairs = getaddresses([value[:8192]])
     except (TypeError, ValueError, IndexError):
-        sent = None
-    subject = str(msg.get("Subject", "") or "")
-    return replace(ctx, sender=sender or ctx.sender, sender_name=sender_name or ctx.sender_name,
+        return []
+    return [(decode_header(name), addr.strip().lower()) for name, addr in pairs if "@" in addr]
+
+
+def _domain(address: str) -> str:
+    return address.rsplit("@", 1)[-1]
+
+
+def message_context(msg: EmailMessage, ctx: ParseContext) -> ParseContext:
+    """The context of a message's body and attachments: its customer's address, date and subject."""
+    sent = _sent(_raw(msg, "Date"))
+    subject = decode_header(_raw(msg, "Subject"))[:1000]
+    name, sender = _sender(msg)
+    return replace(ctx, sender=sender or ctx.sender, sender_name=name or ctx.sender_name,
                    sent=sent or ctx.sent, subject=subject or ctx.subject)
 
 
-def _forwarded_sender(msg: EmailMessage, ctx: ParseContext) -> ParseContext:
-    """When the body forwards another message, the order is that message's: so is the sender."""
-    body = msg.get_body(preferencelist=("plain", "html"))
-    if body is None:
-        return ctx
-    text = _part_text(body)
-    if body.get_content_subtype() == "html":
-        text = html_to_text(text)
-    banner = _FORWARD_BANNER.search(text)
-    if banner is None:
-        return ctx
-    header = _FORWARD_FROM.search(text, banner.end(), banner.end() + 400)
-    if header is None:
-        return ctx
-    name, addr = _first_address(header.group(2))
-    return replace(ctx, sender=addr, sender_name=name) if addr else ctx
-
-
-def _first_address(header: str) -> tuple[str | None, str | None]:
+def _sent(value: str | None) -> date | None:
     try:
-        pairs = getaddresses([str(header)])
-    except (TypeError, ValueError, IndexError):
+        return parsedate_to_datetime(value).date() if value else None
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _sender(msg: EmailMessage) -> tuple[str | None, str | None]:
+    """The customer's address: From; Reply-To when From is a robot (no-reply, fax server) or one
+    of ours; the forwarded original's From when one of ours forwards the customer's mail.
+    "Ours" is told from the message alone: the From shares its domain with a recipient."""
+    sender = next(iter(addresses(_raw(msg, "From"))), None)
+    if sender is None:
         return None, None
-    for name, addr in pairs:
-        if "@" in addr:
-            return (name or None), addr.strip().lower()
-    return None, None
+    recipients = addresses(_raw(msg, "To")) + addresses(_raw(msg, "Cc")) + addresses(_raw(msg, "Delivered-To"))
+    internal = any(_domain(addr) == _domain(sender[1]) for _n, addr in recipients)
+    if internal:
+        original = _forwarded_sender(msg)
+        if original and _domain(original[1]) != _domain(sender[1]):
+            return original
+    reply_to = next(iter(addresses(_raw(msg, "Reply-To"))), None)
+    robot = _ROBOT.match(sender[1].split("@", 1)[0]) is not None
+    if reply_to and reply_to[1] != sender[1] and (internal or robot):
+        return reply_to
+    return (sender[0] or None), sender[1]
 
 
-def _body_orders(msg: EmailMessage, ctx: ParseContext) -> ParseResult:
-    body = msg.get_body(preferencelist=("plain", "html"))
-    if body is None or body.get_filename():
-        return ParseResult()
-    text = _part_text(body)
-    if body.get_content_subtype() == "html":
-        text = html_to_text(text)
-    return textlines.orders_from_text(text, ctx, SourceKind.EMAIL)
+def _forwarded_sender(msg: EmailMessage) -> tuple[str | None, str] | None:
+    """The From line under a forward banner in the body, if the body forwards a message."""
+    body = _first_body(msg)
+    if body is None:
+        return None
+    text = _text_of(body)
+    banner = _FORWARD_BANNER.search(text)
+    header = _FORWARD_FROM.search(text, banner.end(), banner.end() + 600) if banner else None
+    found = addresses(header.group(2)) if header else []
+    return (found[0][0] or None, found[0][1]) if found else None
 
 
-def _part_text(part: EmailMessage) -> str:
+# --- the body -------------------------------------------------------------------------------------
+
+def _is_attachment(part: EmailMessage) -> bool:
+    disposition = (_raw(part, "Content-Disposition") or "").strip().lower()
+    return disposition.startswith("attachment") or part_name(part) is not None
+
+
+def _first_body(msg: EmailMessage, prefer: tuple[str, ...] = ("plain", "html")) -> EmailMessage | None:
     try:
-        content = part.get_content()
-        if isinstance(content, str):
-            return content
-    except (LookupError, UnicodeError, ValueError, AssertionError):
-        pass
+        body = msg.get_body(preferencelist=prefer)
+    except (KeyError, IndexError, ValueError):
+        return None
+    if body is None or body.get_content_type() not in _BODY_TYPES or _is_attachment(body):
+        return None
+    return body
+
+
+def _body(msg: EmailMessage, ctx: ParseContext) -> tuple[EmailMessage | None, ParseResult]:
+    """The body part orders are read from, and what it holds. Of two alternatives, the HTML one when
+    it has a table (a mail program's plain version of a table loses its columns), else the plain
+    one; the other only when the first holds no order. Never both: they are one order."""
+    plain, html = _first_body(msg, ("plain",)), _first_body(msg, ("html",))
+    html_source = _text_of(html) if html is not None else ""
+    readers = [(plain, lambda: _text_of(plain)), (html, lambda: html_to_text(html_source))]
+    if "<table" in html_source.lower():
+        readers.reverse()
+    readers = [(part, read) for part, read in readers if part is not None]
+    chosen: tuple[EmailMessage | None, ParseResult] = (None, ParseResult())
+    for part, read in readers:
+        result = textlines.orders_from_text(read(), ctx, SourceKind.EMAIL)
+        if chosen[0] is None or result.orders:
+            chosen = (part, result)
+        if result.orders:
+            break
+    return chosen
+
+
+def _text_of(part: EmailMessage | None) -> str:
+    """A text part's characters: the transfer encoding undone, the charset checked against the bytes."""
+    if part is None:
+        return ""
     raw = part.get_payload(decode=True) or b""
-    for charset in (part.get_content_charset() or "utf-8", "gb18030", "utf-8", "latin-1"):
-        try:
-            return raw.decode(charset)
-        except (LookupError, UnicodeDecodeError):
+    charset = header_params(_raw(part, "Content-Type"), None).get_content_charset(None)
+    return decode_text(raw, charset)
+
+
+# --- attachments ---------------------------------------------------------------------------------
+
+def part_name(part: EmailMessage) -> str | None:
+    """The decoded file name of a part (RFC 2231, RFC 2047 in quotes, raw 8-bit), or None."""
+    return filename(_raw(part, "Content-Type"), _raw(part, "Content-Disposition"))
+
+
+def _attachments(msg: EmailMessage, body: EmailMessage | None) -> Iterator[EmailMessage]:
+    """Every part that is not a body text, whatever its Content-Disposition says (Apple Mail marks
+    attachments inline). A forwarded message is one attachment: it is read as a message."""
+    if msg.get_content_type() == "message/rfc822":
+        yield msg  # the whole message wraps another one
+        return
+    if not msg.is_multipart():
+        if msg is not body and msg.get_content_type() not in _BODY_TYPES:
+            yield msg
+        return
+    stack = list(reversed(msg.get_payload()))
+    while stack:
+        part = stack.pop()
+        if part is body:
             continue
-    return raw.decode("latin-1")
-
-
-def _attachments(msg: EmailMessage):
-    """Every part that is not the chosen body text, whatever its Content-Disposition says."""
-    skip = {id(msg.get_body(preferencelist=("plain", "html"))), id(msg.get_body(preferencelist=("html",)))}
-    yield from _leaves(msg, skip)
-
-
-def _leaves(part: EmailMessage, skip: set[int]):
-    # A forwarded message (message/rfc822) is one attachment: the nested parse reads its insides.
-    for child in part.iter_parts() if part.is_multipart() else ():
-        if id(child) in skip:
+        ctype = part.get_content_type()
+        if ctype == "message/rfc822" or not part.is_multipart():
+            if not ctype.startswith("text/") or _is_attachment(part) or ctype not in (*_BODY_TYPES, "text/enriched"):
+                yield part
             continue
-        if child.get_content_type() == "message/rfc822":
-            yield child
-        elif child.is_multipart():
-            yield from _leaves(child, skip)
-        elif child.get_filename() or child.get_content_maintype() != "text":
-            yield child
+        stack.extend(reversed(part.get_payload()))
 
 
-def _attachment_orders(part: EmailMessage, ctx: ParseContext, parse_part: ParsePart) -> ParseResult:
-    name = part.get_filename() or None
-    child = replace(ctx, part=name, depth=ctx.depth + 1)
+def _made_up_name(part: EmailMessage, data: bytes, n: int) -> str:
+    """A name for an attachment that has none, from what its bytes are, else its content type."""
+    magic = sniff(data).magic
+    ext = {"pdf": ".pdf", "tiff": ".tif", "png": ".png", "jpeg": ".jpg", "gif": ".gif", "mail": ".eml"}.get(magic)
+    if ext is None and sniff(data).zip_kind:
+        ext = "." + str(sniff(data).zip_kind)
+    ext = ext or mimetypes.guess_extension(part.get_content_type()) or ".bin"
+    return f"attachment-{n}{ext}"
+
+
+def _attachment_orders(part: EmailMessage, n: int, ctx: ParseContext, parse_part: ParsePart) -> ParseResult:
     if part.get_content_type() == "message/rfc822":
-        inner = part.get_payload()
-        data = inner[0].as_bytes() if isinstance(inner, list) and inner else b""
-        return parse_part(data, child)
+        return _forwarded_orders(part, n, ctx, parse_part)
     data = part.get_payload(decode=True) or b""
+    name = part_name(part) or _made_up_name(part, data, n)
+    child = replace(ctx, part=name, depth=ctx.depth + 1)
     s = sniff(data, name)
+    if s.magic in _IMAGE_MAGIC and _is_decoration(data):
+        return ParseResult(not_orders=(f"The picture {name} is too small to hold an order (a logo or an icon).",))
     if s.magic == "zip" and s.zip_kind is None:
-        return zip_orders(data, child, parse_part=parse_part)
-    result = parse_part(data, child)
+        return _no_fax_email(zip_orders(data, child, parse_part=parse_part))
+    result = _no_fax_email(parse_part(data, child))
     if s.magic in _IMAGE_MAGIC and not result.orders:
-        # A logo or a signature picture is not a failed order.
-        return ParseResult(not_orders=(f"The picture {name or 'in the message'} holds no order.",))
+        # A photo of the factory or a product is not a failed order.
+        return ParseResult(not_orders=(f"The picture {name} holds no order.",))
     return result
+
+
+def _forwarded_orders(part: EmailMessage, n: int, ctx: ParseContext, parse_part: ParsePart) -> ParseResult:
+    """A message attached to the message (forwarded as an attachment): read it as a message."""
+    inner = part.get_payload()
+    inner = inner[0] if isinstance(inner, list) and inner else None
+    if not isinstance(inner, EmailMessage):
+        return ParseResult(not_orders=("An attached message is empty.",))
+    if ctx.depth + 1 > MAX_DEPTH:
+        raise ParseError("The message is nested inside other messages too deeply to be read.")
+    cte = (_raw(part, "Content-Transfer-Encoding") or "").strip().lower()
+    if cte in ("base64", "quoted-printable") and not inner.keys():
+        # Against the rules but common: the attached message itself is base64-encoded.
+        inner = read_message(_undo_transfer_encoding(str(inner.get_payload()), cte))
+    subject = decode_header(_raw(inner, "Subject"))
+    name = part_name(part) or f"{subject or f'attachment-{n}'}.eml"
+    return _message_orders(inner, replace(ctx, part=name, depth=ctx.depth + 1), parse_part)
+
+
+def _undo_transfer_encoding(text: str, cte: str) -> bytes:
+    raw = text.encode("ascii", "surrogateescape")
+    try:
+        return base64.b64decode(raw) if cte == "base64" else quopri.decodestring(raw)
+    except (binascii.Error, ValueError):
+        raise ParseError("An attached message is encoded wrongly and cannot be read.") from None
+
+
+def _no_fax_email(result: ParseResult) -> ParseResult:
+    """A faxed order reached us through a fax server's mailbox, not the customer's: it has no e-mail."""
+    if not any(o.source.kind is SourceKind.FAX and o.buyer.email for o in result.orders):
+        return result
+    orders = tuple(replace(o, buyer=replace(o.buyer, email=None)) if o.source.kind is SourceKind.FAX else o
+                   for o in result.orders)
+    return replace(result, orders=orders)
+
+
+def _is_decoration(data: bytes) -> bool:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return False
+    return min(width, height) < _MIN_ORDER_IMAGE_SIDE
 
 
 def zip_orders(data: bytes, ctx: ParseContext, *, parse_part: ParsePart) -> ParseResult:
@@ -167,66 +334,27 @@ def zip_orders(data: bytes, ctx: ParseContext, *, parse_part: ParsePart) -> Pars
         members = [m for m in archive.infolist() if not m.is_dir()]
     except (zipfile.BadZipFile, OSError, ValueError):
         raise ParseError(f"The zip archive {ctx.part or ''} is damaged.".replace("  ", " "))
+    if members and members[0].filename == "mimetype":
+        raise ParseError("The file is an OpenDocument or similar packaged document, which orderdesk cannot read.")
     if len(members) > MAX_PARTS or sum(m.file_size for m in members) > ctx.max_bytes:
         raise ParseError("The zip archive unpacks to more than orderdesk will open (a zip bomb?).")
     result = ParseResult()
     for member in members:
-        with archive.open(member) as fh:
-            content = fh.read(ctx.max_bytes + 1)
+        try:
+            with archive.open(member) as fh:
+                content = fh.read(ctx.max_bytes + 1)
+        except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
+            raise ParseError(f"The zip archive member {member_name(member)} cannot be unpacked.") from None
         if len(content) > ctx.max_bytes:
             raise ParseError("The zip archive unpacks to more than orderdesk will open (a zip bomb?).")
-        result += parse_part(content, replace(ctx, part=member.filename, depth=ctx.depth + 1))
+        result += parse_part(content, replace(ctx, part=member_name(member), depth=ctx.depth + 1))
     return result
 
 
-class _TextOfHtml(HTMLParser):
-    """HTML to text that keeps table rows on one line, cells apart by tabs.
-
-    Paragraphs and breaks inside a cell (Outlook wraps every cell in a <p>) become spaces,
-    so a row stays one line.
-    """
-
-    _BREAKS = {"br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "table"}
-    _HIDDEN = {"style", "script", "head", "title"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self._skip = 0
-        self._cell = 0
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in self._HIDDEN:
-            self._skip += 1
-        elif tag in ("td", "th"):
-            self._cell += 1
-            self.out.append("\t")
-        elif tag == "tr":
-            self._cell = 0
-            self.out.append("\n")
-        elif tag in self._BREAKS:
-            self.out.append(" " if self._cell else "\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._HIDDEN:
-            self._skip = max(0, self._skip - 1)
-        elif tag in ("td", "th"):
-            self._cell = max(0, self._cell - 1)
-        elif tag in ("tr", "table"):
-            self._cell = 0
-            self.out.append("\n")
-        elif tag in self._BREAKS:
-            self.out.append(" " if self._cell else "\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.out.append(" ".join(data.split()) if "\n" in data else data)
-
-
-def html_to_text(html: str) -> str:
-    """Plain text of an HTML body, table cells separated by tabs, one row per line."""
-    p = _TextOfHtml()
-    p.feed(html)
-    p.close()
-    lines = ("\t".join(c.strip() for c in ln.split("\t")).strip("\t ") for ln in "".join(p.out).split("\n"))
-    return "\n".join(ln for ln in lines if ln)
+def member_name(member: zipfile.ZipInfo) -> str:
+    """A member's name as its author wrote it: Windows zips store Chinese names in GBK without saying so."""
+    name = member.filename
+    if not member.flag_bits & 0x800 and not name.isascii():
+        raw = name.encode("cp437", errors="replace")
+        name = decode_text(raw, None)
+    return name.rsplit("/", 1)[-1] or name
