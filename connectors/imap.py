@@ -218,9 +218,11 @@ def _require_loopback(account: ImapAccount, what: str) -> None:
 
 def imap_connect(
     account: ImapAccount, *, ssl_context: ssl.SSLContext | None = None,
-    timeout: float = 30.0, env: Mapping[str, str] | None = None,
+    timeout: float = 10.0, env: Mapping[str, str] | None = None,
 ) -> ImapMailbox:
-    """Connect (tls | starttls | none), log in with XOAUTH2 or a password, return the adapter."""
+    """Connect (tls | starttls | none), log in with XOAUTH2 or a password, return the adapter.
+
+    `timeout` bounds each socket wait, and so how long a stop can wait on a dead server."""
     if account.security not in ("tls", "starttls", "none"):
         raise PermanentError(f"IMAP account {account.name}: unknown security {account.security!r}")
     if account.security == "none":
