@@ -10,8 +10,9 @@ import unicodedata
 
 # A dimension separator between numbers: "400*300", "48mm x 100m", "60X40" -> "×".
 _DIM_SEP = re.compile(r"(\d(?:mm|cm|m|μm|u)?)\s*[x×*]\s*(?=\d)")
-# "mm" after a number is noise (the default unit of sizes): 400×300×250mm, 48mm×100m, 48mm.
-_MM = re.compile(r"(?<=\d)mm(?![a-z])")
+# "mm" after a number is noise (the default unit of sizes): 400×300×250mm, 48mm×100m, 48mm,
+# also when OCR lost the space after it ("100mmPP").
+_MM = re.compile(r"(?<=\d)mm(?!m)")
 _TOKEN = re.compile(r"[a-z0-9.μφ%×+=°#]+|[\u3400-\u9fff\uf900-\ufaff]+")
 _NAME_DROP = re.compile(r"[\W_]+")
 

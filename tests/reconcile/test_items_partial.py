@@ -44,6 +44,8 @@ def _matched(text: str) -> str:
     ("彩盒 154x44x27mm 透明", "7.01.0001"),             # material left out, only one is 透明
     ("彩盒 154*44*27 pe", "7.01.0003"),                  # colour left out, other separator, lower case
     ("pet瓶 30ml", "7.02.0004"),                          # 30 ml is its own item, not 300 or 330
+    ("彩盒 154×44×27mmPP透明", "7.01.0001"),               # OCR lost the spaces after "mm"
+    ("彩盒 154×44×27mmPE", "7.01.0003"),
 ])
 def test_subset_of_one_items_attributes_matches_it(text, expected):
     assert _matched(text) == expected
