@@ -149,7 +149,7 @@ def _parse_text(text: str, source: SourceRef) -> ParseResult:
             else:
                 dropped += 1
     if dropped:
-        reason = f"{dropped} more X12 transaction sets are broken in the same way."
+        reason = f"{dropped} more X12 transaction sets could not be read either."
         failures.append((FailedPart(source, reason), failures[-1][1]))
     return _result(orders, failures, list(not_orders))
 
@@ -296,10 +296,17 @@ def _unwrap(piece: str, element: str) -> list[str]:
 
 
 def _is_hard_wrapped(chunk: str, term: str) -> bool:
-    """True when line breaks fall anywhere (80-column records), not just after terminators."""
-    breaks = chunk.count("\n")
-    after_terminator = len(re.findall(re.escape(term) + r"[ \t]*\n", chunk))
-    return after_terminator * 2 < breaks
+    """True for fixed-length records (80-column wraps): line breaks then fall anywhere.
+
+    Lines of varying length are read segment by segment instead (`_unwrap`), which also
+    copes with a terminator that is missing before a line break.
+    """
+    lines = chunk.split("\n", 64)[:-1]
+    if len(lines) < 2:
+        return False
+    widths = {len(line) for line in lines}
+    return len(widths) == 1 and widths.pop() >= 40 and not all(
+        line.rstrip().endswith(term) for line in lines)
 
 
 def _isa_envelope(isa: list[str], seps: Separators) -> tuple[tuple[str, str], ...]:

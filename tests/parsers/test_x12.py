@@ -77,6 +77,13 @@ def test_hard_wrapped_at_80_columns_reads_the_same(acme_order):
     assert order == acme_order
 
 
+def test_missing_terminators_before_line_breaks(acme_order):
+    """Given '~' declared in the ISA but most segments ended by a bare line break, same order."""
+    isa, rest = read("po-newlines.edi").split(b"\n", 1)
+    (order,) = parse(isa + b"\n" + rest.replace(b"~", b"")).orders
+    assert order == acme_order
+
+
 def test_ebcdic_interchange_reads_the_same(acme_order):
     """Given the interchange in EBCDIC (cp037), it is sniffed and read like the ASCII one."""
     data = read("po-one-line.edi").decode("ascii").encode("cp037")
