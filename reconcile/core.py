@@ -10,7 +10,7 @@ from collections.abc import Container
 from datetime import date
 from decimal import Decimal
 
-from parsers.model import ParsedLine, ParsedOrder
+from parsers.model import ParsedLine, ParsedOrder, SourceKind
 from reconcile.catalog import Customer
 from reconcile.checks import LINE_CHECKS, ORDER_CHECKS, LineFacts, OrderFacts
 from reconcile.customers import match_customer
@@ -34,7 +34,8 @@ def reconcile(order: ParsedOrder, catalog: CatalogSnapshot, *, today: date,
     currency = order.currency or (customer.currency if customer else None)
     pricing_day = order.order_date or today
     facts = tuple(line_facts(ln, customer, catalog, pricing_day, currency) for ln in order.lines)
-    lines = tuple(_reconciled_line(f, catalog) for f in facts)
+    ocr = order.source.kind == SourceKind.FAX
+    lines = tuple(_reconciled_line(f, catalog, ocr=ocr) for f in facts)
     total = order_total(lines)
     ofacts = OrderFacts(order, customer, currency, facts, total, today, seen_pos)
     anomalies = tuple(a for check in ORDER_CHECKS if (a := check(ofacts)) is not None)
@@ -70,14 +71,21 @@ def line_facts(line: ParsedLine, customer: Customer | None, catalog: CatalogSnap
                      entry.price if entry else None, catalog.stock(material.number))
 
 
-def _reconciled_line(f: LineFacts, catalog: CatalogSnapshot) -> ReconciledLine:
+def _reconciled_line(f: LineFacts, catalog: CatalogSnapshot, *, ocr: bool) -> ReconciledLine:
     line = f.line
     anomalies = tuple(a for check in LINE_CHECKS if (a := check(f)) is not None)
     return ReconciledLine(
         line_no=line.line_no, customer_sku=printed_customer_sku(line, catalog),
-        description=line.description, quantity=line.quantity, unit=f.unit,
+        description=_description(f, ocr), quantity=line.quantity, unit=f.unit,
         unit_price=_unit_price(f), sku=f.material.number if f.material else None,
         anomalies=anomalies, parsed=line, base_quantity=f.base_qty, list_price=f.list_price)
+
+
+def _description(f: LineFacts, ocr: bool) -> str | None:
+    """As printed; for a line read by OCR and matched fuzzily, the catalog text it most likely says."""
+    if ocr and isinstance(f.match, Match) and f.match.how == "fuzzy" and f.match.text:
+        return f.match.text
+    return f.line.description
 
 
 def _unit_price(f: LineFacts) -> Decimal | None:

@@ -30,10 +30,15 @@ _GTIN = re.compile(r"\d{8}|\d{12,14}")
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """One item, and how it was found ("our code", "customer code", "barcode", "name", "fuzzy")."""
+    """One item, and how it was found ("our code", "customer code", "barcode", "name", "fuzzy").
+
+    `text` is the catalog or customer-item text a fuzzy match was closest to, so a line read
+    by OCR can be shown as the text it most likely says.
+    """
 
     material: Material
     how: str
+    text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +146,7 @@ def _fuzzy(query: tuple[str, ...], candidates: list[NameEntry], catalog: Catalog
     ranked = process.extract(compact, [e.compact for e in candidates], scorer=LCSseq.similarity,
                              score_cutoff=cutoff, limit=None)
     best: dict[str, float] = {}
+    texts: dict[str, str] = {}
     top = 0.0
     for _, common, i in ranked:
         if 100 * common / len(compact) < top - FUZZY_TIE:
@@ -148,10 +154,14 @@ def _fuzzy(query: tuple[str, ...], candidates: list[NameEntry], catalog: Catalog
         score = held_score(query, candidates[i].tokens)
         if score >= FUZZY_THRESHOLD and score > best.get(candidates[i].material, 0.0):
             best[candidates[i].material] = score
+            texts[candidates[i].material] = candidates[i].text
             top = max(top, score)
     if not best:
         return NoMatch()
-    return _decide(catalog, {m for m, s in best.items() if s >= top - FUZZY_TIE}, "fuzzy")
+    found = _decide(catalog, {m for m, s in best.items() if s >= top - FUZZY_TIE}, "fuzzy")
+    if isinstance(found, Match):
+        return Match(found.material, found.how, texts.get(found.material.number))
+    return found
 
 
 def held_score(query: tuple[str, ...], words: tuple[str, ...]) -> float:

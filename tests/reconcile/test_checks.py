@@ -130,3 +130,18 @@ def test_no_price_leaves_total_empty():
                        SNAP, today=TODAY)
     assert result.lines[0].unit_price is None and result.total is None
     assert result.lines[0].customer_sku == "SF-RM-5030"
+
+
+def test_an_ocr_misread_description_is_shown_as_the_item_it_matched():
+    """A fax line whose OCR text is a character off shows the catalog text it matched; the same
+    text typed in an e-mail is kept as written."""
+    from parsers.model import SourceKind, SourceRef
+    from dataclasses import replace
+
+    misread = line(our_sku=None, description="PET瓶 5OOml 透明 28mm 1881牙", unit_price=D("0.42"))
+    mailed = order(misread)
+    faxed = replace(mailed, source=SourceRef("in/fax.tif", None, SourceKind.FAX))
+    assert reconcile(mailed, SNAP, today=TODAY).lines[0].description == "PET瓶 5OOml 透明 28mm 1881牙"
+    fax_line = reconcile(faxed, SNAP, today=TODAY).lines[0]
+    assert fax_line.sku == "5.01.0006"
+    assert fax_line.description.replace(" ", "") == "PET瓶500ml透明28mm1881牙"
