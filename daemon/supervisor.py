@@ -66,6 +66,7 @@ class Supervisor:
         self.slots = [WorkerSlot(f"{worker_prefix()}{i}") for i in range(settings.workers)]
         self.stop_event = threading.Event()
         self._stopping = False
+        self._next_tick = 0.0
         self._mp = multiprocessing.get_context(start_method)
         if start_method == "forkserver":
             self._mp.set_forkserver_preload(["daemon.worker"])
@@ -94,8 +95,6 @@ class Supervisor:
                 self._tick()
         self.shutdown()
         return 0
-
-    _next_tick = 0.0
 
     def _tick(self) -> None:
         self._next_tick = time.monotonic() + TICK_SECONDS

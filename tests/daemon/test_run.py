@@ -62,6 +62,32 @@ def _documents(engine) -> list:
         return []
 
 
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
+def _workers(pid: int) -> set[int]:
+    """The worker processes: children of the supervisor's fork server."""
+    found = set()
+    for child in _children(pid):
+        if b"forkserver" in Path(f"/proc/{child}/cmdline").read_bytes():
+            found |= set(_children(child))
+    return found
+
+
+def _a_killed_worker_is_restarted(pid: int, log: Path) -> None:
+    if not Path(f"/proc/{pid}/task/{pid}/children").exists():
+        return  # a kernel without the children list: the restart is not observable this way
+    workers = _wait_for(lambda: _workers(pid) if len(_workers(pid)) == 2 else None, 10, "two workers")
+    victim = min(workers)
+    os.kill(victim, signal.SIGKILL)
+    _wait_for(lambda: "died" in log.read_text(errors="replace"), 10, "the death to be logged")
+    _wait_for(lambda: len(_workers(pid)) == 2 and victim not in _workers(pid), 10, "a new worker")
+
+
 def test_run_processes_an_edi_drop_and_stops_on_sigterm(tmp_path, notify_socket):
     (tmp_path / "examples").mkdir()
     (tmp_path / "examples" / "catalog").symlink_to(ROOT / "examples" / "catalog")
@@ -84,6 +110,7 @@ def test_run_processes_an_edi_drop_and_stops_on_sigterm(tmp_path, notify_socket)
         assert not (inbox / "po.edi").exists()
         assert list((tmp_path / "var" / "archive").glob("*/edi/po.edi"))
         assert "READY=1" in "".join(_notifications(notify_socket[1]))
+        _a_killed_worker_is_restarted(proc.pid, tmp_path / "run.log")
         started = time.monotonic()
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0

@@ -1,0 +1,73 @@
+"""/healthz and /metrics read the database at scrape time."""
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from daemon.health import HealthServer, Metrics
+from daemon.ingest import ingest
+from store import repo
+from store.db import make_engine, migrate, session_scope
+from store.watch import touch
+
+NOW = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def engine(tmp_path: Path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'od.db'}")
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+def _get(port: int, path: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def test_metrics_count_documents_orders_anomalies_outbox_and_latency(engine):
+    metrics = Metrics(engine, now=lambda: NOW + timedelta(seconds=30))
+    doc_id, _ = ingest(engine, b"ISA*x", source="edi", source_ref="a.edi", filename="a.edi",
+                       message_id=None, now=NOW)
+    order = {"status": "review", "po_number": "P1", "source": {"path": "a.edi"},
+             "anomalies": ["UNKNOWN_CUSTOMER"], "lines": [{"line_no": 1, "anomalies": ["UNKNOWN_ITEM"]}]}
+    with session_scope(engine) as session:
+        repo.save_outcome(session, doc_id, [order], seen_keys=[], now=NOW + timedelta(seconds=2),
+                          outbox=[{"kind": "mail", "stable_key": "k1", "payload": {}, "order_index": 0}])
+        touch(session, "folder:edi", NOW)
+    server = HealthServer("127.0.0.1", 0, metrics=metrics, children=lambda: {"w0": True}).start()
+    try:
+        status, text = _get(server.port, "/metrics")
+    finally:
+        server.stop()
+    assert status == 200
+    assert 'orderdesk_documents{source="edi",status="processed"} 1.0' in text
+    assert 'orderdesk_orders{status="review"} 1.0' in text
+    assert 'orderdesk_anomalies{code="UNKNOWN_ITEM"} 1.0' in text
+    assert 'orderdesk_outbox{kind="mail",status="pending"} 1.0' in text
+    assert "orderdesk_outbox_oldest_pending_seconds 28.0" in text
+    assert 'orderdesk_watcher_last_contact_seconds{source="folder:edi"} 30.0' in text
+    assert 'orderdesk_processing_latency_seconds_bucket{le="2.5"} 1.0' in text
+    assert 'orderdesk_processing_latency_seconds_bucket{le="1.5"} 0.0' in text
+
+
+def test_healthz_says_which_part_is_down(engine):
+    parts = {"w0": True, "folder-edi": True}
+    server = HealthServer("127.0.0.1", 0, metrics=Metrics(engine), children=lambda: dict(parts)).start()
+    try:
+        status, body = _get(server.port, "/healthz")
+        assert status == 200 and json.loads(body)["status"] == "ok"
+        parts["w0"] = False
+        status, body = _get(server.port, "/healthz")
+        assert status == 503 and json.loads(body)["parts"]["w0"] is False
+    finally:
+        server.stop()
