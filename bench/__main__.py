@@ -9,6 +9,7 @@ import statistics
 import time
 from datetime import date
 
+from bench.docbench import fax_seconds_per_page, pdf_pages_per_second
 from bench.catalogs import catalog, fuzzy_description, x12_interchange
 from bench.mailbench import emails_per_second
 from parsers import x12
@@ -64,6 +65,7 @@ def main() -> None:
     ap.add_argument("--lines", type=int, default=20, help="lines per EDI order")
     ap.add_argument("--items", type=int, default=100_000, help="catalog size for match latency")
     ap.add_argument("--queries", type=int, default=2000, help="lines matched for latency")
+    ap.add_argument("--no-fax", action="store_true", help="skip the OCR figure (it takes a few seconds)")
     a = ap.parse_args()
     rate, secs = edi_lines_per_second(a.orders, a.lines)
     print(f"EDI parse+reconcile      {rate:10,.0f} order lines/s  ({a.orders} X12 850s x {a.lines} lines in {secs:.2f} s, one core)")
@@ -72,6 +74,12 @@ def main() -> None:
           f"{right:.1%} matched to the right item; index built in {build:.1f} s)")
     mails, msecs = emails_per_second(500)
     print(f"e-mail parse             {mails:10,.0f} mails/s  (500 plain-text order e-mails x 20 lines in {msecs:.2f} s, one core)")
+    pages = pdf_pages_per_second()
+    print(f"text-PDF read            {pages:10,.1f} pages/s  (a 20-page PDF of 20 lines a page, CPU time, one core)")
+    if not a.no_fax:
+        whole, ocr = fax_seconds_per_page(CatalogSnapshot.from_records(catalog(20_000)))
+        print(f"faxed page               {whole:10.2f} s/page   (read + reconciled; the OCR engine alone {ocr:.2f} s, "
+              f"ratio {whole / ocr:.2f})")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory              {peak:10,.0f} MB")
 

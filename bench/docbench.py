@@ -1,0 +1,63 @@
+"""Document throughput: text-PDF pages per second and seconds per faxed page, on generated pages.
+
+The pages come from the test suite's own generators (tests/data/gen_documents.py), so the
+figures are about documents like the ones the tests check, with 20 order lines a page.
+"""
+from __future__ import annotations
+
+import importlib.util
+import time
+from datetime import date
+from pathlib import Path
+
+from parsers.context import ParseContext
+from parsers.registry import parse_document
+
+_GEN = Path(__file__).resolve().parent.parent / "tests" / "data" / "gen_documents.py"
+_NAMES = ("纸箱 400*300*250", "封箱胶带 48mm", "价格标签 40×30mm", "PET瓶 500ml 透明", "缠绕膜 500mm")
+
+
+def _generators():
+    spec = importlib.util.spec_from_file_location("gen_documents", _GEN)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _rows(n: int) -> tuple[tuple[str, ...], ...]:
+    return tuple((str(i), f"AB-{100 + i}", _NAMES[i % len(_NAMES)], f"{(i + 1) * 100:,}", "个", f"{0.5 + i / 10:.2f}")
+                 for i in range(1, n + 1))
+
+
+def pdf_pages_per_second(pages: int = 20, rounds: int = 5) -> float:
+    """Read a generated multi-page text PDF (20 lines a page) through the registry."""
+    data = _generators().text_pdf(_rows(20 * pages), pages=pages)
+    start = time.process_time()
+    for _ in range(rounds):
+        result = parse_document(data, ParseContext(path="bench.pdf"))
+    elapsed = time.process_time() - start
+    assert result.orders, "the benchmark PDF was not read as an order"
+    return pages * rounds / elapsed
+
+
+def fax_seconds_per_page(catalog=None) -> tuple[float, float]:
+    """(seconds to read and reconcile one faxed page, seconds the OCR engine alone takes on it)."""
+    from parsers.ocr import default_engine
+    from reconcile import reconcile
+
+    gen = _generators()
+    image = gen.fax_page(_rows(20))
+    data = gen.fax_tiff([image])
+    engine = default_engine()
+    engine.read(image.convert("L"))  # load the models once, as a running worker has
+    start = time.perf_counter()
+    engine.read(image.convert("L"))
+    ocr_alone = time.perf_counter() - start
+    start = time.perf_counter()
+    result = parse_document(data, ParseContext(path="bench.tif"))
+    if catalog is not None:
+        for order in result.orders:
+            reconcile(order, catalog, today=date(2026, 11, 20))
+    whole = time.perf_counter() - start
+    assert result.orders, "the benchmark fax was not read as an order"
+    return whole, ocr_alone
