@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from daemon.config import Settings
 
 log = logging.getLogger(__name__)
 
+SETTLE_SECONDS = 0.1
 Endpoints = tuple[str, str]  # (where ringers connect, where waiters connect)
 
 
@@ -75,6 +77,10 @@ class Doorbell:
             sock = self._ctx().socket(zmq.PUB)
             sock.setsockopt(zmq.LINGER, 0)
             sock.connect(self.endpoints[0])
+            # A new publisher learns the subscriptions asynchronously; without this pause the
+            # first ring of every thread would usually be dropped (the pollers would find the
+            # work, but a poll interval later).
+            time.sleep(SETTLE_SECONDS)
             self._local.pub = sock
         return sock
 
