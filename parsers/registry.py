@@ -49,7 +49,10 @@ def _mail_score(s: Sniff, _data: bytes) -> int | None:
 def _excel_score(s: Sniff, _data: bytes) -> int | None:
     if s.zip_kind == "xlsx":
         return 100
-    return 80 if s.magic == "ole" and s.ext in ("xls", "") else None
+    if s.magic != "ole":
+        return None
+    # An OLE file may also be an old .doc or an Outlook .msg; only the spreadsheet reader tries it.
+    return 80 if s.ext == "xls" else 50
 
 
 def _pdf_score(s: Sniff, data: bytes) -> int | None:
