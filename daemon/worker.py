@@ -66,6 +66,7 @@ class Worker:
         zone = ZoneInfo(settings.timezone)
         self.today = today or (lambda: datetime.now(zone).date())
         self._catalog: CatalogSnapshot | None = None
+        self._contacts: dict[str, tuple[str, ...]] = {}
         self._fingerprint: str | None = None
         self._next_housekeeping = 0.0
 
@@ -138,7 +139,8 @@ class Worker:
         facts = document_facts(doc, data)
         if failure is not None:
             return plan_outbox([], [], facts, self.settings, failure=failure)
-        return plan_outbox(outcome.reconciled, outcome.orders, facts, self.settings)
+        return plan_outbox(outcome.reconciled, outcome.orders, facts, self.settings,
+                           contacts=self._contacts)
 
     def _fail(self, doc: Document, data: bytes, reason: str) -> None:
         """Mark the document failed (with a staff alert when the planner can make one)."""
@@ -189,10 +191,16 @@ class Worker:
             return
         gc.unfreeze()
         self._catalog = CatalogSnapshot.from_records(records)
+        self._contacts = customer_contacts(self._catalog)
         self._fingerprint = fingerprint
         gc.collect()
         gc.freeze()  # the snapshot lives for the process: keep it out of every GC pass
         log.info("catalog %s loaded (%d materials)", fingerprint[:12], len(records.materials))
+
+
+def customer_contacts(catalog: CatalogSnapshot) -> dict[str, tuple[str, ...]]:
+    """Customer code -> master e-mail entries (FEmail), for confirmations of orders without one."""
+    return {c.number: c.emails for c in catalog.customers if c.emails}
 
 
 def seen_for(session, result: ParseResult) -> set[tuple[str, str]]:

@@ -50,7 +50,7 @@ def build_mail(payload: dict[str, Any], *, stable_key: str, order_id: int | None
     """The mail an outbox row of kind `mail` stands for, chosen by its `purpose`."""
     builders = {"confirmation": build_confirmation, "anomaly": build_staff_alert,
                 "failure": build_staff_alert, "query": build_customer_query,
-                "dead_letter": build_dead_letter}
+                "dead_letter": build_dead_letter, "watcher_alert": build_watcher_alert}
     builder = builders.get(payload.get("purpose", ""))
     if builder is None:
         raise ValueError(f"unknown mail purpose {payload.get('purpose')!r}")
@@ -116,6 +116,17 @@ def build_dead_letter(payload: dict[str, Any], *, stable_key: str, order_id: int
         stable_key=payload.get("dead_key"), error=payload.get("error"),
         review_link=review_link(settings, order_id, {}), company=settings.company_name)
     subject = f"[orderdesk] Delivery failed: {payload.get('dead_key')}"
+    return _message(settings, payload["to"], subject, body, stable_key)
+
+
+def build_watcher_alert(payload: dict[str, Any], *, stable_key: str, order_id: int | None,
+                        settings: Settings) -> EmailMessage:
+    """Tell staff that a watcher cannot hear its server (silent too long, or login refused)."""
+    body = (f"{payload.get('message')}\n\nWatcher: {payload.get('watcher')}\n"
+            f"Alert: {payload.get('alert')}\nSince: {payload.get('at')}\n\n"
+            "Orders arriving there are not read until this is fixed; the watcher keeps retrying.\n"
+            f"\n-- \n{settings.company_name}\n")
+    subject = f"[orderdesk] Watcher alert: {payload.get('watcher')} ({payload.get('alert')})"
     return _message(settings, payload["to"], subject, body, stable_key)
 
 

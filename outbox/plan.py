@@ -8,6 +8,8 @@ document again never adds a second row.
 """
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,6 +18,8 @@ from typing import Any
 from daemon.config import Settings
 from reconcile.anomalies import AnomalyCode
 from reconcile.result import ReconciledOrder
+
+log = logging.getLogger(__name__)
 
 # Where anomaly mails go when settings.staff_emails is empty: the row is still planned, so the
 # alert is visible in the outbox (and in the local maildir) instead of being silently dropped.
@@ -45,16 +49,20 @@ class DocumentFacts:
 
 
 def plan_outbox(reconciled: list[ReconciledOrder], orders_json: list[dict], doc: DocumentFacts,
-                settings: Settings, *, failure: str | None = None) -> list[dict]:
+                settings: Settings, *, failure: str | None = None,
+                contacts: Mapping[str, tuple[str, ...]] | None = None) -> list[dict]:
     """Outbox rows for a document's orders; `orders_json[i]` matches `reconciled[i]`, the rest failed.
 
     `failure` is the whole-document failure sentence, when no order could be read at all.
+    `contacts` maps a customer code to its master addresses (catalog FEmail), used when the
+    order carries no e-mail of its own (EDI, fax, files).
     """
     rows: list[dict] = []
     facts = doc_payload(doc)
     for index, order in enumerate(orders_json):
         rec = reconciled[index] if index < len(reconciled) else None
-        rows += _order_rows(index, order_payload(order, rec), rec, facts, settings)
+        to = customer_recipients(order, contacts or {})
+        rows += _order_rows(index, order_payload(order, rec), rec, facts, settings, to)
     rows += _functional_acks(reconciled, facts)
     if failure is not None and not orders_json:
         rows.append(_staff_row(f"failed:{doc.document_id}", None, "failure",
@@ -62,20 +70,35 @@ def plan_outbox(reconciled: list[ReconciledOrder], orders_json: list[dict], doc:
     return rows
 
 
+def customer_recipients(order: dict[str, Any], contacts: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The order's own customer e-mail, else the customer's full master addresses.
+
+    Master entries starting with '@' are domain patterns for recognising senders, not addresses.
+    """
+    customer = order.get("customer") or {}
+    if customer.get("email"):
+        return [customer["email"]]
+    found = contacts.get(customer.get("code") or "", ())
+    return list(dict.fromkeys(a.strip() for a in found
+                              if "@" in a.strip() and not a.strip().startswith("@")))
+
+
 def _order_rows(index: int, order: dict[str, Any], rec: ReconciledOrder | None,
-                facts: dict[str, Any], settings: Settings) -> list[dict]:
+                facts: dict[str, Any], settings: Settings, to: list[str]) -> list[dict]:
     doc_id = facts["document_id"]
     status = order["status"]
-    email = (order.get("customer") or {}).get("email")
     rows: list[dict] = []
-    if status == "accepted" and email:
-        rows.append(_mail_row(f"confirm:{doc_id}:{index}", index, "confirmation", [email],
+    if status == "accepted" and to:
+        rows.append(_mail_row(f"confirm:{doc_id}:{index}", index, "confirmation", to,
                               order, facts))
+    elif status == "accepted":
+        log.info("no confirmation for document %s order %s (PO %s): no customer address known",
+                 doc_id, index, order.get("po_number"))
     if status in ("review", "failed"):
         purpose = "anomaly" if status == "review" else "failure"
         rows.append(_staff_row(f"staff:{doc_id}:{index}", index, purpose, order, facts, settings))
-    if status == "review" and email and settings.query_customers and _needs_query(order):
-        rows.append(_mail_row(f"query:{doc_id}:{index}", index, "query", [email], order, facts))
+    if status == "review" and to and settings.query_customers and _needs_query(order):
+        rows.append(_mail_row(f"query:{doc_id}:{index}", index, "query", to, order, facts))
     if rec is not None and order["source"]["kind"] in EDI_KINDS and rec.order.envelope:
         rows.append(_row(EDI_ACK, f"poack:{doc_id}:{index}", index,
                          {"ack": "855" if order["source"]["kind"] == "x12" else "ORDRSP",
@@ -111,6 +134,17 @@ def _functional_acks(reconciled: list[ReconciledOrder], facts: dict[str, Any]) -
     return [_row(EDI_ACK, f"fack:{facts['document_id']}:{ack}:{ctl}:{grp}", g.pop("index"),
                  {**g, "doc": facts})
             for (ack, ctl, grp), g in groups.items()]
+
+
+def watcher_alert_row(watcher: str, alert: str, message: str, at: datetime,
+                      settings: Settings) -> dict:
+    """A staff mail about a watcher (`alert` is e.g. "silent" or "refused"); the stable key holds
+    the hour, so a flapping server yields at most one mail per watcher, kind and hour."""
+    hour = at.strftime("%Y%m%d%H")
+    to = list(settings.staff_emails) or [DEFAULT_STAFF]
+    return _row(MAIL, f"watch:{watcher}:{alert}:{hour}", None,
+                {"purpose": "watcher_alert", "to": to, "watcher": watcher, "alert": alert,
+                 "message": message, "at": at.isoformat()})
 
 
 def _staff_row(key: str, index: int | None, purpose: str, order: dict[str, Any],

@@ -1,6 +1,8 @@
 """The worker: claim, parse in the sandbox, reconcile and save in one transaction; failures stay isolated."""
 from __future__ import annotations
 
+import dataclasses
+import json
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -150,3 +152,51 @@ def test_release_claims_gives_back_only_the_named_workers_documents(engine):
     assert release_claims(engine, ["host/w0"]) == 1
     statuses = [(_document(engine, i).status, _document(engine, i).claimed_by) for i in ids]
     assert statuses == [("new", None), ("claimed", "host/w1"), ("new", None)]
+
+
+def _confirmations(engine) -> list[dict]:
+    with session_scope(engine) as session:
+        rows = session.execute(sa.select(repo.OUTBOX.c.stable_key, repo.OUTBOX.c.payload_json)
+                               .where(repo.OUTBOX.c.kind == "mail")).all()
+    payloads = [(key, json.loads(text)) for key, text in rows]
+    return [{"key": key, **p} for key, p in payloads if p["purpose"] == "confirmation"]
+
+
+def test_an_accepted_edi_order_is_confirmed_to_the_customers_master_address(engine, catalog, sandbox):
+    """EDI carries no e-mail: the worker gives the planner the catalog's FEmail addresses."""
+    doc_id = _add(engine, EDI)
+    assert _worker(engine, sandbox).run_once() == 1
+    assert [(o["status"], o["customer"]["code"]) for o in _orders(engine, doc_id)] == [("accepted", "C002")]
+    assert [(c["key"], c["to"]) for c in _confirmations(engine)] == [
+        (f"confirm:{doc_id}:0", ["buyer@example-trading.example.com"])]
+
+
+def test_a_customer_with_only_a_domain_pattern_gets_no_confirmation(engine, sandbox):
+    """'@domain' in FEmail recognises senders; it is no address: the order is exported, not confirmed."""
+    records = read_bundle(CATALOG)
+    customers = tuple(dataclasses.replace(c, emails=("@example-trading.example.com",))
+                      if c.number == "C002" else c for c in records.customers)
+    records = dataclasses.replace(records, customers=customers)
+    with session_scope(engine) as session:
+        repo.replace_catalog(session, records, catalog_fingerprint(records))
+    doc_id = _add(engine, EDI)
+    assert _worker(engine, sandbox).run_once() == 1
+    assert _orders(engine, doc_id)[0]["status"] == "accepted"
+    assert _confirmations(engine) == []
+    with session_scope(engine) as session:
+        kinds = set(session.execute(sa.select(repo.OUTBOX.c.kind)).scalars())
+    assert "erp_export" in kinds
+
+
+def test_an_email_order_is_confirmed_to_its_sender(engine, catalog, sandbox):
+    """A mail order's own sender gets the confirmation, not the master address, threaded to it."""
+    mail = ("From: li@example-food.example.cn\r\nTo: orders@ourco.example\r\nSubject: PO 9\r\n"
+            "Message-ID: <po-9@example-food.example.cn>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+            "订单号 PO-9\r\n1.01.0001 瓦楞纸箱 500个 单价1.10\r\n交货日期 2026-12-15\r\n").encode()
+    doc_id, _ = ingest(engine, mail, source="mail", source_ref="var/inbox/mail/po.eml", filename="po.eml",
+                       message_id="<po-9@example-food.example.cn>", now=NOW)
+    assert _worker(engine, sandbox).run_once() == 1
+    assert _orders(engine, doc_id)[0]["status"] == "accepted"
+    [confirm] = _confirmations(engine)
+    assert confirm["to"] == ["li@example-food.example.cn"]
+    assert confirm["doc"]["message_id"] == "<po-9@example-food.example.cn>"
