@@ -8,6 +8,8 @@ import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import sqlalchemy.exc
+
 from connectors.catalog_bundle import read_bundle, catalog_fingerprint
 from connectors.errors import CatalogError
 from daemon.config import ConfigError
@@ -174,6 +176,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (UsageError, CatalogError, ConfigError) as e:
         print(f"orderdesk: {e}", file=sys.stderr)
+        return 2
+    except (sqlalchemy.exc.ArgumentError, sqlalchemy.exc.OperationalError, ModuleNotFoundError) as e:
+        # A database URL that cannot be used is a bad invocation, not a crash.
+        print(f"orderdesk: cannot use the database {getattr(args, 'db', None) or 'configured'}: "
+              f"{str(e).splitlines()[0]}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
