@@ -42,6 +42,9 @@ SYSTEM_FLAG_SEARCH = {"\\seen": "UNSEEN", "\\flagged": "UNFLAGGED", "\\answered"
                       "\\draft": "UNDRAFT"}
 
 Ingest = Callable[..., tuple[int, bool]]
+# alert(watcher key, kind, message): kind is "silent" (no answer too long) or "refused" (login,
+# certificate): both need a person. The daemon turns it into a staff mail row.
+Alert = Callable[[str, str, str], None]
 
 
 class MailboxLike(Protocol):
@@ -261,7 +264,7 @@ class ImapWatcher:
     def __init__(
         self, account: ImapAccount, *, folder: str, connect: Callable[[], MailboxLike],
         ingest: Ingest, engine: Engine, clock: Callable[[], datetime] = utcnow,
-        alert: Callable[[str], None] | None = None, lock_dir: Path | None = None,
+        alert: Alert | None = None, lock_dir: Path | None = None,
         idle_renew_seconds: float = IDLE_RENEW_SECONDS, backoff_max_seconds: float = 60.0,
         backoff_first_seconds: float = 1.0,
     ) -> None:
@@ -272,7 +275,7 @@ class ImapWatcher:
         self._ingest = ingest
         self._engine = engine
         self._clock = clock
-        self._alert = alert or (lambda message: None)
+        self._alert = alert or (lambda key, kind, message: None)
         self._lock_dir = lock_dir
         self._idle_renew = min(idle_renew_seconds, IDLE_RENEW_SECONDS)
         self._backoff = (backoff_first_seconds, backoff_max_seconds)
@@ -327,7 +330,7 @@ class ImapWatcher:
         with session_scope(self._engine) as session:
             save_detail(session, self.key, {"alert": "silent", "silent_since": last.isoformat()})
         self._alerted = True
-        self._alert(message)
+        self._alert(self.key, "silent", message)
         return True
 
     # -- connection -------------------------------------------------------------------------
@@ -365,7 +368,8 @@ class ImapWatcher:
         log.error("imap %s: %s; retrying in %.1f s", self.key, error, wait)
         if not self._refused_alerted:
             self._refused_alerted = True
-            self._alert(f"IMAP account {self.account.name} folder {self.folder}: {error}")
+            self._alert(self.key, "refused",
+                        f"IMAP account {self.account.name} folder {self.folder}: {error}")
 
     def _open_and_select(self) -> None:
         self._drop()
@@ -488,7 +492,7 @@ def message_id_of(data: bytes) -> str | None:
 
 def watchers_from_settings(
     settings: Settings, *, engine: Engine, ingest: Ingest,
-    alert: Callable[[str], None] | None = None, clock: Callable[[], datetime] = utcnow,
+    alert: Alert | None = None, clock: Callable[[], datetime] = utcnow,
     env: Mapping[str, str] | None = None,
 ) -> list[ImapWatcher]:
     """One watcher per configured (account, folder), locked under `settings.paths.var/locks`."""

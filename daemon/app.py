@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -24,7 +25,8 @@ from daemon.ingest import ingest
 from daemon.logs import setup_logging
 from daemon.supervisor import Supervisor, ThreadSpec, worker_prefix
 from daemon.worker import release_claims_like
-from store import repo
+from outbox.plan import watcher_alert_row
+from store import outbox_repo, repo
 from store.db import make_engine, migrate, session_scope
 
 log = logging.getLogger(__name__)
@@ -103,18 +105,42 @@ def build_threads(settings: Settings, engine: Engine, doorbell: Doorbell) -> lis
                                 poll_seconds=settings.thresholds.folder_poll_seconds,
                                 today=lambda: datetime.now(zone).date(), touch=touch)
         specs.append(ThreadSpec(f"folder-{source}", watcher.run_forever))
-    specs += _imap_threads(settings, engine, ingest_fn)
+    specs += _imap_threads(settings, engine, ingest_fn, WatcherAlerts(engine, settings, doorbell))
     specs += _sender_threads(settings, engine, doorbell)
     return specs
 
 
-def _imap_threads(settings: Settings, engine: Engine, ingest_fn) -> list[ThreadSpec]:
+def _imap_threads(settings: Settings, engine: Engine, ingest_fn, alert) -> list[ThreadSpec]:
     if not settings.imap:
         return []
     from connectors.imap import watchers_from_settings
 
     return [ThreadSpec(f"imap-{w.key}", w.run_forever)
-            for w in watchers_from_settings(settings, engine=engine, ingest=ingest_fn)]
+            for w in watchers_from_settings(settings, engine=engine, ingest=ingest_fn, alert=alert)]
+
+
+class WatcherAlerts:
+    """A watcher's alert becomes a staff mail row (one per watcher, kind and hour), then the
+    "outbox" doorbell rings; a failure here is logged, never raised into the watcher."""
+
+    def __init__(self, engine: Engine, settings: Settings, doorbell: Doorbell | None = None, *,
+                 clock: Callable[[], datetime] = repo.utcnow) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.doorbell = doorbell
+        self.clock = clock
+
+    def __call__(self, key: str, kind: str, message: str) -> None:
+        try:
+            now = self.clock()
+            row = watcher_alert_row(key, kind, message, now, self.settings)
+            with session_scope(self.engine) as session:
+                outbox_repo.add_rows(session, [row], now)
+        except Exception:  # the ERROR the watcher logged still stands; the mail is best effort
+            log.exception("could not queue the staff alert for %s (%s)", key, kind)
+            return
+        if self.doorbell is not None:
+            self.doorbell.ring("outbox")
 
 
 def _sender_threads(settings: Settings, engine: Engine, doorbell: Doorbell) -> list[ThreadSpec]:

@@ -269,7 +269,8 @@ def test_a_refused_connection_is_an_error_with_one_alert_and_the_watcher_keeps_t
     alerts: list[str] = []
     watcher = ImapWatcher(account, folder="INBOX", engine=engine, ingest=RecordingIngest(engine),
                           connect=partial(imap_connect, account, env=PASSWORD_ENV, timeout=5),
-                          alert=alerts.append, backoff_first_seconds=0.05, backoff_max_seconds=0.1)
+                          alert=lambda key, kind, message: alerts.append(message),
+                          backoff_first_seconds=0.05, backoff_max_seconds=0.1)
     with caplog.at_level(logging.ERROR), running(watcher):
         wait_for(lambda: sum("not trusted" in r.getMessage() for r in caplog.records) >= 3)
     assert len(alerts) == 1 and "not trusted" in alerts[0]
@@ -332,8 +333,8 @@ def test_silence_rings_the_alert_once_and_clears_when_the_server_answers(engine,
     alerts: list[str] = []
     account = ImapAccount(name="fake", host="127.0.0.1", poll_seconds=0.05, silence_alert_seconds=0.3)
     watcher = ImapWatcher(account, folder="INBOX", connect=box.connect, ingest=RecordingIngest(engine),
-                          engine=engine, alert=alerts.append, backoff_first_seconds=0.02,
-                          backoff_max_seconds=0.05)
+                          engine=engine, alert=lambda key, kind, message: alerts.append(message),
+                          backoff_first_seconds=0.02, backoff_max_seconds=0.05)
     with caplog.at_level(logging.ERROR), running(watcher):
         wait_for(lambda: alerts, timeout=5)
         time.sleep(0.3)
