@@ -48,3 +48,4 @@ pytest_plugins = [*globals().get("pytest_plugins", []), "tests.fixtures.dovecot"
 
 # Fixture modules of the real servers (one per server); each engineer appends an entry.
 pytest_plugins = [*globals().get("pytest_plugins", []), "tests.fixtures.smtp_sink"]
+pytest_plugins = [*globals().get("pytest_plugins", []), "tests.fixtures.daemon_proc"]
