@@ -8,7 +8,6 @@ a second one. The folder is a standard maildir (`mailbox.Maildir` reads it); fil
 from __future__ import annotations
 
 import hashlib
-import mailbox
 import os
 from email.message import EmailMessage
 from pathlib import Path
@@ -29,7 +28,7 @@ class MaildirTransport:
             raise PermanentError("a mail without a Message-ID cannot be delivered idempotently")
         name = hashlib.sha256(message_id.strip().encode()).hexdigest()[:32] + ".orderdesk"
         try:
-            mailbox.Maildir(str(self.path), create=True)
+            self._ensure_folders()
             if self._already_read(name):
                 return
             data = _with_recipients(msg, recipients)
@@ -41,6 +40,12 @@ class MaildirTransport:
             os.replace(temp, self.path / "new" / name)
         except OSError as exc:
             raise TransientError(f"cannot write to the maildir {self.path}: {exc}") from exc
+
+    def _ensure_folders(self) -> None:
+        """tmp/, new/ and cur/, also inside a folder that already exists (mailbox.Maildir's
+        create=True makes them only when the folder itself is missing)."""
+        for sub in ("tmp", "new", "cur"):
+            (self.path / sub).mkdir(parents=True, exist_ok=True)
 
     def _already_read(self, name: str) -> bool:
         """A reader moved it to cur/ (with ':2,flags'): it was delivered, leave it alone."""
