@@ -15,56 +15,24 @@ import statistics
 from dataclasses import dataclass, field, replace
 
 from parsers import fields as F
-from parsers import tables, textlines
+from parsers import pagerows, sheetlines, tables, textlines
 from parsers.context import ParseContext
 from parsers.model import ParsedLine, ParsedOrder, ParseResult, Provenance, SourceKind
+from parsers.pagewords import (CJK, Box, Line, Page, Word, column_label, line_height, union_box,
+                               group_lines, header_label, join_words, phrases)
 
-Box = tuple[float, float, float, float]  # x0, top, x1, bottom; y grows downwards
+__all__ = ["Box", "Line", "Page", "Word", "column_label", "group_lines", "header_label", "join_words",
+           "phrases", "read_pages"]
 
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
-_SCRIPT_RUNS = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f（）]+|"
-                          r"[^\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f（）]+")
 _PAGE_NUMBER = re.compile(r"(?i)^(第\s*\d+\s*页.*|共\s*\d+\s*页.*|page\s*\d+(\s*(of|/)\s*\d+)?|-?\s*\d+\s*-?|\d+\s*/\s*\d+)$")
+_TITLE_START = re.compile(r"(?i)^\W*(quotation|quote|proforma|pro-forma|pro forma|sales quotation|invoice|"
+                          r"tax invoice|credit note|报价单|形式发票)\b(?!\s*(no\.?|number|#|n°)?\s*[:：])")
 _NOT_ORDER_TITLE = re.compile(r"(?i)\binvoice\b|发票|报价单|报价表|\bquotation\b|对账单|statement of account|"
                               r"送货单|delivery note|packing list|credit note|询价")
 _ORDER_TITLE = re.compile(r"(?i)订单|采购单|订货单|purchase\s*order")
 _COMPANY = re.compile(r"(?i)(有限公司|股份公司|集团|公司|食品厂|工厂|商行|\b(co\.?,?\s*ltd\.?|ltd\.?|limited|inc\.?|"
                       r"gmbh|llc|corp\.?|pte\.?\s*ltd\.?))$")
 _CELL_NAME = re.compile(r"^p(\d+) r(\d+) c(\d+)$")
-
-
-@dataclass(frozen=True, slots=True)
-class Word:
-    """A word (or OCR text run) on a page, where it sits, and how sure the reader is of it."""
-
-    text: str
-    box: Box
-    confidence: float = 1.0
-
-    @property
-    def height(self) -> float:
-        return max(self.box[3] - self.box[1], 0.1)
-
-    @property
-    def cx(self) -> float:
-        return (self.box[0] + self.box[2]) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.box[1] + self.box[3]) / 2
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """The words of one page (1-based `number`), its vertical ruling lines, and its height."""
-
-    number: int
-    words: tuple[Word, ...]
-    rules: tuple[Box, ...] = ()
-    height: float = 0.0
-
-
-Line = list[Word]
 
 
 @dataclass
@@ -75,6 +43,7 @@ class _Table:
     index: list[int]
     first: int
     last: int
+    ruled: bool = False
 
 
 @dataclass
@@ -84,108 +53,34 @@ class _Sheet:
     rows: list[list[str | None]] = field(default_factory=list)
     places: list[tuple[int, dict[int, Box], float, dict[int, float]]] = field(default_factory=list)
     qty_col: int | None = None
+    table: int = -1  # the table occurrence being laid out (-1: outside any table)
+    occurrence: list[int] = field(default_factory=list)  # per row
+    totalled: set[int] = field(default_factory=set)  # occurrences closed by a totals row
+    extras: dict[int, list[tuple[str, str, Box]]] = field(default_factory=dict)  # row -> labelled ids
+    header: list[str | None] = field(default_factory=list)
+    first_header: int | None = None
 
     def add(self, page: int, cells: list[list[Word]], offset: int = 0) -> None:
+        self.add_cells(page, [(join_words(words) if words else None, words) for words in cells], offset)
+
+    def add_cells(self, page: int, cells: list[tuple[str | None, list[Word]]], offset: int = 0) -> None:
+        """A row of (text, words) cells, the first at column `offset`; a row with no text is dropped."""
         row: list[str | None] = [None] * offset
         boxes: dict[int, Box] = {}
         confs: dict[int, float] = {}
-        for c, words in enumerate(cells, start=offset):
-            row.append(join_words(words) if words else None)
+        for c, (text, words) in enumerate(cells, start=offset):
+            row.append(text or None)
             if words:
-                boxes[c] = _union(w.box for w in words)
+                boxes[c] = union_box(w.box for w in words)
                 confs[c] = min(w.confidence for w in words)
         if any(row):
             self.rows.append(row)
             self.places.append((page, boxes, min(confs.values(), default=1.0), confs))
+            self.occurrence.append(self.table)
 
     def cell_name(self, r: int, c: int) -> str:
         return f"p{self.places[r][0]} r{r + 1} c{c + 1}"
 
-
-def _union(boxes) -> Box:
-    boxes = list(boxes)
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
-            max(b[2] for b in boxes), max(b[3] for b in boxes))
-
-
-def group_lines(words: list[Word]) -> list[Line]:
-    """Words in reading order as lines: a word joins the line whose band it half overlaps."""
-    lines: list[tuple[list[Word], float, float]] = []  # words, band centre, band height
-    for w in sorted(words, key=lambda w: (w.cy, w.box[0])):
-        for i in range(len(lines) - 1, max(len(lines) - 4, -1), -1):
-            members, cy, h = lines[i]
-            overlap = min(cy + h / 2, w.box[3]) - max(cy - h / 2, w.box[1])
-            if overlap >= 0.45 * min(h, w.height):
-                members.append(w)
-                n = len(members)
-                lines[i] = (members, cy + (w.cy - cy) / n, h + (w.height - h) / n)
-                break
-        else:
-            lines.append(([w], w.cy, w.height))
-    lines.sort(key=lambda item: item[1])
-    return [sorted(members, key=lambda w: w.box[0]) for members, _, _ in lines]
-
-
-def _line_height(line: Line) -> float:
-    return statistics.median(w.height for w in line)
-
-
-def phrases(line: Line, gap: float = 1.0) -> list[list[Word]]:
-    """Split a line where the space between two words exceeds `gap` times the text height."""
-    out: list[list[Word]] = []
-    limit = gap * _line_height(line)
-    for w in line:
-        if out and w.box[0] - out[-1][-1].box[2] <= limit:
-            out[-1].append(w)
-        else:
-            out.append([w])
-    return out
-
-
-def join_words(words: list[Word]) -> str:
-    """The text of words in one cell: a space between words unless both sides are CJK."""
-    text, prev = "", None
-    for w in words:
-        gap = w.box[0] - prev.box[2] if prev is not None else 0.0
-        piece = w.text
-        if prev is not None and gap > 0.15 * min(w.height, prev.height):
-            text += " "
-        elif prev is not None and gap < 0 and text and piece[:1] == text[-1]:
-            piece = piece[1:]  # overlapping OCR runs that both read the character they share
-        text += piece
-        prev = w
-    return text.strip()
-
-
-def _parts(text: str) -> list[str]:
-    """A bilingual label's halves: "订单编号 PO No." -> ["订单编号", "PO No."]."""
-    return [m.group(0).strip() for m in _SCRIPT_RUNS.finditer(text) if m.group(0).strip()]
-
-
-def column_label(text: str) -> str:
-    """A header cell as the table reader understands it ("物料编码 Item" -> "物料编码", "Item #" -> "Item No")."""
-    text = re.sub(r"\s*#\s*$", " No", text.strip())
-    parts = _parts(text)
-    if len(parts) > 1:
-        for part in parts:
-            if F.column_field(part):
-                return part
-    return text
-
-
-def header_label(text: str) -> str:
-    """A "label: value" cell whose bilingual label is reduced to one half, when both halves agree.
-
-    "订单编号 PO No.：X" -> "订单编号:X"; "采购员 Buyer：王丽" stays, since 采购员 is a person, not the buyer.
-    """
-    label, sep, value = text.replace("：", ":").partition(":")
-    parts = _parts(label)
-    if not sep or F.header_field(label) or len(parts) < 2:
-        return text
-    names = {F.header_field(part) for part in parts}
-    if len(names) == 1 and None not in names:
-        return f"{parts[0]}:{value}"
-    return text
 
 
 def _header_fields(line: Line) -> set[str]:
@@ -208,7 +103,7 @@ def _rule_spans(page: Page, line: Line) -> list[tuple[float, float]]:
     """Column spans between the vertical rules that cross the header line, if there are enough."""
     top, bottom = min(w.box[1] for w in line), max(w.box[3] for w in line)
     mid = (top + bottom) / 2
-    near = 0.25 * _line_height(line)
+    near = 0.25 * line_height(line)
     xs: list[float] = []
     for x0, t, x1, b in sorted(page.rules):
         x = (x0 + x1) / 2
@@ -222,7 +117,7 @@ def _rule_bottom(page: Page, spans: list[tuple[float, float]], line: Line) -> fl
     """Where the ruled table ends: follow its column rules down while they touch (cell by cell)."""
     xs = {a for a, _ in spans} | {b for _, b in spans}
     mid = statistics.median(w.cy for w in line)
-    near = 0.25 * _line_height(line)
+    near = 0.25 * line_height(line)
     rules = sorted((r for r in page.rules if any(abs((r[0] + r[2]) / 2 - x) <= near for x in xs)),
                    key=lambda r: r[1])
     bottom = max((r[3] for r in rules if r[1] <= mid <= r[3]), default=mid)
@@ -234,7 +129,7 @@ def _rule_bottom(page: Page, spans: list[tuple[float, float]], line: Line) -> fl
 
 def _body_end(lines: list[Line], h: int, bottom: float | None) -> int:
     """Index past the last table line: ruled tables end at their rules, others at a wide gap or a total."""
-    size = _line_height(lines[h])
+    size = line_height(lines[h])
     end = h + 1
     while end < len(lines):
         line = lines[end]
@@ -250,12 +145,18 @@ def _body_end(lines: list[Line], h: int, bottom: float | None) -> int:
 
 
 def _gutter_spans(lines: list[Line], h: int, end: int) -> list[tuple[float, float]]:
-    """Column spans: the x ranges covered by header cells and row words, split at empty gutters."""
-    size = _line_height(lines[h])
+    """Column spans: the x ranges covered by header cells and row words, split at empty gutters.
+
+    Rows of three or more cells place the columns; wrapped description lines, which run
+    across the gutters, are left out of it when there are such rows.
+    """
+    size = line_height(lines[h])
     boxes = [(c[0].box[0], c[-1].box[2]) for c in phrases(lines[h], 0.8)]
-    for line in lines[h + 1:end]:
-        if not (F.is_total_label(line[0].text) or F.is_total_label(join_words(phrases(line)[0]))):
-            boxes.extend((w.box[0], w.box[2]) for w in line)
+    body = [line for line in lines[h + 1:end]
+            if not (F.is_total_label(line[0].text) or F.is_total_label(join_words(phrases(line)[0])))]
+    rows = [line for line in body if len(phrases(line)) >= 3]
+    for line in rows or body:
+        boxes.extend((w.box[0], w.box[2]) for w in line)
     spans: list[list[float]] = []
     for x0, x1 in sorted(boxes):
         if spans and x0 <= spans[-1][1] + 0.3 * size:
@@ -272,10 +173,16 @@ def _column_of(w: Word, spans: list[tuple[float, float]]) -> int:
     return min(range(len(spans)), key=lambda i: min(abs(w.cx - spans[i][0]), abs(w.cx - spans[i][1])))
 
 
-def _cells(line: Line, spans: list[tuple[float, float]], index: list[int], width: int) -> list[list[Word]]:
+def _cells(line: Line, spans: list[tuple[float, float]], index: list[int], width: int,
+           glue: bool = False) -> list[list[Word]]:
+    """Words by column; with `glue` (no ruling), a word set tight after another ("10 EA") stays in its cell."""
     cells: list[list[Word]] = [[] for _ in range(width)]
-    for w in line:
-        cells[index[_column_of(w, spans)]].append(w)
+    col = -1
+    for k, w in enumerate(line):
+        prev = line[k - 1] if k else None
+        if not (glue and prev is not None and w.box[0] - prev.box[2] < 0.6 * min(w.height, prev.height)):
+            col = index[_column_of(w, spans)]
+        cells[col].append(w)
     return cells
 
 
@@ -297,9 +204,28 @@ def _find_table(page: Page, lines: list[Line], canon: list[tuple[float, float]] 
         return _continued_table(lines, canon) if canon else None
     spans = _rule_spans(page, lines[h])
     end = _body_end(lines, h, _rule_bottom(page, spans, lines[h]) if spans else None)
+    ruled = bool(spans)
     spans = spans or _gutter_spans(lines, h, end)
     index = _canonical(spans, canon) if canon else list(range(len(spans)))
-    return _Table(spans, index, h, end)
+    if not ruled and not canon:
+        index = _headed(spans, lines[h])
+    return _Table(spans, index, h, end, ruled)
+
+
+def _headed(spans: list[tuple[float, float]], header: Line) -> list[int]:
+    """Gutter columns without a heading belong to the headed column nearest their left edge.
+
+    "10 EA" printed just right of "Quantity" and left of "Rev" is the quantity, not a column of its own.
+    """
+    heads: dict[int, tuple[float, float]] = {}
+    for w in header:
+        i = _column_of(w, spans)
+        a, b = heads.get(i, (w.box[0], w.box[2]))
+        heads[i] = (min(a, w.box[0]), max(b, w.box[2]))
+    if not heads:
+        return list(range(len(spans)))
+    return [i if i in heads else min(heads, key=lambda k: min(abs(x0 - heads[k][0]), abs(x0 - heads[k][1])))
+            for i, (x0, _x1) in enumerate(spans)]
 
 
 def _continued_table(lines: list[Line], canon: list[tuple[float, float]]) -> _Table | None:
@@ -338,15 +264,18 @@ def _sheet(pages: list[Page]) -> tuple[_Sheet, bool]:
         table = _find_table(page, lines, canon)
         if table and canon is None:
             canon, width = table.spans, len(table.spans)
+        inside = set(range(table.first, table.last)) if table and canon is not None else set()
+        free = pagerows.label_cells(lines, {i for i in range(len(lines)) if i not in inside and (p, i) not in skip})
         for i, line in enumerate(lines):
             if (p, i) in skip:
                 continue
-            if table and table.first <= i < table.last and canon is not None:
-                cells = _cells(line, table.spans, table.index, width)
+            if i in inside:
+                if i == table.first and _is_header(line):
+                    sheet.table += 1
+                cells = _cells(line, table.spans, table.index, width, glue=not table.ruled)
                 _add_table_line(sheet, page.number, cells, i == table.first)
             else:
-                texts = phrases(line)
-                sheet.add(page.number, texts, offset=width)
+                sheet.add_cells(page.number, free[i], offset=width)
                 _relabel(sheet.rows[-1] if sheet.rows else [])
     return sheet, canon is not None
 
@@ -364,16 +293,50 @@ def _add_table_line(sheet: _Sheet, page: int, cells: list[list[Word]], is_header
         row = sheet.rows[-1]
         for c, text in enumerate(row):
             row[c] = column_label(text) if text else text
+        sheet.header = list(row)
+        sheet.first_header = len(sheet.rows) - 1 if sheet.first_header is None else sheet.first_header
         if sheet.qty_col is None:
             sheet.qty_col = next((c for c, t in enumerate(row) if F.column_field(t) == F.QUANTITY), None)
         return
     qty_col = sheet.qty_col
     first = next((join_words(c) for c in cells if c), "")
+    if F.is_total_label(first):
+        sheet.totalled.add(sheet.table)
     if (qty_col is not None and not cells[qty_col] and sheet.rows and not F.is_total_label(first)
             and _has_quantity(sheet.rows[-1], qty_col) and sheet.places[-1][0] == page):
-        _extend_row(sheet, cells)
+        if not _labelled_id(sheet, [w for c in cells for w in c]):
+            _extend_row(sheet, cells)
         return
-    sheet.add(page, cells)
+    sheet.add_cells(page, [(_cell_text(words, sheet.header[c] if c < len(sheet.header) else None), words)
+                           for c, words in enumerate(cells)])
+
+
+_GROUPED = re.compile(r"\d{1,3}(?: \d{3})+(?:[.,]\d+)?")
+_ANNOTATED_CODE = re.compile(r"^(\S*\d\S*)\s+[(（][^)）]{1,12}[)）]$")
+
+
+def _cell_text(words: list[Word], header: str | None) -> str | None:
+    """A body cell's text: "8 885" (a space between thousands) is one number; "SQ004 (V5)" in a code column is SQ004."""
+    if not words:
+        return None
+    text = join_words(words)
+    if _GROUPED.fullmatch(text):
+        return text.replace(" ", "")
+    m = _ANNOTATED_CODE.match(text)
+    if m and F.column_field(header) in F.ITEM_FIELDS - {F.NAME, F.SPEC, F.DESCRIPTION}:
+        return m.group(1)
+    return text
+
+
+def _labelled_id(sheet: _Sheet, words: list[Word]) -> bool:
+    """A wrapped line "Item Code: 102246" under a row names that row's code: kept as an id, not as text."""
+    label, sep, value = join_words(words).replace("：", ":").partition(":")
+    value = value.strip()
+    name = F.column_field(label) if sep and value and " " not in value else None
+    if name not in F.ITEM_FIELDS - {F.NAME, F.SPEC, F.DESCRIPTION} or not re.search(r"\d", value):
+        return False
+    sheet.extras.setdefault(len(sheet.rows) - 1, []).append((label.strip(), value, union_box(w.box for w in words)))
+    return True
 
 
 def _has_quantity(row: list[str | None], qty_col: int) -> bool:
@@ -387,19 +350,24 @@ def _extend_row(sheet: _Sheet, cells: list[list[Word]]) -> None:
         if not words or c >= len(row):
             continue
         extra = join_words(words)
-        glue = "" if row[c] and _CJK.match(row[c][-1]) and _CJK.match(extra[:1]) else " "
+        glue = "" if row[c] and CJK.match(row[c][-1]) and CJK.match(extra[:1]) else " "
         row[c] = f"{row[c]}{glue}{extra}" if row[c] else extra
-        boxes[c] = _union([boxes[c], *(w.box for w in words)]) if c in boxes else _union(w.box for w in words)
+        boxes[c] = union_box([boxes[c], *(w.box for w in words)]) if c in boxes else union_box(w.box for w in words)
         confs[c] = min([confs.get(c, 1.0)] + [w.confidence for w in words])
     sheet.places[-1] = (page, boxes, min(confs.values(), default=conf), confs)
 
 
 def _title_says_not_order(pages: list[Page]) -> bool:
+    """The top of page 1 names another document, or a line above the table starts with its name."""
     if not pages:
         return False
-    top = " ".join(t for line in group_lines(list(pages[0].words))[:10]
-                   if not re.search(r"[:：]", t := join_words(line)))
-    return bool(_NOT_ORDER_TITLE.search(top)) and not _ORDER_TITLE.search(top)
+    lines = group_lines(list(pages[0].words))
+    texts = [join_words(line) for line in lines[:25]]
+    head = next((i for i, line in enumerate(lines[:25]) if _is_header(line)), len(texts))
+    titles = [t for t in texts[:head] if not re.search(r"[:：]", t)]
+    top = " ".join(t for t in texts[:10] if not re.search(r"[:：]", t))
+    titled = any(_TITLE_START.match(t) for t in titles)
+    return (bool(_NOT_ORDER_TITLE.search(top)) or titled) and not _ORDER_TITLE.search(" ".join(titles))
 
 
 def read_pages(pages: list[Page], ctx: ParseContext, kind: SourceKind) -> ParseResult:
@@ -409,7 +377,9 @@ def read_pages(pages: list[Page], ctx: ParseContext, kind: SourceKind) -> ParseR
     sheet, has_table = _sheet(pages)
     if has_table:
         result = tables.orders_from_rows(sheet.rows, ctx, kind, cell_name=sheet.cell_name)
-        result = replace(result, orders=tuple(_locate(o, sheet) for o in result.orders))
+        first = sheet.first_header or 0
+        result = replace(result, orders=tuple(sheetlines.month_first(sheetlines.refine(_locate(o, sheet), sheet, first),
+                                                                     sheet.rows) for o in result.orders))
     else:
         result = _read_text(pages, ctx, kind)
     buyer = _letterhead(pages)
@@ -429,7 +399,7 @@ def _letterhead(pages: list[Page]) -> tuple[str, Provenance, float] | None:
     if not named:
         return None
     text, words = named[0]
-    return text, Provenance(page=pages[0].number, box=_union(w.box for w in words)), min(w.confidence for w in words)
+    return text, Provenance(page=pages[0].number, box=union_box(w.box for w in words)), min(w.confidence for w in words)
 
 
 def _with_buyer(order: ParsedOrder, buyer: tuple[str, Provenance, float] | None) -> ParsedOrder:
@@ -447,7 +417,7 @@ def _read_text(pages: list[Page], ctx: ParseContext, kind: SourceKind) -> ParseR
     for page in pages:
         for line in group_lines(list(page.words)):
             texts.append("    ".join(header_label(join_words(p)) for p in phrases(line)))
-            where.append((page.number, _union(w.box for w in line), min(w.confidence for w in line)))
+            where.append((page.number, union_box(w.box for w in line), min(w.confidence for w in line)))
     result = textlines.orders_from_text("\n".join(texts), ctx, kind)
     return replace(result, orders=tuple(_locate_text(o, where) for o in result.orders))
 

@@ -117,6 +117,69 @@ def fax_tiff(pages: list[Image.Image]) -> bytes:
     return out.getvalue()
 
 
+
+US_HEADER = (("Line", 40), ("Item #", 75), ("Description", 150), ("Quantity", 330), ("UoM", 385),
+             ("Unit Cost", 430), ("Extended Cost", 500))
+US_ROWS = (("1", "WB-1020", "WIDGET BRACKET", "1 200", "EA", "2.50"),
+           ("2", "HX-330", "HEX BOLT M8 X 30", "500", "EA", "0.12"),
+           ("3", "", "SPRING CLIP ZINC", "75", "BX", "14.00"))
+
+
+def us_pdf(*, title: str = "PURCHASE ORDER", city: str = "Springfield, IL 62704",
+           date: str = "02/10/2026", repeat: bool = False) -> bytes:
+    """An English US-style PO: labels with values under them, a Ship To block, an unruled table.
+
+    Row 3 has no item number in its column; its code is printed on a wrapped "Item Code:" line.
+    `repeat` adds, after the totals row, the same article again per destination warehouse.
+    """
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=LETTER)
+    top = LETTER[1]
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(40, top - 50, "Acme Supply Inc.")
+    c.drawString(380, top - 50, title)
+    c.setFont("Helvetica", 9)
+    for x, label, value in ((40, "P.O. Number", "US-4471"), (160, "Order Date", date), (280, "Vendor No.", "V-100")):
+        c.drawString(x, top - 90, label)
+        c.drawString(x, top - 102, value)
+    c.drawString(40, top - 130, "Ship To")
+    for i, text in enumerate(("Acme Supply Inc.", "100 Main Street", city)):
+        c.drawString(40, top - 142 - 12 * i, text)
+    c.drawString(300, top - 130, "Terms")
+    c.drawString(300, top - 142, "Net 30")
+    y = _us_table(c, top - 220, US_ROWS)
+    c.drawString(430, y - 14, "TOTAL")
+    total = sum(float(r[3].replace(" ", "")) * float(r[5]) for r in US_ROWS)
+    c.drawRightString(560, y - 14, f"{total:,.2f}")
+    for dc, qty in (("DC West", "700"), ("DC East", "500")) if repeat else ():
+        c.showPage()
+        c.setFont("Helvetica", 9)
+        c.drawString(40, top - 60, f"Quantity per destination: {dc}")
+        y = _us_table(c, top - 90, (("1", "WB-1020", "WIDGET BRACKET", qty, "EA", "2.55"),))
+        c.drawString(430, y - 14, "TOTAL")
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def _us_table(c, y: float, rows) -> float:
+    for label, x in US_HEADER:
+        c.drawString(x, y, label)
+    for row in rows:
+        y -= 16
+        for (label, x), text in zip(US_HEADER, (*row, f"{float(row[3].replace(' ', '')) * float(row[5]):,.2f}")):
+            if label in ("Quantity", "Unit Cost", "Extended Cost"):
+                c.drawRightString(x + 45, y, text)
+            else:
+                c.drawString(x, y, text)
+        if not row[1]:
+            y -= 12
+            c.drawString(150, y, "Item Code: 55012")
+    return y
+
 if __name__ == "__main__":
     here = Path(__file__).parent
     (here / "pdf").mkdir(exist_ok=True)
