@@ -44,7 +44,10 @@ class SmtpTransport:
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
-        context = self.ssl_context or ssl.create_default_context()
+        if s.security in ("tls", "starttls") and self.ssl_context is None:
+            # Made once: loading the system CA store costs ~25 ms, more than a loopback send.
+            self.ssl_context = ssl.create_default_context()
+        context = self.ssl_context
         if s.security == "tls":
             client: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout_seconds,
                                                     context=context)
