@@ -78,14 +78,33 @@ def parse(data: bytes, ctx: ParseContext) -> ParseResult:
 
 def read_page(page: pdfium.PdfPage, number: int) -> layout.Page:
     """One page's words (y from the top) and vertical ruling lines."""
-    height = page.get_height()
+    rotation = page.get_rotation() % 360
+    x0, y0, x1, y1 = page.get_mediabox()
+    size = (x1 - x0, y1 - y0)
     textpage = page.get_textpage()
-    words = tuple(_words(textpage, height))
-    rules = tuple(_vertical_rules(page, height))
-    return layout.Page(number=number, words=words, rules=rules, height=height)
+    words = tuple(_words(textpage, size, rotation))
+    # Rules are read on upright pages only; a turned page's table falls back to its gutters.
+    rules = tuple(_vertical_rules(page, size[1])) if rotation == 0 else ()
+    return layout.Page(number=number, words=words, rules=rules, height=size[0] if rotation in (90, 270) else size[1])
 
 
-def _words(textpage: pdfium.PdfTextPage, height: float) -> Iterator[layout.Word]:
+def _upright(box: tuple[float, float, float, float], size: tuple[float, float], rotation: int) -> layout.Box:
+    """A PDF-space box (left, bottom, right, top) as seen on the displayed page: x0, top, x1, bottom.
+
+    A page with /Rotate 90 is shown turned clockwise, so its text reads along PDF y.
+    """
+    left, bottom, right, top = box
+    width, height = size
+    if rotation == 90:
+        return (bottom, left, top, right)
+    if rotation == 180:
+        return (width - right, bottom, width - left, top)
+    if rotation == 270:
+        return (height - top, width - right, height - bottom, width - left)
+    return (left, height - top, right, height - bottom)
+
+
+def _words(textpage: pdfium.PdfTextPage, size: tuple[float, float], rotation: int) -> Iterator[layout.Word]:
     """Characters grouped into words at spaces, line changes and visible gaps."""
     raw = textpage.raw
     chars: list[tuple[str, float, float, float, float]] = []
@@ -95,8 +114,7 @@ def _words(textpage: pdfium.PdfTextPage, height: float) -> Iterator[layout.Word]
         if ch.isspace() or code < 32 or code in (0xFFFE, 0xFFFF):
             yield from _flush(chars)
             continue
-        left, bottom, right, top = textpage.get_charbox(i, loose=True)
-        box = (left, height - top, right, height - bottom)
+        box = _upright(textpage.get_charbox(i, loose=True), size, rotation)
         if chars and _breaks(chars[-1], box):
             yield from _flush(chars)
         chars.append((ch, *box))
