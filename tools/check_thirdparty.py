@@ -39,7 +39,9 @@ def compare(label: dict, result) -> list[str]:
             diffs.append(f"order {i}: po_number {w.get('po_number')!r} != {g.po_number!r}")
         if w.get("order_date") and w["order_date"] != (g.order_date.isoformat() if g.order_date else None):
             diffs.append(f"order {i}: order_date {w['order_date']} != {g.order_date}")
-        wl, gl = w.get("lines", []), list(g.lines)
+        if w.get("lines") is None:   # labelled without line facts
+            continue
+        wl, gl = w["lines"], list(g.lines)
         if len(wl) != len(gl):
             diffs.append(f"order {i}: {len(wl)} lines expected, got {len(gl)}")
         for j, (a, b) in enumerate(zip(wl, gl)):
