@@ -385,10 +385,14 @@ class ImapWatcher:
         self._served_ok = False
         while not stop.is_set():
             mailbox = self._open()
-            self._take_new(mailbox, stop)
+            taken = self._take_new(mailbox, stop)
             self._served_ok = True
             if stop.is_set():
                 return
+            if taken:
+                # Mail that arrived while we took these was announced during our commands, not
+                # in the IDLE to come: look again first, or it would wait for the IDLE timeout.
+                continue
             if self.account.idle and mailbox.can_idle:
                 mailbox.idle_wait(min(self._idle_renew, self.account.poll_seconds), stop.is_set)
                 self._contact()
