@@ -66,6 +66,7 @@ def main() -> None:
     ap.add_argument("--items", type=int, default=100_000, help="catalog size for match latency")
     ap.add_argument("--queries", type=int, default=2000, help="lines matched for latency")
     ap.add_argument("--no-fax", action="store_true", help="skip the OCR figure (it takes a few seconds)")
+    ap.add_argument("--e2e", action="store_true", help="also run orderdesk itself against Dovecot and an SMTP sink (~1 min)")
     a = ap.parse_args()
     rate, secs = edi_lines_per_second(a.orders, a.lines)
     print(f"EDI parse+reconcile      {rate:10,.0f} order lines/s  ({a.orders} X12 850s x {a.lines} lines in {secs:.2f} s, one core)")
@@ -80,6 +81,9 @@ def main() -> None:
         whole, ocr = fax_seconds_per_page(CatalogSnapshot.from_records(catalog(20_000)))
         print(f"faxed page               {whole:10.2f} s/page   (read + reconciled; the OCR engine alone {ocr:.2f} s, "
               f"ratio {whole / ocr:.2f})")
+    if a.e2e:
+        from bench.e2e import print_figures
+        print_figures()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory              {peak:10,.0f} MB")
 
