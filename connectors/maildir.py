@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from email.message import EmailMessage
 from pathlib import Path
 
+from connectors.edi_drop import remove_stale_temps
 from connectors.errors import PermanentError, TransientError
+
+TEMP_NAME = re.compile(r"^[0-9a-f]{32}\.orderdesk\.(\d+)$")   # tmp/<name>.<writer's pid>
 
 
 class MaildirTransport:
@@ -40,6 +44,10 @@ class MaildirTransport:
             os.replace(temp, self.path / "new" / name)
         except OSError as exc:
             raise TransientError(f"cannot write to the maildir {self.path}: {exc}") from exc
+
+    def remove_stale_temps(self) -> list[Path]:
+        """Our half-written files in tmp/ left by a killed sender (see edi_drop.remove_stale_temps)."""
+        return remove_stale_temps(self.path / "tmp", pattern=TEMP_NAME)
 
     def _ensure_folders(self) -> None:
         """tmp/, new/ and cur/, also inside a folder that already exists (mailbox.Maildir's

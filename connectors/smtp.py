@@ -2,12 +2,16 @@
 
 A 4xx reply, a dropped connection or a timeout is a TransientError (try again later); a 5xx
 reply (rejected recipient, failed authentication, refused message) is a PermanentError.
+Connections are reused: each send borrows an idle one (or opens one) and gives it back after
+a success; any error closes it. `close()` ends the idle ones when a busy spell is over.
 """
 from __future__ import annotations
 
 import logging
 import smtplib
 import ssl
+import threading
+import time
 from collections.abc import Mapping
 from email.message import EmailMessage
 
@@ -16,31 +20,63 @@ from daemon.config import SmtpSettings, secret
 
 log = logging.getLogger(__name__)
 
+CHECK_IDLE_AFTER_S = 2.0   # an idle connection older than this is probed (NOOP) before reuse
+
 
 class SmtpTransport:
-    """One connection per send: simple, and nothing half-open lingers between outbox batches."""
+    """Sends over pooled connections, one per concurrent sender thread; thread-safe."""
 
     def __init__(self, settings: SmtpSettings, *, env: Mapping[str, str] | None = None,
                  ssl_context: ssl.SSLContext | None = None) -> None:
         self.settings = settings
         self.password = secret(settings.password_env, settings.password_credential, env)
         self.ssl_context = ssl_context
+        self._idle: list[tuple[smtplib.SMTP, float]] = []
+        self._lock = threading.Lock()
 
     def send(self, msg: EmailMessage, recipients: list[str]) -> None:
         """Deliver `msg` to `recipients` with the configured sender as envelope from."""
+        client = None
         try:
-            with self._connect() as client:
-                refused = client.send_message(msg, from_addr=self.settings.sender,
-                                              to_addrs=recipients)
+            client = self._borrow()
+            refused = client.send_message(msg, from_addr=self.settings.sender, to_addrs=recipients)
+            self._give_back(client)
+            client = None
         except smtplib.SMTPRecipientsRefused as exc:
             raise _refusal(exc.recipients) from exc
         except smtplib.SMTPResponseException as exc:
             raise _by_code(exc.smtp_code, exc.smtp_error) from exc
         except (smtplib.SMTPException, OSError) as exc:  # disconnects, timeouts, refused sockets
             raise TransientError(f"SMTP {self.settings.host}:{self.settings.port}: {exc}") from exc
+        finally:
+            if client is not None:  # it failed: the connection's state is unknown, drop it
+                client.close()
         if refused:
             # Some recipients took it; retrying would send them a second copy, so only log.
             log.warning("smtp: some recipients refused msg=%s: %s", msg.get("Message-ID"), refused)
+
+    def close(self) -> None:
+        """Say QUIT on every idle connection (the next send opens a new one)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for client, _ in idle:
+            _quit(client)
+
+    def _borrow(self) -> smtplib.SMTP:
+        """An idle connection that still answers, else a new one."""
+        while True:
+            with self._lock:
+                if not self._idle:
+                    break
+                client, since = self._idle.pop()
+            if time.monotonic() - since < CHECK_IDLE_AFTER_S or _answers(client):
+                return client
+            client.close()
+        return self._connect()
+
+    def _give_back(self, client: smtplib.SMTP) -> None:
+        with self._lock:
+            self._idle.append((client, time.monotonic()))
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
@@ -62,6 +98,20 @@ class SmtpTransport:
             client.close()
             raise
         return client
+
+
+def _answers(client: smtplib.SMTP) -> bool:
+    try:
+        return client.noop()[0] == 250
+    except (smtplib.SMTPException, OSError):
+        return False
+
+
+def _quit(client: smtplib.SMTP) -> None:
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError):
+        client.close()
 
 
 def _by_code(code: int, text: bytes | str) -> Exception:

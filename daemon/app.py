@@ -1,7 +1,8 @@
 """The composition root: everything `orderdesk run` runs is built here, from one `Settings`.
 
 Order of start: schema migrated, catalog loaded (only when the bundle changed), folders made,
-claims of this host's previous run released; then the bus, the HTTP server, and the
+claims of this host's previous run released (documents, outbox rows left `sending`) and its
+half-written temp files removed; then the bus, the HTTP server, and the
 supervisor with its workers and threads (folder and IMAP watchers, outbox sender).
 """
 from __future__ import annotations
@@ -26,6 +27,7 @@ from daemon.logs import setup_logging
 from daemon.supervisor import Supervisor, ThreadSpec, worker_prefix
 from daemon.worker import release_claims_like
 from outbox.plan import watcher_alert_row
+from outbox.sender import OutboxSender, recover_at_start
 from store import outbox_repo, repo
 from store.db import make_engine, migrate, session_scope
 
@@ -66,6 +68,10 @@ def prepare(settings: Settings, engine: Engine) -> None:
     released = release_claims_like(engine, worker_prefix())
     if released:
         log.warning("released %d documents claimed by the previous run", released)
+    rows, temps = recover_at_start(engine, settings)
+    if rows or temps:
+        log.warning("outbox: gave back %d rows the previous run left sending; removed %d stale "
+                    "temp files", rows, temps)
 
 
 def load_catalog(settings: Settings, engine: Engine) -> None:
@@ -144,11 +150,6 @@ class WatcherAlerts:
 
 
 def _sender_threads(settings: Settings, engine: Engine, doorbell: Doorbell) -> list[ThreadSpec]:
-    try:
-        from outbox.sender import OutboxSender
-    except ImportError:
-        log.warning("outbox sender not available: nothing will be delivered")
-        return []
     sender = OutboxSender(engine, settings)
 
     def run_sender(stop) -> None:

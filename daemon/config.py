@@ -82,6 +82,7 @@ class Thresholds:
     stable_seconds: float = 2.0           # a dropped file is taken once unchanged this long
     folder_poll_seconds: float = 1.0
     claim_stale_seconds: float = 600.0    # a claim older than this (dead worker) is released
+    outbox_threads: int = 4               # outbox rows delivered at once (mail, EDI acks, ERP files)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,28 +1,35 @@
 """The outbox sender: claims due rows and delivers them (SMTP or maildir, EDI drop, ERP files).
 
 Delivery is at-least-once with recognisable repeats: a crash between delivering and marking
-the row delivered makes the row `sending` until `release_stale_sending` hands it back, and the
-repeat carries the same Message-ID, file name and EDI control numbers. A failed attempt is
-retried a couple of times at once (tenacity), then with exponential backoff across attempts;
-after `thresholds.outbox_max_attempts` (or at once on a PermanentError) the row is dead and a
-staff alert mail row is added.
+the row delivered leaves the row `sending` until `recover_at_start` (next start of this node)
+or `release_stale_sending` (another node, after claim_stale_seconds) hands it back, and the
+repeat carries the same Message-ID, file name and EDI control numbers. A claimed batch is
+delivered by `thresholds.outbox_threads` threads, each delivery independent; mail outcomes are
+committed as soon as they are known (a kill repeats few mails), file outcomes once per batch
+after one fsync per folder. A failed attempt is retried a couple of times at once (tenacity),
+then with exponential backoff across attempts; after `thresholds.outbox_max_attempts` (or at
+once on a PermanentError) the row is dead and a staff alert mail row is added.
 """
 from __future__ import annotations
 
 import logging
+import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime
+from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from connectors.edi_drop import EdiDrop, Writer, safe_name, write_atomically
+from connectors.edi_drop import (EdiDrop, FolderSyncer, Writer, remove_stale_temps, safe_name,
+                                 write_atomically)
 from connectors.errors import PermanentError, TransientError
 from connectors.maildir import MaildirTransport
 from connectors.smtp import SmtpTransport
@@ -33,7 +40,8 @@ from outbox.mails import build_mail
 from outbox.plan import DEFAULT_STAFF, EDI_ACK, ERP_EXPORT, MAIL
 from store import outbox_repo
 from store.db import session_scope
-from store.outbox_repo import ClaimedRow
+from store.models import OutboxStatus
+from store.outbox_repo import ClaimedRow, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -45,38 +53,82 @@ class MailTransport(Protocol):
     def send(self, msg: EmailMessage, recipients: list[str]) -> None: ...
 
 
+def _no_sync() -> None:
+    """Writers that fsync their folder themselves leave nothing to sync."""
+
+
 @dataclass(slots=True)
 class Transports:
-    """Where things go; tests swap any of them."""
+    """Where things go; tests swap any of them. `sync` makes the files written so far durable
+    (their folders fsynced); the sender calls it before recording file rows delivered."""
 
     mail: MailTransport
     edi: EdiDrop
     export_write: Writer = field(default=write_atomically)
+    sync: Callable[[], None] = field(default=_no_sync)
 
 
 def default_transports(settings: Settings) -> Transports:
-    """SMTP when a host is configured, else the local maildir; EDI drop and export files on disk."""
+    """SMTP when a host is configured, else the local maildir; EDI drop and export files on
+    disk, their folders fsynced once per batch."""
     mail: MailTransport = (SmtpTransport(settings.smtp) if settings.smtp.host
                            else MaildirTransport(settings.paths.maildir))
-    return Transports(mail=mail, edi=EdiDrop(settings.paths.edi_outbound))
+    folders = FolderSyncer()
+    return Transports(mail=mail, edi=EdiDrop(settings.paths.edi_outbound, write=folders.write),
+                      export_write=folders.write, sync=folders.sync)
 
 
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def sender_name() -> str:
+    """This node's claimer name on outbox rows; its leftovers are released when it starts again."""
+    return f"{socket.gethostname()}/outbox"
+
+
+def recover_at_start(engine: Engine, settings: Settings) -> tuple[int, int]:
+    """Undo what a killed previous run left: its rows still `sending` become due now (every such
+    row on SQLite, where one node runs; this host's on a shared database) and its half-written
+    temp files are deleted. Call before the sender starts; returns (rows, files)."""
+    single_node = engine.dialect.name == "sqlite"
+    with session_scope(engine) as session:
+        rows = outbox_repo.release_claimed_by(session, None if single_node else sender_name())
+    paths = settings.paths
+    temps = (remove_stale_temps(Path(paths.export)) + remove_stale_temps(Path(paths.edi_outbound))
+             + MaildirTransport(paths.maildir).remove_stale_temps())
+    return rows, len(temps)
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One delivery attempt of a claimed row: `error` None means delivered."""
+
+    row: ClaimedRow
+    error: str | None = None
+    permanent: bool = False
+
+    @property
+    def wrote_files(self) -> bool:
+        """Delivered as files, which are durable only after their folders are synced."""
+        return self.error is None and self.row.kind in (EDI_ACK, ERP_EXPORT)
+
+
 class OutboxSender:
     """Delivers due outbox rows; `run_once` for tests and the supervisor, `run_forever` for a thread."""
 
     def __init__(self, engine: Engine, settings: Settings, *, transports: Transports | None = None,
-                 clock: Callable[[], datetime] = _utcnow, batch: int = 20,
+                 clock: Callable[[], datetime] = _utcnow, batch: int | None = None,
                  quick_retries: int = 2) -> None:
         self.engine = engine
         self.settings = settings
         self.transports = transports or default_transports(settings)
         self.clock = clock
-        self.batch = batch
+        self.threads = max(1, settings.thresholds.outbox_threads)
+        self.batch = batch or max(20, 8 * self.threads)
         self.quick_retries = max(1, quick_retries)
+        self.name = sender_name()
+        self._pool: ThreadPoolExecutor | None = None
 
     def run_once(self) -> int:
         """Release stale claims, claim what is due and deliver it; returns how many rows were handled."""
@@ -86,49 +138,114 @@ class OutboxSender:
             released = outbox_repo.release_stale_sending(session, claimed_before=stale)
             if released:
                 log.warning("outbox: released %d rows left sending by a dead sender", released)
-            rows = outbox_repo.claim_due(session, now, limit=self.batch)
-            for row in rows:
-                self._handle(session, row)
+            rows = outbox_repo.claim_due(session, now, limit=self.batch, claimer=self.name)
+            if rows:
+                self._deliver_batch(session, self._with_controls(session, rows))
+        if len(rows) < self.batch:  # the backlog is drained: end the idle SMTP connections
+            self._close_idle()
         return len(rows)
 
     def run_forever(self, stop: threading.Event, wait: Callable[[float], bool] | None = None) -> None:
         """Deliver until `stop` is set; `wait(seconds)` sleeps between empty rounds (a doorbell may
         cut it short)."""
         wait = wait or stop.wait
-        while not stop.is_set():
-            try:
-                handled = self.run_once()
-            except Exception:  # noqa: BLE001 - the database may be away for a moment; keep going
-                log.exception("outbox: a round failed; trying again")
-                handled = 0
-            if not handled and not stop.is_set():
-                wait(POLL_SECONDS)
+        try:
+            while not stop.is_set():
+                try:
+                    handled = self.run_once()
+                except Exception:  # noqa: BLE001 - the database may be away for a moment; keep going
+                    log.exception("outbox: a round failed; trying again")
+                    handled = 0
+                if not handled and not stop.is_set():
+                    wait(POLL_SECONDS)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the delivery threads and end the idle SMTP connections."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        self._close_idle()
+
+    # -- a batch ------------------------------------------------------------------------------
+
+    def _deliver_batch(self, session: Any, batch: list[Attempt | ClaimedRow]) -> None:
+        """Deliver the rows; record mail outcomes as they come, file ones after the folder sync."""
+        files: list[Attempt] = []
+        failed = [a for a in batch if isinstance(a, Attempt)]
+        rows = [r for r in batch if isinstance(r, ClaimedRow)]
+        for done in [failed, *self._attempts(rows)]:
+            files += [a for a in done if a.wrote_files]
+            now_known = [a for a in done if not a.wrote_files]
+            if now_known:
+                self._record(session, now_known)
+        if files:
+            self._record(session, self._synced(files))
+
+    def _attempts(self, rows: list[ClaimedRow]) -> Iterator[list[Attempt]]:
+        """Attempts as they finish, in groups: inline with one thread, else on the pool."""
+        if self.threads == 1 or len(rows) == 1:
+            for row in rows:
+                yield [self._attempt(row)]
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="outbox")
+        pending = {self._pool.submit(self._attempt, row) for row in rows}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            yield [future.result() for future in done]
+
+    def _synced(self, attempts: list[Attempt]) -> list[Attempt]:
+        """Fsync the folders written into; if that fails, the files count as not delivered."""
+        try:
+            self.transports.sync()
+        except TransientError as exc:
+            return [Attempt(a.row, str(exc)) for a in attempts]
+        return attempts
+
+    def _record(self, session: Any, attempts: list[Attempt]) -> None:
+        """The attempts' outcomes (and staff alerts for rows that died) in one transaction."""
+        now = self.clock()
+        outcomes, alerts = [], []
+        for attempt in attempts:
+            outcome, alert = self._outcome(attempt, now)
+            outcomes.append(outcome)
+            alerts += [alert] if alert else []
+        outbox_repo.record_outcomes(session, outcomes, now, new_rows=alerts)
+        for attempt in attempts:
+            if attempt.error is None:
+                log.info("outbox: delivered row=%s key=%s", attempt.row.id, attempt.row.stable_key)
+
+    def _close_idle(self) -> None:
+        close = getattr(self.transports.mail, "close", None)
+        if close is not None:
+            close()
 
     # -- one row ------------------------------------------------------------------------------
 
-    def _handle(self, session: Any, row: ClaimedRow) -> None:
+    def _attempt(self, row: ClaimedRow) -> Attempt:
+        """Deliver one row (with quick retries); never raises, so one row cannot stop the others."""
         try:
             for attempt in Retrying(retry=retry_if_exception_type(TransientError),
                                     stop=stop_after_attempt(self.quick_retries),
                                     wait=wait_exponential(multiplier=0.1, max=1.0), reraise=True):
                 with attempt:
-                    self._deliver(session, row)
+                    self._deliver(row)
         except PermanentError as exc:
-            self._give_up(session, row, str(exc))
+            return Attempt(row, str(exc), permanent=True)
         except (TransientError, OSError) as exc:
-            self._failed(session, row, str(exc))
+            return Attempt(row, str(exc))
         except Exception as exc:  # noqa: BLE001 - a bug must not stop the other rows
             log.exception("outbox: unexpected error on row=%s key=%s", row.id, row.stable_key)
-            self._failed(session, row, f"{type(exc).__name__}: {exc}")
-        else:
-            outbox_repo.mark_delivered(session, row.id, self.clock())
-            log.info("outbox: delivered row=%s key=%s", row.id, row.stable_key)
+            return Attempt(row, f"{type(exc).__name__}: {exc}")
+        return Attempt(row)
 
-    def _deliver(self, session: Any, row: ClaimedRow) -> None:
+    def _deliver(self, row: ClaimedRow) -> None:
         if row.kind == MAIL:
             self._send_mail(row)
         elif row.kind == EDI_ACK:
-            self._drop_ack(session, row)
+            self._drop_ack(row)
         elif row.kind == ERP_EXPORT:
             write_export(self.settings.paths.export, row.payload, order_id=row.order_id,
                          erp=self.settings.erp, write=self.transports.export_write)
@@ -142,8 +259,8 @@ class OutboxSender:
         msg["Date"] = format_datetime(local)
         self.transports.mail.send(msg, list(row.payload["to"]))
 
-    def _drop_ack(self, session: Any, row: ClaimedRow) -> None:
-        payload = self._with_controls(session, row)
+    def _drop_ack(self, row: ClaimedRow) -> None:
+        payload = row.payload
         built = datetime.fromisoformat(payload["built_at"])
         env = payload["envelope"]
         controls = payload["controls"]
@@ -158,47 +275,58 @@ class OutboxSender:
         name = f"{safe_name(row.stable_key)}.{payload['ack'].lower()}.{ext}"
         self.transports.edi.deliver(partner, name, text.encode("utf-8"))
 
-    def _with_controls(self, session: Any, row: ClaimedRow) -> dict[str, Any]:
-        """Control numbers and build time, taken once and kept on the row so a re-send is identical."""
-        payload = row.payload
-        if "controls" in payload:
-            return payload
+    def _with_controls(self, session: Any, rows: list[ClaimedRow]) -> list[Attempt | ClaimedRow]:
+        """Control numbers and build time for the batch's new EDI acks, taken in one transaction
+        and kept on the rows so a re-send is identical; if that fails, those rows failed."""
+        needy = [r for r in rows if r.kind == EDI_ACK and "controls" not in r.payload]
+        if not needy:
+            return list(rows)
+        built_at = self.clock().isoformat()
         try:
-            if payload["ack"] in ("997", "855"):
-                controls = {"interchange": outbox_repo.next_counter(session, "x12.interchange"),
-                            "group": outbox_repo.next_counter(session, "x12.group")}
-            else:
-                controls = {"interchange": outbox_repo.next_counter(session, "edifact.interchange")}
-            payload = {**payload, "controls": controls, "built_at": self.clock().isoformat()}
-            outbox_repo.update_payload(session, row.id, payload)
+            payloads = [{**row.payload, "controls": self._next_controls(session, row.payload["ack"]),
+                         "built_at": built_at} for row in needy]
+            for row, payload in zip(needy, payloads):
+                outbox_repo.update_payload(session, row.id, payload)
             session.commit()
-        except BaseException:
+        except Exception as exc:  # noqa: BLE001 - retried like a failed delivery
             session.rollback()
-            raise
-        row.payload.update(payload)
-        return payload
+            log.exception("outbox: cannot take control numbers")
+            failed = {row.id: Attempt(row, f"control numbers: {exc}") for row in needy}
+            return [failed.get(row.id, row) for row in rows]
+        for row, payload in zip(needy, payloads):
+            row.payload.update(payload)
+        return list(rows)
+
+    @staticmethod
+    def _next_controls(session: Any, ack: str) -> dict[str, int]:
+        if ack in ("997", "855"):
+            return {"interchange": outbox_repo.next_counter(session, "x12.interchange"),
+                    "group": outbox_repo.next_counter(session, "x12.group")}
+        return {"interchange": outbox_repo.next_counter(session, "edifact.interchange")}
 
     # -- failures -----------------------------------------------------------------------------
 
-    def _failed(self, session: Any, row: ClaimedRow, error: str) -> None:
-        if row.attempts >= self.settings.thresholds.outbox_max_attempts:
-            self._give_up(session, row, error)
-            return
-        delay = min(self.settings.thresholds.outbox_backoff_seconds * 2 ** (row.attempts - 1),
-                    MAX_BACKOFF_SECONDS)
-        when = self.clock() + timedelta(seconds=delay)
-        outbox_repo.schedule_retry(session, row.id, error=error, next_attempt_at=when)
-        log.warning("outbox: attempt %d failed row=%s key=%s, retry at %s: %s",
-                    row.attempts, row.id, row.stable_key, when.isoformat(), error)
-
-    def _give_up(self, session: Any, row: ClaimedRow, error: str) -> None:
-        outbox_repo.mark_dead(session, row.id, error=error)
+    def _outcome(self, attempt: Attempt, now: datetime) -> tuple[Outcome, dict[str, Any] | None]:
+        """Delivered; or due again after a backoff; or dead (with a staff alert row to add)."""
+        row, error = attempt.row, attempt.error
+        if error is None:
+            return Outcome(row.id, OutboxStatus.DELIVERED), None
+        if not attempt.permanent and row.attempts < self.settings.thresholds.outbox_max_attempts:
+            delay = min(self.settings.thresholds.outbox_backoff_seconds * 2 ** (row.attempts - 1),
+                        MAX_BACKOFF_SECONDS)
+            when = now + timedelta(seconds=delay)
+            log.warning("outbox: attempt %d failed row=%s key=%s, retry at %s: %s",
+                        row.attempts, row.id, row.stable_key, when.isoformat(), error)
+            return Outcome(row.id, OutboxStatus.PENDING, error, when), None
         log.error("outbox: row=%s key=%s is dead after %d attempts: %s",
                   row.id, row.stable_key, row.attempts, error)
+        return Outcome(row.id, OutboxStatus.DEAD, error), self._alert_row(row, error)
+
+    def _alert_row(self, row: ClaimedRow, error: str) -> dict[str, Any] | None:
         if row.payload.get("purpose") == "dead_letter":
-            return  # an alert about an alert would loop; the log line above is the alert
+            return None  # an alert about an alert would loop; the log line is the alert
         alert = {"purpose": "dead_letter", "to": list(self.settings.staff_emails) or [DEFAULT_STAFF],
                  "kind": row.kind, "dead_key": row.stable_key, "error": error,
                  "attempts": row.attempts}
-        outbox_repo.add_rows(session, [{"kind": MAIL, "stable_key": f"dead:{row.id}",
-                                        "payload": alert, "order_id": row.order_id}], self.clock())
+        return {"kind": MAIL, "stable_key": f"dead:{row.id}", "payload": alert,
+                "order_id": row.order_id}

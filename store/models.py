@@ -153,6 +153,7 @@ class OutboxItem(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_type=sa.Text)
     created_at: datetime = Field(sa_type=UTCDateTime)
     delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    claimed_by: str | None = Field(default=None, max_length=255)  # sender (host) holding it `sending`
 
 
 class SeenPo(SQLModel, table=True):

@@ -1,16 +1,17 @@
 """Repository functions of the outbox: claim due rows, record what happened, count control numbers.
 
-While a row is `sending`, its `next_attempt_at` holds the claim time (no extra column needed):
-a row still `sending` long after its claim belongs to a sender that died, and
-`release_stale_sending` gives it back. `attempts` counts claims, so a row that keeps
-crashing its sender still ends up dead. Functions that change state commit, except
-`next_counter` and `update_payload`, which join the caller's transaction.
+While a row is `sending`, its `next_attempt_at` holds the claim time and `claimed_by` the
+claiming sender: a row still `sending` long after its claim belongs to a sender that died, and
+`release_stale_sending` gives it back; at start a node gives back its own at once
+(`release_claimed_by`). `attempts` counts claims, so a row that keeps crashing its sender still
+ends up dead. Functions that change state commit, except `next_counter` and `update_payload`,
+which join the caller's transaction.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,8 +37,19 @@ class ClaimedRow:
     created_at: datetime
 
 
-def claim_due(session: Session, now: datetime, *, limit: int = 20) -> list[ClaimedRow]:
-    """Move up to `limit` due `pending` rows to `sending` (claim time `now`) and commit.
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of a claimed row: `delivered`, `pending` again (at `next_attempt_at`) or `dead`."""
+
+    row_id: int
+    status: str
+    error: str | None = None
+    next_attempt_at: datetime | None = None
+
+
+def claim_due(session: Session, now: datetime, *, limit: int = 20,
+              claimer: str | None = None) -> list[ClaimedRow]:
+    """Move up to `limit` due `pending` rows to `sending` (claim time `now`, by `claimer`) and commit.
 
     PostgreSQL skips rows other nodes have locked; SQLite serialises writers anyway.
     """
@@ -50,7 +62,8 @@ def claim_due(session: Session, now: datetime, *, limit: int = 20) -> list[Claim
     claim = (
         sa.update(OUTBOX)
         .where(OUTBOX.c.id.in_(due.scalar_subquery()), OUTBOX.c.status == OutboxStatus.PENDING)
-        .values(status=OutboxStatus.SENDING, next_attempt_at=now, attempts=OUTBOX.c.attempts + 1)
+        .values(status=OutboxStatus.SENDING, next_attempt_at=now, attempts=OUTBOX.c.attempts + 1,
+                claimed_by=claimer)
         .returning(OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.stable_key, OUTBOX.c.payload_json,
                    OUTBOX.c.attempts, OUTBOX.c.order_id, OUTBOX.c.created_at)
     )
@@ -65,37 +78,63 @@ def claim_due(session: Session, now: datetime, *, limit: int = 20) -> list[Claim
     return sorted(claimed, key=lambda row: row.id)
 
 
-def mark_delivered(session: Session, row_id: int, now: datetime) -> None:
-    """The row was delivered; it will not be claimed again."""
-    _set(session, row_id, status=OutboxStatus.DELIVERED, delivered_at=now, last_error=None)
-
-
-def schedule_retry(session: Session, row_id: int, *, error: str, next_attempt_at: datetime) -> None:
-    """Give the row back as `pending`, due again at `next_attempt_at`."""
-    _set(session, row_id, status=OutboxStatus.PENDING, next_attempt_at=next_attempt_at,
-         last_error=error[:2000])
-
-
-def mark_dead(session: Session, row_id: int, *, error: str) -> None:
-    """Stop trying: the row stays as `dead` with its last error, for a person to look at."""
-    _set(session, row_id, status=OutboxStatus.DEAD, last_error=error[:2000])
-
-
-def _set(session: Session, row_id: int, **values: Any) -> None:
+def record_outcomes(session: Session, outcomes: list[Outcome], now: datetime, *,
+                    new_rows: list[dict[str, Any]] = ()) -> None:
+    """Record several rows' outcomes and insert `new_rows` (alerts) in ONE transaction; commits."""
     try:
-        session.execute(sa.update(OUTBOX).where(OUTBOX.c.id == row_id).values(**values))
+        for outcome in outcomes:
+            session.execute(sa.update(OUTBOX).where(OUTBOX.c.id == outcome.row_id)
+                            .values(**_outcome_values(outcome, now)))
+        for value in _row_values(list(new_rows), now):
+            _insert_new(session, OUTBOX, value, ["stable_key"])
         session.commit()
     except BaseException:
         session.rollback()
         raise
 
 
+def _outcome_values(outcome: Outcome, now: datetime) -> dict[str, Any]:
+    error = None if outcome.error is None else outcome.error[:2000]
+    if outcome.status == OutboxStatus.DELIVERED:
+        return {"status": outcome.status, "delivered_at": now, "last_error": None, "claimed_by": None}
+    if outcome.status == OutboxStatus.PENDING:
+        return {"status": outcome.status, "next_attempt_at": outcome.next_attempt_at,
+                "last_error": error, "claimed_by": None}
+    if outcome.status == OutboxStatus.DEAD:
+        return {"status": outcome.status, "last_error": error, "claimed_by": None}
+    raise ValueError(f"not an outcome status: {outcome.status!r}")
+
+
+def mark_delivered(session: Session, row_id: int, now: datetime) -> None:
+    """The row was delivered; it will not be claimed again."""
+    record_outcomes(session, [Outcome(row_id, OutboxStatus.DELIVERED)], now)
+
+
+def schedule_retry(session: Session, row_id: int, *, error: str, next_attempt_at: datetime) -> None:
+    """Give the row back as `pending`, due again at `next_attempt_at`."""
+    record_outcomes(session, [Outcome(row_id, OutboxStatus.PENDING, error, next_attempt_at)],
+                    next_attempt_at)
+
+
+def mark_dead(session: Session, row_id: int, *, error: str) -> None:
+    """Stop trying: the row stays as `dead` with its last error, for a person to look at."""
+    record_outcomes(session, [Outcome(row_id, OutboxStatus.DEAD, error)], datetime.now(timezone.utc))
+
+
 def release_stale_sending(session: Session, *, claimed_before: datetime) -> int:
     """Rows left `sending` by a sender that died give back as due now; returns how many; commits."""
-    stmt = (sa.update(OUTBOX)
-            .where(OUTBOX.c.status == OutboxStatus.SENDING,
-                   OUTBOX.c.next_attempt_at < claimed_before)
-            .values(status=OutboxStatus.PENDING))
+    return _release(session, OUTBOX.c.next_attempt_at < claimed_before)
+
+
+def release_claimed_by(session: Session, claimer: str | None) -> int:
+    """At start: give back the rows this node's previous (certainly dead) sender left `sending`,
+    or every `sending` row when `claimer` is None (a single node); returns how many; commits."""
+    return _release(session, sa.true() if claimer is None else OUTBOX.c.claimed_by == claimer)
+
+
+def _release(session: Session, which: Any) -> int:
+    stmt = (sa.update(OUTBOX).where(OUTBOX.c.status == OutboxStatus.SENDING, which)
+            .values(status=OutboxStatus.PENDING, claimed_by=None))
     try:
         count = session.execute(stmt).rowcount
         session.commit()
@@ -113,10 +152,7 @@ def update_payload(session: Session, row_id: int, payload: dict[str, Any]) -> No
 
 def add_rows(session: Session, rows: list[dict[str, Any]], now: datetime) -> None:
     """Insert outbox rows {kind, stable_key, payload, order_id?}; a known stable_key is skipped; commits."""
-    values = [{"order_id": r.get("order_id"), "kind": r["kind"], "stable_key": r["stable_key"],
-               "payload_json": json.dumps(r.get("payload"), ensure_ascii=False, default=str),
-               "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": now,
-               "created_at": now} for r in rows]
+    values = _row_values(rows, now)
     if not values:
         return
     try:
@@ -126,6 +162,13 @@ def add_rows(session: Session, rows: list[dict[str, Any]], now: datetime) -> Non
     except BaseException:
         session.rollback()
         raise
+
+
+def _row_values(rows: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    return [{"order_id": r.get("order_id"), "kind": r["kind"], "stable_key": r["stable_key"],
+             "payload_json": json.dumps(r.get("payload"), ensure_ascii=False, default=str),
+             "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": now,
+             "created_at": now} for r in rows]
 
 
 def next_counter(session: Session, name: str) -> int:
