@@ -23,6 +23,8 @@ setup() {
     if ! "$PY" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
         echo "orderdesk needs Python 3.11 or newer as $PY" >&2; exit 1
     fi
+    # OpenCV, which the OCR engine uses, loads these shared libraries even without a screen.
+    need_apt libgl1 libglib2.0-0
     if [ ! -x .venv/bin/python ]; then
         "$PY" -m venv .venv 2>/dev/null || { need_apt python3-venv; rm -rf .venv; "$PY" -m venv .venv; }
     fi
