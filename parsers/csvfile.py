@@ -3,16 +3,20 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from parsers import fields as F
 from parsers.context import ParseContext
 from parsers.errors import ParseError
-from parsers.model import ParseResult, Provenance, SourceKind
-from parsers.tables import orders_from_rows
+from parsers.model import ParsedLine, ParseResult, Provenance, SourceKind
+from parsers.numbers import parse_decimal
+from parsers.tables import Facts, build_order, orders_from_rows
 
 _DELIMITERS = (",", ";", "\t", "|")
 # Order matters: a strict UTF-8 read first, then the Chinese code pages Windows exports use.
 _ENCODINGS = ("utf-8", "gb18030", "big5")
+_PAIR_CODE = re.compile(r"[A-Za-z0-9][\w\-./]{0,39}")
+_PAIR_QTY = re.compile(r"\d+(?:[.,]\d+)?")
 
 
 def decode_text(data: bytes) -> str | None:
@@ -62,7 +66,26 @@ def looks_like(data: bytes) -> bool:
     rows = _rows(text) if text else None
     if not rows:
         return False
-    return any(sum(1 for cell in row if F.column_field(cell)) >= 2 for row in rows[:20])
+    return any(sum(1 for cell in row if F.column_field(cell)) >= 2 for row in rows[:20]) or _code_pairs(rows)
+
+
+def _code_pairs(rows: list[list[str | None]]) -> bool:
+    """A headerless file whose every row is (item code, quantity): "A2323;2", the simplest order upload."""
+    filled = [[c.strip() for c in row if c and c.strip()] for row in rows]
+    filled = [row for row in filled if row]
+    return bool(filled) and all(len(row) == 2 and _PAIR_CODE.fullmatch(row[0]) and _PAIR_QTY.fullmatch(row[1])
+                                and re.search(r"[A-Za-z]", row[0]) for row in filled)
+
+
+def _pair_order(rows: list[list[str | None]], ctx: ParseContext) -> ParseResult:
+    """The order of a headerless (code, quantity) file: one line per row, nothing else known."""
+    lines: list[ParsedLine] = []
+    for r, row in enumerate(rows):
+        cells = [c.strip() for c in row if c and c.strip()]
+        if cells:
+            lines.append(ParsedLine(line_no=len(lines) + 1, code=cells[0], quantity=parse_decimal(cells[1]),
+                                    ids=(("code", cells[0]),), provenance=Provenance(line=r + 1), confidence=0.8))
+    return ParseResult(orders=(build_order(Facts(), lines, ctx, SourceKind.CSV, confidence=0.8),))
 
 
 def parse(data: bytes, ctx: ParseContext) -> ParseResult:
@@ -73,6 +96,8 @@ def parse(data: bytes, ctx: ParseContext) -> ParseResult:
     rows = _rows(text)
     if not rows:
         raise ParseError("The CSV file has no delimiter-separated columns.", Provenance(line=1))
+    if _code_pairs(rows):
+        return _pair_order(rows, ctx)
     result = orders_from_rows(rows, ctx, SourceKind.CSV)
     if not result.orders:
         raise ParseError("The CSV file has no header row with an item and a quantity column.",

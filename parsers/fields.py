@@ -59,7 +59,7 @@ _LABELS: dict[str, tuple[str, ...]] = {
     SPEC: ("规格", "规格型号", "型号", "spec", "specification", "size"),
     DESCRIPTION: ("品名规格", "名称规格", "物料描述", "描述", "产品描述", "商品描述", "物料名称规格",
                   "description", "itemdescription", "productdescription", "desc", "item",
-                  "product", "goods", "article description", "details", "itemdetails"),
+                  "product", "goods", "article description", "details", "itemdetails", "descr"),
     QUANTITY: ("数量", "订购数量", "采购数量", "订货数量", "订单数量", "需求数量", "qty", "quantity",
                "orderqty", "orderedqty", "orderquantity", "qtyordered", "quantityordered"),
     UNIT: ("单位", "计量单位", "unit", "uom", "units", "unitofmeasure", "um"),
@@ -178,6 +178,33 @@ def currency_code(text: str | None) -> str | None:
     return None
 
 
+_ISO_CURRENCIES = frozenset(("USD", "EUR", "GBP", "CNY", "RMB", "HKD", "SGD", "JPY", "AUD", "CAD", "NZD",
+                             "CHF", "INR", "TWD", "KRW", "MYR", "THB", "VND", "IDR", "PHP", "AED", "SEK",
+                             "NOK", "DKK", "PLN", "CZK", "MXN", "BRL", "ZAR"))
+
+
+def money_currency(text: str | None) -> str | None:
+    """The currency printed beside an amount ("1.55 USD", "$140.00", "¥12.00", "USD 3,977.32"), or None."""
+    s = nfkc(text or "").strip()
+    if not re.search(r"\d", s):
+        return None
+    rest = re.sub(r"[\d,.\s+\-]", "", s)
+    if not rest or len(rest) > 6:
+        return None
+    return rest.upper() if rest.upper() in _ISO_CURRENCIES - {"RMB"} else (
+        currency_code(rest) if re.fullmatch(r"[$€£¥￥元]|[A-Za-z]{1,3}\$|rmb|RMB", rest) else None)
+
+
+def heading_currency(text: str | None) -> str | None:
+    """The currency a money column's heading names: "Price (USD)", "PRICE/PC USD", "单价(元)"."""
+    s = nfkc(text or "")
+    bracket = re.search(r"[(（]([^)）]+)[)）]", s)
+    if bracket and currency_code(bracket.group(1)):
+        return currency_code(bracket.group(1))
+    words = [w.upper() for w in re.split(r"[\s/]+", s)]
+    return next((("CNY" if w == "RMB" else w) for w in words if w in _ISO_CURRENCIES), None)
+
+
 def is_total_label(text: str | None) -> bool:
     """True for a cell or line that starts a totals row (合计, 总计, Total, Subtotal, 小计)."""
     return bool(text) and bool(_TOTAL_WORDS.match(label_key(text)))
@@ -186,6 +213,17 @@ def is_total_label(text: str | None) -> bool:
 def says_change(text: str | None) -> bool:
     """True when a title, label or subject marks the document as a change order."""
     return bool(text) and bool(_CHANGE_WORDS.search(nfkc(text)))
+
+
+_UNIT_WORDS = re.compile(
+    r"(?i)(个|個|只|隻|张|張|件|箱|卷|捲|米|公斤|千克|吨|套|包|袋|瓶|盒|桶|条|支|罐|片|本|台|块|双|捆|扎|托|"
+    r"pcs?|pce|ea|each|ctns?|cartons?|boxe?s?|bx|rolls?|rl|kgs?|kgm|meters?|metres?|mtrs?|m|sets?|prs?|pairs?|"
+    r"packs?|pkts?|bags?|bottles?|cases?|pallets?|dozens?|doz|dz|reels?|sheets?|tons?|lbs?|ft|yds?|gals?)")
+
+
+def is_unit(text: str | None) -> bool:
+    """True for a cell holding only a unit of measure as orders print it ("EA", "PCS", "箱")."""
+    return bool(text) and bool(_UNIT_WORDS.fullmatch(nfkc(text).strip().rstrip(".")))
 
 
 def is_placeholder(text: str | None) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from parsers import fields as F
 from parsers import pagerows, sheetlines, tables, textlines
+from parsers.pageheadings import header_at as _header_at, is_header as _is_header
 from parsers.context import ParseContext
 from parsers.model import ParsedLine, ParsedOrder, ParseResult, Provenance, SourceKind
 from parsers.pagewords import (CJK, Box, Line, Page, Word, column_label, line_height, union_box,
@@ -44,6 +45,7 @@ class _Table:
     first: int
     last: int
     ruled: bool = False
+    header: Line | None = None  # the heading words (both lines of a two-line heading); None: continued
 
 
 @dataclass
@@ -81,22 +83,6 @@ class _Sheet:
     def cell_name(self, r: int, c: int) -> str:
         return f"p{self.places[r][0]} r{r + 1} c{c + 1}"
 
-
-
-def _header_fields(line: Line) -> set[str]:
-    found: set[str] = set()
-    for cell in phrases(line, 0.8):
-        whole = F.column_field(column_label(join_words(cell)))
-        if whole:
-            found.add(whole)
-            continue
-        found.update(f for w in cell if (f := F.column_field(column_label(w.text))))
-    return found
-
-
-def _is_header(line: Line) -> bool:
-    found = _header_fields(line)
-    return F.QUANTITY in found and bool(found & F.ITEM_FIELDS) and len(found) >= 3
 
 
 def _rule_spans(page: Page, line: Line) -> list[tuple[float, float]]:
@@ -199,17 +185,22 @@ def _canonical(spans: list[tuple[float, float]], canon: list[tuple[float, float]
 
 
 def _find_table(page: Page, lines: list[Line], canon: list[tuple[float, float]] | None) -> _Table | None:
-    h = next((i for i, line in enumerate(lines) if _is_header(line)), None)
-    if h is None:
+    found = next(((i, head) for i in range(len(lines)) if (head := _header_at(lines, i)) is not None), None)
+    if found is None:
         return _continued_table(lines, canon) if canon else None
+    h, head = found
     spans = _rule_spans(page, lines[h])
-    end = _body_end(lines, h, _rule_bottom(page, spans, lines[h]) if spans else None)
+    bottom = _rule_bottom(page, spans, lines[h]) if spans else None
+    if bottom is not None and bottom <= max(w.box[3] for w in lines[h]) + line_height(lines[h]):
+        bottom = None  # only the heading is boxed: the rows below end as an unruled table's do
+    end = _body_end(lines, h, bottom)
     ruled = bool(spans)
     spans = spans or _gutter_spans(lines, h, end)
     index = _canonical(spans, canon) if canon else list(range(len(spans)))
     if not ruled and not canon:
         index = _headed(spans, lines[h])
-    return _Table(spans, index, h, end, ruled)
+    first = h - 1 if head is not lines[h] else h
+    return _Table(spans, index, first, end, ruled, head)
 
 
 def _headed(spans: list[tuple[float, float]], header: Line) -> list[int]:
@@ -270,10 +261,14 @@ def _sheet(pages: list[Page]) -> tuple[_Sheet, bool]:
             if (p, i) in skip:
                 continue
             if i in inside:
-                if i == table.first and _is_header(line):
+                heading = i == table.first and table.header is not None
+                if heading:
                     sheet.table += 1
-                cells = _cells(line, table.spans, table.index, width, glue=not table.ruled)
+                words = table.header if heading else line
+                cells = _cells(words, table.spans, table.index, width, glue=not (table.ruled or heading))
                 _add_table_line(sheet, page.number, cells, i == table.first)
+                if heading and table.header is not line:
+                    skip.add((p, i + 1))  # the lower half of a two-line heading, already read
             else:
                 sheet.add_cells(page.number, free[i], offset=width)
                 _relabel(sheet.rows[-1] if sheet.rows else [])
@@ -296,7 +291,8 @@ def _add_table_line(sheet: _Sheet, page: int, cells: list[list[Word]], is_header
         sheet.header = list(row)
         sheet.first_header = len(sheet.rows) - 1 if sheet.first_header is None else sheet.first_header
         if sheet.qty_col is None:
-            sheet.qty_col = next((c for c, t in enumerate(row) if F.column_field(t) == F.QUANTITY), None)
+            named = {F.column_field(t): c for c, t in reversed(list(enumerate(row)))}
+            sheet.qty_col = named.get(F.QUANTITY, named.get(F.UNIT))  # no quantity: a heading "Units" counts
         return
     qty_col = sheet.qty_col
     first = next((join_words(c) for c in cells if c), "")
@@ -382,8 +378,26 @@ def read_pages(pages: list[Page], ctx: ParseContext, kind: SourceKind) -> ParseR
                                                                      sheet.rows) for o in result.orders))
     else:
         result = _read_text(pages, ctx, kind)
+    if result.orders and all(_bare(o) for o in result.orders) and not _titled_order(pages):
+        return ParseResult(not_orders=("Nothing marks the document as a purchase order: no title, "
+                                       "PO number, price or total.",))
     buyer = _letterhead(pages)
     return replace(result, orders=tuple(_with_buyer(o, buyer) for o in result.orders))
+
+
+def _bare(order: ParsedOrder) -> bool:
+    """An order read with no PO number, no unit price and no total: counts alone, as reports print them.
+
+    Amounts are not enough: the free-text reader takes a trailing number of a row of counts for one.
+    """
+    priced = any(line.unit_price is not None for line in order.lines)
+    return order.po_number is None and order.stated_total is None and not priced
+
+
+def _titled_order(pages: list[Page]) -> bool:
+    """Whether a page names itself an order ("Purchase Order", 采购订单, 订货单) anywhere."""
+    return any(_ORDER_TITLE.search(re.sub(r"\s+", "", join_words(p))) or _ORDER_TITLE.search(join_words(p))
+               for page in pages for line in group_lines(list(page.words)) for p in phrases(line))
 
 
 def _letterhead(pages: list[Page]) -> tuple[str, Provenance, float] | None:

@@ -17,7 +17,7 @@ Cell = tuple[str, list[Word]]
 _LABELLED = re.compile(r"[^\W\d_]\s*[:：]")  # "Vendor: X" is a label of its own, not a value
 _MAX_GAP = 1.8       # line heights between a label row and its value row
 _BLOCK_LINES = 5     # lines of an address block under "Ship To"
-_US_PLACE = re.compile(r"\b(A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|PA|RI|"
+_US_PLACE = re.compile(r"(?:\b|(?<=[a-z]))(A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|PA|RI|"
                        r"S[CD]|T[NX]|UT|V[AT]|W[AIVY])\s*,?\s*\d{5}(-\d{4})?\b")
 _NON_US_CURRENCY = re.compile(r"(?i)€|£|¥|\b(eur|gbp|aud|cad|nzd|cny|rmb|inr|sgd|hkd|jpy)\b|人民币")
 
@@ -106,7 +106,8 @@ def us_context(texts: list[str]) -> bool:
     """Whether an ambiguous slashed date (02/10/2020) is month first: the page names a US place.
 
     A US state with a ZIP code ("Seattle, WA 98101") and no other currency than the dollar is
-    the sign a clerk goes by; everywhere else in the world the day comes first.
+    the sign a clerk goes by; everywhere else in the world the day comes first. OCR may lose
+    the spaces ("SeattleWA98101"), so a state code may follow a lower-case letter.
     """
     joined = "\n".join(nfkc(t) for t in texts)
     return bool(_US_PLACE.search(joined)) and not _NON_US_CURRENCY.search(joined)

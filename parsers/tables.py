@@ -35,8 +35,14 @@ class Facts:
     currency_hint: str | None = None
 
     def put(self, name: str, value: str | None, where: Provenance | None) -> None:
-        """Keep the first non-empty value printed for a field."""
+        """Keep the first usable value printed for a field; a PO number must look like one.
+
+        "Purchase Order: Hero Limited" (a title beside the company name) is no PO number, so a
+        digit-less value leaves room for a later "Purchase Order #: 948284".
+        """
         value = nfkc(value or "")
+        if name == F.PO_NUMBER and _po(value) is None:
+            return
         if value and name not in self.values:
             self.values[name] = value
             if where is not None:
@@ -56,16 +62,32 @@ def _cell(row: list[str | None], col: int) -> str:
     return nfkc(row[col]) if col < len(row) and row[col] is not None else ""
 
 
-def _header_score(row: list[str | None]) -> tuple[int, dict[int, str]]:
+def _header_score(row: list[str | None], below: Rows = ()) -> tuple[int, dict[int, str]]:
     columns: dict[int, str] = {}
     for col, text in enumerate(row):
         name = F.column_field(text)
         if name and (name not in columns.values() or name in (F.NAME, F.SPEC, F.DESCRIPTION, F.ADDRESS_PART)):
             columns[col] = name
+    columns = count_column(columns, below)
     found = set(columns.values())
     if F.QUANTITY not in found or not found & F.ITEM_FIELDS:
         return 0, {}
     return len(found), columns
+
+
+def count_column(columns: dict[int, str], below: Rows) -> dict[int, str]:
+    """With no quantity column, a "Units" column whose cells below are numbers counts the items.
+
+    Apparel and retail orders head their only count "Units" (a unit of measure column holds
+    words such as EA or 箱, never bare numbers), so such a column is read as the quantity.
+    """
+    if F.QUANTITY in columns.values():
+        return columns
+    for col, name in columns.items():
+        values = [_cell(row, col) for row in below if _cell(row, col)]
+        if name == F.UNIT and values and all(re.fullmatch(r"\d[\d,]*(\.\d+)?", v) for v in values):
+            return {**columns, col: F.QUANTITY}
+    return columns
 
 
 def find_header(rows: Rows) -> tuple[int, dict[int, str]] | None:
@@ -73,7 +95,7 @@ def find_header(rows: Rows) -> tuple[int, dict[int, str]] | None:
     best: tuple[int, dict[int, str]] | None = None
     best_score = 0
     for index, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
-        score, columns = _header_score(row)
+        score, columns = _header_score(row, rows[index + 1:index + 4])
         if score > best_score:
             best, best_score = (index, columns), score
     return best
@@ -110,6 +132,9 @@ def read_labels(rows: Rows, row_range: range, facts: Facts, cell_name: CellName)
             name = F.header_field(label)
             if name is None:
                 continue
+            inner, sep, rest = inline.partition(":")
+            if sep and F.header_field(inner):  # "Purchase Order:Purchase Order No.:PO1003": the last label holds it
+                name, inline = F.header_field(inner), rest
             found = _label_value(rows, r, c, inline.strip())
             if found:
                 facts.put(name, found[0], Provenance(cell=cell_name(found[1], found[2])))
@@ -143,10 +168,16 @@ def _demote_counters(rows: Rows, start: int, columns: dict[int, str]) -> dict[in
 
 def _money_hint(header_row: list[str | None], columns: dict[int, str]) -> str | None:
     for col, name in columns.items():
-        if name in (F.UNIT_PRICE, F.AMOUNT):
-            hint = re.search(r"[(（]([^)）]+)[)）]", _cell(header_row, col))
-            if hint and F.currency_code(hint.group(1)):
-                return F.currency_code(hint.group(1))
+        if name in (F.UNIT_PRICE, F.AMOUNT) and (code := F.heading_currency(_cell(header_row, col))):
+            return code
+    return None
+
+
+def _row_currency(row: list[str | None], columns: dict[int, str]) -> str | None:
+    """The currency printed in a row's price or amount cells ("1,460.00 USD", "$20.00")."""
+    for col, name in columns.items():
+        if name in (F.UNIT_PRICE, F.AMOUNT) and (code := F.money_currency(_cell(row, col))):
+            return code
     return None
 
 
@@ -181,6 +212,17 @@ def _first(values: dict[str, list[str]], name: str) -> str:
     return next((v for v in values.get(name, []) if v), "")
 
 
+def _unit_beside(row: list[str | None], qty_col: int, columns: dict[int, str]) -> str | None:
+    """A unit printed just right of the quantity, in columns we do not read ("500 | EA" under "Rev")."""
+    for col in range(qty_col + 1, len(row)):
+        if col in columns:
+            return None
+        text = _cell(row, col)
+        if text:
+            return text if F.is_unit(text) else None
+    return None
+
+
 def read_row(row: list[str | None], r: int, columns: dict[int, str], labels: dict[int, str],
              cell_name: CellName, date_style: bool, default_year: int | None) -> _Row | None:
     """A line from one row, or None when the row lacks an item or a quantity."""
@@ -196,7 +238,7 @@ def read_row(row: list[str | None], r: int, columns: dict[int, str], labels: dic
                 if name in codes and codes[name] and not F.is_placeholder(_cell(row, col)))
     line = ParsedLine(
         line_no=0, description=description, quantity=qty,
-        unit=_first(values, F.UNIT) or glued_unit, unit_price=parse_decimal(_first(values, F.UNIT_PRICE)),
+        unit=_first(values, F.UNIT) or glued_unit or _unit_beside(row, qty_col, columns), unit_price=parse_decimal(_first(values, F.UNIT_PRICE)),
         amount=parse_decimal(_first(values, F.AMOUNT)), customer_sku=codes[F.CUSTOMER_SKU],
         our_sku=codes[F.OUR_SKU], barcode=codes[F.BARCODE], code=codes[F.CODE], ids=ids,
         delivery_date=parse_date(_first(values, F.LINE_DELIVERY), default_year=default_year, us=date_style),
@@ -307,14 +349,17 @@ def _read_body(rows: Rows, start: int, columns: dict[int, str], facts: Facts, ce
     labels = {col: _cell(rows[start - 1], col) for col in columns}
     for r in range(start, len(rows)):
         row = rows[r]
-        if not any(_cell(row, c) for c in range(len(row))) or _header_score(row)[0] >= 3:
+        if not any(_cell(row, c) for c in range(len(row))) or _header_score(row, rows[r + 1:r + 4])[0] >= 3:
             continue
         if _is_total_row(row, columns):
             total = _total_of(row, columns)
             if total is not None:
                 facts.put(F.TOTAL, str(total), Provenance(cell=cell_name(r, 0)))
+            facts.currency_hint = facts.currency_hint or next(
+                (code for c in range(len(row)) if (code := F.money_currency(_cell(row, c)))), None)
             continue
         got = read_row(row, r, columns, labels, cell_name, us, year)
+        facts.currency_hint = facts.currency_hint or (_row_currency(row, columns) if got else None)
         if got is None:
             read_labels(rows, range(r, r + 1), facts, cell_name)
         else:

@@ -180,6 +180,78 @@ def _us_table(c, y: float, rows) -> float:
             c.drawString(150, y, "Item Code: 55012")
     return y
 
+def apparel_pdf(*, units_heading: bool = False, currency: str = "EUR") -> bytes:
+    """An apparel PO whose table heading is two lines ("ARTICLE" over "NO.", "PRICE/PC" over EUR),
+    boxed by rules around the heading only; with `units_heading` the only count column is "Units"."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4)
+    top = A4[1]
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(40, top - 50, "Purchase Order")
+    c.setFont("Helvetica", 9)
+    c.drawString(40, top - 80, "Purchase Order Number: AP-5521")
+    c.drawString(300, top - 80, "PO Date: 20.01.2026")
+    y = top - 140
+    if units_heading:
+        heads = (("Colour", 40), ("Size", 160), ("SKU", 220), ("Pack Ratio", 320), ("Units", 420))
+        for label, x in heads:
+            c.drawString(x, y, label)
+        for colour, size, sku, ratio, units in (("NAVY", "S", "7012345", "2", "48"), ("NAVY", "M", "7012346", "3", "72")):
+            y -= 16
+            for (label, x), text in zip(heads, (colour, size, sku, ratio)):
+                c.drawString(x, y, text)
+            c.drawRightString(460, y, units)  # right-aligned, past the end of its heading
+    else:
+        for label, x in (("ARTICLE", 100), ("PRICE/PC", 430)):
+            c.drawString(x, y + 11, label)
+        for label, x in (("STORE", 40), ("NO.", 100), ("COLOUR", 180), ("QTY", 380), (currency, 440)):
+            c.drawString(x, y, label)
+        for x in (35, 95, 175, 370, 425, 490):
+            c.line(x, y + 22, x, y - 4)
+        for store, article, colour, qty, price in (("12", "7012345", "NAVY", "24", "3.10"),
+                                                    ("14", "7012346", "RED", "36", "3.20")):
+            y -= 16
+            for x, text in ((40, store), (100, article), (180, colour)):
+                c.drawString(x, y, text)
+            c.drawRightString(400, y, qty)
+            c.drawRightString(470, y, price)
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def count_report_pdf(*, title: str = "Colour/Size Breakdown") -> bytes:
+    """A report of counts per colour and size: no PO number, no price, no total; an order only if titled so."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4)
+    top = A4[1]
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(40, top - 50, title)
+    c.setFont("Helvetica", 9)
+    c.drawString(40, top - 80, "Article: AIVEN")
+    y = top - 120
+    sizes = ((200, "S"), (240, "M"), (280, "L"), (320, "XL"), (360, "XXL"), (400, "XXXL"))
+    for x, text in ((40, "Color Desc."), *sizes[:-1], (400, "XXXL Total Qty.")):
+        c.drawString(x, y, text)
+    for colour, counts in (("MIDDLEGREY (20)", ("157", "522", "584", "384", "249", "64")),
+                           ("DARKBLUEST (630)", ("224", "687", "788", "553", "323", "81")),
+                           ("OLIVEGREEN (750)", ("142", "433", "484", "326", "195", "66"))):
+        y -= 16
+        c.drawString(40, y, colour)
+        for (x, _), n in zip(sizes, counts):
+            c.drawRightString(x + 20, y, n)
+        c.drawRightString(490, y, f"{sum(int(n) for n in counts):,}")
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
 if __name__ == "__main__":
     here = Path(__file__).parent
     (here / "pdf").mkdir(exist_ok=True)

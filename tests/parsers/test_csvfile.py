@@ -64,3 +64,19 @@ def test_undecodable_bytes_raise_parse_error():
     """Binary junk is a ParseError with a sentence."""
     with pytest.raises(ParseError, match="decoded"):
         csvfile.parse(b"\x00\x01\xff\xfe\x00" * 10, ParseContext(path="x.csv"))
+
+
+def test_headerless_code_quantity_pairs_are_an_order():
+    """Given rows "code;qty" and no header, when parsed, then each row is a line (code, quantity)."""
+    data = "HX-CAP-90;12\r\nLID7;3\r\nSleeve-S;1.5\r\n".encode()
+    assert csvfile.looks_like(data)
+    order, = csvfile.parse(data, ParseContext(path="upload.csv")).orders
+    assert [(l.code, l.quantity) for l in order.lines] == [
+        ("HX-CAP-90", Decimal(12)), ("LID7", Decimal(3)), ("Sleeve-S", Decimal("1.5"))]
+    assert order.po_number is None and order.confidence < 1
+
+
+@pytest.mark.parametrize("text", ["HX-CAP-90;12;3\nLID7;3;1\n", "12;3\n40;1\n", "Item one;2\nLID7;3\n"])
+def test_rows_that_are_not_code_quantity_pairs_are_no_order(text):
+    """Three cells, numbers on both sides, or a code with a space: no headerless order is guessed."""
+    assert not csvfile.looks_like(text.encode())

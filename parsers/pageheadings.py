@@ -1,0 +1,70 @@
+"""Where an order table's heading is on a page of positioned words.
+
+A heading line names an item, a quantity and a third column. Forms also print headings over
+two lines ("DESCR." over "DISPO", "PRICE/PC" over "USD"), and some head their only count
+column "Units"; both are recognised here, so the layout reader sees one heading line.
+"""
+from __future__ import annotations
+
+import re
+
+from parsers import fields as F
+from parsers.pagewords import Line, Word, column_label, join_words, line_height, phrases, union_box
+
+
+def header_fields(cells: list[list[Word]]) -> set[str]:
+    """The fields the heading cells name; a cell no field matches as a whole is tried word by word."""
+    found: set[str] = set()
+    for cell in cells:
+        whole = F.column_field(column_label(join_words(cell)))
+        if whole:
+            found.add(whole)
+            continue
+        found.update(f for w in cell if (f := F.column_field(column_label(w.text))))
+    return found
+
+
+def is_header(line: Line, below: Line | None = None, cells: list[list[Word]] | None = None) -> bool:
+    """Whether a line (or its given heading cells) names an item, a quantity and a third column."""
+    cells = cells if cells is not None else phrases(line, 0.8)
+    found = header_fields(cells)
+    if F.QUANTITY not in found and F.UNIT in found and below is not None and _counts_under(cells, below):
+        found = (found - {F.UNIT}) | {F.QUANTITY}  # a numeric "Units" column is the count (tables.count_column)
+    return F.QUANTITY in found and bool(found & F.ITEM_FIELDS) and len(found) >= 3
+
+
+def _counts_under(cells: list[list[Word]], below: Line) -> bool:
+    """Whether the words under the header's unit heading (up to the next heading), on the next line, are numbers."""
+    for k, cell in enumerate(cells):
+        if F.column_field(column_label(join_words(cell))) != F.UNIT:
+            continue
+        x0 = cell[0].box[0] - line_height(cell)
+        right = cells[k + 1][0].box[0] if k + 1 < len(cells) else float("inf")
+        under = [w for w in below if w.box[2] > x0 and w.box[0] < right]
+        return bool(under) and all(re.fullmatch(r"\d[\d,]*(\.\d+)?", w.text) for w in under)
+    return False
+
+
+def header_at(lines: list[Line], i: int) -> Line | None:
+    """The header line at index i, the line above merged in when the pair heads the table together.
+
+    Forms print two-line headings ("DESCR." over "DISPO", "PRICE/PC" over "USD"); neither line
+    alone names an item, a quantity and a third field, their columns together do.
+    """
+    below = lines[i + 1] if i + 1 < len(lines) else None
+    if is_header(lines[i], below):
+        return lines[i]
+    if i == 0 or is_header(lines[i - 1]):
+        return None
+    upper, lower = lines[i - 1], lines[i]
+    if min(w.box[1] for w in lower) - max(w.box[3] for w in upper) > 0.8 * line_height(lower):
+        return None
+    cells = phrases(lower, 0.8)
+    tops = phrases(upper, 0.8)
+    over = [[t for t in tops if t[0].box[0] < c[-1].box[2] and t[-1].box[2] > c[0].box[0]] for c in cells]
+    if any(not any(t in o for o in over) for t in tops):
+        return None  # a title or label line above, not the top half of the headings
+    merged = [Word(" ".join([*(join_words(t) for t in o), join_words(c)]),
+                   union_box(w.box for w in [*c, *(w for t in o for w in t)]), min(w.confidence for w in c))
+              for c, o in zip(cells, over)]
+    return merged if is_header(merged, below, [[w] for w in merged]) else None
