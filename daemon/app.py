@@ -70,8 +70,8 @@ def prepare(settings: Settings, engine: Engine) -> None:
         log.warning("released %d documents claimed by the previous run", released)
     rows, temps = recover_at_start(engine, settings)
     if rows or temps:
-        log.warning("outbox: gave back %d rows the previous run left sending; removed %d stale "
-                    "temp files", rows, temps)
+        log.warning("outbox: released %d rows left sending by a dead sender (the previous run); "
+                    "removed %d stale temp files", rows, temps)
 
 
 def load_catalog(settings: Settings, engine: Engine) -> None:

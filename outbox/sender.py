@@ -12,6 +12,7 @@ once on a PermanentError) the row is dead and a staff alert mail row is added.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import socket
 import threading
@@ -175,7 +176,7 @@ class OutboxSender:
         files: list[Attempt] = []
         failed = [a for a in batch if isinstance(a, Attempt)]
         rows = [r for r in batch if isinstance(r, ClaimedRow)]
-        for done in [failed, *self._attempts(rows)]:
+        for done in itertools.chain([failed], self._attempts(rows)):  # lazily: as they finish
             files += [a for a in done if a.wrote_files]
             now_known = [a for a in done if not a.wrote_files]
             if now_known:
