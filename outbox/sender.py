@@ -17,7 +17,7 @@ import logging
 import socket
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 3600.0
+RECORD_EVERY_S = 0.05   # delivered mails wait at most this long to be recorded (a kill repeats them)
 
 
 class MailTransport(Protocol):
@@ -193,9 +194,10 @@ class OutboxSender:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="outbox")
         pending = {self._pool.submit(self._attempt, row) for row in rows}
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            yield [future.result() for future in done]
+        while pending:  # what finished within RECORD_EVERY_S is recorded together
+            done, pending = wait(pending, timeout=RECORD_EVERY_S)
+            if done:
+                yield [future.result() for future in done]
 
     def _synced(self, attempts: list[Attempt]) -> list[Attempt]:
         """Fsync the folders written into; if that fails, the files count as not delivered."""
