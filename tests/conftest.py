@@ -42,10 +42,5 @@ def process_json(run_cli, db_url):
     return run
 
 
-# Fixture modules of the real servers (one per server); each engineer appends an entry.
-pytest_plugins = [*globals().get("pytest_plugins", []), "tests.fixtures.dovecot"]
-
-
-# Fixture modules of the real servers (one per server); each engineer appends an entry.
-pytest_plugins = [*globals().get("pytest_plugins", []), "tests.fixtures.smtp_sink"]
-pytest_plugins = [*globals().get("pytest_plugins", []), "tests.fixtures.daemon_proc"]
+# Fixture modules of the real servers, one per server: Dovecot, the aiosmtpd sink, the daemon.
+pytest_plugins = ["tests.fixtures.dovecot", "tests.fixtures.smtp_sink", "tests.fixtures.daemon_proc"]
