@@ -122,16 +122,29 @@ class Worker:
         self._report(outcome, rows, time.monotonic() - started)
 
     def _save(self, doc: Document, data: bytes, result: ParseResult) -> tuple[Outcome, list[dict]]:
-        """Evaluate against the seen POs and save, all inside one writer transaction."""
+        """Evaluate against the seen POs and save in one writer transaction.
+
+        Reconciling and planning happen before the write lock is taken, so workers do them in
+        parallel; under the lock the seen POs are read again, and in the rare case another
+        worker saved one of this document's POs meanwhile, the document is evaluated again.
+        """
         assert self._catalog is not None
         with session_scope(self.engine) as session:
-            _serialise_writers(session)
             seen = seen_for(session, result)
-            outcome = evaluate(result, self._catalog, today=self.today(), seen=seen)
-            rows = self._plan(outcome, doc, data)
+        outcome, rows = self._evaluate(doc, data, result, seen)
+        with session_scope(self.engine) as session:
+            _serialise_writers(session)
+            seen_now = seen_for(session, result)
+            if seen_now != seen:
+                outcome, rows = self._evaluate(doc, data, result, seen_now)
             repo.save_outcome(session, doc.id, outcome.orders, seen_keys=outcome.seen_keys,
                               outbox=rows, now=self.now())
         return outcome, rows
+
+    def _evaluate(self, doc: Document, data: bytes, result: ParseResult,
+                  seen: set[tuple[str, str]]) -> tuple[Outcome, list[dict]]:
+        outcome = evaluate(result, self._catalog, today=self.today(), seen=set(seen))
+        return outcome, self._plan(outcome, doc, data)
 
     def _plan(self, outcome: Outcome, doc: Document, data: bytes, failure: str | None = None) -> list[dict]:
         if plan_outbox is None:

@@ -200,3 +200,24 @@ def test_an_email_order_is_confirmed_to_its_sender(engine, catalog, sandbox):
     [confirm] = _confirmations(engine)
     assert confirm["to"] == ["li@example-food.example.cn"]
     assert confirm["doc"]["message_id"] == "<po-9@example-food.example.cn>"
+
+
+def test_a_po_saved_by_another_worker_meanwhile_is_still_a_duplicate(engine, catalog, sandbox, monkeypatch):
+    """Given a second copy of a PO whose first copy another worker saves between our first look
+    at the seen POs and our write lock, the second copy is still reported as DUPLICATE_PO."""
+    first = _add(engine, EDI, "first.edi")
+    again = _add(engine, EDI.replace(b"000000101", b"000000199"), "again.edi")
+    w = _worker(engine, sandbox)
+    real_seen_for = worker_mod.seen_for
+    looks = []
+
+    def stale_first_look(session, result):
+        looks.append(1)
+        return set() if len(looks) == 1 else real_seen_for(session, result)
+
+    assert w.run_once() == 1                      # the first copy is saved
+    monkeypatch.setattr(worker_mod, "seen_for", stale_first_look)
+    assert w.run_once() == 1                      # the copy: first look misses, the locked look sees it
+    assert len(looks) == 2
+    assert _orders(engine, first)[0]["anomalies"] == []
+    assert _orders(engine, again)[0]["anomalies"] == ["DUPLICATE_PO"]
