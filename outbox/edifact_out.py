@@ -7,8 +7,9 @@ reference (from the persistent counter) and the time as arguments.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from outbox.numbers import edi_number
 
 UNA = "UNA:+.? '"
 _RELEASE = "?"
@@ -68,10 +69,10 @@ def _line_segments(line: dict[str, Any], order: dict[str, Any]) -> list[list[lis
     if line.get("customer_sku"):
         segments.append([["PIA"], ["1"], [line["customer_sku"], "IN"]])
     unit = line.get("ordered_unit") or line.get("unit") or ""
-    segments.append([["QTY"], ["21", _number(line.get("quantity")), unit]])
+    segments.append([["QTY"], ["21", edi_number(line.get("quantity")), unit]])
     price = line.get("ordered_price") or line.get("unit_price")
     if price is not None:
-        segments.append([["PRI"], ["AAA", _number(price)]])
+        segments.append([["PRI"], ["AAA", edi_number(price)]])
     when = line.get("delivery_date") or order.get("delivery_date")
     if when:
         segments.append([["DTM"], ["2", _day(when), "102"]])
@@ -108,14 +109,3 @@ def _escape(value: str) -> str:
 
 def _day(value: str) -> str:
     return value.replace("-", "")
-
-
-def _number(value: Any) -> str:
-    if value is None:
-        return ""
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    text = format(number, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text

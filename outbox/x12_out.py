@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from outbox.numbers import edi_number
 
 ELEMENT, COMPONENT, SEGMENT = "*", ">", "~"
 # ACK01 line status by the anomaly that decides it (first match wins).
@@ -57,9 +58,9 @@ def po_ack(payload: dict[str, Any], controls: Controls, now: datetime) -> str:
 
 
 def _line_segments(line: dict[str, Any], order: dict[str, Any]) -> list[list[str]]:
-    qty = _text(line.get("quantity"))
+    qty = edi_number(line.get("quantity"))
     unit = line.get("ordered_unit") or line.get("unit") or ""
-    price = _text(line.get("ordered_price") or line.get("unit_price"))
+    price = edi_number(line.get("ordered_price") or line.get("unit_price"))
     po1 = ["PO1", str(line["line_no"]), qty, unit, price, ""]
     for qualifier, value in _ids(line):
         po1 += [qualifier, value]
@@ -125,14 +126,3 @@ def _pad(value: str) -> str:
 
 def _day(value: str | None) -> str | None:
     return value.replace("-", "") if value else None
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    text = format(number, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
