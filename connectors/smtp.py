@@ -1,7 +1,11 @@
 """Sending mail over SMTP (TLS, STARTTLS or plain on loopback), with errors mapped at the edge.
 
 A 4xx reply, a dropped connection or a timeout is a TransientError (try again later); a 5xx
-reply (rejected recipient, failed authentication, refused message) is a PermanentError.
+reply (rejected recipient, failed authentication, refused message) is a PermanentError, and
+so is a server whose certificate does not verify or that does not offer the STARTTLS (or AUTH)
+we were told to use: retrying cannot mend those, a person must, so the row dies at once with
+the reason in the staff alert instead of being retried for an hour. Nothing is ever sent in
+plain text when TLS was configured.
 Connections are reused: each send borrows an idle one (or opens one) and gives it back after
 a success; any error closes it. `close()` ends the idle ones when a busy spell is over.
 """
@@ -16,9 +20,12 @@ from collections.abc import Mapping
 from email.message import EmailMessage
 
 from connectors.errors import PermanentError, TransientError
-from daemon.config import SmtpSettings, secret
+from daemon.config import ConfigError, SmtpSettings, secret
 
 log = logging.getLogger(__name__)
+
+SECURITIES = ("tls", "starttls", "none")
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 CHECK_IDLE_AFTER_S = 2.0   # an idle connection older than this is probed (NOOP) before reuse
 
@@ -28,6 +35,12 @@ class SmtpTransport:
 
     def __init__(self, settings: SmtpSettings, *, env: Mapping[str, str] | None = None,
                  ssl_context: ssl.SSLContext | None = None) -> None:
+        if settings.security not in SECURITIES:
+            # Anything else used to mean plain text: a typo must not turn TLS off.
+            raise ConfigError(f"smtp.security must be one of {', '.join(SECURITIES)}, "
+                              f"not {settings.security!r}.")
+        if not settings.tls_verify and settings.host not in LOOPBACK:
+            raise ConfigError("smtp.tls_verify = false is allowed only for a 127.0.0.1 test server.")
         self.settings = settings
         self.password = secret(settings.password_env, settings.password_credential, env)
         self.ssl_context = ssl_context
@@ -46,8 +59,14 @@ class SmtpTransport:
             raise _refusal(exc.recipients) from exc
         except smtplib.SMTPResponseException as exc:
             raise _by_code(exc.smtp_code, exc.smtp_error) from exc
+        except smtplib.SMTPNotSupportedError as exc:  # no STARTTLS or AUTH offered
+            raise PermanentError(f"SMTP {self._where()}: {exc} Nothing was sent "
+                                 f"(security = {self.settings.security}).") from exc
+        except ssl.SSLCertVerificationError as exc:
+            raise PermanentError(f"SMTP {self._where()}: the server's TLS certificate is not "
+                                 f"trusted ({exc.verify_message}); nothing was sent.") from exc
         except (smtplib.SMTPException, OSError) as exc:  # disconnects, timeouts, refused sockets
-            raise TransientError(f"SMTP {self.settings.host}:{self.settings.port}: {exc}") from exc
+            raise TransientError(f"SMTP {self._where()}: {exc}") from exc
         finally:
             if client is not None:  # it failed: the connection's state is unknown, drop it
                 client.close()
@@ -74,6 +93,9 @@ class SmtpTransport:
             client.close()
         return self._connect()
 
+    def _where(self) -> str:
+        return f"{self.settings.host}:{self.settings.port}"
+
     def _give_back(self, client: smtplib.SMTP) -> None:
         with self._lock:
             self._idle.append((client, time.monotonic()))
@@ -82,7 +104,7 @@ class SmtpTransport:
         s = self.settings
         if s.security in ("tls", "starttls") and self.ssl_context is None:
             # Made once: loading the system CA store costs ~25 ms, more than a loopback send.
-            self.ssl_context = ssl.create_default_context()
+            self.ssl_context = tls_context(s)
         context = self.ssl_context
         if s.security == "tls":
             client: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout_seconds,
@@ -98,6 +120,15 @@ class SmtpTransport:
             client.close()
             raise
         return client
+
+
+def tls_context(settings: SmtpSettings) -> ssl.SSLContext:
+    """Verifying TLS; `tls_verify = false` is accepted only for a loopback test server."""
+    context = ssl.create_default_context()
+    if not settings.tls_verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 def _answers(client: smtplib.SMTP) -> bool:

@@ -49,6 +49,7 @@ class SmtpSettings:
     password_credential: str = ""
     sender: str = "orderdesk@localhost"   # From: of every mail orderdesk sends
     timeout_seconds: float = 30.0
+    tls_verify: bool = True               # as ImapAccount.tls_verify: false only for 127.0.0.1 tests
 
 
 @dataclass(frozen=True, slots=True)
