@@ -51,17 +51,20 @@ def claim_due(session: Session, now: datetime, *, limit: int = 20,
               claimer: str | None = None) -> list[ClaimedRow]:
     """Move up to `limit` due `pending` rows to `sending` (claim time `now`, by `claimer`) and commit.
 
-    PostgreSQL skips rows other nodes have locked; SQLite serialises writers anyway.
+    PostgreSQL skips rows other nodes have locked; SQLite serialises writers anyway. The rows
+    are picked in a MATERIALIZED CTE: as an `IN (subquery)` PostgreSQL may plan a nested-loop
+    semi join that re-runs the LIMIT ... FOR UPDATE subquery per row and so claims every due row.
     """
     due = (
         sa.select(OUTBOX.c.id)
         .where(OUTBOX.c.status == OutboxStatus.PENDING, OUTBOX.c.next_attempt_at <= now)
         .order_by(OUTBOX.c.next_attempt_at, OUTBOX.c.id).limit(limit)
         .with_for_update(skip_locked=True)
+        .cte("due").prefix_with("MATERIALIZED", dialect="postgresql")
     )
     claim = (
         sa.update(OUTBOX)
-        .where(OUTBOX.c.id.in_(due.scalar_subquery()), OUTBOX.c.status == OutboxStatus.PENDING)
+        .where(OUTBOX.c.id.in_(sa.select(due.c.id)), OUTBOX.c.status == OutboxStatus.PENDING)
         .values(status=OutboxStatus.SENDING, next_attempt_at=now, attempts=OUTBOX.c.attempts + 1,
                 claimed_by=claimer)
         .returning(OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.stable_key, OUTBOX.c.payload_json,
