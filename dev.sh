@@ -55,6 +55,7 @@ MSG
     test)
         need_apt fonts-wqy-microhei   # CJK font the PDF and fax tests draw their documents with
         need_apt dovecot-imapd dovecot-core   # the real IMAP server the watcher tests start on loopback
+        need_apt postgresql   # the real PostgreSQL server the store tests start on loopback
         setup
         exec .venv/bin/python -m pytest -q "${@:2}"
         ;;

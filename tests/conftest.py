@@ -42,5 +42,7 @@ def process_json(run_cli, db_url):
     return run
 
 
-# Fixture modules of the real servers, one per server: Dovecot, the aiosmtpd sink, the daemon.
-pytest_plugins = ["tests.fixtures.dovecot", "tests.fixtures.smtp_sink", "tests.fixtures.daemon_proc"]
+# Fixture modules of the real servers, one per server: Dovecot, the aiosmtpd sink, the daemon,
+# PostgreSQL.
+pytest_plugins = ["tests.fixtures.dovecot", "tests.fixtures.smtp_sink", "tests.fixtures.daemon_proc",
+                  "tests.fixtures.postgres"]
