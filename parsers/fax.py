@@ -2,7 +2,9 @@
 
 Each page is rendered or decoded with a bounded size, read by the OCR engine (any `OcrEngine`;
 RapidOCR by default), straightened by the slope of its text lines, and then read by the same
-layout reader as a text PDF. OCR confidences travel with the words, so a value read with doubt
+layout reader as a text PDF. Words read with doubt are read again together with the neighbours
+they touch (the detector sometimes cuts a code like "AB-CD-50" in pieces and loses a letter at
+the cut). OCR confidences travel with the words, so a value read with doubt
 lowers the line's and the order's confidence and sends the order to review.
 """
 from __future__ import annotations
@@ -20,13 +22,18 @@ from parsers import layout, pdf
 from parsers.context import ParseContext
 from parsers.errors import ParseError
 from parsers.model import ParseResult, SourceKind
-from parsers.ocr import OcrEngine, OcrWord, default_engine
+from parsers.ocr import LineRecogniser, OcrEngine, OcrWord, default_engine
+from parsers.pagewords import CJK, union_box
 
 _GROUPED = re.compile(r"\d{1,3}(?:[;:]\d{3})+(?:\.\d+)?")
 MAX_PAGES = 50            # a fax of more pages than this is not an order
 MAX_PIXELS = 40_000_000   # per page; an A4 page at 300 dpi is 8.7 million
 RENDER_DPI = 200          # faxes are sent at 200 dpi; more only slows OCR
 MAX_SIDE = 2400           # longer sides (phone photos) are scaled down to this
+DOUBT = 0.9               # a word read with less confidence than this is read again
+NEAR = 0.8                # words closer than this many text heights on a line are one run
+CODE_REACH = 3.5          # ... and Latin/digit words this close (a code cut where letters were lost)
+REREAD_SCALE = 2          # the run's crop is enlarged this much before it is read again
 
 
 def parse(data: bytes, ctx: ParseContext, *, ocr: OcrEngine | None = None) -> ParseResult:
@@ -93,10 +100,103 @@ def _read(engine: OcrEngine, image: Image.Image, number: int) -> layout.Page:
     words = [w for w in engine.read(image) if w.text.strip()]
     angle = skew(words)
     centre = (image.width / 2, image.height / 2)
-    straight = tuple(_straighten(w, angle, centre) for w in words)
+    straight = [_straighten(w, angle, centre) for w in words]
     level = image.rotate(-angle, resample=Image.Resampling.NEAREST, fillcolor=255) if angle else image
-    return layout.Page(number=number, words=straight, rules=tuple(vertical_rules(level)),
+    rules = vertical_rules(level)
+    if isinstance(engine, LineRecogniser):
+        straight = reread_doubtful(straight, level, rules, engine)
+    return layout.Page(number=number, words=tuple(straight), rules=tuple(rules),
                        height=float(image.height))
+
+
+def reread_doubtful(words: list[layout.Word], image: Image.Image, rules: list[layout.Box],
+                    recogniser: LineRecogniser) -> list[layout.Word]:
+    """Runs of words cut apart on one line, or read with doubt, are read again whole and enlarged,
+    as they are and widened (ink lost at a run's ends); the surer acceptable reading replaces the
+    run. Several words are joined only when read as one token: words really apart read with a space."""
+    runs = _reread_runs(words, rules)
+    tight = [union_box(w.box for w in run) for run in runs]
+    wide = [_widened(box, words, rules) for box in tight]
+    padded = [(b[0] - (b[3] - b[1]) / 4, b[1], b[2] + (b[3] - b[1]) / 4, b[3]) for b in tight]
+    readings = recogniser.recognise([_crop(image, box) for box in padded + wide])
+    result = list(words)
+    for run, box, *read in zip(runs, tight, readings[:len(runs)], readings[len(runs):]):
+        better = [(conf, text) for text, conf in read if _better(text, conf, run)]
+        if better:
+            confidence, text = max(better)
+            at = min(result.index(w) for w in run)
+            result = [w for w in result if w not in run]
+            result.insert(at, layout.Word(_digits(text.strip()), box, confidence))
+    return result
+
+
+def _better(text: str, confidence: float, run: list[layout.Word]) -> bool:
+    """Sure, surer than the run's weakest word, and one token when it joins several words."""
+    if not text.strip() or confidence < DOUBT or confidence <= min(w.confidence for w in run):
+        return False
+    return len(run) == 1 or len(text.split()) == 1
+
+
+def _reread_runs(words: list[layout.Word], rules: list[layout.Box]) -> list[list[layout.Word]]:
+    """Groups of words touching on one line (no ruling between them): doubtful ones, or Latin pieces."""
+    group = list(range(len(words)))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            i = group[i]
+        return i
+
+    for i, a in enumerate(words):
+        for j in range(i + 1, len(words)):
+            if _touching(a, words[j], rules):
+                group[root(j)] = root(i)
+    runs: dict[int, list[layout.Word]] = {}
+    for i, w in enumerate(words):
+        runs.setdefault(root(i), []).append(w)
+    return [sorted(run, key=lambda w: w.box[0]) for run in runs.values()
+            if min(w.confidence for w in run) < DOUBT
+            or (len(run) > 1 and not any(CJK.search(w.text) for w in run))]
+
+
+def _touching(a: layout.Word, b: layout.Word, rules: list[layout.Box]) -> bool:
+    overlap = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
+    if overlap < min(a.height, b.height) / 2:
+        return False
+    gap = max(a.box[0], b.box[0]) - min(a.box[2], b.box[2])
+    latin = not CJK.search(a.text) and not CJK.search(b.text)
+    if gap > (CODE_REACH if latin else NEAR) * max(a.height, b.height):
+        return False
+    left, right = sorted((a.cx, b.cx))
+    cy = (a.cy + b.cy) / 2
+    return not any(left < r[0] < right and r[1] <= cy <= r[3] for r in rules)
+
+
+def _widened(box: layout.Box, words: list[layout.Word], rules: list[layout.Box]) -> layout.Box:
+    """The box stretched sideways by one text height (ink the detector lost at a run's ends),
+    stopping short of a ruling or another word on the line."""
+    x0, top, x1, bottom = box
+    height = bottom - top
+    cy = (top + bottom) / 2
+    left, right = x0 - height, x1 + height
+    edges = [(r[0], r[0]) for r in rules if r[1] <= cy <= r[3]]
+    edges += [(w.box[0], w.box[2]) for w in words
+              if w.box[1] < bottom and w.box[3] > top and (w.box[2] <= x0 or w.box[0] >= x1)]
+    for start, end in edges:
+        if end <= x0:
+            left = max(left, end + 3)
+        elif start >= x1:
+            right = min(right, start - 3)
+    return (min(left, x0), top, max(right, x1), bottom)
+
+
+def _crop(image: Image.Image, box: layout.Box) -> Image.Image:
+    """The box with a margin of a quarter of its height above and below, enlarged REREAD_SCALE times."""
+    pad = (box[3] - box[1]) / 4
+    x0, top = max(box[0], 0), max(box[1] - pad, 0)
+    x1, bottom = min(box[2], image.width), min(box[3] + pad, image.height)
+    crop = image.crop((round(x0), round(top), round(x1), round(bottom)))
+    size = (max(crop.width * REREAD_SCALE, 1), max(crop.height * REREAD_SCALE, 1))
+    return crop.resize(size, Image.Resampling.BICUBIC)
 
 
 def vertical_rules(image: Image.Image, min_length: int = 60) -> list[layout.Box]:

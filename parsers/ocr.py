@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from PIL import Image
 
@@ -34,6 +34,13 @@ class OcrEngine(Protocol):
     def read(self, image: Image.Image) -> list[OcrWord]: ...
 
 
+@runtime_checkable
+class LineRecogniser(Protocol):
+    """An engine that can also read cropped lines of text without detecting boxes first."""
+
+    def recognise(self, images: list[Image.Image]) -> list[tuple[str, float]]: ...
+
+
 class RapidOcrEngine:
     """RapidOCR with its bundled ONNX models; text-angle classification is off (faxes are upright)."""
 
@@ -48,6 +55,16 @@ class RapidOcrEngine:
         pixels = np.asarray(image.convert("L"))
         result, _elapsed = self._engine(pixels, use_cls=False)
         return [_word(quad, text, score) for quad, text, score in result or ()]
+
+    def recognise(self, images: list[Image.Image]) -> list[tuple[str, float]]:
+        """The text of each crop holding one line, by the recognition model alone (batched)."""
+        import numpy as np
+
+        if not images:
+            return []
+        pixels = [np.asarray(image.convert("RGB")) for image in images]
+        results, _elapsed = self._engine.text_rec(pixels, False)
+        return [(str(r[0]), float(r[1])) for r in results]
 
 
 def _word(quad: list[list[float]], text: str, score: float | str) -> OcrWord:
