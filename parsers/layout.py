@@ -229,26 +229,43 @@ def _continued_table(lines: list[Line], canon: list[tuple[float, float]]) -> _Ta
     return None
 
 
-def _repeated(pages: list[list[Line]]) -> set[tuple[int, int]]:
-    """(page index, line index) of page headers and footers repeated from an earlier page, and page numbers."""
-    seen: set[str] = set()
+def _repeated(pages: list[list[Line]], heights: list[float]) -> set[tuple[int, int]]:
+    """(page index, line index) of page headers and footers repeated from an earlier page, and page numbers.
+
+    A header or footer comes back at the same height of the page; a table row that happens to
+    read like one near the bottom of the page before sits elsewhere, and is kept.
+    """
+    seen: dict[str, list[float]] = {}
     skip: set[tuple[int, int]] = set()
     for p, lines in enumerate(pages):
         edge = set(range(min(3, len(lines)))) | set(range(max(0, len(lines) - 3), len(lines)))
-        for i in edge:
+        for i in sorted(edge):
             text = join_words(lines[i])
             key = re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
-            if _PAGE_NUMBER.match(text.strip()) or (p > 0 and key in seen and not _is_header(lines[i])):
+            where = _relative_top(lines[i], heights[p])
+            again = p > 0 and any(abs(where - y) < _SAME_PLACE for y in seen.get(key, ()))
+            if _PAGE_NUMBER.match(text.strip()) or (again and not _is_header(lines[i])):
                 skip.add((p, i))
-            seen.add(key)
+            seen.setdefault(key, []).append(where)
     return skip
+
+
+_SAME_PLACE = 0.03   # share of the page height within which a repeated line is "at the same place"
+
+
+def _relative_top(line: Line, height: float) -> float:
+    top = min(w.box[1] for w in line)
+    bottom = max(w.box[3] for w in line)
+    page = height or bottom or 1.0
+    return top / page
 
 
 def _sheet(pages: list[Page]) -> tuple[_Sheet, bool]:
     """Lay every page out as rows: table lines by column, other lines by phrase, after the columns."""
     sheet = _Sheet()
     all_lines = [group_lines(list(page.words)) for page in pages]
-    skip = _repeated(all_lines)
+    skip = _repeated(all_lines, [page.height for page in pages])
+    read: set[tuple[int, int]] = set()
     canon: list[tuple[float, float]] | None = None
     width = 0
     for p, (page, lines) in enumerate(zip(pages, all_lines)):
@@ -258,7 +275,8 @@ def _sheet(pages: list[Page]) -> tuple[_Sheet, bool]:
         inside = set(range(table.first, table.last)) if table and canon is not None else set()
         free = pagerows.label_cells(lines, {i for i in range(len(lines)) if i not in inside and (p, i) not in skip})
         for i, line in enumerate(lines):
-            if (p, i) in skip:
+            # Inside the table a repeated line is an order line (the same item again), not a footer.
+            if (p, i) in read or ((p, i) in skip and (i not in inside or _PAGE_NUMBER.match(join_words(line).strip()))):
                 continue
             if i in inside:
                 heading = i == table.first and table.header is not None
@@ -268,7 +286,7 @@ def _sheet(pages: list[Page]) -> tuple[_Sheet, bool]:
                 cells = _cells(words, table.spans, table.index, width, glue=not (table.ruled or heading))
                 _add_table_line(sheet, page.number, cells, i == table.first)
                 if heading and table.header is not line:
-                    skip.add((p, i + 1))  # the lower half of a two-line heading, already read
+                    read.add((p, i + 1))  # the lower half of a two-line heading, already read
             else:
                 sheet.add_cells(page.number, free[i], offset=width)
                 _relabel(sheet.rows[-1] if sheet.rows else [])

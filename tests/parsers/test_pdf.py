@@ -70,3 +70,14 @@ def test_truncated_pdf_fails_with_one_sentence():
 def test_invoice_is_not_an_order():
     result = pdf.parse(gen.text_pdf(title="增值税发票 INVOICE"), CTX)
     assert result.orders == () and result.not_orders
+
+
+def test_the_same_item_again_on_the_next_page_is_a_line_not_a_footer():
+    """Given the item at the foot of page 1 ordered again at the foot of page 2 (another
+    delivery), both lines are read; the repeated company name and page numbers are still skipped."""
+    again = ("4",) + gen.ROWS[1][1:]
+    rows = gen.ROWS[:2] + (("3", "AB-400", "缠绕膜 50cm", "60", "卷", "57.30"), again)
+    (order,) = pdf.parse(gen.text_pdf(rows, pages=2), CTX).orders
+    assert [(l.line_no, l.code or l.customer_sku) for l in order.lines] == [
+        (1, "AB-100"), (2, "AB-200"), (3, "AB-400"), (4, "AB-200")]
+    assert all("测试食品" not in (l.description or "") for l in order.lines)
