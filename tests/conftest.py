@@ -17,6 +17,17 @@ def db_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
+def engine(tmp_path: Path):
+    """A fresh SQLite file database with the schema migrated, disposed after the test."""
+    from store.db import make_engine, migrate
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'orderdesk.db'}")
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
 def run_cli(capsys):
     """Run `orderdesk ARGS...` in this process; returns (exit status, stdout, stderr)."""
     from daemon.cli import main

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from connectors.errors import PermanentError, TransientError
 from connectors.imap import ImapWatcher, imap_connect, message_id_of
 from daemon.config import ImapAccount
-from store.db import make_engine, migrate, session_scope
+from store.db import session_scope
 from store.models import Document
 from store.repo import add_document
 from store.watch import get_detail, get_state
@@ -57,14 +57,6 @@ class RecordingIngest:
         if self.log is not None:
             self.log.append(("ingest", source_ref))
         return result
-
-
-@pytest.fixture
-def engine(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'ledger.db'}")
-    migrate(engine)
-    yield engine
-    engine.dispose()
 
 
 def documents(engine) -> list[Document]:

@@ -6,12 +6,11 @@ from datetime import date, datetime, timezone
 from functools import partial
 from pathlib import Path
 
-import pytest
 
 from connectors.folder import FolderWatcher, StabilityTracker, archive_file
 from daemon.ingest import ingest
 from store import repo
-from store.db import make_engine, migrate, session_scope
+from store.db import session_scope
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
 
@@ -125,14 +124,6 @@ def test_stability_tracker_forgets_files_that_went_away(tmp_path):
     assert tracker.stable([]) == []
     f.write_bytes(b"2")
     assert tracker.stable([f]) == []               # seen anew: the wait starts again
-
-
-@pytest.fixture
-def engine(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'od.db'}")
-    migrate(engine)
-    yield engine
-    engine.dispose()
 
 
 def test_same_file_dropped_twice_is_one_document(tmp_path, engine):

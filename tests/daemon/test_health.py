@@ -5,25 +5,15 @@ import json
 import urllib.error
 import urllib.request
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
-import pytest
 
 from daemon.health import HealthServer, Metrics
 from daemon.ingest import ingest
 from store import repo
-from store.db import make_engine, migrate, session_scope
+from store.db import session_scope
 from store.watch import touch
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def engine(tmp_path: Path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'od.db'}")
-    migrate(engine)
-    yield engine
-    engine.dispose()
 
 
 def _get(port: int, path: str) -> tuple[int, str]:

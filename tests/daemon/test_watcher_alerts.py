@@ -13,7 +13,7 @@ from daemon.app import WatcherAlerts, build_threads
 from daemon.config import ImapAccount, Settings
 from outbox.plan import DEFAULT_STAFF
 from store import repo
-from store.db import make_engine, migrate, session_scope
+from store.db import session_scope
 from tests.fakes import FakeMailbox
 
 STAFF = Settings(staff_emails=("desk@ourco.example",))
@@ -52,14 +52,6 @@ class Counting:
 
 def no_ingest(*args, **kwargs):
     raise AssertionError("the mailbox is empty: nothing to ingest")
-
-
-@pytest.fixture
-def engine(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'ledger.db'}")
-    migrate(engine)
-    yield engine
-    engine.dispose()
 
 
 def alert_rows(engine) -> list[dict]:

@@ -16,7 +16,7 @@ from daemon.ingest import ingest
 from daemon.sandbox import ParseSandbox
 from daemon.worker import Worker, release_claims
 from store import repo
-from store.db import make_engine, migrate, session_scope
+from store.db import session_scope
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "examples" / "catalog"
@@ -33,14 +33,6 @@ class Bell:
 
     def wait(self, topics, timeout_s: float) -> bool:
         return False
-
-
-@pytest.fixture
-def engine(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'od.db'}")
-    migrate(engine)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

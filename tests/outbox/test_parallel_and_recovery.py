@@ -27,7 +27,7 @@ from outbox.sender import OutboxSender, default_transports, recover_at_start, se
 from parsers.model import ParsedLine, ParsedOrder, Party, SourceKind, SourceRef
 from reconcile import CatalogSnapshot, reconcile
 from store import outbox_repo, repo
-from store.db import make_engine, migrate, session_scope
+from store.db import session_scope
 from store.models import OutboxItem
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,14 +38,6 @@ OUTBOX = OutboxItem.__table__
 @pytest.fixture(scope="module")
 def catalog() -> CatalogSnapshot:
     return CatalogSnapshot.from_records(read_bundle(ROOT / "examples" / "catalog"))
-
-
-@pytest.fixture
-def engine(tmp_path):
-    eng = make_engine(f"sqlite:///{tmp_path / 'od.db'}")
-    migrate(eng)
-    yield eng
-    eng.dispose()
 
 
 @pytest.fixture

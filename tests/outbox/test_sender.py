@@ -35,7 +35,7 @@ from parsers.model import ParsedLine, ParsedOrder, Party, SourceKind, SourceRef
 from parsers.registry import parse_document
 from reconcile import CatalogSnapshot, reconcile
 from store import outbox_repo, repo
-from store.db import make_engine, migrate, session_scope
+from store.db import session_scope
 from store.models import OutboxItem
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,14 +58,6 @@ class Clock:
 @pytest.fixture(scope="module")
 def catalog() -> CatalogSnapshot:
     return CatalogSnapshot.from_records(read_bundle(ROOT / "examples" / "catalog"))
-
-
-@pytest.fixture
-def engine(tmp_path):
-    eng = make_engine(f"sqlite:///{tmp_path / 'od.db'}")
-    migrate(eng)
-    yield eng
-    eng.dispose()
 
 
 @pytest.fixture

@@ -5,23 +5,15 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from sqlalchemy.engine import Engine
 
 from connectors.catalog_bundle import catalog_fingerprint, read_bundle
 from reconcile.catalog import CatalogRecords, Customer, Material, PriceEntry, UnitConversion
 from store import repo
-from store.db import make_engine, migrate, session_scope
+from store.db import session_scope
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "catalog"
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    engine = make_engine(f"sqlite:///{tmp_path}/orderdesk.db")
-    migrate(engine)
-    return engine
 
 
 def test_no_catalog_loaded_yet(engine: Engine) -> None:

@@ -11,16 +11,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from store import repo
-from store.db import make_engine, migrate, session_scope
+from store.db import make_engine, session_scope
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    engine = make_engine(f"sqlite:///{tmp_path}/orderdesk.db")
-    migrate(engine)
-    return engine
 
 
 def count(engine: Engine, table: str) -> int:
