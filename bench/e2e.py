@@ -9,7 +9,6 @@ daemon's idle memory, summed over its process tree. Printed, never asserted.
 """
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
 import tempfile

@@ -17,7 +17,7 @@ import time
 import traceback
 import types
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from email import policy
 from email.parser import BytesHeaderParser
 from zoneinfo import ZoneInfo

@@ -15,7 +15,7 @@ from decimal import Decimal
 from parsers import fields as F
 from parsers.context import ParseContext
 from parsers.model import ParsedLine, ParseResult, Provenance, SourceKind
-from parsers.numbers import nfkc, parse_date, parse_decimal
+from parsers.numbers import nfkc, parse_decimal
 from parsers.tables import Facts, build_order, read_row, us_dates
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
