@@ -22,7 +22,7 @@ def order_mail(n: int, lines: int, rng: random.Random) -> bytes:
     msg["To"] = "orders@hesheng-pack.example.com"
     msg["Subject"] = f"采购订单 PO-{n:06d}"
     msg["Date"] = format_datetime(datetime(2026, 11, 18, 9, 30, tzinfo=timezone(timedelta(hours=8))))
-    body = [f"您好，订单如下：", f"订单号：PO-{n:06d}", "订单日期：2026-11-18", "交货日期：2026-12-10", ""]
+    body = ["您好，订单如下：", f"订单号：PO-{n:06d}", "订单日期：2026-11-18", "交货日期：2026-12-10", ""]
     for ln in range(1, lines + 1):
         qty = rng.randint(1, 60) * 100
         body.append(f"{ln}. {rng.choice(_ITEMS)} {qty}{rng.choice(_UNITS)} 单价{rng.randint(5, 900) / 100:.2f}元")

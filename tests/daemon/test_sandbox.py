@@ -11,9 +11,7 @@ import io
 import os
 import signal
 import struct
-import sys
 import time
-import zipfile
 import zlib
 from pathlib import Path
 

@@ -113,7 +113,7 @@ def x12_850(po: str, *, control: int = 101, lines: int = 2) -> bytes:
         items.append(f"PO1*{n}*20000*EA*{price}*PE*BP*{sku}~\nPID*F****{desc}~")
     body = "\n".join(items)
     total = sum(20000 * (0.065 if n % 2 else 0.007) for n in range(1, lines + 1))
-    segments = [f"ST*850*0001~", f"BEG*00*SA*{po}**{d8}~", "CUR*BY*USD~", f"DTM*002*{due.strftime('%Y%m%d')}~",
+    segments = ["ST*850*0001~", f"BEG*00*SA*{po}**{d8}~", "CUR*BY*USD~", f"DTM*002*{due.strftime('%Y%m%d')}~",
                 "N1*BY*EXAMPLE TRADING INC~", body, f"CTT*{lines}~", f"AMT*TT*{total:.2f}~"]
     count = sum(s.count("~") for s in segments) + 1
     text = (f"ISA*00*          *00*          *ZZ*EXAMPLETRADING *ZZ*ORDERDESK      *{ordered.strftime('%y%m%d')}*{t}*U*00401*{control:09d}*0*P*>~\n"

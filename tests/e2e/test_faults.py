@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e import documents as d
-from tests.e2e.ledger import (export_files, exports_by_order, message_id, read_ledger, sink_ids,
+from tests.e2e.ledger import (export_files, exports_by_order, message_id, sink_ids,
                               try_read, wait_settled)
 from tests.fixtures.daemon_proc import PROCESSED, STAFF
 

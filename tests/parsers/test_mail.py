@@ -11,7 +11,6 @@ import quopri
 import time
 import zipfile
 from decimal import Decimal
-from email.message import EmailMessage
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
