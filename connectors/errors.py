@@ -1,8 +1,9 @@
 """Errors at the connector edge, grouped by what the caller does about them.
 
 `TransientError` is retried with backoff (tenacity `retry_if_exception_type`),
-`PermanentError` makes an outbox row dead and alerts a clerk, `CatalogError` stops the
-CLI with one line on standard error. Library exceptions are mapped to these at the edge.
+`PermanentError` makes an outbox row dead and alerts a clerk, `CatalogError` and
+`ConfigError` stop the CLI with one line on standard error. Library exceptions are mapped to
+these at the edge.
 """
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ class TransientError(Exception):
 
 class PermanentError(Exception):
     """A failure a retry will not fix: a rejected recipient, an authentication error."""
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; one line says which key and why."""
 
 
 class CatalogError(ValueError):

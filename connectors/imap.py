@@ -16,7 +16,7 @@ import re
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from email.parser import BytesHeaderParser
@@ -29,7 +29,7 @@ from imapclient.exceptions import IMAPClientError, LoginError
 from sqlalchemy.engine import Engine
 
 from connectors.errors import PermanentError, TransientError
-from daemon.config import ImapAccount, Settings, secret
+from connectors.settings import ImapAccount, secret
 from store.db import session_scope
 from store.repo import utcnow
 from store.watch import get_state, save_detail, save_state, touch
@@ -494,18 +494,18 @@ def message_id_of(data: bytes) -> str | None:
     return text or None
 
 
-def watchers_from_settings(
-    settings: Settings, *, engine: Engine, ingest: Ingest,
+def watchers_for_accounts(
+    accounts: Iterable[ImapAccount], *, lock_dir: Path, engine: Engine, ingest: Ingest,
     alert: Alert | None = None, clock: Callable[[], datetime] = utcnow,
     env: Mapping[str, str] | None = None,
 ) -> list[ImapWatcher]:
-    """One watcher per configured (account, folder), locked under `settings.paths.var/locks`."""
+    """One watcher per configured (account, folder), each locked under `lock_dir`."""
     watchers = []
-    for account in settings.imap:
+    for account in accounts:
         def connect(account: ImapAccount = account) -> MailboxLike:
             return imap_connect(account, env=env)
         for folder in account.folders:
             watchers.append(ImapWatcher(
                 account, folder=folder, connect=connect, ingest=ingest, engine=engine,
-                clock=clock, alert=alert, lock_dir=settings.paths.var / "locks"))
+                clock=clock, alert=alert, lock_dir=lock_dir))
     return watchers

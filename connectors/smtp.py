@@ -19,8 +19,8 @@ import time
 from collections.abc import Mapping
 from email.message import EmailMessage
 
-from connectors.errors import PermanentError, TransientError
-from daemon.config import ConfigError, SmtpSettings, secret
+from connectors.errors import ConfigError, PermanentError, TransientError
+from connectors.settings import SmtpSettings, secret
 
 log = logging.getLogger(__name__)
 

@@ -119,10 +119,11 @@ def build_threads(settings: Settings, engine: Engine, doorbell: Doorbell) -> lis
 def _imap_threads(settings: Settings, engine: Engine, ingest_fn, alert) -> list[ThreadSpec]:
     if not settings.imap:
         return []
-    from connectors.imap import watchers_from_settings
+    from connectors.imap import watchers_for_accounts
 
-    return [ThreadSpec(f"imap-{w.key}", w.run_forever)
-            for w in watchers_from_settings(settings, engine=engine, ingest=ingest_fn, alert=alert)]
+    watchers = watchers_for_accounts(settings.imap, lock_dir=settings.paths.var / "locks",
+                                     engine=engine, ingest=ingest_fn, alert=alert)
+    return [ThreadSpec(f"imap-{w.key}", w.run_forever) for w in watchers]
 
 
 class WatcherAlerts:

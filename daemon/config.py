@@ -5,6 +5,10 @@ watched folders under `var/inbox/`, outgoing mail into a local maildir). Secrets
 SMTP passwords, OAuth tokens) never sit in the file: they come from environment variables
 or systemd credentials (`$CREDENTIALS_DIRECTORY/<name>`), named in the file by `*_env` /
 `*_credential` keys.
+
+Each section's dataclass lives beside what it configures (`connectors.settings`: ImapAccount,
+SmtpSettings, secret; `outbox.settings`: ErpSettings), so those layers never import `daemon`;
+this module composes them into `Settings` and re-exports them.
 """
 from __future__ import annotations
 
@@ -14,42 +18,12 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
+from connectors.errors import ConfigError
+from connectors.settings import ImapAccount, SmtpSettings, secret
+from outbox.settings import ErpSettings
 
-class ConfigError(Exception):
-    """The configuration cannot be used; one line says which key and why."""
-
-
-@dataclass(frozen=True, slots=True)
-class ImapAccount:
-    name: str
-    host: str
-    port: int = 993
-    security: str = "tls"                 # tls | starttls | none (none only for loopback tests)
-    username: str = ""
-    password_env: str = ""                # environment variable holding the password
-    password_credential: str = ""         # or a systemd credential name
-    oauth2_token_env: str = ""            # XOAUTH2 access token instead of a password
-    oauth2_token_credential: str = ""     # or a systemd credential holding that token
-    folders: tuple[str, ...] = ("INBOX",)
-    processed_folder: str = "orderdesk/processed"   # where read messages go ("" = flag them instead)
-    processed_flag: str = "$OrderdeskDone"
-    idle: bool = True
-    poll_seconds: float = 60.0
-    silence_alert_seconds: float = 3600.0  # alert when the server has not answered this long
-    tls_verify: bool = True               # check the server certificate; false only for 127.0.0.1 tests
-
-
-@dataclass(frozen=True, slots=True)
-class SmtpSettings:
-    host: str = ""                        # empty: write outgoing mail to paths.maildir instead
-    port: int = 587
-    security: str = "starttls"            # tls | starttls | none
-    username: str = ""
-    password_env: str = ""
-    password_credential: str = ""
-    sender: str = "orderdesk@localhost"   # From: of every mail orderdesk sends
-    timeout_seconds: float = 30.0
-    tls_verify: bool = True               # as ImapAccount.tls_verify: false only for 127.0.0.1 tests
+__all__ = ["ConfigError", "ErpSettings", "ImapAccount", "Paths", "Settings", "SmtpSettings",
+           "Thresholds", "load_settings", "secret"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,15 +37,6 @@ class Paths:
     maildir: Path = Path("var/maildir")           # outgoing mail when no SMTP host is set
     edi_outbound: Path = Path("var/outbound/edi") # acknowledgements for partners
     catalog: Path = Path("examples/catalog")      # catalog bundle loaded at start
-
-
-@dataclass(frozen=True, slots=True)
-class ErpSettings:
-    sale_org: str = "100"                 # FSaleOrgId
-    bill_type: str = "XSDD01_SYS"         # FBillTypeID (standard sales order)
-    po_field: str = "FNote"               # where the customer's PO number goes
-    price_field: str = "FTaxPrice"        # FPrice or FTaxPrice
-    formats: tuple[str, ...] = ("xlsx", "json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,14 +132,3 @@ def _scalar(kind: Any, default: Any, raw: Any, where: str) -> Any:
         raise ConfigError(f"{where} must be a string.")
     return raw
 
-
-def secret(env_name: str, credential: str, env: Mapping[str, str] | None = None) -> str:
-    """A password or token: from the named environment variable, else the systemd credential."""
-    env = os.environ if env is None else env
-    if env_name and env.get(env_name):
-        return env[env_name]
-    if credential and env.get("CREDENTIALS_DIRECTORY"):
-        cred = Path(env["CREDENTIALS_DIRECTORY"]) / credential
-        if cred.is_file():
-            return cred.read_text(encoding="utf-8").strip()
-    return ""

@@ -18,7 +18,7 @@ from typing import Any
 import xlsxwriter
 
 from connectors.edi_drop import Writer, safe_name, write_atomically
-from daemon.config import ErpSettings
+from outbox.settings import ErpSettings
 
 FORM_ID = "SAL_SaleOrder"
 _DISPLAY = {"FBillTypeID": "单据类型", "FDate": "日期", "FCustId": "客户", "FSaleOrgId": "销售组织",

@@ -17,7 +17,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from daemon.config import Settings
+from outbox.settings import OutboxSettings
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _ENV = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,
@@ -33,7 +33,7 @@ _QUESTIONS = {
 }
 
 
-def mail_domain(settings: Settings) -> str:
+def mail_domain(settings: OutboxSettings) -> str:
     """The domain of our From: address, used on the right of every Message-ID."""
     domain = parseaddr(settings.smtp.sender)[1].rpartition("@")[2]
     return domain or "localhost"
@@ -46,7 +46,7 @@ def stable_message_id(stable_key: str, domain: str) -> str:
 
 
 def build_mail(payload: dict[str, Any], *, stable_key: str, order_id: int | None,
-               settings: Settings) -> EmailMessage:
+               settings: OutboxSettings) -> EmailMessage:
     """The mail an outbox row of kind `mail` stands for, chosen by its `purpose`."""
     builders = {"confirmation": build_confirmation, "anomaly": build_staff_alert,
                 "failure": build_staff_alert, "query": build_customer_query,
@@ -58,7 +58,7 @@ def build_mail(payload: dict[str, Any], *, stable_key: str, order_id: int | None
 
 
 def build_confirmation(payload: dict[str, Any], *, stable_key: str, order_id: int | None,
-                       settings: Settings) -> EmailMessage:
+                       settings: OutboxSettings) -> EmailMessage:
     """Bilingual confirmation of an accepted order, threaded to the customer's message."""
     order, doc = payload["order"], payload.get("doc") or {}
     po = order.get("po_number") or ""
@@ -74,7 +74,7 @@ def build_confirmation(payload: dict[str, Any], *, stable_key: str, order_id: in
 
 
 def build_staff_alert(payload: dict[str, Any], *, stable_key: str, order_id: int | None,
-                      settings: Settings) -> EmailMessage:
+                      settings: OutboxSettings) -> EmailMessage:
     """What is wrong with an order (a sentence per anomaly) or why a document failed, and where
     to review it."""
     order, doc = payload.get("order") or {}, payload.get("doc") or {}
@@ -93,7 +93,7 @@ def build_staff_alert(payload: dict[str, Any], *, stable_key: str, order_id: int
 
 
 def build_customer_query(payload: dict[str, Any], *, stable_key: str, order_id: int | None,
-                         settings: Settings) -> EmailMessage:
+                         settings: OutboxSettings) -> EmailMessage:
     """A polite bilingual question about the anomalies only the customer can answer."""
     order, doc = payload["order"], payload.get("doc") or {}
     lines = {line.get("line_no"): line for line in order.get("lines") or []}
@@ -109,7 +109,7 @@ def build_customer_query(payload: dict[str, Any], *, stable_key: str, order_id: 
 
 
 def build_dead_letter(payload: dict[str, Any], *, stable_key: str, order_id: int | None,
-                      settings: Settings) -> EmailMessage:
+                      settings: OutboxSettings) -> EmailMessage:
     """Tell staff that an outgoing item could not be delivered and is now dead."""
     body = _ENV.get_template("dead_letter.txt.j2").render(
         attempts=payload.get("attempts"), kind=payload.get("kind"),
@@ -120,7 +120,7 @@ def build_dead_letter(payload: dict[str, Any], *, stable_key: str, order_id: int
 
 
 def build_watcher_alert(payload: dict[str, Any], *, stable_key: str, order_id: int | None,
-                        settings: Settings) -> EmailMessage:
+                        settings: OutboxSettings) -> EmailMessage:
     """Tell staff that a watcher cannot hear its server (silent too long, or login refused)."""
     body = (f"{payload.get('message')}\n\nWatcher: {payload.get('watcher')}\n"
             f"Alert: {payload.get('alert')}\nSince: {payload.get('at')}\n\n"
@@ -130,7 +130,7 @@ def build_watcher_alert(payload: dict[str, Any], *, stable_key: str, order_id: i
     return _message(settings, payload["to"], subject, body, stable_key)
 
 
-def review_link(settings: Settings, order_id: int | None, doc: dict[str, Any]) -> str:
+def review_link(settings: OutboxSettings, order_id: int | None, doc: dict[str, Any]) -> str:
     """Where a clerk reviews the order (or the document, when there is no order)."""
     base = settings.review_url.rstrip("/")
     if order_id is not None:
@@ -143,7 +143,7 @@ def review_link(settings: Settings, order_id: int | None, doc: dict[str, Any]) -
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _message(settings: Settings, to: list[str], subject: str, body: str,
+def _message(settings: OutboxSettings, to: list[str], subject: str, body: str,
              stable_key: str) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = _from_header(settings)
@@ -155,7 +155,7 @@ def _message(settings: Settings, to: list[str], subject: str, body: str,
     return msg
 
 
-def _from_header(settings: Settings) -> str:
+def _from_header(settings: OutboxSettings) -> str:
     name, addr = parseaddr(settings.smtp.sender)
     return str(Address(display_name=name or settings.company_name, addr_spec=addr or "orderdesk@localhost"))
 

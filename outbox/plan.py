@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from daemon.config import Settings
+from outbox.settings import OutboxSettings
 from reconcile.anomalies import AnomalyCode
 from reconcile.result import ReconciledOrder
 
@@ -49,7 +49,7 @@ class DocumentFacts:
 
 
 def plan_outbox(reconciled: list[ReconciledOrder], orders_json: list[dict], doc: DocumentFacts,
-                settings: Settings, *, failure: str | None = None,
+                settings: OutboxSettings, *, failure: str | None = None,
                 contacts: Mapping[str, tuple[str, ...]] | None = None) -> list[dict]:
     """Outbox rows for a document's orders; `orders_json[i]` matches `reconciled[i]`, the rest failed.
 
@@ -84,7 +84,7 @@ def customer_recipients(order: dict[str, Any], contacts: Mapping[str, tuple[str,
 
 
 def _order_rows(index: int, order: dict[str, Any], rec: ReconciledOrder | None,
-                facts: dict[str, Any], settings: Settings, to: list[str]) -> list[dict]:
+                facts: dict[str, Any], settings: OutboxSettings, to: list[str]) -> list[dict]:
     doc_id = facts["document_id"]
     status = order["status"]
     rows: list[dict] = []
@@ -137,7 +137,7 @@ def _functional_acks(reconciled: list[ReconciledOrder], facts: dict[str, Any]) -
 
 
 def watcher_alert_row(watcher: str, alert: str, message: str, at: datetime,
-                      settings: Settings) -> dict:
+                      settings: OutboxSettings) -> dict:
     """A staff mail about a watcher (`alert` is e.g. "silent" or "refused"); the stable key holds
     the hour, so a flapping server yields at most one mail per watcher, kind and hour."""
     hour = at.strftime("%Y%m%d%H")
@@ -148,7 +148,7 @@ def watcher_alert_row(watcher: str, alert: str, message: str, at: datetime,
 
 
 def _staff_row(key: str, index: int | None, purpose: str, order: dict[str, Any],
-               facts: dict[str, Any], settings: Settings) -> dict:
+               facts: dict[str, Any], settings: OutboxSettings) -> dict:
     to = list(settings.staff_emails) or [DEFAULT_STAFF]
     return _mail_row(key, index, purpose, to, order, facts)
 

@@ -34,11 +34,11 @@ from connectors.edi_drop import (EdiDrop, FolderSyncer, Writer, remove_stale_tem
 from connectors.errors import PermanentError, TransientError
 from connectors.maildir import MaildirTransport
 from connectors.smtp import SmtpTransport
-from daemon.config import Settings
 from outbox import edifact_out, x12_out
 from outbox.erp_export import write_export
 from outbox.mails import build_mail
 from outbox.plan import DEFAULT_STAFF, EDI_ACK, ERP_EXPORT, MAIL
+from outbox.settings import OutboxSettings
 from store import outbox_repo
 from store.db import session_scope
 from store.models import OutboxStatus
@@ -70,7 +70,7 @@ class Transports:
     sync: Callable[[], None] = field(default=_no_sync)
 
 
-def default_transports(settings: Settings) -> Transports:
+def default_transports(settings: OutboxSettings) -> Transports:
     """SMTP when a host is configured, else the local maildir; EDI drop and export files on
     disk, their folders fsynced once per batch."""
     mail: MailTransport = (SmtpTransport(settings.smtp) if settings.smtp.host
@@ -89,7 +89,7 @@ def sender_name() -> str:
     return f"{socket.gethostname()}/outbox"
 
 
-def recover_at_start(engine: Engine, settings: Settings) -> tuple[int, int]:
+def recover_at_start(engine: Engine, settings: OutboxSettings) -> tuple[int, int]:
     """Undo what a killed previous run left: its rows still `sending` become due now (every such
     row on SQLite, where one node runs; this host's on a shared database) and its half-written
     temp files are deleted. Call before the sender starts; returns (rows, files)."""
@@ -119,7 +119,7 @@ class Attempt:
 class OutboxSender:
     """Delivers due outbox rows; `run_once` for tests and the supervisor, `run_forever` for a thread."""
 
-    def __init__(self, engine: Engine, settings: Settings, *, transports: Transports | None = None,
+    def __init__(self, engine: Engine, settings: OutboxSettings, *, transports: Transports | None = None,
                  clock: Callable[[], datetime] = _utcnow, batch: int | None = None,
                  quick_retries: int = 2) -> None:
         self.engine = engine
