@@ -127,6 +127,7 @@ _CURRENCIES = (
     (r"欧元|eur|€", "EUR"),
     (r"新加坡元|新币|sgd|s\$", "SGD"),
     (r"港币|港元|hkd|hk\$", "HKD"),
+    (r"新台币|台币|ntd|nt\$|twd", "TWD"),
     (r"日元|jpy", "JPY"),
     (r"英镑|gbp|£", "GBP"),
     (r"人民币|rmb|cny|元|¥|￥", "CNY"),
@@ -136,9 +137,17 @@ _TOTAL_WORDS = re.compile(r"^(合计|总计|小计|总金额|合计金额|金额
 _CHANGE_WORDS = re.compile(r"(?i)订单变更|变更单|变更订单|更改单|change\s*order|revised\s*(po|purchase\s*order|order)|po\s*change|amended\s*(po|order)")
 
 
+# Traditional characters of order-form labels folded to the simplified ones the vocabulary uses,
+# so 訂單號, 數量, 單價, 交貨日期, 合計 from Taiwan and Hong Kong are read like 订单号 ... 合计.
+_TRADITIONAL = str.maketrans(
+    "訂單號貨數價額規幣別計總採購編碼項稱戶稅種達須統約長個張隻捲條頁庫區業務聯繫話電傳備註說廣東運輸遞幣於稱",
+    "订单号货数价额规币别计总采购编码项称户税种达须统约长个张只卷条页库区业务联系话电传备注说广东运输递币于称")
+
+
 def label_key(text: str) -> str:
-    """Fold a label for lookup: NFKC, case folded, bracketed units and punctuation removed."""
-    s = nfkc(text).casefold()
+    """Fold a label for lookup: NFKC, traditional to simplified, case folded, bracketed units and
+    punctuation removed."""
+    s = nfkc(text).translate(_TRADITIONAL).casefold()
     s = re.sub(r"[(\[（【][^)\]）】]*[)\]）】]", "", s)  # "单价(元)", "Qty (pcs)"
     return re.sub(r"[\s:：_.\-/\\*'\"“”]+", "", s)
 
@@ -169,7 +178,7 @@ def currency_code(text: str | None) -> str | None:
     """The ISO code of a currency as printed (人民币, 元, ¥, US$, 欧元, SGD ...), or None."""
     if not text:
         return None
-    s = nfkc(text).casefold()
+    s = nfkc(text).translate(_TRADITIONAL).casefold()
     if re.fullmatch(r"[a-z]{3}", s) and s not in ("rmb",):
         return s.upper()
     for pattern, code in _CURRENCIES:

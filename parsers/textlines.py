@@ -25,9 +25,9 @@ _UNITS = (r"个|個|只|隻|张|張|件|箱|卷|捲|米|公斤|千克|吨|套|�
 _QTY_UNIT = re.compile(rf"(?i)(?<![\w×*/.\-])({_NUM})\s*(万|千)?\s*({_UNITS})(?![A-Za-z])(?!\s*/)")
 _ENUM = re.compile(r"^\s*(?:[(（]\d{1,3}[)）]|\d{1,3}[.、)）:](?!\d)|[-*•·●▪]\s|No\.\s*\d{1,3}\b)\s*")
 _LABELED_QTY = re.compile(rf"(?i)(?:数量|qty|quantity)\s*[:：]?\s*({_NUM})\s*(万|千)?\s*([^\d\s,，;；、]{{0,5}})")
-_LABELED_PRICE = re.compile(rf"(?i)(?:单价|unit\s*price|price)\s*[:：]?\s*[¥$€]?\s*({_NUM})")
+_LABELED_PRICE = re.compile(rf"(?i)(?:单价|單價|unit\s*price|price)\s*[:：]?\s*[¥$€]?\s*({_NUM})")
 _LABELED_AMOUNT = re.compile(rf"(?i)(?:金额|amount)\s*[:：]?\s*[¥$€]?\s*({_NUM})")
-_PRICE_AFTER = re.compile(rf"(?i)^[\s,，;；\-–]*(?:@|at|x|×|单价)?\s*(?:[¥$€]|rmb|usd|us\$|cny|eur)?\s*({_NUM})\s*(元|rmb|usd|cny|eur)?")
+_PRICE_AFTER = re.compile(rf"(?i)^[\s,，;；\-–]*(?:@|at|x|×|单价|單價)?\s*(?:[¥$€]|rmb|usd|us\$|cny|eur)?\s*({_NUM})\s*(元|rmb|usd|cny|eur)?")
 _CODE = re.compile(r"^(?=[A-Za-z0-9\-_./]*\d)(?=[A-Za-z0-9\-_./]*[A-Za-z\-.])[A-Za-z0-9][A-Za-z0-9\-_./]{2,29}$")
 _MEASURE = re.compile(r"(?i)^\d+(\.\d+)?(mm|cm|ml|l|g|kg|m|u|oz|mic|um|\")$|^\d+[x×*]\d+")
 _QUOTE_MARK = re.compile(r"(?i)^\s*(-{2,}\s*(原始邮件|original message|forwarded message|转发邮件|转发的邮件)|在.{0,40}写道[:：]$|on .{0,80}wrote:$)")
@@ -283,7 +283,7 @@ def _read_block(raw_lines: list[str], ctx: ParseContext, kind: SourceKind):
 def _header_currency(lines: list[str]) -> str | None:
     for line in lines:
         if _header_columns(line):
-            hint = re.search(r"(?:单价|price|金额|amount)\s*[(（]([^)）]+)[)）]", nfkc(line), re.I)
+            hint = re.search(r"(?:单价|單價|price|金额|金額|amount)\s*[(（]([^)）]+)[)）]", nfkc(line), re.I)
             return F.currency_code(hint.group(1)) if hint else None
     return None
 

@@ -11,9 +11,10 @@ from decimal import Decimal
 from reconcile.catalog import Material, UnitConversion
 
 _ALIASES: dict[str, tuple[str, ...]] = {
-    "PCS": ("个", "只", "张", "件", "PCS", "PC", "EA", "PCE"),
+    # Traditional spellings (個 隻 張 捲) come from Taiwan and Hong Kong customers.
+    "PCS": ("个", "個", "只", "隻", "张", "張", "件", "PCS", "PC", "EA", "PCE"),
     "BOX": ("箱", "CTN", "CT", "CA", "BX", "BOX"),
-    "ROLL": ("卷", "ROLL", "RL", "RO"),
+    "ROLL": ("卷", "捲", "ROLL", "RL", "RO"),
     "M": ("米", "M", "MR", "MTR"),
     "KG": ("公斤", "千克", "KG", "KGM"),
 }
