@@ -5,6 +5,8 @@ Adding a case means adding the file, its expected JSON and a line in sequence.tx
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 from pathlib import Path
@@ -12,24 +14,20 @@ from pathlib import Path
 import pytest
 
 
-
 GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden"
 SEQUENCE = [ln.strip() for ln in (GOLDEN / "sequence.txt").read_text().splitlines() if ln.strip()]
 
 
-@pytest.fixture(scope="module")
-def golden_run(tmp_path_factory) -> dict[str, list[dict]]:
+def run_golden(db_url: str) -> dict[str, list[dict]]:
+    """`orderdesk process` over the whole golden sequence on `db_url`; the orders by case path."""
     from daemon.cli import main
-    import contextlib
-    import io
 
-    db = tmp_path_factory.mktemp("golden") / "orderdesk.db"
     out = io.StringIO()
     cwd = os.getcwd()
     os.chdir(GOLDEN)
     try:
         with contextlib.redirect_stdout(out):
-            status = main(["process", *SEQUENCE, "--catalog", "catalog", "--db", f"sqlite:///{db}",
+            status = main(["process", *SEQUENCE, "--catalog", "catalog", "--db", db_url,
                            "--today", "2026-11-20", "--json"])
     finally:
         os.chdir(cwd)
@@ -38,6 +36,11 @@ def golden_run(tmp_path_factory) -> dict[str, list[dict]]:
     for order in json.loads(out.getvalue())["orders"]:
         by_case.setdefault(order["source"]["path"], []).append(order)
     return by_case
+
+
+@pytest.fixture(scope="module")
+def golden_run(tmp_path_factory) -> dict[str, list[dict]]:
+    return run_golden(f"sqlite:///{tmp_path_factory.mktemp('golden') / 'orderdesk.db'}")
 
 
 @pytest.mark.parametrize("case", SEQUENCE)

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from connectors.catalog_bundle import read_bundle
 from connectors.errors import TransientError
 from connectors.maildir import MaildirTransport
 from connectors.smtp import SmtpTransport
@@ -25,19 +24,13 @@ from daemon.jsonout import order_json
 from outbox.plan import DocumentFacts, plan_outbox
 from outbox.sender import OutboxSender, default_transports, recover_at_start, sender_name
 from parsers.model import ParsedLine, ParsedOrder, Party, SourceKind, SourceRef
-from reconcile import CatalogSnapshot, reconcile
+from reconcile import reconcile
 from store import outbox_repo, repo
 from store.db import session_scope
 from store.models import OutboxItem
 
-ROOT = Path(__file__).resolve().parents[2]
 START = datetime(2026, 11, 20, 1, 0, tzinfo=timezone.utc)
 OUTBOX = OutboxItem.__table__
-
-
-@pytest.fixture(scope="module")
-def catalog() -> CatalogSnapshot:
-    return CatalogSnapshot.from_records(read_bundle(ROOT / "examples" / "catalog"))
 
 
 @pytest.fixture

@@ -5,28 +5,19 @@ import dataclasses
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from email import message_from_bytes, policy
-from pathlib import Path
 
-import pytest
 
-from connectors.catalog_bundle import read_bundle
 from daemon.config import Settings
 from daemon.jsonout import failed_json, order_json
 from outbox.mails import build_mail, stable_message_id
 from outbox.plan import DEFAULT_STAFF, DocumentFacts, plan_outbox
 from parsers.model import FailedPart, ParsedLine, ParsedOrder, Party, SourceKind, SourceRef
-from reconcile import CatalogSnapshot, reconcile
+from reconcile import reconcile
 
-ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 20)
 SETTINGS = Settings(staff_emails=("desk@ourco.example",), review_url="http://review.local/",
                     company_name="示例包装 Sample Packaging")
 SETTINGS = dataclasses.replace(SETTINGS, smtp=dataclasses.replace(SETTINGS.smtp, sender="orders@ourco.example"))
-
-
-@pytest.fixture(scope="module")
-def catalog() -> CatalogSnapshot:
-    return CatalogSnapshot.from_records(read_bundle(ROOT / "examples" / "catalog"))
 
 
 def mail_order(*lines: ParsedLine, po: str = "SF-77", email: str = "li@example-food.example.cn") -> ParsedOrder:

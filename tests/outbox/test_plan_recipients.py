@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from connectors.catalog_bundle import read_bundle
 from daemon.config import Settings
 from daemon.jsonout import order_json
 from outbox.mails import build_mail
 from outbox.plan import DEFAULT_STAFF, DocumentFacts, plan_outbox, watcher_alert_row
 from parsers.context import ParseContext
 from parsers.registry import parse_document
-from reconcile import CatalogSnapshot, reconcile
+from reconcile import reconcile
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 20)
@@ -28,11 +27,6 @@ MAIL_DOC = dataclasses.replace(EDI_DOC, source="mail", message_id="<po-9@example
 TEXT_MAIL = ("From: li@example-food.example.cn\r\nTo: orders@ourco.example\r\nSubject: PO 9\r\n"
              "Message-ID: <po-9@example-food.example.cn>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
              "订单号 PO-9\r\n1.01.0001 瓦楞纸箱 500个 单价1.10\r\n交货日期 2026-12-15\r\n".encode())
-
-
-@pytest.fixture(scope="module")
-def catalog() -> CatalogSnapshot:
-    return CatalogSnapshot.from_records(read_bundle(ROOT / "examples" / "catalog"))
 
 
 def planned(catalog, data: bytes, name: str, doc: DocumentFacts, contacts=None):

@@ -20,7 +20,6 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from connectors.catalog_bundle import read_bundle
 from connectors.edi_drop import TEMP_PREFIX, write_atomically
 from connectors.errors import TransientError
 from connectors.maildir import MaildirTransport
@@ -33,7 +32,7 @@ from outbox.sender import OutboxSender, default_transports
 from parsers.context import ParseContext
 from parsers.model import ParsedLine, ParsedOrder, Party, SourceKind, SourceRef
 from parsers.registry import parse_document
-from reconcile import CatalogSnapshot, reconcile
+from reconcile import reconcile
 from store import outbox_repo, repo
 from store.db import session_scope
 from store.models import OutboxItem
@@ -53,11 +52,6 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)
-
-
-@pytest.fixture(scope="module")
-def catalog() -> CatalogSnapshot:
-    return CatalogSnapshot.from_records(read_bundle(ROOT / "examples" / "catalog"))
 
 
 @pytest.fixture

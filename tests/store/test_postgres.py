@@ -4,10 +4,6 @@ FOR UPDATE SKIP LOCKED, the golden `orderdesk process` run, and two workers raci
 """
 from __future__ import annotations
 
-import contextlib
-import io
-import json
-import os
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -174,23 +170,7 @@ def test_concurrent_outbox_claims_take_each_row_exactly_once(migrated) -> None:
 @pytest.fixture(scope="module")
 def golden_run_pg(postgres) -> dict[str, list[dict]]:
     """`orderdesk process` over the golden sequence, --db on a fresh PostgreSQL database."""
-    from daemon.cli import main
-
-    url = postgres.new_database()
-    out = io.StringIO()
-    cwd = os.getcwd()
-    os.chdir(golden.GOLDEN)
-    try:
-        with contextlib.redirect_stdout(out):
-            status = main(["process", *golden.SEQUENCE, "--catalog", "catalog", "--db", url,
-                           "--today", "2026-11-20", "--json"])
-    finally:
-        os.chdir(cwd)
-    assert status == 0
-    by_case: dict[str, list[dict]] = {}
-    for order in json.loads(out.getvalue())["orders"]:
-        by_case.setdefault(order["source"]["path"], []).append(order)
-    return by_case
+    return golden.run_golden(postgres.new_database())
 
 
 @pytest.mark.parametrize("case", golden.SEQUENCE)
