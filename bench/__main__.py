@@ -12,7 +12,7 @@ from datetime import date
 from bench.docbench import fax_seconds_per_page, pdf_pages_per_second
 from bench.catalogs import catalog, fuzzy_description, x12_interchange
 from bench.mailbench import emails_per_second
-from parsers import x12
+from parsers.formats import x12
 from parsers.context import ParseContext
 from parsers.model import ParsedLine, ParsedOrder, Party, SourceKind, SourceRef
 from reconcile import CatalogSnapshot, reconcile

@@ -9,7 +9,23 @@ import logging
 from dataclasses import dataclass
 from typing import Callable
 
-from parsers import csvfile, edifact, excel, fax, mail, pdf, textfile, word, x12
+from parsers.formats import csvfile
+
+from parsers.formats import edifact
+
+from parsers.formats import excel
+
+from parsers.formats import fax
+
+from parsers.formats import mail
+
+from parsers.formats import pdf
+
+from parsers.formats import textfile
+
+from parsers.formats import word
+
+from parsers.formats import x12
 from parsers.context import ParseContext
 from parsers.detect import Sniff, sniff
 from parsers.errors import ParseError

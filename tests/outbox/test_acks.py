@@ -13,8 +13,8 @@ from hypothesis import given, settings as hsettings, strategies as st
 
 from outbox import edifact_out, x12_out
 from parsers.context import ParseContext
-from parsers.edifact import parse as parse_edifact
-from parsers.x12 import parse as parse_x12
+from parsers.formats.edifact import parse as parse_edifact
+from parsers.formats.x12 import parse as parse_x12
 
 NOW = datetime(2026, 11, 20, 8, 30, tzinfo=timezone.utc)
 X12_ENV = {"isa_sender_qualifier": "ZZ", "isa_sender": "BUYERCO", "isa_receiver_qualifier": "12",

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from parsers import csvfile
+from parsers.formats import csvfile
 from parsers.context import ParseContext
 from parsers.errors import ParseError
 

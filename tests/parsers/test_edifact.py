@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers import edifact
+from parsers.formats import edifact
 from parsers.context import ParseContext
-from parsers.edifact_tokens import Syntax, escape, split_segments, tokenise
+from parsers.formats.edifact_tokens import Syntax, escape, split_segments, tokenise
 from parsers.errors import ParseError
 from parsers.model import ParsedOrder, ParseResult, SourceKind
 

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from parsers.context import ParseContext
-from parsers.edifact import parse as parse_edifact
-from parsers.x12 import parse as parse_x12
+from parsers.formats.edifact import parse as parse_edifact
+from parsers.formats.x12 import parse as parse_x12
 
 X12_TWO_GROUPS = (
     "ISA*00*          *00*          *12*5551234567     *ZZ*OURSHOP        *261116*0930*U*00401*000000777*0*T*>~"

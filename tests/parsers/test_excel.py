@@ -6,7 +6,7 @@ from io import BytesIO
 import openpyxl
 import pytest
 
-from parsers import excel
+from parsers.formats import excel
 from parsers.context import ParseContext
 from parsers.errors import ParseError
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from parsers import fax
+from parsers.formats import fax
 from parsers.context import ParseContext
 from parsers.errors import ParseError
 from parsers.ocr import OcrWord

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from parsers import layout
+from parsers.layout import page as layout
 from parsers.context import ParseContext
-from parsers.layout import Page, Word
+from parsers.layout.page import Page, Word
 from parsers.model import SourceKind
 
 CTX = ParseContext(path="scan.tif")

@@ -19,11 +19,11 @@ from email import encoders
 import pytest
 from PIL import Image
 
-from parsers import mail
+from parsers.formats import mail
 from parsers.context import ParseContext
 from parsers.errors import ParseError
-from parsers.htmltables import html_to_text
-from parsers.mailtext import decode_header, decode_text, filename
+from parsers.formats.htmltables import html_to_text
+from parsers.formats.mailtext import decode_header, decode_text, filename
 from parsers.model import ParsedOrder, ParseResult, Party, SourceKind, SourceRef
 from parsers.registry import parse_document
 

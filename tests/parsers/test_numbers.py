@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from parsers.numbers import nfkc, parse_date, parse_decimal, parse_quantity
+from parsers.vocab.numbers import nfkc, parse_date, parse_decimal, parse_quantity
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from parsers import pdf
+from parsers.formats import pdf
 from parsers.context import ParseContext
 from parsers.errors import ParseError
 

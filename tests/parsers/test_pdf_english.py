@@ -7,9 +7,11 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from parsers import layout, pdf
+from parsers.layout import page as layout
+
+from parsers.formats import pdf
 from parsers.context import ParseContext
-from parsers.layout import Page, Word
+from parsers.layout.page import Page, Word
 from parsers.model import SourceKind
 
 _GEN = Path(__file__).resolve().parents[1] / "data" / "gen_documents.py"

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from parsers import pdf
+from parsers.formats import pdf
 from parsers.context import ParseContext
 
 _GEN = Path(__file__).resolve().parents[1] / "data" / "gen_documents.py"

@@ -6,9 +6,9 @@ import pytest
 
 from parsers.context import ParseContext
 from parsers.errors import ParseError
-from parsers.fields import column_field, currency_code, header_field, is_placeholder
+from parsers.vocab.labels import column_field, currency_code, header_field, is_placeholder
 from parsers.model import SourceKind
-from parsers.tables import a1_name, orders_from_rows
+from parsers.build import a1_name, orders_from_rows
 
 CTX = ParseContext(path="in/po.xlsx", sender="buyer@example.com", sent=date(2026, 11, 18),
                    subject="采购单")

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 
 from parsers.context import ParseContext
-from parsers.fields import heading_currency, is_unit, money_currency
+from parsers.vocab.labels import heading_currency, is_unit, money_currency
 from parsers.model import SourceKind
-from parsers.pagerows import us_context
-from parsers.tables import orders_from_rows
+from parsers.layout.rows import us_context
+from parsers.build import orders_from_rows
 
 CTX = ParseContext(path="po.xlsx")
 LINES = [["Description", "Quantity", "Unit Price", "Total"],

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from parsers import textfile
+from parsers.formats import textfile
 from parsers.context import ParseContext
 from parsers.errors import ParseError
 from parsers.model import SourceKind
-from parsers.textlines import orders_from_text
+from parsers.layout.textlines import orders_from_text
 
 DATA = Path(__file__).parent.parent / "data" / "text"
 MAIL = ParseContext(path="m.eml", sender="buyer@example.com", sent=date(2026, 11, 18), subject="订单")

@@ -8,7 +8,7 @@ from decimal import Decimal
 import docx
 import pytest
 
-from parsers import word
+from parsers.formats import word
 from parsers.context import ParseContext
 from parsers.errors import ParseError
 from parsers.model import SourceKind

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from parsers import x12
+from parsers.formats import x12
 from parsers.context import ParseContext
 from parsers.errors import ParseError
 from parsers.model import SourceKind

@@ -9,7 +9,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from parsers import fields as F
+from parsers.vocab import labels as F
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom; y grows downwards
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from parsers import fields as F
-from parsers.numbers import nfkc
-from parsers.pagewords import Line, Word, header_label, join_words, line_height, phrases
+from parsers.vocab import labels as F
+from parsers.vocab.numbers import nfkc
+from parsers.layout.words import Line, Word, header_label, join_words, line_height, phrases
 
 Cell = tuple[str, list[Word]]
 _LABELLED = re.compile(r"[^\W\d_]\s*[:：]")  # "Vendor: X" is a label of its own, not a value

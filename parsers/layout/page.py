@@ -14,12 +14,15 @@ import re
 import statistics
 from dataclasses import dataclass, field, replace
 
-from parsers import fields as F
-from parsers import pagerows, sheetlines, tables, textlines
-from parsers.pageheadings import header_at as _header_at, is_header as _is_header
+from parsers.vocab import labels as F
+from parsers.layout import rows as pagerows
+from parsers.layout import sheetlines
+from parsers import build as tables
+from parsers.layout import textlines
+from parsers.layout.headings import header_at as _header_at, is_header as _is_header
 from parsers.context import ParseContext
 from parsers.model import ParsedLine, ParsedOrder, ParseResult, Provenance, SourceKind
-from parsers.pagewords import (CJK, Box, Line, Page, Word, column_label, line_height, union_box,
+from parsers.layout.words import (CJK, Box, Line, Page, Word, column_label, line_height, union_box,
                                group_lines, header_label, join_words, phrases)
 
 __all__ = ["Box", "Line", "Page", "Word", "column_label", "group_lines", "header_label", "join_words",

@@ -12,11 +12,11 @@ import unicodedata
 from dataclasses import replace
 from decimal import Decimal
 
-from parsers import fields as F
+from parsers.vocab import labels as F
 from parsers.context import ParseContext
 from parsers.model import ParsedLine, ParseResult, Provenance, SourceKind
-from parsers.numbers import nfkc, parse_decimal
-from parsers.tables import Facts, build_order, read_row, us_dates
+from parsers.vocab.numbers import nfkc, parse_decimal
+from parsers.build import Facts, build_order, read_row, us_dates
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _UNITS = (r"个|個|只|隻|张|張|件|箱|卷|捲|米|公斤|千克|吨|套|包|袋|瓶|盒|桶|条|支|罐|片|本|台|块|双|捆|扎|托|"

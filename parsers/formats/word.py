@@ -13,7 +13,9 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from parsers import tables, textlines
+from parsers import build as tables
+
+from parsers.layout import textlines
 from parsers.context import ParseContext
 from parsers.errors import ParseError
 from parsers.model import ParseResult, SourceKind

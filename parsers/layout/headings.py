@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from parsers import fields as F
-from parsers.pagewords import Line, Word, column_label, join_words, line_height, phrases, union_box
+from parsers.vocab import labels as F
+from parsers.layout.words import Line, Word, column_label, join_words, line_height, phrases, union_box
 
 
 def header_fields(cells: list[list[Word]]) -> set[str]:

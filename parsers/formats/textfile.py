@@ -4,7 +4,7 @@ from __future__ import annotations
 from parsers.context import ParseContext
 from parsers.errors import ParseError
 from parsers.model import ParseResult, Provenance, SourceKind
-from parsers.textlines import orders_from_text
+from parsers.layout.textlines import orders_from_text
 
 # Strict UTF-8 first (it rarely decodes anything else by accident), then the Chinese code pages.
 _ENCODINGS = ("utf-8", "gb18030", "big5")

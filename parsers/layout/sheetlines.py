@@ -14,11 +14,11 @@ import re
 from dataclasses import replace
 from typing import Protocol
 
-from parsers import fields as F
-from parsers import tables
+from parsers.vocab import labels as F
+from parsers import build as tables
 from parsers.model import ParsedLine, ParsedOrder
-from parsers.numbers import nfkc, parse_date
-from parsers.pagerows import us_context
+from parsers.vocab.numbers import nfkc, parse_date
+from parsers.layout.rows import us_context
 
 _ROW = re.compile(r"^p\d+ r(\d+) c(\d+)$")
 _CODE_FIELDS = F.ITEM_FIELDS - {F.NAME, F.SPEC, F.DESCRIPTION}

@@ -14,7 +14,7 @@ from typing import Iterable
 from parsers.context import ParseContext
 from parsers.errors import ParseError
 from parsers.model import ParseResult, Provenance, SourceKind
-from parsers.tables import a1_name, orders_from_rows
+from parsers.build import a1_name, orders_from_rows
 
 _MAX_ROWS = 5000
 _MAX_COLS = 60

@@ -18,12 +18,14 @@ from dataclasses import replace
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from parsers import layout, pdf
+from parsers.layout import page as layout
+
+from parsers.formats import pdf
 from parsers.context import ParseContext
 from parsers.errors import ParseError
 from parsers.model import ParseResult, SourceKind
 from parsers.ocr import LineRecogniser, OcrEngine, OcrWord, default_engine
-from parsers.pagewords import CJK, union_box
+from parsers.layout.words import CJK, union_box
 
 _GROUPED = re.compile(r"\d{1,3}(?:[;:]\d{3})+(?:\.\d+)?")
 MAX_PAGES = 50            # a fax of more pages than this is not an order

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Callable
 
-from parsers import fields as F
+from parsers.vocab import labels as F
 from parsers.context import ParseContext
 from parsers.errors import ParseError
 from parsers.model import ParsedLine, ParsedOrder, ParseResult, Party, Provenance, SourceKind, SourceRef
-from parsers.numbers import nfkc, parse_date, parse_decimal, parse_quantity
+from parsers.vocab.numbers import nfkc, parse_date, parse_decimal, parse_quantity
 
 Rows = list[list[str | None]]
 CellName = Callable[[int, int], str]

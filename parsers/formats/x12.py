@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Iterator
 
 from parsers.context import ParseContext
-from parsers.x12_tokens import Separators, decode, looks_like, segments, split_interchanges
+from parsers.formats.x12_tokens import Separators, decode, looks_like, segments, split_interchanges
 
 __all__ = ["looks_like", "parse"]
 from parsers.errors import ParseError

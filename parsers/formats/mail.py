@@ -25,12 +25,12 @@ from typing import Callable, Iterator
 
 from PIL import Image, UnidentifiedImageError
 
-from parsers import textlines
+from parsers.layout import textlines
 from parsers.context import ParseContext
 from parsers.detect import sniff
 from parsers.errors import ParseError
-from parsers.htmltables import html_to_text
-from parsers.mailtext import decode_header, decode_text, eight_bit, filename, header_params
+from parsers.formats.htmltables import html_to_text
+from parsers.formats.mailtext import decode_header, decode_text, eight_bit, filename, header_params
 from parsers.model import ParseResult, SourceKind
 
 ParsePart = Callable[[bytes, ParseContext], ParseResult]

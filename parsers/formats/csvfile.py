@@ -5,12 +5,12 @@ import csv
 import io
 import re
 
-from parsers import fields as F
+from parsers.vocab import labels as F
 from parsers.context import ParseContext
 from parsers.errors import ParseError
 from parsers.model import ParsedLine, ParseResult, Provenance, SourceKind
-from parsers.numbers import parse_decimal
-from parsers.tables import Facts, build_order, orders_from_rows
+from parsers.vocab.numbers import parse_decimal
+from parsers.build import Facts, build_order, orders_from_rows
 
 _DELIMITERS = (",", ";", "\t", "|")
 # Order matters: a strict UTF-8 read first, then the Chinese code pages Windows exports use.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.numbers import nfkc
+from parsers.vocab.numbers import nfkc
 
 # Line fields: a table column or a labelled part of a text line.
 CUSTOMER_SKU = "customer_sku"

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from parsers.context import ParseContext
-from parsers.edifact_tokens import Segments, decode, tokenise
+from parsers.formats.edifact_tokens import Segments, decode, tokenise
 from parsers.errors import ParseError
 from parsers.model import (FailedPart, ParsedLine, ParsedOrder, ParseResult, Party, Provenance,
                            SourceKind, SourceRef)

@@ -1,0 +1,1 @@
+"""Positioned words (PDF text layers, OCR) to tables and orders: words, grid, rows, headings, the page reader."""
