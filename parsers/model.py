@@ -86,6 +86,36 @@ class ParsedLine:
     provenance: Provenance | None = None
 
 
+class CheckName(StrEnum):
+    """The checks a read makes on itself (`parsers/layout/checks.py`)."""
+
+    ROW_ARITHMETIC = "row arithmetic"   # quantity x unit price = the row's amount
+    ROW_NUMBERS = "row numbers"         # printed row numbers run 1..N, N = the grid's row count
+    TOTAL = "total"                     # the lines add up to the printed total
+    PAGES = "pages"                     # "page 1/2": every page is there
+    ROW_READ = "row read"               # a row in the table could be read at all
+
+
+class CheckOutcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_MADE = "not made"   # the document gives nothing to check against (no amounts, no total)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadCheck:
+    """One check a reader made on its own read, with one sentence a clerk understands.
+
+    `line_no` is the order line the check concerns (None for the whole order). A failed check
+    keeps the order out of `accepted`; on an OCR read so does a check that could not be made.
+    """
+
+    check: CheckName
+    outcome: CheckOutcome
+    message: str
+    line_no: int | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedOrder:
     """One purchase order as the document states it.
@@ -95,6 +125,8 @@ class ParsedOrder:
     ORDCHG or BGM function 4/5, a subject saying 订单变更), which are not duplicates.
     `fields` maps a header field name to where it was read. `envelope` keeps the EDI
     interchange facts an acknowledgement must echo (sender, receiver, control numbers).
+    `read_checks` are the checks the reader made on itself (row arithmetic, row numbers, the
+    printed total, the pages); `verified` says whether every one of them passed.
     """
 
     source: SourceRef
@@ -111,6 +143,16 @@ class ParsedOrder:
     confidence: float = 1.0
     fields: dict[str, Provenance] = field(default_factory=dict, compare=False, hash=False)
     envelope: tuple[tuple[str, str], ...] = ()
+    read_checks: tuple[ReadCheck, ...] = ()
+
+    @property
+    def verified(self) -> bool:
+        """True when the read checked itself and every check passed."""
+        return bool(self.read_checks) and all(c.outcome is CheckOutcome.PASSED for c in self.read_checks)
+
+    def doubts(self) -> tuple[ReadCheck, ...]:
+        """The read checks that failed or could not be made."""
+        return tuple(c for c in self.read_checks if c.outcome is not CheckOutcome.PASSED)
 
 
 @dataclass(frozen=True, slots=True)
