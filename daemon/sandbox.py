@@ -12,6 +12,7 @@ import logging
 import multiprocessing
 import resource
 import signal
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from typing import Callable
 
@@ -164,11 +165,15 @@ def serve(conn: Connection, memory_mb: int, parse_fn: ParseFn | None) -> None:
     if parse_fn is None:
         from parsers.registry import parse_document
         parse_fn = parse_document
+    from parsers.ocr import LazyEngine
+    ocr = LazyEngine()  # this worker's OCR engine, loaded on the first scanned page
     while True:
         try:
             data, ctx = conn.recv()
         except (EOFError, OSError):
             return
+        if ctx.ocr is None:
+            ctx = replace(ctx, ocr=ocr)
         status, payload = _run(parse_fn, data, ctx)
         del data
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Callable, Protocol, runtime_checkable
 
 from PIL import Image
 
@@ -76,7 +76,28 @@ def _word(quad: list[list[float]], text: str, score: float | str) -> OcrWord:
                    confidence=float(score), angle=angle)
 
 
+class LazyEngine:
+    """An engine made on its first page: a parse worker owns one and hands it to every
+    `ParseContext`, so documents without scans never pay for loading the models."""
+
+    def __init__(self, make: Callable[[], OcrEngine] = RapidOcrEngine) -> None:
+        self._make = make
+        self._engine: OcrEngine | None = None
+
+    def _get(self) -> OcrEngine:
+        if self._engine is None:
+            self._engine = self._make()
+        return self._engine
+
+    def read(self, image: Image.Image) -> list[OcrWord]:
+        return self._get().read(image)
+
+    def recognise(self, images: list[Image.Image]) -> list[tuple[str, float]]:
+        engine = self._get()
+        return engine.recognise(images) if isinstance(engine, LineRecogniser) else []
+
+
 @functools.cache
 def default_engine() -> OcrEngine:
-    """The process-wide RapidOCR engine, created on first use."""
+    """A RapidOCR engine for callers that bring none in their context (benchmarks, tools)."""
     return RapidOcrEngine()

@@ -10,21 +10,13 @@ from dataclasses import dataclass
 from typing import Callable
 
 from parsers.formats import csvfile
-
 from parsers.formats import edifact
-
 from parsers.formats import excel
-
 from parsers.formats import fax
-
 from parsers.formats import mail
-
 from parsers.formats import pdf
-
 from parsers.formats import textfile
-
 from parsers.formats import word
-
 from parsers.formats import x12
 from parsers.context import ParseContext
 from parsers.detect import Sniff, sniff
@@ -83,7 +75,7 @@ def _fax_score(s: Sniff, _data: bytes) -> int | None:
 
 
 def _fax_parse(data: bytes, ctx: ParseContext) -> ParseResult:
-    return fax.parse(data, ctx)
+    return fax.parse(data, ctx, ocr=ctx.ocr)  # the engine comes with the context (tests inject one)
 
 
 def _word_score(s: Sniff, _data: bytes) -> int | None:
