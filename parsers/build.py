@@ -15,7 +15,8 @@ from parsers.vocab import labels as F
 from parsers.context import ParseContext
 from parsers.errors import ParseError
 from parsers.model import ParsedLine, ParsedOrder, ParseResult, Party, Provenance, SourceKind, SourceRef
-from parsers.vocab.numbers import nfkc, parse_date, parse_decimal, parse_quantity
+from parsers.vocab.dates import parse_date
+from parsers.vocab.numbers import nfkc, parse_decimal, parse_quantity
 
 Rows = list[list[str | None]]
 CellName = Callable[[int, int], str]

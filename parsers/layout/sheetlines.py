@@ -17,7 +17,8 @@ from typing import Protocol
 from parsers.vocab import labels as F
 from parsers import build as tables
 from parsers.model import ParsedLine, ParsedOrder
-from parsers.vocab.numbers import nfkc, parse_date
+from parsers.vocab.dates import parse_date
+from parsers.vocab.numbers import nfkc
 from parsers.layout.rows import us_context
 
 _ROW = re.compile(r"^p\d+ r(\d+) c(\d+)$")

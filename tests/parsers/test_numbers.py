@@ -1,10 +1,9 @@
-"""Numbers, quantities and dates as printed on Chinese and English orders."""
-from datetime import date
+"""Numbers and quantities as printed on Chinese and English orders."""
 from decimal import Decimal
 
 import pytest
 
-from parsers.vocab.numbers import nfkc, parse_date, parse_decimal, parse_quantity
+from parsers.vocab.numbers import nfkc, parse_decimal, parse_quantity
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -55,39 +54,6 @@ def test_parse_quantity_splits_the_unit(text, qty, unit):
 def test_parse_quantity_refuses_sizes_and_words(text):
     """A carton size or a bare word is not a quantity."""
     assert parse_quantity(text) == (None, None)
-
-
-@pytest.mark.parametrize("text, kwargs, expected", [
-    ("2026-11-20", {}, date(2026, 11, 20)),
-    ("2026/11/20", {}, date(2026, 11, 20)),
-    ("2026.11.20", {}, date(2026, 11, 20)),
-    ("20261120", {}, date(2026, 11, 20)),
-    ("2026-11-20 00:00:00", {}, date(2026, 11, 20)),
-    ("2026年12月14日", {}, date(2026, 12, 14)),
-    ("２０２６年１２月１４日前", {}, date(2026, 12, 14)),
-    ("12月14日", {"default_year": 2026}, date(2026, 12, 14)),
-    ("11/20/2026", {"us": True}, date(2026, 11, 20)),
-    ("03/04/2026", {"us": True}, date(2026, 3, 4)),
-    ("03/04/2026", {}, date(2026, 4, 3)),
-    ("20/11/2026", {}, date(2026, 11, 20)),
-    ("20.11.2026", {}, date(2026, 11, 20)),
-    ("20.11.26", {}, date(2026, 11, 20)),
-    ("20 Nov 2026", {}, date(2026, 11, 20)),
-    ("Nov 20, 2026", {}, date(2026, 11, 20)),
-    ("Fri, 20 Nov 2026", {}, date(2026, 11, 20)),
-    ("November 20th, 2026", {}, date(2026, 11, 20)),
-    ("Nov 27", {"default_year": 2026}, date(2026, 11, 27)),
-    ("11/27", {"default_year": 2026}, date(2026, 11, 27)),
-])
-def test_parse_date_reads_printed_dates(text, kwargs, expected):
-    """Every common way of printing a date gives the same date."""
-    assert parse_date(text, **kwargs) == expected
-
-
-@pytest.mark.parametrize("text", ["12月14日", "xyz", "2026-13-40", "", None])
-def test_parse_date_refuses_what_it_cannot_date(text):
-    """No year known, no date, or an impossible date gives None."""
-    assert parse_date(text) is None
 
 
 def test_nfkc_folds_full_width_and_strips():
