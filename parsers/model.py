@@ -50,13 +50,43 @@ class Provenance:
     segment: str | None = None
 
 
+class CandidateKind(StrEnum):
+    """Where on (or around) a document a hint of the customer was found."""
+
+    SENDER = "sender"            # the e-mail From address
+    REPLY_TO = "reply_to"        # the e-mail Reply-To address
+    EDI_ID = "edi_id"            # ISA/UNB sender id, NAD/N1 party id
+    LETTERHEAD = "letterhead"    # a company name at the top of the page or in the title
+    BUYER_FIELD = "buyer_field"  # a labelled buyer / bill-to / 客户 / 采购方 company field
+    STAMP = "stamp"              # the text of a company stamp (…采购专用章)
+    ADDRESS = "address"          # a printed postal address
+    PHONE = "phone"              # a printed telephone or fax number
+    EMAIL = "email"              # a printed e-mail address
+    DOMAIN = "domain"            # a printed web site or e-mail domain
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerCandidate:
+    """One hint of who the customer is, as printed; reconciliation weighs them all together."""
+
+    kind: CandidateKind
+    text: str
+    provenance: Provenance | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Party:
-    """Who sent the order, as the document identifies them; the customer match is done later."""
+    """Who sent the order, as the document identifies them; the customer match is done later.
+
+    `name`, `edi_id` and `email` are the best single reading; `candidates` every hint the
+    document and its envelope gave (letterhead, stamp, labelled buyer field, address, phone,
+    e-mail, domain), so the customer can be found from what agrees.
+    """
 
     name: str | None = None
     edi_id: str | None = None
     email: str | None = None
+    candidates: tuple[CustomerCandidate, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
