@@ -8,6 +8,7 @@ import resource
 import statistics
 import time
 from datetime import date
+from pathlib import Path
 
 from bench.docbench import fax_seconds_per_page, pdf_pages_per_second
 from bench.catalogs import catalog, fuzzy_description, x12_interchange
@@ -67,7 +68,20 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=2000, help="lines matched for latency")
     ap.add_argument("--no-fax", action="store_true", help="skip the OCR figure (it takes a few seconds)")
     ap.add_argument("--e2e", action="store_true", help="also run orderdesk itself against Dovecot and an SMTP sink (~1 min)")
+    ap.add_argument("--accuracy", action="store_true",
+                    help="only read a generated stress corpus and print field accuracy, touchless rate, false and wrong accepts")
+    ap.add_argument("--n", type=int, default=200, help="stress documents per kind (--accuracy)")
+    ap.add_argument("--seed", type=int, default=1, help="seed of the stress corpus (--accuracy)")
+    ap.add_argument("--kinds", default="fax,pdf,email", help="kinds of stress documents, comma-separated (--accuracy)")
+    ap.add_argument("--jobs", type=int, default=1, help="documents read in parallel (--accuracy)")
+    ap.add_argument("--show", type=int, default=0, metavar="N", help="list N documents read wrongly, with why (--accuracy)")
+    ap.add_argument("--keep", type=Path, metavar="DIR", help="write the stress corpus to DIR and keep it (--accuracy)")
     a = ap.parse_args()
+    if a.accuracy:
+        from bench import accuracy
+        scores = accuracy.run(a.n, a.seed, tuple(a.kinds.split(",")), jobs=a.jobs, keep=a.keep)
+        accuracy.print_report(scores, show=a.show)
+        return
     rate, secs = edi_lines_per_second(a.orders, a.lines)
     print(f"EDI parse+reconcile      {rate:10,.0f} order lines/s  ({a.orders} X12 850s x {a.lines} lines in {secs:.2f} s, one core)")
     p50, p99, build, right = match_latency(a.items, a.queries)

@@ -101,6 +101,11 @@ def fax_page(rows=ROWS, *, skew: float = 0.7, speckle: int = 3000, seed: int = 7
         draw.line([(x, top), (x, bottom)], fill=0, width=3)
     for r in range(len(rows) + 2):
         draw.line([(xs[0], top + pitch * r), (xs[-1], top + pitch * r)], fill=0, width=3)
+    return fax_scan(page, skew=skew, speckle=speckle, seed=seed)
+
+
+def fax_scan(page: Image.Image, *, skew: float, speckle: int, seed: int) -> Image.Image:
+    """A drawn greyscale page as a fax machine sends it: skewed, speckled and binarised."""
     page = page.rotate(skew, resample=Image.Resampling.BILINEAR, fillcolor=255)
     rng = random.Random(seed)
     pixels = page.load()
