@@ -75,12 +75,14 @@ def main() -> None:
     ap.add_argument("--kinds", default="fax,pdf,email", help="kinds of stress documents, comma-separated (--accuracy)")
     ap.add_argument("--jobs", type=int, default=1, help="documents read in parallel (--accuracy)")
     ap.add_argument("--show", type=int, default=0, metavar="N", help="list N documents read wrongly, with why (--accuracy)")
+    ap.add_argument("--by", default="", metavar="AXES",
+                    help="also break the figures down by layout axes, e.g. lang,date_form,ruled,lines_as (--accuracy)")
     ap.add_argument("--keep", type=Path, metavar="DIR", help="write the stress corpus to DIR and keep it (--accuracy)")
     a = ap.parse_args()
     if a.accuracy:
         from bench import accuracy
         scores = accuracy.run(a.n, a.seed, tuple(a.kinds.split(",")), jobs=a.jobs, keep=a.keep)
-        accuracy.print_report(scores, show=a.show)
+        accuracy.print_report(scores, show=a.show, by=tuple(x for x in a.by.split(",") if x))
         return
     rate, secs = edi_lines_per_second(a.orders, a.lines)
     print(f"EDI parse+reconcile      {rate:10,.0f} order lines/s  ({a.orders} X12 850s x {a.lines} lines in {secs:.2f} s, one core)")

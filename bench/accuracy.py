@@ -46,6 +46,7 @@ class DocScore:
     header_right: int = 0
     header_total: int = 0
     wrong: list[str] = field(default_factory=list)
+    style: dict = field(default_factory=dict)
 
     @property
     def wrong_accept(self) -> bool:
@@ -83,7 +84,8 @@ def _pick(truth: dict, orders: list[dict]) -> dict | None:
 def score_document(truth: dict, orders: list[dict]) -> DocScore:
     """Compare the orders read from one document with its truth (truth values of None are not scored)."""
     order = _pick(truth, orders)
-    score = DocScore(truth["file"], truth["kind"], truth["status"], order["status"] if order else "none")
+    score = DocScore(truth["file"], truth["kind"], truth["status"], order["status"] if order else "none",
+                     style=truth.get("style", {}))
     got = order or {"customer": {}, "lines": []}
     for name in HEADER_FIELDS:
         if truth[name] is None:
@@ -177,11 +179,20 @@ def summary_line(scores: list[DocScore]) -> str:
             f"docs={len(scores)}")
 
 
-def print_report(scores: list[DocScore], *, show: int = 0) -> None:
+def style_value(score: DocScore, axis: str) -> str:
+    """The value of one layout axis of the document (`lang`, `date_form`, `ruled`, `skew`, ...)."""
+    style = score.style
+    value = style.get(axis, style.get("extras", {}).get(axis, "-"))
+    return ",".join(value) if isinstance(value, list) else str(value)
+
+
+def print_report(scores: list[DocScore], *, show: int = 0, by: tuple[str, ...] = ()) -> None:
     """Per kind: fields (header, lines), touchless, false/wrong accepts, failed; then the closing line."""
     kinds = defaultdict(list)
     for s in scores:
         kinds[s.kind].append(s)
+    for axis in by:
+        _breakdown(scores, axis)
     print(f"{'kind':<6} {'docs':>5} {'fields':>7} {'header':>7} {'lines':>7} {'touchless':>9} "
           f"{'false_acc':>9} {'wrong_acc':>9} {'review':>6} {'failed':>6} {'none':>5}")
     for kind in [k for k in KINDS if k in kinds]:
@@ -197,6 +208,17 @@ def print_report(scores: list[DocScore], *, show: int = 0) -> None:
     if show:
         _show(scores, show)
     print(summary_line(scores))
+
+
+def _breakdown(scores: list[DocScore], axis: str) -> None:
+    """Field accuracy and accepted share per kind and value of one layout axis."""
+    groups = defaultdict(list)
+    for s in scores:
+        groups[s.kind, style_value(s, axis)].append(s)
+    print(f"by {axis}:")
+    for (kind, value), group in sorted(groups.items()):
+        print(f"  {kind:<6} {value[:40]:<40} {len(group):>4} docs  fields {_pct(sum(s.right for s in group), sum(s.total for s in group)):>6}"
+              f"  accepted {sum(s.status == 'accepted' for s in group):>3}  wrong_acc {sum(s.wrong_accept for s in group)}")
 
 
 def _show(scores: list[DocScore], limit: int) -> None:

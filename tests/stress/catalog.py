@@ -127,8 +127,8 @@ def _customers(rng: random.Random):
 
 def _item(i: int, rng: random.Random) -> StressItem:
     name_zh, name_en, unit, specs, _ = _ITEMS[i % len(_ITEMS)]
-    # i is in the spec, so no two items share a name and spec: every line has one right answer.
-    sizes = {"a": 40 + 10 * i, "b": 30 + 5 * (i % 7), "c": rng.randint(10, 99) * 10, "d": 4 + i % 20}
+    # `a` grows with each repeat of a kind, so no two items share a name and spec.
+    sizes = {"a": 40 + 10 * (i // len(_ITEMS)), "b": 30 + 5 * (i % 7), "c": rng.randint(10, 99) * 10, "d": 4 + i % 20}
     zh, en = rng.choice(specs)
     pack = rng.choice((1, 10, 50, 100)) if unit == "PCS" else 1
     code = f"{1 + i // 40}.{(i // 10) % 4 + 1:02d}.{1000 + i:04d}"

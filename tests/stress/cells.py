@@ -13,6 +13,9 @@ from tests.stress.orders import Truth, TruthLine
 from tests.stress.style import Style
 
 NUMERIC = ("qty", "price", "amount")
+PEOPLE = {"zh-Hans": ("王芳", "李强", "张伟", "刘洋"), "zh-Hant": ("陳美玲", "林志明", "黃淑芬"),
+          "en": ("John Miller", "Sarah Brown", "Emma Clark"), "de": ("Jürgen Weber", "Anna Fischer"),
+          "es": ("Lucía García", "Javier López"), "fr": ("Camille Bernard", "Julien Moreau")}
 
 
 class Words:
@@ -23,6 +26,8 @@ class Words:
         self.units = {ln.unit: vocab.unit_word(ln.unit, style.lang, rng) for ln in truth.lines}
         self.currency = vocab.currency_word(truth.customer.currency, style.lang, rng)
         self.ship_to = rng.random() < 0.5
+        self.person = rng.choice(PEOPLE[style.lang])
+        self.contact = self.person if rng.random() < 0.3 else None
         self.amounts_in_prose = rng.random() < 0.5
 
     def number(self, value: Decimal, places: int) -> str:
@@ -46,6 +51,9 @@ def header_fields(truth: Truth, style: Style, words: Words) -> list[tuple[str, s
         out.append((labels["currency"], words.currency))
     if style.buyer_field:
         out.append((labels["buyer"], truth.customer.name))
+    if words.contact:
+        # A person's name under a "Buyer" label: the customer is the company, never the person.
+        out.append((labels["contact"], words.contact))
     if words.ship_to:
         out.append((labels["ship_to"], truth.customer.address))
     return out

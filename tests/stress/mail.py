@@ -14,9 +14,6 @@ from tests.stress.orders import TODAY, Truth
 from tests.stress.style import Style
 
 ORDERDESK = "orders@orderdesk.example.com"
-_PEOPLE = {"zh-Hans": ("王芳", "李强", "张伟", "刘洋"), "zh-Hant": ("陳美玲", "林志明", "黃淑芬"),
-           "en": ("John Miller", "Sarah Brown", "Emma Clark"), "de": ("Jürgen Weber", "Anna Fischer"),
-           "es": ("Lucía García", "Javier López"), "fr": ("Camille Bernard", "Julien Moreau")}
 _GREETINGS = {"zh-Hans": ("您好，", "您好！请安排以下订单："), "zh-Hant": ("您好，", "您好！請安排以下訂單："),
               "en": ("Hello,", "Dear Sir or Madam,", "Hi, please find our order below."),
               "de": ("Sehr geehrte Damen und Herren,", "Hallo,"), "es": ("Estimados señores:", "Hola,"),
@@ -28,7 +25,7 @@ _THANKS = {"zh-Hans": "谢谢！", "zh-Hant": "謝謝！", "en": "Best regards,"
 def mail_bytes(truth: Truth, style: Style, rng: random.Random) -> bytes:
     """The order (or change request) as one .eml message from the customer's domain."""
     words = cells.Words(truth, style, rng)
-    person = rng.choice(_PEOPLE[style.lang])
+    person = words.person
     sender = f"{rng.choice(('buyer', 'purchasing', 'orders', 'procurement', 'po'))}@{truth.customer.domain}"
     html_body = style.extras["body"] == "html"
     if truth.change:

@@ -121,16 +121,17 @@ def _fields(cur: Cursor, fields: list[tuple[str, str]], style: Style, rng: rando
     pitch = size * rng.uniform(1.7, 2.2)
     half = (cur.right - cur.left) / 2
     if style.header_layout == "stacked":
-        for i in range(0, len(fields), 3):
-            for j, (label, value) in enumerate(fields[i:i + 3]):
-                x = cur.left + j * (cur.right - cur.left) / 3
+        third = (cur.right - cur.left) / 3
+        for row in _pairs(fields, lambda f: text_width(f[1], size) < third - 10, 3):
+            for j, (label, value) in enumerate(row):
+                x = cur.left + j * third
                 cur.add(Text(x, cur.y + size, label, size * 0.9), Text(x, cur.y + size + pitch, value, size))
             cur.y += 2 * pitch + 6
         return
     boxes = style.header_layout == "boxes"
     label_w = max(text_width(label, size) for label, _ in fields) + 12
     fits = lambda f: text_width(f[1], size) <= half - label_w - 10  # noqa: E731
-    for row in _pairs(fields, fits):
+    for row in _pairs(fields, fits, 2):
         for j, (label, value) in enumerate(row):
             x = cur.left + j * half
             if boxes:
@@ -144,8 +145,8 @@ def _fields(cur: Cursor, fields: list[tuple[str, str]], style: Style, rng: rando
     cur.y += 4
 
 
-def _pairs(fields: list[tuple[str, str]], fits) -> list[list[tuple[str, str]]]:
-    """Short fields two to a line, a long one (an address) on a line of its own."""
+def _pairs(fields: list[tuple[str, str]], fits, per_row: int) -> list[list[tuple[str, str]]]:
+    """Short fields `per_row` to a line, a long one (an address) on a line of its own."""
     rows: list[list[tuple[str, str]]] = []
     pending: list[tuple[str, str]] = []
     for f in fields:
@@ -155,7 +156,7 @@ def _pairs(fields: list[tuple[str, str]], fits) -> list[list[tuple[str, str]]]:
             pending = []
             continue
         pending.append(f)
-        if len(pending) == 2:
+        if len(pending) == per_row:
             rows.append(pending)
             pending = []
     return rows + ([pending] if pending else [])

@@ -63,8 +63,8 @@ def test_same_seed_same_corpus(tmp_path):
     assert a == b
 
 
-# Remove the mark once issue 7's readers land: today a two-column HTML header (交货日期 | 2026年12月7日)
-# loses its delivery date and the order is still accepted.
+# Remove the mark once issue 7's readers land: today an order whose date the reader missed (a two-column
+# header, a form it does not know) is still accepted, and `bench --accuracy` counts it as a wrong accept.
 @pytest.mark.xfail(reason="issue 7: readers still accept orders with a stated field missed", strict=False)
 def test_sample_read_accepts_nothing_wrong(tmp_path, capsys):
     """Given a few stress documents of every kind, `orderdesk process` accepts none that is wrong
