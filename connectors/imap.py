@@ -10,9 +10,7 @@ the processed folder (or flagged), and only then is the UID recorded in `watch_s
 """
 from __future__ import annotations
 
-import fcntl
 import logging
-import re
 import ssl
 import threading
 import time
@@ -21,7 +19,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from email.parser import BytesHeaderParser
 from pathlib import Path
-from typing import IO, Protocol
+from typing import Protocol
 
 import tenacity
 from imapclient import IMAPClient
@@ -31,12 +29,14 @@ from sqlalchemy.engine import Engine
 from connectors.errors import PermanentError, TransientError
 from connectors.settings import ImapAccount, secret
 from store.db import session_scope
+from store.locks import FolderLock, folder_lock
 from store.repo import utcnow
 from store.watch import get_state, save_detail, save_state, touch
 
 log = logging.getLogger(__name__)
 
 IDLE_RENEW_SECONDS = 600.0     # RFC 2177: servers may drop an IDLE after 29 minutes
+LOCK_CHECK_SECONDS = 5.0       # how often a folder's lock is checked, or tried by a waiting node
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 SYSTEM_FLAG_SEARCH = {"\\seen": "UNSEEN", "\\flagged": "UNFLAGGED", "\\answered": "UNANSWERED",
                       "\\draft": "UNDRAFT"}
@@ -264,9 +264,9 @@ class ImapWatcher:
     def __init__(
         self, account: ImapAccount, *, folder: str, connect: Callable[[], MailboxLike],
         ingest: Ingest, engine: Engine, clock: Callable[[], datetime] = utcnow,
-        alert: Alert | None = None, lock_dir: Path | None = None,
+        alert: Alert | None = None, lock: FolderLock | None = None,
         idle_renew_seconds: float = IDLE_RENEW_SECONDS, backoff_max_seconds: float = 60.0,
-        backoff_first_seconds: float = 1.0,
+        backoff_first_seconds: float = 1.0, lock_check_seconds: float = LOCK_CHECK_SECONDS,
     ) -> None:
         self.account = account
         self.folder = folder
@@ -276,7 +276,8 @@ class ImapWatcher:
         self._engine = engine
         self._clock = clock
         self._alert = alert or (lambda key, kind, message: None)
-        self._lock_dir = lock_dir
+        self._lock = lock
+        self._lock_check_seconds = lock_check_seconds
         self._idle_renew = min(idle_renew_seconds, IDLE_RENEW_SECONDS)
         self._backoff = (backoff_first_seconds, backoff_max_seconds)
         self._mailbox: MailboxLike | None = None
@@ -289,32 +290,43 @@ class ImapWatcher:
 
     def run_once(self) -> int:
         """Connect if needed and take every new message; returns how many were taken."""
-        with self._folder_lock(None) as held:
-            if not held:
-                return 0
-            try:
-                return self._take_new(self._open())
-            except (TransientError, PermanentError):
-                self._drop()
-                raise
+        borrowed = self._lock is not None and not self._lock.check()
+        if borrowed and not self._lock.acquire():
+            return 0
+        try:
+            return self._take_new(self._open())
+        except (TransientError, PermanentError):
+            self._drop()
+            raise
+        finally:
+            if borrowed:
+                self._lock.release()
 
     def run_forever(self, stop: threading.Event) -> None:
-        """Watch until `stop` is set: IDLE or poll, reconnect with backoff, alert on silence."""
-        with self._folder_lock(stop) as held:
-            failures = 0
-            while held and not stop.is_set():
-                try:
-                    self._connect_with_backoff(stop)
-                    self._serve(stop)
-                except (TransientError, PermanentError) as e:
-                    log.warning("imap %s: %s; reconnecting", self.key, e)
-                except Exception:  # never stop silently: log, back off, go on
-                    log.exception("imap %s: unexpected failure; reconnecting", self.key)
-                finally:
-                    self._drop()
-                # A server that accepts us and then fails every time must not be hammered.
-                failures = 0 if self._served_ok else failures + 1
-                self._pause(stop, min(self._backoff[0] * 2 ** failures, self._backoff[1]))
+        """Watch until `stop` is set, while this node holds the folder's lock; when the lock is
+        lost (its database connection broke) stop watching and wait to take it again."""
+        while not stop.is_set():
+            with self._folder_lock(stop) as watch:
+                if watch is None:
+                    return
+                self._watch(watch)
+
+    def _watch(self, stop: threading.Event) -> None:
+        """IDLE or poll, reconnect with backoff, alert on silence, until `stop` is set."""
+        failures = 0
+        while not stop.is_set():
+            try:
+                self._connect_with_backoff(stop)
+                self._serve(stop)
+            except (TransientError, PermanentError) as e:
+                log.warning("imap %s: %s; reconnecting", self.key, e)
+            except Exception:  # never stop silently: log, back off, go on
+                log.exception("imap %s: unexpected failure; reconnecting", self.key)
+            finally:
+                self._drop()
+            # A server that accepts us and then fails every time must not be hammered.
+            failures = 0 if self._served_ok else failures + 1
+            self._pause(stop, min(self._backoff[0] * 2 ** failures, self._backoff[1]))
 
     def check_silence(self) -> bool:
         """Log an ERROR, record it and ring the alert once when the server has been silent too long."""
@@ -461,28 +473,50 @@ class ImapWatcher:
     # -- one watcher per folder -------------------------------------------------------------
 
     @contextmanager
-    def _folder_lock(self, stop: threading.Event | None) -> Iterator[bool]:
-        """Hold a file lock for this (account, folder); wait for it while `stop` allows."""
-        if self._lock_dir is None:
-            yield True
+    def _folder_lock(self, stop: threading.Event) -> Iterator[threading.Event | None]:
+        """Wait (while `stop` allows) for this folder's lock; yield an event set when `stop` is
+        or the lock is lost, or None when stopped before it was taken. Released at the end."""
+        if self._lock is None:
+            yield stop
             return
-        self._lock_dir.mkdir(parents=True, exist_ok=True)
-        name = re.sub(r"[^A-Za-z0-9_.-]", "_", f"imap-{self.account.name}-{self.folder}") + ".lock"
-        with open(self._lock_dir / name, "a+") as handle:
-            held = _try_lock(handle)
-            while not held and stop is not None and not stop.is_set():
-                log.info("imap %s: another watcher holds the folder; waiting", self.key)
-                stop.wait(5.0)
-                held = _try_lock(handle)
-            yield held
+        if not self._wait_for_lock(stop):
+            yield None
+            return
+        watch = threading.Event()
+        keeper = threading.Thread(target=self._keep_lock, args=(stop, watch), daemon=True,
+                                  name=f"lock-{self.key}")
+        keeper.start()
+        try:
+            yield watch
+        finally:
+            watch.set()
+            keeper.join()
+            self._lock.release()
 
-
-def _try_lock(handle: IO[str]) -> bool:
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except BlockingIOError:
+    def _wait_for_lock(self, stop: threading.Event) -> bool:
+        told = False
+        while not stop.is_set():
+            try:
+                if self._lock.acquire():
+                    log.info("imap %s: this node watches the folder now", self.key)
+                    return True
+            except Exception as e:  # the database may be away: try again later
+                log.warning("imap %s: cannot take the folder's lock: %s", self.key, e)
+            if not told:
+                log.info("imap %s: another node watches the folder; taking over if it stops", self.key)
+                told = True
+            stop.wait(self._lock_check_seconds)
         return False
+
+    def _keep_lock(self, stop: threading.Event, watch: threading.Event) -> None:
+        """Set `watch` when `stop` is set or the lock is no longer held."""
+        while not watch.is_set():
+            if stop.wait(self._lock_check_seconds):
+                break
+            if not watch.is_set() and not self._lock.check():
+                log.warning("imap %s: lost the folder's lock; stopping until it is taken again", self.key)
+                break
+        watch.set()
 
 
 def message_id_of(data: bytes) -> str | None:
@@ -499,7 +533,8 @@ def watchers_for_accounts(
     alert: Alert | None = None, clock: Callable[[], datetime] = utcnow,
     env: Mapping[str, str] | None = None,
 ) -> list[ImapWatcher]:
-    """One watcher per configured (account, folder), each locked under `lock_dir`."""
+    """One watcher per configured (account, folder), each under its folder lock: a PostgreSQL
+    advisory lock when several nodes share the database, else a file lock under `lock_dir`."""
     watchers = []
     for account in accounts:
         def connect(account: ImapAccount = account) -> MailboxLike:
@@ -507,5 +542,6 @@ def watchers_for_accounts(
         for folder in account.folders:
             watchers.append(ImapWatcher(
                 account, folder=folder, connect=connect, ingest=ingest, engine=engine,
-                clock=clock, alert=alert, lock_dir=lock_dir))
+                clock=clock, alert=alert,
+                lock=folder_lock(engine, f"imap:{account.name}:{folder}", lock_dir)))
     return watchers

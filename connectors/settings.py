@@ -7,6 +7,7 @@ Secrets never sit in these objects: they name an environment variable or a syste
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ class ImapAccount:
     poll_seconds: float = 60.0
     silence_alert_seconds: float = 3600.0  # alert when the server has not answered this long
     tls_verify: bool = True               # check the server certificate; false only for 127.0.0.1 tests
+    since: str = ""                       # first contact: also take mail from this date (YYYY-MM-DD)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,3 +57,12 @@ def secret(env_name: str, credential: str, env: Mapping[str, str] | None = None)
         if cred.is_file():
             return cred.read_text(encoding="utf-8").strip()
     return ""
+
+
+def node_name(configured: str = "") -> str:
+    """This node's name: the configured `node`, else the host name.
+
+    It names the node's workers, outbox sender and mailbox leases, so when several nodes
+    share one database each must have its own name.
+    """
+    return configured.strip() or socket.gethostname()

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from connectors.catalog_bundle import catalog_fingerprint, read_bundle
 from connectors.folder import FolderWatcher
 from daemon.bus import BusProxy, Doorbell, bus_endpoints
-from daemon.config import ConfigError, Settings
+from daemon.config import ConfigError, Settings, node_name
 from daemon.health import HealthServer, Metrics
 from daemon.ingest import ingest
 from daemon.logs import setup_logging
@@ -65,7 +65,7 @@ def prepare(settings: Settings, engine: Engine) -> None:
     for folder in (settings.paths.archive, settings.paths.export, settings.paths.maildir,
                    settings.paths.edi_outbound, settings.bus_dir):
         Path(folder).mkdir(parents=True, exist_ok=True)
-    released = release_claims_like(engine, worker_prefix())
+    released = release_claims_like(engine, worker_prefix(settings.node))
     if released:
         log.warning("released %d documents claimed by the previous run", released)
     rows, temps = recover_at_start(engine, settings)
@@ -162,7 +162,7 @@ def _sender_threads(settings: Settings, engine: Engine, doorbell: Doorbell) -> l
 def start_http(settings: Settings, engine: Engine, children) -> HealthServer | None:
     """The /healthz and /metrics server; a port in use is logged, not fatal."""
     try:
-        return HealthServer(settings.http_host, settings.http_port, metrics=Metrics(engine),
+        return HealthServer(settings.http_host, settings.http_port, metrics=Metrics(engine, node=node_name(settings.node)),
                             children=children).start()
     except OSError as e:
         log.error("cannot serve /healthz and /metrics on %s:%s: %s", settings.http_host, settings.http_port, e)

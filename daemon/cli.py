@@ -132,6 +132,39 @@ def _catalog_summary(records) -> str:
     ])
 
 
+def _configured_db(args: argparse.Namespace) -> str:
+    """--db, else $ORDERDESK_DB, else the settings file's database_url (what `run` would use)."""
+    from daemon.config import load_settings
+
+    if args.db:
+        return args.db
+    return load_settings(Path(args.config) if args.config else None).database_url
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from daemon.maintenance import migrate_database
+
+    engine = make_engine(_configured_db(args))
+    try:
+        before, after = migrate_database(engine)
+    finally:
+        engine.dispose()
+    print(f"database schema at {after}" + ("" if before == after else f" (was {before or 'empty'})"))
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from daemon.maintenance import backup_database, backup_summary
+
+    engine = make_engine(_configured_db(args))
+    try:
+        target = backup_database(engine, Path(args.file))
+    finally:
+        engine.dispose()
+    print(backup_summary(target))
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from daemon.app import run
     from daemon.config import load_settings
@@ -167,6 +200,15 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--config", metavar="FILE", help="a TOML settings file (default: embedded defaults)")
     r.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     r.set_defaults(func=cmd_run)
+    m = sub.add_parser("migrate", help="upgrade the database schema to this version (run also does it at start)")
+    b = sub.add_parser("backup", help="copy the SQLite database to FILE while the daemon runs "
+                                      "(PostgreSQL: use pg_dump)")
+    b.add_argument("file", metavar="FILE", help="where the copy goes (must not exist yet)")
+    for p in (m, b):
+        p.add_argument("--config", metavar="FILE", help="the TOML settings file naming the database")
+        p.add_argument("--db", metavar="URL", help="database URL (default: $ORDERDESK_DB, then the settings)")
+    m.set_defaults(func=cmd_migrate)
+    b.set_defaults(func=cmd_backup)
     return ap
 
 

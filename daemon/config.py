@@ -15,15 +15,18 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
+from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
 
 from connectors.errors import ConfigError
-from connectors.settings import ImapAccount, SmtpSettings, secret
+from connectors.settings import ImapAccount, SmtpSettings, node_name, secret
 from outbox.settings import ErpSettings
 
-__all__ = ["ConfigError", "ErpSettings", "ImapAccount", "Paths", "Settings", "SmtpSettings",
-           "Thresholds", "load_settings", "secret"]
+__all__ = ["ConfigError", "ErpSettings", "ImapAccount", "MODES", "Paths", "Settings", "SmtpSettings",
+           "Thresholds", "load_settings", "node_name", "secret"]
+
+MODES = ("live", "shadow")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,8 @@ class Settings:
     http_port: int = 9108
     bus_dir: Path = Path("var/run")       # ipc:// sockets of the zmq bus
     timezone: str = "Asia/Shanghai"       # local time in mails and the UI
+    node: str = ""                        # this node's name ("" = the host name)
+    mode: str = "live"                    # live | shadow (nothing leaves for customers, partners, ERP)
     paths: Paths = field(default_factory=Paths)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     erp: ErpSettings = field(default_factory=ErpSettings)
@@ -83,7 +88,22 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
             raise ConfigError(f"{path} is not valid TOML: {e}.")
     if env.get("ORDERDESK_DB"):
         data["database_url"] = env["ORDERDESK_DB"]
-    return _build(Settings, data, "")
+    settings = _build(Settings, data, "")
+    _check(settings)
+    return settings
+
+
+def _check(settings: Settings) -> None:
+    """Values a type alone cannot check: the mode and the IMAP first-contact dates."""
+    if settings.mode not in MODES:
+        raise ConfigError(f"mode must be one of {', '.join(MODES)}, not {settings.mode!r}.")
+    for account in settings.imap:
+        if account.since:
+            try:
+                date.fromisoformat(account.since)
+            except ValueError:
+                raise ConfigError(f"imap {account.name}: since must be a date like 2026-12-01, "
+                                  f"not {account.since!r}.")
 
 
 def _build(cls: type, data: Mapping[str, Any], where: str) -> Any:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import sqlalchemy as sa
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, Histogram, generate_latest
+from prometheus_client.metrics_core import Metric
 from sqlalchemy.engine import Engine
 
 from store import repo
@@ -30,10 +31,14 @@ LATENCY_BUCKETS = (0.1, 0.25, 0.5, 1, 1.5, 2.5, 5, 10, 30, 60, 300, 1800)
 class Metrics:
     """The Prometheus registry and how to refresh it from the database."""
 
-    def __init__(self, engine: Engine, *, now: Callable[[], datetime] = repo.utcnow) -> None:
+    def __init__(self, engine: Engine, *, now: Callable[[], datetime] = repo.utcnow,
+                 node: str = "") -> None:
         self.engine = engine
         self.now = now
+        self.node = node
         self.registry = CollectorRegistry()
+        self.exposed = CollectorRegistry(auto_describe=False)
+        self.exposed.register(NodeLabelled(self.registry, node))
         r = self.registry
         self.documents = Gauge("orderdesk_documents", "Documents in the ledger", ["source", "status"], registry=r)
         self.orders = Gauge("orderdesk_orders", "Orders read", ["status"], registry=r)
@@ -53,7 +58,7 @@ class Metrics:
         """Refresh every metric from the database and return the text exposition."""
         with self._lock:
             self.refresh()
-            return generate_latest(self.registry)
+            return generate_latest(self.exposed)
 
     def refresh(self) -> None:
         now = self.now()
@@ -95,6 +100,21 @@ class Metrics:
     def _max_order_id(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(sa.func.max(repo.ORDERS.c.id))).scalar() or 0
+
+
+class NodeLabelled:
+    """Every sample of `registry` with a `node` label added, so several nodes' metrics stay apart."""
+
+    def __init__(self, registry: CollectorRegistry, node: str) -> None:
+        self.registry = registry
+        self.node = node
+
+    def collect(self) -> Iterator[Metric]:
+        for metric in self.registry.collect():
+            labelled = Metric(metric.name, metric.documentation, metric.type, metric.unit)
+            labelled.samples = [sample._replace(labels={**sample.labels, "node": self.node})
+                                for sample in metric.samples]
+            yield labelled
 
 
 def _set(gauge: Gauge, rows) -> None:

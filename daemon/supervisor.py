@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import signal
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 
 from daemon import systemd
-from daemon.config import Settings
+from daemon.config import Settings, node_name
 from daemon.worker import release_claims, worker_main
 
 log = logging.getLogger(__name__)
@@ -49,9 +48,9 @@ class WorkerSlot:
     started_at: float = field(default=0.0)
 
 
-def worker_prefix() -> str:
-    """Names of this host's workers start with this, so a restart can release their old claims."""
-    return f"{socket.gethostname()}/w"
+def worker_prefix(node: str = "") -> str:
+    """Names of this node's workers start with this, so a restart can release their old claims."""
+    return f"{node_name(node)}/w"
 
 
 class Supervisor:
@@ -63,7 +62,7 @@ class Supervisor:
         self.engine = engine
         self.threads = threads
         self.log_level = log_level
-        self.slots = [WorkerSlot(f"{worker_prefix()}{i}") for i in range(settings.workers)]
+        self.slots = [WorkerSlot(f"{worker_prefix(settings.node)}{i}") for i in range(settings.workers)]
         self.stop_event = threading.Event()
         self._stopping = False
         self._next_tick = 0.0

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import socket
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -33,6 +32,7 @@ from connectors.edi_drop import (EdiDrop, FolderSyncer, Writer, remove_stale_tem
                                  write_atomically)
 from connectors.errors import PermanentError, TransientError
 from connectors.maildir import MaildirTransport
+from connectors.settings import node_name
 from connectors.smtp import SmtpTransport
 from outbox import edifact_out, x12_out
 from outbox.erp_export import write_export
@@ -84,9 +84,9 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def sender_name() -> str:
+def sender_name(node: str = "") -> str:
     """This node's claimer name on outbox rows; its leftovers are released when it starts again."""
-    return f"{socket.gethostname()}/outbox"
+    return f"{node_name(node)}/outbox"
 
 
 def recover_at_start(engine: Engine, settings: OutboxSettings) -> tuple[int, int]:
@@ -95,7 +95,7 @@ def recover_at_start(engine: Engine, settings: OutboxSettings) -> tuple[int, int
     temp files are deleted. Call before the sender starts; returns (rows, files)."""
     single_node = engine.dialect.name == "sqlite"
     with session_scope(engine) as session:
-        rows = outbox_repo.release_claimed_by(session, None if single_node else sender_name())
+        rows = outbox_repo.release_claimed_by(session, None if single_node else sender_name(settings.node))
     paths = settings.paths
     temps = (remove_stale_temps(Path(paths.export)) + remove_stale_temps(Path(paths.edi_outbound))
              + MaildirTransport(paths.maildir).remove_stale_temps())
@@ -129,7 +129,7 @@ class OutboxSender:
         self.threads = max(1, settings.thresholds.outbox_threads)
         self.batch = batch or max(20, 8 * self.threads)
         self.quick_retries = max(1, quick_retries)
-        self.name = sender_name()
+        self.name = sender_name(settings.node)
         self._pool: ThreadPoolExecutor | None = None
 
     def run_once(self) -> int:

@@ -21,6 +21,8 @@ from sqlmodel import Session
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
+# PostgreSQL advisory lock key held while migrating, so nodes starting together take turns.
+MIGRATION_LOCK = 7234500
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -53,11 +55,27 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the database schema to the newest migration (creates it in a fresh database)."""
+    """Bring the database schema to the newest migration (creates it in a fresh database).
+
+    On PostgreSQL the migration runs under a transaction-scoped advisory lock: when several
+    nodes start together on an empty database, one creates the schema and the others wait,
+    then find it at head (each used to run the first migration and all but one died on
+    `alembic_version`). SQLite serialises the writers itself.
+    """
     config = alembic_config()
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The migration the database is at (None for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -21,6 +21,7 @@ from connectors.errors import PermanentError, TransientError
 from connectors.imap import ImapWatcher, imap_connect, message_id_of
 from daemon.config import ImapAccount
 from store.db import session_scope
+from store.locks import FileLock
 from store.models import Document
 from store.repo import add_document
 from store.watch import get_detail, get_state
@@ -282,7 +283,8 @@ def fake_watcher(engine, box: FakeMailbox, lock_dir=None):
     ingest = RecordingIngest(engine, log=box.calls)
     watcher = ImapWatcher(account, folder="INBOX", connect=box.connect, ingest=ingest,
                           engine=engine, backoff_first_seconds=0.01, backoff_max_seconds=0.05,
-                          lock_dir=lock_dir)
+                          lock=None if lock_dir is None else FileLock(lock_dir, "imap:fake:INBOX"),
+                          lock_check_seconds=0.05)
     return watcher, ingest
 
 

@@ -25,7 +25,8 @@ def _get(port: int, path: str) -> tuple[int, str]:
 
 
 def test_metrics_count_documents_orders_anomalies_outbox_and_latency(engine):
-    metrics = Metrics(engine, now=lambda: NOW + timedelta(seconds=30))
+    """Every sample carries the node that served it, so several nodes' scrapes stay apart."""
+    metrics = Metrics(engine, now=lambda: NOW + timedelta(seconds=30), node="n1")
     doc_id, _ = ingest(engine, b"ISA*x", source="edi", source_ref="a.edi", filename="a.edi",
                        message_id=None, now=NOW)
     order = {"status": "review", "po_number": "P1", "source": {"path": "a.edi"},
@@ -40,14 +41,14 @@ def test_metrics_count_documents_orders_anomalies_outbox_and_latency(engine):
     finally:
         server.stop()
     assert status == 200
-    assert 'orderdesk_documents{source="edi",status="processed"} 1.0' in text
-    assert 'orderdesk_orders{status="review"} 1.0' in text
-    assert 'orderdesk_anomalies{code="UNKNOWN_ITEM"} 1.0' in text
-    assert 'orderdesk_outbox{kind="mail",status="pending"} 1.0' in text
-    assert "orderdesk_outbox_oldest_pending_seconds 28.0" in text
-    assert 'orderdesk_watcher_last_contact_seconds{source="folder:edi"} 30.0' in text
-    assert 'orderdesk_processing_latency_seconds_bucket{le="2.5"} 1.0' in text
-    assert 'orderdesk_processing_latency_seconds_bucket{le="1.5"} 0.0' in text
+    assert 'orderdesk_documents{node="n1",source="edi",status="processed"} 1.0' in text
+    assert 'orderdesk_orders{node="n1",status="review"} 1.0' in text
+    assert 'orderdesk_anomalies{code="UNKNOWN_ITEM",node="n1"} 1.0' in text
+    assert 'orderdesk_outbox{kind="mail",node="n1",status="pending"} 1.0' in text
+    assert 'orderdesk_outbox_oldest_pending_seconds{node="n1"} 28.0' in text
+    assert 'orderdesk_watcher_last_contact_seconds{node="n1",source="folder:edi"} 30.0' in text
+    assert 'orderdesk_processing_latency_seconds_bucket{le="2.5",node="n1"} 1.0' in text
+    assert 'orderdesk_processing_latency_seconds_bucket{le="1.5",node="n1"} 0.0' in text
 
 
 def test_healthz_says_which_part_is_down(engine):
