@@ -4,6 +4,11 @@ A file is read only after its size and modification time have stayed the same fo
 `stable_seconds`, so a copy still being written is never taken half-way. It is moved to
 `archive/YYYY-MM-DD/<inbox>/` only after the ledger holds it; a name already in the archive
 gets a numbered suffix, nothing is overwritten.
+
+Several nodes may watch one shared folder. A node takes a file by renaming it into its own
+hidden `.taking/<node>/` subfolder first: the rename is atomic, so exactly one node gets each
+file, and a node that finds the file gone simply lets it be (another node has it). A node
+that died holding files there gets them back when it starts again.
 """
 from __future__ import annotations
 
@@ -20,10 +25,13 @@ from email import policy
 from pathlib import Path
 from typing import Protocol
 
+from connectors.settings import node_name
+
 log = logging.getLogger(__name__)
 
 # Names writers use while a file is still being written, and hidden files.
 SKIP_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", "~")
+TAKING = ".taking"   # hidden subfolder of an inbox: .taking/<node>/ holds files a node is taking
 
 
 class IngestFn(Protocol):
@@ -76,7 +84,7 @@ class FolderWatcher:
                  clock: Callable[[], float] = time.monotonic,
                  now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
                  today: Callable[[], date] | None = None,
-                 touch: Callable[[str], None] | None = None) -> None:
+                 touch: Callable[[str], None] | None = None, node: str = "") -> None:
         self.folder = Path(folder)
         self.source = source
         self.archive = Path(archive)
@@ -87,10 +95,14 @@ class FolderWatcher:
         self.touch = touch
         self.tracker = StabilityTracker(stable_seconds, clock)
         self.key = f"folder:{source}"
+        self.taking = self.folder / TAKING / node_name(node)
+        self._recovered = False
 
     def run_once(self) -> int:
         """Take every file that has stopped changing; returns how many were committed."""
         self.folder.mkdir(parents=True, exist_ok=True)
+        if not self._recovered:
+            self._give_back_taken()
         taken = 0
         for path in sorted(self.tracker.stable(self._candidates())):
             if self._take(path):
@@ -120,23 +132,45 @@ class FolderWatcher:
         return found
 
     def _take(self, path: Path) -> bool:
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            self.tracker.forget(path)
+        self.tracker.forget(path)
+        held = self._claim(path)
+        if held is None:
             return False
+        data = held.read_bytes()
         message_id = message_id_of(data) if path.suffix.lower() == ".eml" else None
         try:
             doc_id, created = self.ingest(data, source=self.source, source_ref=str(path),
                                           filename=path.name, message_id=message_id, now=self.now())
         except Exception:
             log.exception("could not store %s; it stays in %s for the next round", path.name, self.folder)
+            os.rename(held, path)
             return False
-        target = archive_file(path, self.archive / self.today().isoformat() / self.folder.name)
-        self.tracker.forget(path)
+        target = archive_file(held, self.archive / self.today().isoformat() / self.folder.name)
         log.info("took %s (%s) archived as %s doc=%s", path.name, "new" if created else "already known",
                  target, doc_id)
         return True
+
+
+    def _claim(self, path: Path) -> Path | None:
+        """Rename `path` into this node's `.taking/` folder; None when another node took it first."""
+        self.taking.mkdir(parents=True, exist_ok=True)
+        held = self.taking / path.name
+        try:
+            os.rename(path, held)
+        except FileNotFoundError:
+            log.debug("%s was taken by another node", path.name)
+            return None
+        return held
+
+    def _give_back_taken(self) -> None:
+        """Files this node had taken but not archived when it stopped go back into the folder."""
+        self._recovered = True
+        if not self.taking.is_dir():
+            return
+        for held in sorted(self.taking.iterdir()):
+            if held.is_file():
+                os.rename(held, self.folder / held.name)
+                log.warning("%s was being taken when this node stopped; it is read again", held.name)
 
 
 def archive_file(path: Path, folder: Path) -> Path:

@@ -109,7 +109,8 @@ def build_threads(settings: Settings, engine: Engine, doorbell: Doorbell) -> lis
         watcher = FolderWatcher(folder, source=source, archive=Path(settings.paths.archive), ingest=ingest_fn,
                                 stable_seconds=settings.thresholds.stable_seconds,
                                 poll_seconds=settings.thresholds.folder_poll_seconds,
-                                today=lambda: datetime.now(zone).date(), touch=touch)
+                                today=lambda: datetime.now(zone).date(), touch=touch,
+                                node=settings.node)
         specs.append(ThreadSpec(f"folder-{source}", watcher.run_forever))
     specs += _imap_threads(settings, engine, ingest_fn, WatcherAlerts(engine, settings, doorbell))
     specs += _sender_threads(settings, engine, doorbell)

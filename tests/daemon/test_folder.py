@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timezone
 from functools import partial
 from pathlib import Path
@@ -153,3 +154,44 @@ def test_a_resent_mail_copy_is_the_same_document(engine):
                          filename=None, message_id="<m1@x>", now=NOW)
     assert (new1, new2, new3) == (True, False, True)
     assert again == first and other != first
+
+
+def test_two_nodes_sharing_a_folder_take_each_file_once_without_errors(tmp_path, caplog):
+    """Given two nodes scanning one shared inbox at the same time, every file is stored once by
+    exactly one of them, archived once, and no error is logged for a file the other took first."""
+    files = {f"po-{n:03}.edi": f"ISA*{n}*".encode() for n in range(120)}
+    recorders = [Recorder(), Recorder()]
+    watchers = [FolderWatcher(tmp_path / "inbox", source="edi", archive=tmp_path / "archive",
+                              ingest=rec, stable_seconds=0.0, now=lambda: NOW,
+                              today=lambda: date(2026, 11, 20), node=node)
+                for rec, node in zip(recorders, ("node-a", "node-b"))]
+    watchers[0].folder.mkdir(parents=True)
+    for name, data in files.items():
+        (watchers[0].folder / name).write_bytes(data)
+    with caplog.at_level("DEBUG"):
+        for watcher in watchers:
+            watcher.run_once()                     # first sight: nothing is stable yet
+        with ThreadPoolExecutor(2) as pool:
+            taken = list(pool.map(lambda w: w.run_once(), watchers))
+    stored = [call["filename"] for rec in recorders for call in rec.calls]
+    assert sorted(stored) == sorted(files) and sum(taken) == len(files)
+    assert sorted(p.name for p in (tmp_path / "archive").rglob("*.edi")) == sorted(files)
+    assert not [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
+    assert [p.name for p in watchers[0].folder.iterdir()] == [".taking"]
+
+
+def test_files_a_node_was_taking_when_it_died_are_read_again(tmp_path):
+    clock, rec = Clock(), Recorder()
+    watcher = FolderWatcher(tmp_path / "inbox", source="edi", archive=tmp_path / "archive",
+                            ingest=rec, stable_seconds=0.0, clock=clock, now=lambda: NOW,
+                            today=lambda: date(2026, 11, 20), node="node-a")
+    held = tmp_path / "inbox" / ".taking" / "node-a" / "po.edi"
+    held.parent.mkdir(parents=True)
+    held.write_bytes(b"ISA*held*")
+    other = tmp_path / "inbox" / ".taking" / "node-b" / "theirs.edi"
+    other.parent.mkdir(parents=True)
+    other.write_bytes(b"ISA*theirs*")
+    watcher.run_once()
+    assert watcher.run_once() == 1
+    assert [c["filename"] for c in rec.calls] == ["po.edi"]
+    assert other.exists(), "another node's files are its own business"
