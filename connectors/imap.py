@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from email.parser import BytesHeaderParser
 from pathlib import Path
 from typing import Protocol
@@ -55,8 +55,10 @@ class MailboxLike(Protocol):
     def select(self, folder: str) -> int:
         """Select `folder` and return its UIDVALIDITY."""
 
-    def search_new(self, after_uid: int, *, without_flag: str | None = None) -> list[int]:
-        """UIDs above `after_uid` (not deleted, and without `without_flag` if given), ascending."""
+    def search_new(self, after_uid: int, *, without_flag: str | None = None,
+                   since: date | None = None) -> list[int]:
+        """UIDs above `after_uid` (not deleted, without `without_flag` and arrived on or after
+        `since` if given), ascending."""
 
     def fetch(self, uid: int) -> bytes | None:
         """The raw message, or None when it has gone meanwhile."""
@@ -126,11 +128,14 @@ class ImapMailbox:
         with mapped_errors(f"SELECT {folder}"):
             return int(self._client.select_folder(self.server_name(folder))[b"UIDVALIDITY"])
 
-    def search_new(self, after_uid: int, *, without_flag: str | None = None) -> list[int]:
-        criteria: list[str] = ["UID", f"{after_uid + 1}:*", "UNDELETED"]
+    def search_new(self, after_uid: int, *, without_flag: str | None = None,
+                   since: date | None = None) -> list[int]:
+        criteria: list[object] = ["UID", f"{after_uid + 1}:*", "UNDELETED"]
         if without_flag:
             system = SYSTEM_FLAG_SEARCH.get(without_flag.lower())
             criteria += [system] if system else ["UNKEYWORD", without_flag]
+        if since is not None:
+            criteria += ["SINCE", since]
         with mapped_errors("SEARCH"):
             found = self._client.search(criteria)
         # "n:*" always matches the newest message, even below n.
@@ -413,9 +418,9 @@ class ImapWatcher:
 
     def _take_new(self, mailbox: MailboxLike, stop: threading.Event | None = None) -> int:
         uidvalidity = mailbox.select(self.folder)
-        last_uid = self._last_uid(uidvalidity)
         flag = None if self.account.processed_folder else self.account.processed_flag
-        uids = mailbox.search_new(last_uid, without_flag=flag)
+        last_uid, since = self._position(mailbox, uidvalidity, flag)
+        uids = mailbox.search_new(last_uid, without_flag=flag, since=since)
         self._contact(uidvalidity=uidvalidity, last_uid=last_uid)
         taken = 0
         for uid in uids:
@@ -424,16 +429,39 @@ class ImapWatcher:
             taken += self._take(mailbox, uidvalidity, uid)
         return taken
 
-    def _last_uid(self, uidvalidity: int) -> int:
+    def _position(self, mailbox: MailboxLike, uidvalidity: int,
+                  flag: str | None) -> tuple[int, date | None]:
+        """Where to read from (after this UID, arrived since this date): the last UID taken; on
+        first contact see `_first_contact`; after a UIDVALIDITY change the whole folder again,
+        but only mail since the day before the last contact, never years of old mail."""
+        since = date.fromisoformat(self.account.since) if self.account.since else None
         with session_scope(self._engine) as session:
             state = get_state(session, self.key)
         if state is None or state.uidvalidity is None:
-            return 0
+            return self._first_contact(mailbox, flag, since), since
         if state.uidvalidity != uidvalidity:
-            log.warning("imap %s: UIDVALIDITY changed %s -> %s; rescanning the folder",
-                        self.key, state.uidvalidity, uidvalidity)
-            return 0
-        return state.last_uid
+            contact = state.last_contact_at.date() - timedelta(days=1) if state.last_contact_at else None
+            bound = max((d for d in (contact, since) if d is not None), default=None)
+            log.warning("imap %s: UIDVALIDITY changed %s -> %s; rescanning the folder for mail since %s",
+                        self.key, state.uidvalidity, uidvalidity, bound or "ever")
+            return 0, bound
+        return state.last_uid, since
+
+    def _first_contact(self, mailbox: MailboxLike, flag: str | None, since: date | None) -> int:
+        """A folder never seen before is read from now on (what is there is left alone), or, with
+        `since`, from that date on: pointing orderdesk at a real mailbox must not answer years of
+        old mail as new orders. Returns the UID to read after; says in the log what was skipped."""
+        there = mailbox.search_new(0, without_flag=flag)
+        if since is None:
+            log.warning("imap %s: first contact; the %d messages already in the folder are left "
+                        "alone, only mail arriving from now on is read (set since = \"YYYY-MM-DD\" "
+                        "to take older mail)", self.key, len(there))
+            return there[-1] if there else 0
+        taking = mailbox.search_new(0, without_flag=flag, since=since)
+        log.warning("imap %s: first contact; taking the %d messages that arrived since %s, leaving "
+                    "the %d older ones alone", self.key, len(taking), since.isoformat(),
+                    len(there) - len(taking))
+        return 0
 
     def _take(self, mailbox: MailboxLike, uidvalidity: int, uid: int) -> int:
         data = mailbox.fetch(uid)

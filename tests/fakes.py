@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from connectors.errors import TransientError
 
@@ -18,6 +19,7 @@ class FakeFolder:
     uidvalidity: int
     next_uid: int = 1
     messages: dict[int, tuple[bytes, set[str]]] = field(default_factory=dict)
+    arrived: dict[int, date] = field(default_factory=dict)   # INTERNALDATE; absent = today
 
 
 class FakeMailbox:
@@ -34,12 +36,15 @@ class FakeMailbox:
 
     # --- what a test does to the "server" -----------------------------------------------
 
-    def append(self, data: bytes, folder: str = "INBOX", flags: tuple[str, ...] = ()) -> int:
+    def append(self, data: bytes, folder: str = "INBOX", flags: tuple[str, ...] = (),
+               arrived: date | None = None) -> int:
         with self._changed:
             box = self.folders.setdefault(folder, FakeFolder(uidvalidity=self._validity()))
             uid = box.next_uid
             box.next_uid += 1
             box.messages[uid] = (data, set(flags))
+            if arrived is not None:
+                box.arrived[uid] = arrived
             self._changed.notify_all()
         return uid
 
@@ -63,12 +68,14 @@ class FakeMailbox:
         self.selected = folder
         return self.folders[folder].uidvalidity
 
-    def search_new(self, after_uid: int, *, without_flag: str | None = None) -> list[int]:
+    def search_new(self, after_uid: int, *, without_flag: str | None = None,
+                   since: date | None = None) -> list[int]:
         self._check("search_new", after_uid, without_flag)
-        messages = self.folders[self.selected].messages
-        return sorted(uid for uid, (_, flags) in messages.items()
+        box = self.folders[self.selected]
+        return sorted(uid for uid, (_, flags) in box.messages.items()
                       if uid > after_uid and "\\Deleted" not in flags
-                      and (without_flag is None or without_flag not in flags))
+                      and (without_flag is None or without_flag not in flags)
+                      and (since is None or box.arrived.get(uid, date.today()) >= since))
 
     def fetch(self, uid: int) -> bytes | None:
         self._check("fetch", uid)
@@ -78,7 +85,8 @@ class FakeMailbox:
     def move(self, uid: int, folder: str) -> None:
         self._check("move", uid, folder)
         data, flags = self.folders[self.selected].messages.pop(uid)
-        self.append(data, folder, tuple(flags))
+        arrived = self.folders[self.selected].arrived.pop(uid, None)
+        self.append(data, folder, tuple(flags), arrived)
 
     def flag(self, uid: int, flag: str) -> None:
         self._check("flag", uid, flag)

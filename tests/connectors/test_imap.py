@@ -28,6 +28,9 @@ from store.watch import get_detail, get_state
 from tests.fakes import FakeMailbox
 
 PASSWORD_ENV = {"IMAP_PASSWORD": "orders-secret"}
+# The tests' mail is appended before the watcher's first contact, which by default leaves it
+# alone (tests/connectors/test_imap_first_contact.py): these accounts read all mail since 2000.
+TAKE_ALL = "2000-01-01"
 
 
 def mail(n: int, *, message_id: str | None = None, body: str = "") -> bytes:
@@ -68,7 +71,8 @@ def documents(engine) -> list[Document]:
 def account_for(server, **changes) -> ImapAccount:
     account = ImapAccount(
         name="main", host="127.0.0.1", port=server.port, security="starttls", username="orders",
-        password_env="IMAP_PASSWORD", tls_verify=False, poll_seconds=5.0, folders=("INBOX",))
+        password_env="IMAP_PASSWORD", tls_verify=False, poll_seconds=5.0, folders=("INBOX",),
+        since=TAKE_ALL)
     return replace(account, **changes)
 
 
@@ -279,7 +283,7 @@ def test_tls_verify_off_is_refused_for_a_remote_host():
 
 
 def fake_watcher(engine, box: FakeMailbox, lock_dir=None):
-    account = ImapAccount(name="fake", host="127.0.0.1", poll_seconds=0.05)
+    account = ImapAccount(name="fake", host="127.0.0.1", poll_seconds=0.05, since=TAKE_ALL)
     ingest = RecordingIngest(engine, log=box.calls)
     watcher = ImapWatcher(account, folder="INBOX", connect=box.connect, ingest=ingest,
                           engine=engine, backoff_first_seconds=0.01, backoff_max_seconds=0.05,
@@ -325,7 +329,8 @@ def test_silence_rings_the_alert_once_and_clears_when_the_server_answers(engine,
     box = FakeMailbox()
     box.down = True
     alerts: list[str] = []
-    account = ImapAccount(name="fake", host="127.0.0.1", poll_seconds=0.05, silence_alert_seconds=0.3)
+    account = ImapAccount(name="fake", host="127.0.0.1", poll_seconds=0.05, silence_alert_seconds=0.3,
+                          since=TAKE_ALL)
     watcher = ImapWatcher(account, folder="INBOX", connect=box.connect, ingest=RecordingIngest(engine),
                           engine=engine, alert=lambda key, kind, message: alerts.append(message),
                           backoff_first_seconds=0.02, backoff_max_seconds=0.05)

@@ -73,7 +73,7 @@ def test_the_folder_is_taken_over_when_its_node_is_killed(pg_engine, pg_url):
         box = FakeMailbox()
         box.append(mail(1))
         ingest = RecordingIngest(pg_engine)
-        account = ImapAccount(name="orders", host="127.0.0.1", poll_seconds=0.05)
+        account = ImapAccount(name="orders", host="127.0.0.1", poll_seconds=0.05, since="2000-01-01")
         watcher = ImapWatcher(account, folder="INBOX", connect=box.connect, ingest=ingest,
                               engine=pg_engine, lock=AdvisoryLock(pg_engine, NAME),
                               lock_check_seconds=0.1, backoff_first_seconds=0.01)
