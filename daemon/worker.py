@@ -31,6 +31,7 @@ from daemon.config import Settings
 from daemon.logs import bind, setup_logging
 from daemon.pipeline import Outcome, evaluate
 from daemon.sandbox import ParseSandbox
+from outbox.shadow import hold
 from parsers.context import ParseContext
 from parsers.model import ParseResult
 from reconcile import CatalogSnapshot
@@ -151,9 +152,11 @@ class Worker:
             return []
         facts = document_facts(doc, data)
         if failure is not None:
-            return plan_outbox([], [], facts, self.settings, failure=failure)
-        return plan_outbox(outcome.reconciled, outcome.orders, facts, self.settings,
-                           contacts=self._contacts)
+            rows = plan_outbox([], [], facts, self.settings, failure=failure)
+        else:
+            rows = plan_outbox(outcome.reconciled, outcome.orders, facts, self.settings,
+                               contacts=self._contacts)
+        return hold(rows, self.settings.mode)
 
     def _fail(self, doc: Document, data: bytes, reason: str) -> None:
         """Mark the document failed (with a staff alert when the planner can make one)."""

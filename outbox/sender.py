@@ -39,6 +39,7 @@ from outbox.erp_export import write_export
 from outbox.mails import build_mail
 from outbox.plan import DEFAULT_STAFF, EDI_ACK, ERP_EXPORT, MAIL
 from outbox.settings import OutboxSettings
+from outbox.shadow import is_held, staff_copy
 from store import outbox_repo
 from store.db import session_scope
 from store.models import OutboxStatus
@@ -111,9 +112,14 @@ class Attempt:
     permanent: bool = False
 
     @property
+    def held(self) -> bool:
+        """Planned in shadow mode: staff got a copy instead (when `error` is None)."""
+        return is_held(self.row.payload)
+
+    @property
     def wrote_files(self) -> bool:
         """Delivered as files, which are durable only after their folders are synced."""
-        return self.error is None and self.row.kind in (EDI_ACK, ERP_EXPORT)
+        return self.error is None and not self.held and self.row.kind in (EDI_ACK, ERP_EXPORT)
 
 
 class OutboxSender:
@@ -245,7 +251,9 @@ class OutboxSender:
         return Attempt(row)
 
     def _deliver(self, row: ClaimedRow) -> None:
-        if row.kind == MAIL:
+        if is_held(row.payload):
+            self._send_staff_copy(row)
+        elif row.kind == MAIL:
             self._send_mail(row)
         elif row.kind == EDI_ACK:
             self._drop_ack(row)
@@ -263,10 +271,14 @@ class OutboxSender:
         self.transports.mail.send(msg, list(row.payload["to"]))
 
     def _drop_ack(self, row: ClaimedRow) -> None:
+        partner, name, data = self._ack_file(row, row.payload["controls"], row.payload["built_at"])
+        self.transports.edi.deliver(partner, name, data)
+
+    def _ack_file(self, row: ClaimedRow, controls: dict[str, int], built_at: str) -> tuple[str, str, bytes]:
+        """(partner id, file name, bytes) of the acknowledgement a row stands for."""
         payload = row.payload
-        built = datetime.fromisoformat(payload["built_at"])
+        built = datetime.fromisoformat(built_at)
         env = payload["envelope"]
-        controls = payload["controls"]
         if payload["ack"] in ("997", "855"):
             numbers = x12_out.Controls(controls["interchange"], controls["group"])
             build = x12_out.functional_ack if payload["ack"] == "997" else x12_out.po_ack
@@ -275,13 +287,39 @@ class OutboxSender:
             build = edifact_out.contrl if payload["ack"] == "CONTRL" else edifact_out.ordrsp
             text = build(payload, controls["interchange"], built)
             partner, ext = env.get("unb_sender", ""), "edi"
-        name = f"{safe_name(row.stable_key)}.{payload['ack'].lower()}.{ext}"
-        self.transports.edi.deliver(partner, name, text.encode("utf-8"))
+        return partner, f"{safe_name(row.stable_key)}.{payload['ack'].lower()}.{ext}", text.encode("utf-8")
+
+    def _send_staff_copy(self, row: ClaimedRow) -> None:
+        """Shadow mode: render the row as it would have gone out and mail that to staff only."""
+        what, recipients, files = self._rendered(row)
+        msg, staff = staff_copy(what, recipients, files, stable_key=row.stable_key, settings=self.settings)
+        local = self.clock().astimezone(ZoneInfo(self.settings.timezone))
+        msg["Date"] = format_datetime(local)
+        self.transports.mail.send(msg, staff)
+
+    def _rendered(self, row: ClaimedRow) -> tuple[str, list[str], list[tuple[str, bytes]]]:
+        """What the row would have sent: a description, its recipients and its files."""
+        payload = row.payload
+        if row.kind == MAIL:
+            msg = build_mail(payload, stable_key=row.stable_key, order_id=row.order_id, settings=self.settings)
+            return (f"the {payload.get('purpose')} mail \"{msg['Subject']}\"", list(payload["to"]),
+                    [(f"{safe_name(row.stable_key)}.eml", msg.as_bytes())])
+        if row.kind == EDI_ACK:
+            # No control numbers are taken: the partner's sequence stays as live mode will need it.
+            partner, name, data = self._ack_file(row, {"interchange": 0, "group": 0}, self.clock().isoformat())
+            return f"the {payload['ack']} acknowledgement {name}", [f"EDI partner {partner}"], [(name, data)]
+        if row.kind == ERP_EXPORT:
+            files: list[tuple[str, bytes]] = []
+            write_export(self.settings.paths.export, payload, order_id=row.order_id, erp=self.settings.erp,
+                         write=lambda path, data: files.append((path.name, data)))
+            return f"the ERP import of PO {payload['order'].get('po_number')}", ["the ERP"], files
+        raise PermanentError(f"unknown outbox kind {row.kind!r}")
 
     def _with_controls(self, session: Any, rows: list[ClaimedRow]) -> list[Attempt | ClaimedRow]:
         """Control numbers and build time for the batch's new EDI acks, taken in one transaction
         and kept on the rows so a re-send is identical; if that fails, those rows failed."""
-        needy = [r for r in rows if r.kind == EDI_ACK and "controls" not in r.payload]
+        needy = [r for r in rows if r.kind == EDI_ACK and "controls" not in r.payload
+                 and not is_held(r.payload)]
         if not needy:
             return list(rows)
         built_at = self.clock().isoformat()
@@ -313,7 +351,7 @@ class OutboxSender:
         """Delivered; or due again after a backoff; or dead (with a staff alert row to add)."""
         row, error = attempt.row, attempt.error
         if error is None:
-            return Outcome(row.id, OutboxStatus.DELIVERED), None
+            return Outcome(row.id, OutboxStatus.HELD if attempt.held else OutboxStatus.DELIVERED), None
         if not attempt.permanent and row.attempts < self.settings.thresholds.outbox_max_attempts:
             delay = min(self.settings.thresholds.outbox_backoff_seconds * 2 ** (row.attempts - 1),
                         MAX_BACKOFF_SECONDS)

@@ -55,6 +55,7 @@ class OutboxStatus:
     SENDING = "sending"
     DELIVERED = "delivered"
     DEAD = "dead"
+    HELD = "held"          # shadow mode: staff got a copy; never sent to its recipient
 
 
 class Blob(SQLModel, table=True):

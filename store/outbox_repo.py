@@ -98,7 +98,7 @@ def record_outcomes(session: Session, outcomes: list[Outcome], now: datetime, *,
 
 def _outcome_values(outcome: Outcome, now: datetime) -> dict[str, Any]:
     error = None if outcome.error is None else outcome.error[:2000]
-    if outcome.status == OutboxStatus.DELIVERED:
+    if outcome.status in (OutboxStatus.DELIVERED, OutboxStatus.HELD):
         return {"status": outcome.status, "delivered_at": now, "last_error": None, "claimed_by": None}
     if outcome.status == OutboxStatus.PENDING:
         return {"status": outcome.status, "next_attempt_at": outcome.next_attempt_at,
