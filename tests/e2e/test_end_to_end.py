@@ -100,8 +100,9 @@ def test_a_mixed_batch_comes_out_once_each(daemon_proc, dovecot, smtp_sink):
     imap = [doc for doc in docs if doc.where == "imap"]
     assert dovecot.uids("INBOX") == []
     assert len(dovecot.uids(dovecot.server_name(PROCESSED))) == len(imap)
-    assert not list(daemon_proc.path("edi_inbox").iterdir())
-    assert not list(daemon_proc.path("fax_inbox").iterdir())
+    # No file left in the inboxes, nor in their hidden .taking/<node>/ working folders.
+    assert not [p for p in daemon_proc.path("edi_inbox").rglob("*") if p.is_file()]
+    assert not [p for p in daemon_proc.path("fax_inbox").rglob("*") if p.is_file()]
     assert daemon_proc.stop() == 0
     assert "Traceback" not in daemon_proc.log.read_text(errors="replace")
 
