@@ -16,12 +16,11 @@ from parsers.vocab import labels as F
 from parsers.context import ParseContext
 from parsers.model import ParsedLine, ParseResult, Provenance, SourceKind
 from parsers.vocab.numbers import nfkc, parse_decimal
+from parsers.vocab.units import unit_pattern
 from parsers.build import Facts, build_order, read_row, us_dates
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_UNITS = (r"个|個|只|隻|张|張|件|箱|卷|捲|米|公斤|千克|吨|套|包|袋|瓶|盒|桶|条|支|罐|片|本|台|块|双|捆|扎|托|"
-          r"pcs|pc|ea|each|ctns?|cartons?|boxe?s?|bx|rolls?|rl|kgs?|meters?|metres?|mtrs?|m|sets?|"
-          r"packs?|pkts?|bags?|bottles?|units?|cases?|pallets?|dozens?|doz|reels?|sheets?|tons?")
+_UNITS = unit_pattern(free_text=True)
 _QTY_UNIT = re.compile(rf"(?i)(?<![\w×*/.\-])({_NUM})\s*(万|千)?\s*({_UNITS})(?![A-Za-z])(?!\s*/)")
 _ENUM = re.compile(r"^\s*(?:[(（]\d{1,3}[)）]|\d{1,3}[.、)）:](?!\d)|[-*•·●▪]\s|No\.\s*\d{1,3}\b)\s*")
 _LABELED_QTY = re.compile(rf"(?i)(?:数量|qty|quantity)\s*[:：]?\s*({_NUM})\s*(万|千)?\s*([^\d\s,，;；、]{{0,5}})")

@@ -9,10 +9,8 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-# Currency marks a price may carry around its digits; removed before reading the number.
-_CURRENCY_MARKS = re.compile(
-    r"(?i)(人民币|rmb|cny|usd|us\$|eur|sgd|s\$|hkd|hk\$|美元|欧元|港币|港元|新加坡元|元|[¥$€£])"
-)
+from parsers.vocab.currencies import MARKS
+
 _MULTIPLIERS = {"万": Decimal(10000), "千": Decimal(1000), "亿": Decimal(100000000),
                 "k": Decimal(1000), "K": Decimal(1000)}
 # A number as printed: digits with separators, optional sign; the separators are sorted out later.
@@ -65,7 +63,7 @@ def parse_decimal(text: str | None) -> Decimal | None:
         return None
     s = nfkc(str(text))
     s = re.sub(r"/\s*[^\d\s/]{1,6}$", "", s)  # "4.00元/个": price per unit
-    s = _CURRENCY_MARKS.sub(" ", s).strip()
+    s = MARKS.sub(" ", s).strip()
     negative = s.startswith("(") and s.endswith(")")
     s = s.strip("()").strip()
     multiplier = Decimal(1)
