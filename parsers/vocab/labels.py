@@ -8,6 +8,9 @@ from __future__ import annotations
 import re
 
 from parsers.vocab.numbers import nfkc
+# One vocabulary of units and currencies; readers call them through F.
+from parsers.vocab.currencies import currency_code, heading_currency, money_currency  # noqa: F401
+from parsers.vocab.units import is_unit  # noqa: F401
 
 # Line fields: a table column or a labelled part of a text line.
 CUSTOMER_SKU = "customer_sku"
@@ -122,17 +125,6 @@ _COLUMN_PATTERNS: tuple[tuple[str, str | None], ...] = (
     (r"(编码|编号|料号|代码)$|(item|part|article|material)(no|number|code)", CODE),
 )
 
-_CURRENCIES = (
-    (r"美元|美金|usd|us\$", "USD"),
-    (r"欧元|eur|€", "EUR"),
-    (r"新加坡元|新币|sgd|s\$", "SGD"),
-    (r"港币|港元|hkd|hk\$", "HKD"),
-    (r"新台币|台币|ntd|nt\$|twd", "TWD"),
-    (r"日元|jpy", "JPY"),
-    (r"英镑|gbp|£", "GBP"),
-    (r"人民币|rmb|cny|元|¥|￥", "CNY"),
-    (r"\$", "USD"),
-)
 _TOTAL_WORDS = re.compile(r"^(合计|总计|小计|总金额|合计金额|金额合计|订单总额|grandtotal|total|subtotal|sum|totalamount|ordertotal)")
 _CHANGE_WORDS = re.compile(r"(?i)订单变更|变更单|变更订单|更改单|change\s*order|revised\s*(po|purchase\s*order|order)|po\s*change|amended\s*(po|order)")
 
@@ -174,46 +166,6 @@ def header_field(label: str | None) -> str | None:
     return _HEADER_INDEX.get(label_key(label))
 
 
-def currency_code(text: str | None) -> str | None:
-    """The ISO code of a currency as printed (人民币, 元, ¥, US$, 欧元, SGD ...), or None."""
-    if not text:
-        return None
-    s = nfkc(text).translate(_TRADITIONAL).casefold()
-    if re.fullmatch(r"[a-z]{3}", s) and s not in ("rmb",):
-        return s.upper()
-    for pattern, code in _CURRENCIES:
-        if re.search(pattern, s):
-            return code
-    return None
-
-
-_ISO_CURRENCIES = frozenset(("USD", "EUR", "GBP", "CNY", "RMB", "HKD", "SGD", "JPY", "AUD", "CAD", "NZD",
-                             "CHF", "INR", "TWD", "KRW", "MYR", "THB", "VND", "IDR", "PHP", "AED", "SEK",
-                             "NOK", "DKK", "PLN", "CZK", "MXN", "BRL", "ZAR"))
-
-
-def money_currency(text: str | None) -> str | None:
-    """The currency printed beside an amount ("1.55 USD", "$140.00", "¥12.00", "USD 3,977.32"), or None."""
-    s = nfkc(text or "").strip()
-    if not re.search(r"\d", s):
-        return None
-    rest = re.sub(r"[\d,.\s+\-]", "", s)
-    if not rest or len(rest) > 6:
-        return None
-    return rest.upper() if rest.upper() in _ISO_CURRENCIES - {"RMB"} else (
-        currency_code(rest) if re.fullmatch(r"[$€£¥￥元]|[A-Za-z]{1,3}\$|rmb|RMB", rest) else None)
-
-
-def heading_currency(text: str | None) -> str | None:
-    """The currency a money column's heading names: "Price (USD)", "PRICE/PC USD", "单价(元)"."""
-    s = nfkc(text or "")
-    bracket = re.search(r"[(（]([^)）]+)[)）]", s)
-    if bracket and currency_code(bracket.group(1)):
-        return currency_code(bracket.group(1))
-    words = [w.upper() for w in re.split(r"[\s/]+", s)]
-    return next((("CNY" if w == "RMB" else w) for w in words if w in _ISO_CURRENCIES), None)
-
-
 def is_total_label(text: str | None) -> bool:
     """True for a cell or line that starts a totals row (合计, 总计, Total, Subtotal, 小计)."""
     return bool(text) and bool(_TOTAL_WORDS.match(label_key(text)))
@@ -222,17 +174,6 @@ def is_total_label(text: str | None) -> bool:
 def says_change(text: str | None) -> bool:
     """True when a title, label or subject marks the document as a change order."""
     return bool(text) and bool(_CHANGE_WORDS.search(nfkc(text)))
-
-
-_UNIT_WORDS = re.compile(
-    r"(?i)(个|個|只|隻|张|張|件|箱|卷|捲|米|公斤|千克|吨|套|包|袋|瓶|盒|桶|条|支|罐|片|本|台|块|双|捆|扎|托|"
-    r"pcs?|pce|ea|each|ctns?|cartons?|boxe?s?|bx|rolls?|rl|kgs?|kgm|meters?|metres?|mtrs?|m|sets?|prs?|pairs?|"
-    r"packs?|pkts?|bags?|bottles?|cases?|pallets?|dozens?|doz|dz|reels?|sheets?|tons?|lbs?|ft|yds?|gals?)")
-
-
-def is_unit(text: str | None) -> bool:
-    """True for a cell holding only a unit of measure as orders print it ("EA", "PCS", "箱")."""
-    return bool(text) and bool(_UNIT_WORDS.fullmatch(nfkc(text).strip().rstrip(".")))
 
 
 def is_placeholder(text: str | None) -> bool:
