@@ -61,7 +61,7 @@ def line_facts(line: ParsedLine, customer: Customer | None, catalog: CatalogSnap
         return LineFacts(line, match, unit=written)
     material = match.material
     unit = written or unit_code(material.base_unit)
-    rate = conversion_rate(catalog.units, material, unit)
+    rate = conversion_rate(catalog.units, material, line.unit or unit)
     base_qty = to_base(line.quantity, rate) if rate is not None and line.quantity is not None else None
     entry = None
     if base_qty is not None:
