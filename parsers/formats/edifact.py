@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from parsers.context import ParseContext
 from parsers.formats.edifact_tokens import Segments, decode, tokenise
 from parsers.errors import ParseError
+from parsers.vocab import item_ids
 from parsers.model import (FailedPart, ParsedLine, ParsedOrder, ParseResult, Party, Provenance,
                            SourceKind, SourceRef)
 
@@ -33,9 +34,6 @@ NOT_ORDER_NAMES = {
     "INVRPT": "inventory report", "SLSRPT": "sales report", "DELFOR": "delivery schedule",
     "QUOTES": "quote", "REQOTE": "request for quote", "PARTIN": "party information",
 }
-GTIN_QUALIFIERS = ("EN", "SRS", "SRV", "UP")
-BUYER_QUALIFIERS = ("IN", "BP")
-SELLER_QUALIFIERS = ("SA", "VP", "VN")
 ORDER_DATE_QUALIFIERS = ("137", "4")
 DELIVERY_QUALIFIERS = ("2", "69", "64", "63")
 TOTAL_QUALIFIERS = ("86", "128", "79")
@@ -396,7 +394,7 @@ def _parsed_line(line_no: int, line: _Line, where: Provenance) -> ParsedLine:
     qty = line.qty or []
     quantity = _decimal(_at(qty, 1))
     price = _unit_price(line.price) if line.price else None
-    customer, ours, barcode, other = _sort_ids(line.ids)
+    owned = item_ids.sort_ids(line.ids, "edifact")
     dates = line.dates or {}
     delivery = next((dates[q] for q in DELIVERY_QUALIFIERS if q in dates), None)
     readable = quantity is not None and (line.ids or line.texts)
@@ -404,24 +402,10 @@ def _parsed_line(line_no: int, line: _Line, where: Provenance) -> ParsedLine:
         line_no=line_no, description=" ".join(line.texts) if line.texts else None,
         quantity=quantity, unit=_code(_at(qty, 2)), unit_price=price,
         amount=_decimal(line.amount) if line.amount else None,
-        customer_sku=customer, our_sku=ours, barcode=barcode,
-        code=other if not (customer or ours or barcode) else None,
+        customer_sku=owned.customer_sku, our_sku=owned.our_sku, barcode=owned.barcode,
+        code=owned.code,
         ids=tuple(line.ids), delivery_date=delivery,
         confidence=1.0 if readable else 0.5, provenance=where)
-
-
-def _sort_ids(ids: list[tuple[str, str]]) -> tuple[str | None, str | None, str | None, str | None]:
-    customer = ours = barcode = other = None
-    for qualifier, value in ids:
-        if qualifier in BUYER_QUALIFIERS:
-            customer = customer or value
-        elif qualifier in SELLER_QUALIFIERS:
-            ours = ours or value
-        elif qualifier in GTIN_QUALIFIERS:
-            barcode = barcode or value
-        else:
-            other = other or value
-    return customer, ours, barcode, other
 
 
 def _add_id(ids: list[tuple[str, str]], c212: list[str]) -> None:

@@ -19,6 +19,7 @@ from parsers.formats.x12_tokens import Separators, decode, looks_like, segments,
 
 __all__ = ["looks_like", "parse"]
 from parsers.errors import ParseError
+from parsers.vocab import item_ids
 from parsers.model import (FailedPart, ParsedLine, ParsedOrder, ParseResult, Party, Provenance,
                            SourceKind, SourceRef)
 
@@ -37,12 +38,6 @@ _TYPE_NAMES = {
     "945": "warehouse shipping advice", "204": "load tender", "214": "shipment status",
     "TA1": "interchange acknowledgment",
 }
-# Product/service id qualifiers (PO106/107 pairs), by whose code they are.
-_CUSTOMER_QUALS = ("BP", "IN", "CB")
-_OUR_QUALS = ("VP", "VN", "VA", "VC")
-_BARCODE_QUALS = ("UP", "EN", "UK", "EA", "UA")
-_DESCRIPTIVE_QUALS = ("PD",)
-_KNOWN_QUALS = frozenset(_CUSTOMER_QUALS + _OUR_QUALS + _BARCODE_QUALS + _DESCRIPTIVE_QUALS)
 _BUYER_CODES = ("BY", "OB", "BT")
 _DELIVERY_QUALS = ("002", "010")
 _LINE_TAGS = frozenset(("PO1", "POC"))
@@ -387,20 +382,12 @@ _HANDLERS = {
 def _line(line_no: int, draft: _LineDraft) -> ParsedLine:
     """A finished line: ids sorted into the customer's code, ours, a barcode or an unowned code."""
     ids = tuple(draft.ids)
-    first: dict[str, str] = {}
-    for qualifier, value in ids:
-        first.setdefault(qualifier, value)
-    customer_sku = _first(first, _CUSTOMER_QUALS)
-    our_sku = _first(first, _OUR_QUALS)
-    barcode = _first(first, _BARCODE_QUALS)
-    code = None
-    if customer_sku is None and our_sku is None and barcode is None:
-        code = next((v for q, v in ids if q not in _KNOWN_QUALS), None)
-    description = " ".join(draft.texts) or _first(first, _DESCRIPTIVE_QUALS)
+    owned = item_ids.sort_ids(ids, "x12")
+    description = " ".join(draft.texts) or next((v for q, v in ids if q == "PD"), None)
     return ParsedLine(
         line_no=line_no, description=description, quantity=draft.quantity, unit=draft.unit,
-        unit_price=draft.unit_price, customer_sku=customer_sku, our_sku=our_sku,
-        barcode=barcode, code=code, ids=ids,
+        unit_price=draft.unit_price, customer_sku=owned.customer_sku, our_sku=owned.our_sku,
+        barcode=owned.barcode, code=owned.code, ids=ids,
         delivery_date=draft.dates.get("002") or draft.dates.get("010"),
         confidence=1.0 if draft.quantity is not None else 0.5, provenance=draft.provenance)
 
@@ -415,13 +402,6 @@ def _id_pairs(els: list[str], start: int) -> list[tuple[str, str]]:
                 qualifier, value = _norm(qualifier) or "", _norm(value) or ""
             pairs.append((qualifier.upper(), value))
     return pairs
-
-
-def _first(first: dict[str, str], qualifiers: tuple[str, ...]) -> str | None:
-    for wanted in qualifiers:
-        if wanted in first:
-            return first[wanted]
-    return None
 
 
 # --- values ---------------------------------------------------------------------------------
