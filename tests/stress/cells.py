@@ -28,7 +28,6 @@ class Words:
         self.ship_to = rng.random() < 0.5
         self.person = rng.choice(PEOPLE[style.lang])
         self.contact = self.person if rng.random() < 0.3 else None
-        self.amounts_in_prose = rng.random() < 0.5
 
     def number(self, value: Decimal, places: int) -> str:
         s = self.style
@@ -115,7 +114,7 @@ def prose_line(n: int, ln: TruthLine, style: Style, words: Words, rng: random.Ra
     name = f"{ln.item.name_en} {ln.item.spec_en}"
     money = f"{words.currency} {price}" if style.lang == "en" else f"{price} {words.currency}"
     text = f"{opener.format(n=n)} {name} ({_ids(ln, style, theirs, ours)}), {qword} {qty}, {pword} {money}"
-    if words.amounts_in_prose and "amount" in style.columns:
+    if style.prose_amounts and "amount" in style.columns:
         text += f", {aword} {words.number(ln.amount, 2)}"
     return text
 
@@ -129,7 +128,7 @@ def _prose_zh(n: int, ln: TruthLine, style: Style, words: Words, qty: str, price
             parts.append(f"{labels[key]}{style.colon}{ln.customer_sku if key == 'cust' else ln.sku}")
     parts += [f"{labels['name']}{style.colon}{ln.item.name_zh}", f"{labels['spec']}{style.colon}{ln.item.spec}",
               f"{labels['qty']}{style.colon}{qty}", f"{labels['price']}{style.colon}{_money_zh(words, price)}"]
-    if words.amounts_in_prose and "amount" in style.columns:
+    if style.prose_amounts and "amount" in style.columns:
         parts.append(f"{labels['amount']}{style.colon}{words.number(ln.amount, 2)}")
     return f"{n}{rng.choice(('. ', '、'))}" + sep.join(parts)
 

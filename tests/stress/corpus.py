@@ -38,6 +38,9 @@ def write_document(out: Path, cat, kind: str, i: int, seed: int) -> dict:
     truth = draw_order(cat, rng, serial=i + 1 + 1000 * KINDS.index(kind), anomaly_rate=ANOMALY_RATE,
                        max_lines=30 if kind == "fax" else 40)
     style = draw_style(truth, kind, rng)
+    if kind == "fax" and truth.anomaly is None and not style.shows_amounts():
+        # Issue 7: an OCR read with neither row amounts nor a total has nothing to vouch for it.
+        truth.status, truth.anomaly = "review", "unverifiable"
     if kind == "email":
         if style.extras["change_request"]:
             truth = as_change_request(truth, rng)

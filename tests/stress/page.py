@@ -187,11 +187,14 @@ def _table(cur: Cursor, truth: Truth, style: Style, words: cells.Words, rng: ran
     for w in widths:
         xs.append(xs[-1] + w)
     _row(cur, head, xs, size, pitch, style, pad, heading=True)
+    on_page = 0
     for cells_ in rows:
-        if cur.y + pitch > HEIGHT - BOTTOM:
+        if cur.y + pitch > HEIGHT - BOTTOM or on_page == style.page_rows:
             cur.new_page()
             _row(cur, head, xs, size, pitch, style, pad, heading=True)
+            on_page = 0
         _row(cur, cells_, xs, size, pitch, style, pad, heading=False)
+        on_page += 1
 
 
 def _row(cur: Cursor, texts: list[str], xs: list[float], size: float, pitch: float, style: Style, pad: float,

@@ -36,11 +36,18 @@ class Style:
     unit_in_qty: bool           # the unit written in the quantity cell (no unit column)
     total_label: str
     print_total: bool
+    prose_amounts: bool         # prose lines state each line's amount too
     font_size: float
+    page_rows: int | None       # rows on a page before the table continues on the next one (None: as many as fit)
     extras: dict = field(default_factory=dict)   # kind-specific: skew, specks, container, body, forwarded
 
     def as_json(self) -> dict:
         return asdict(self)
+
+    def shows_amounts(self) -> bool:
+        """Whether the page states line amounts or a total, the only things an OCR read can check itself against."""
+        amounts = "amount" in self.columns and (self.lines_as == "table" or self.prose_amounts)
+        return amounts or self.print_total
 
 
 def draw_style(truth: Truth, kind: str, rng: random.Random) -> Style:
@@ -68,14 +75,16 @@ def draw_style(truth: Truth, kind: str, rng: random.Random) -> Style:
         narrow=rng.random() < 0.4,
         lines_as=lines_as,
         letterhead=letterhead,
-        # Without a letterhead or a stamp the page must name the buyer somewhere.
-        buyer_field=(not letterhead and not stamp) or rng.random() < 0.4,
+        # Without a letterhead the page names the buyer in a field (a stamp is read badly by any OCR).
+        buyer_field=not letterhead or rng.random() < 0.4,
         stamp=stamp,
         currency_where=rng.choice(("field", "heading")),
         unit_in_qty=unit_in_qty,
         total_label=rng.choice(vocab.TOTAL_LABELS[lang]),
         print_total=truth.anomaly == "total_mismatch" or rng.random() < 0.85,
+        prose_amounts=rng.random() < 0.5,
         font_size=rng.choice((8.5, 9, 9.5, 10, 11)),
+        page_rows=rng.randint(3, max(3, len(truth.lines) - 1)) if len(truth.lines) > 4 and rng.random() < 0.25 else None,
     )
     style.extras = _extras(kind, rng)
     return style
