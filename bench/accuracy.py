@@ -40,7 +40,7 @@ class DocScore:
     file: str
     kind: str
     truth_status: str
-    status: str                    # accepted | review | failed | none (no order at all)
+    status: str                    # accepted | review | failed | none (no order at all) | crash (the command failed)
     right: int = 0
     total: int = 0
     header_right: int = 0
@@ -137,6 +137,20 @@ def read_batch(paths: list[Path], catalog: Path, db: Path) -> list[dict]:
     return json.loads(done.stdout)["orders"]
 
 
+def _read_or_split(paths: list[Path], catalog: Path, stem: Path) -> tuple[list[dict], dict[str, str]]:
+    """Read a batch; if the command itself fails, read its documents one by one and name the ones it fails on."""
+    try:
+        return read_batch(paths, catalog, stem.with_suffix(".db")), {}
+    except RuntimeError:
+        orders, crashed = [], {}
+        for n, path in enumerate(paths):
+            try:
+                orders += read_batch([path], catalog, stem.with_name(f"{stem.name}-{n}.db"))
+            except RuntimeError as exc:
+                crashed[path.name] = str(exc)
+        return orders, crashed
+
+
 def run(n: int, seed: int, kinds: tuple[str, ...], jobs: int = 1, keep: Path | None = None) -> list[DocScore]:
     """Generate, read and score n documents per kind; progress goes to standard error."""
     with tempfile.TemporaryDirectory(prefix="accuracy-") as tmp:
@@ -148,12 +162,15 @@ def run(n: int, seed: int, kinds: tuple[str, ...], jobs: int = 1, keep: Path | N
         batches = [truths[i:i + BATCH] for i in range(0, len(truths), BATCH)]
         scores: list[DocScore] = []
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            futures = {pool.submit(read_batch, [folder / t["file"] for t in b], folder / "catalog",
-                                   folder / f"batch-{k}.db"): b for k, b in enumerate(batches)}
+            futures = {pool.submit(_read_or_split, [folder / t["file"] for t in b], folder / "catalog",
+                                   folder / f"batch-{k}"): b for k, b in enumerate(batches)}
             for future in as_completed(futures):
-                batch, orders = futures[future], future.result()
+                batch, (orders, crashed) = futures[future], future.result()
                 for t in batch:
-                    scores.append(score_document(t, [o for o in orders if Path(o["source"]["path"]).name == t["file"]]))
+                    score = score_document(t, [o for o in orders if Path(o["source"]["path"]).name == t["file"]])
+                    if t["file"] in crashed:
+                        score.status, score.wrong = "crash", [crashed[t["file"]]] + score.wrong
+                    scores.append(score)
                 _progress(len(scores), len(truths), t0)
         scores.sort(key=lambda s: s.file)
         return scores
@@ -191,10 +208,8 @@ def print_report(scores: list[DocScore], *, show: int = 0, by: tuple[str, ...] =
     kinds = defaultdict(list)
     for s in scores:
         kinds[s.kind].append(s)
-    for axis in by:
-        _breakdown(scores, axis)
     print(f"{'kind':<6} {'docs':>5} {'fields':>7} {'header':>7} {'lines':>7} {'touchless':>9} "
-          f"{'false_acc':>9} {'wrong_acc':>9} {'review':>6} {'failed':>6} {'none':>5}")
+          f"{'false_acc':>9} {'wrong_acc':>9} {'review':>6} {'failed':>6} {'none':>5} {'crash':>5}")
     for kind in [k for k in KINDS if k in kinds]:
         group = kinds[kind]
         hr, ht = sum(s.header_right for s in group), sum(s.header_total for s in group)
@@ -204,7 +219,9 @@ def print_report(scores: list[DocScore], *, show: int = 0, by: tuple[str, ...] =
               f"{_pct(sum(s.status == 'accepted' for s in clean), len(clean)):>9} "
               f"{sum(s.false_accept for s in group):>9} {sum(s.wrong_accept for s in group):>9} "
               f"{sum(s.status == 'review' for s in group):>6} {sum(s.status == 'failed' for s in group):>6} "
-              f"{sum(s.status == 'none' for s in group):>5}")
+              f"{sum(s.status == 'none' for s in group):>5} {sum(s.status == 'crash' for s in group):>5}")
+    for axis in by:
+        _breakdown(scores, axis)
     if show:
         _show(scores, show)
     print(summary_line(scores))
