@@ -20,12 +20,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from email.parser import BytesHeaderParser
-from email import policy
 from pathlib import Path
 from typing import Protocol
 
 from connectors.settings import node_name
+from parsers.headers import message_id_of
 
 log = logging.getLogger(__name__)
 
@@ -136,10 +135,13 @@ class FolderWatcher:
         held = self._claim(path)
         if held is None:
             return False
+        modified = held.stat().st_mtime_ns  # a rename keeps it
         data = held.read_bytes()
         message_id = message_id_of(data) if path.suffix.lower() == ".eml" else None
         try:
-            doc_id, created = self.ingest(data, source=self.source, source_ref=str(path),
+            # Path and modification time name this arrival: taken again after a crash before the
+            # archive move it is recognised, while the same file dropped again later is a repeat.
+            doc_id, created = self.ingest(data, source=self.source, source_ref=f"{path}@{modified}",
                                           filename=path.name, message_id=message_id, now=self.now())
         except Exception:
             log.exception("could not store %s; it stays in %s for the next round", path.name, self.folder)
@@ -192,13 +194,3 @@ def archive_file(path: Path, folder: Path) -> Path:
             shutil.copy2(path, target)
         path.unlink()
         return target
-
-
-def message_id_of(data: bytes) -> str | None:
-    """The Message-ID of an e-mail file, or None when it has none."""
-    try:
-        headers = BytesHeaderParser(policy=policy.default).parsebytes(data[:256 * 1024])
-        value = headers.get("Message-ID")
-    except Exception:  # a malformed header is the parser's business, not the watcher's
-        return None
-    return str(value).strip() if value else None

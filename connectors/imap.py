@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from email.parser import BytesHeaderParser
 from pathlib import Path
 from typing import Protocol
 
@@ -28,9 +27,9 @@ from sqlalchemy.engine import Engine
 
 from connectors.errors import PermanentError, TransientError
 from connectors.settings import ImapAccount, secret
-from store.db import session_scope
+from parsers.headers import message_id_of
+from store.db import session_scope, utcnow
 from store.locks import FolderLock, folder_lock
-from store.repo import utcnow
 from store.watch import get_state, save_detail, save_state, touch
 
 log = logging.getLogger(__name__)
@@ -545,15 +544,6 @@ class ImapWatcher:
                 log.warning("imap %s: lost the folder's lock; stopping until it is taken again", self.key)
                 break
         watch.set()
-
-
-def message_id_of(data: bytes) -> str | None:
-    """The Message-ID header, stripped, or None."""
-    header_end = data.find(b"\r\n\r\n")
-    head = data if header_end < 0 else data[: header_end + 4]
-    value = BytesHeaderParser().parsebytes(head).get("Message-ID")
-    text = str(value).strip() if value else ""
-    return text or None
 
 
 def watchers_for_accounts(

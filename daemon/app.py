@@ -28,8 +28,9 @@ from daemon.supervisor import Supervisor, ThreadSpec, worker_prefix
 from daemon.worker import release_claims_like
 from outbox.plan import watcher_alert_row
 from outbox.sender import OutboxSender, recover_at_start
-from store import outbox_repo, repo
-from store.db import make_engine, migrate, session_scope
+from store import catalog as catalog_store
+from store import outbox as outbox_repo
+from store.db import make_engine, migrate, session_scope, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def load_catalog(settings: Settings, engine: Engine) -> None:
     """Load the bundle at paths.catalog when its fingerprint differs from the stored one."""
     folder = Path(settings.paths.catalog)
     with session_scope(engine) as session:
-        stored = repo.catalog_fingerprint_in_db(session)
+        stored = catalog_store.catalog_fingerprint_in_db(session)
         if not folder.is_dir():
             if stored is None:
                 raise ConfigError(f"no catalog: {folder} is not a folder and none is loaded; "
@@ -88,7 +89,7 @@ def load_catalog(settings: Settings, engine: Engine) -> None:
         records = read_bundle(folder)
         fingerprint = catalog_fingerprint(records)
         if fingerprint != stored:
-            repo.replace_catalog(session, records, fingerprint)
+            catalog_store.replace_catalog(session, records, fingerprint)
             log.info("catalog %s loaded from %s (%d materials)", fingerprint[:12], folder,
                      len(records.materials))
 
@@ -132,7 +133,7 @@ class WatcherAlerts:
     "outbox" doorbell rings; a failure here is logged, never raised into the watcher."""
 
     def __init__(self, engine: Engine, settings: Settings, doorbell: Doorbell | None = None, *,
-                 clock: Callable[[], datetime] = repo.utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow) -> None:
         self.engine = engine
         self.settings = settings
         self.doorbell = doorbell
@@ -183,7 +184,7 @@ class Toucher:
         from store.watch import touch
 
         with session_scope(self.engine) as session:
-            touch(session, key, repo.utcnow())
+            touch(session, key, utcnow())
         self._last[key] = time.monotonic()
 
 

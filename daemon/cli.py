@@ -3,77 +3,67 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import sqlalchemy.exc
 
 from connectors.catalog_bundle import read_bundle, catalog_fingerprint
 from connectors.errors import CatalogError
-from daemon.config import ConfigError
-from reconcile import CatalogSnapshot
-from store import repo
-from store.db import make_engine, migrate, session_scope
-
-DEFAULT_DB = "sqlite:///var/orderdesk.db"
-
-
-class UsageError(Exception):
-    """A bad invocation: one line on standard error, exit status 2."""
+from daemon.cli_support import (UsageError, add_settings_arguments, cli_worker_name, engine_for,
+                                settings_for)
+from daemon.config import ConfigError, Settings
+from daemon.queue_cli import add_commands as add_queue_commands
+from store import catalog as catalog_store
+from store.db import make_engine, session_scope
 
 
-def _db_url(arg: str | None) -> str:
-    return arg or os.environ.get("ORDERDESK_DB") or DEFAULT_DB
-
-
-def _today(arg: str | None) -> date:
+def _today(arg: str | None, settings: Settings) -> date:
     if arg is None:
-        return date.today()
+        return datetime.now(ZoneInfo(settings.timezone)).date()
     try:
         return date.fromisoformat(arg)
     except ValueError:
         raise UsageError(f"--today must be a date like 2026-11-20, not {arg!r}.")
 
 
-def _load_catalog(folder: str, session) -> CatalogSnapshot:
+def _import_catalog(folder: str, session) -> None:
     records = read_bundle(Path(folder))
     fingerprint = catalog_fingerprint(records)
-    if repo.catalog_fingerprint_in_db(session) != fingerprint:
-        repo.replace_catalog(session, records, fingerprint)
-    return CatalogSnapshot.from_records(records)
+    if catalog_store.catalog_fingerprint_in_db(session) != fingerprint:
+        catalog_store.replace_catalog(session, records, fingerprint)
 
 
 def cmd_process(args: argparse.Namespace) -> int:
-    from daemon.pipeline import evaluate
-    from daemon.sandbox import ParseSandbox
-    from parsers.context import ParseContext
+    from parsers.headers import message_id_of
+    from pipeline.sandbox import ParseSandbox
+    from pipeline.service import CLI_SOURCE, DocumentService
 
-    today = _today(args.today)
+    settings = settings_for(args)
+    today = _today(args.today, settings)
     paths = [Path(p) for p in args.paths]
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         raise UsageError(f"cannot read {missing[0]}: no such file.")
-    engine = make_engine(_db_url(args.db))
-    migrate(engine)
+    engine = engine_for(settings)
     with session_scope(engine) as session:
-        catalog = _load_catalog(args.catalog, session)
-        seen = repo.seen_po_keys(session)
+        _import_catalog(args.catalog, session)
+    limits = settings.thresholds
     out: list[dict] = []
     # Parsers run in a child process with time and memory limits: a hostile file fails alone.
-    with ParseSandbox(timeout_s=args.parse_timeout, memory_mb=args.parse_memory) as sandbox:
-        for n, path in enumerate(paths, 1):
+    with ParseSandbox(timeout_s=args.parse_timeout or limits.parse_timeout_seconds,
+                      memory_mb=args.parse_memory or limits.parse_memory_mb) as sandbox:
+        service = DocumentService(engine, settings, sandbox=sandbox, today=lambda: today)
+        service.refresh_catalog()
+        for n, (given, path) in enumerate(zip(args.paths, paths), 1):
             _progress(n, len(paths), path)
             data = path.read_bytes()
-            now = datetime.now(timezone.utc)
-            result = sandbox.parse(data, ParseContext(path=str(args.paths[n - 1])))
-            outcome = evaluate(result, catalog, today=today, seen=seen)
-            with session_scope(engine) as session:
-                doc_id, _new = repo.add_document(session, data, filename=path.name, source="cli",
-                                                 source_ref=str(path), now=now)
-                repo.save_outcome(session, doc_id, outcome.orders, seen_keys=outcome.seen_keys)
-            out.extend(repo.contract_json(o) for o in outcome.orders)
+            message_id = message_id_of(data) if path.suffix.lower() == ".eml" else None
+            outcome = service.take(data, source=CLI_SOURCE, source_ref=str(given), filename=path.name,
+                                   message_id=message_id, claimed_by=cli_worker_name())
+            out.extend(order.contract_json() for order in outcome.orders)
     if args.json:
         json.dump({"orders": out}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -99,19 +89,17 @@ def _print_summary(orders: list[dict]) -> None:
 
 def cmd_catalog_import(args: argparse.Namespace) -> int:
     records = read_bundle(Path(args.folder))
-    engine = make_engine(_db_url(args.db))
-    migrate(engine)
+    engine = engine_for(settings_for(args))
     with session_scope(engine) as session:
-        repo.replace_catalog(session, records, catalog_fingerprint(records))
+        catalog_store.replace_catalog(session, records, catalog_fingerprint(records))
     print(_catalog_summary(records))
     return 0
 
 
 def cmd_catalog_show(args: argparse.Namespace) -> int:
-    engine = make_engine(_db_url(args.db))
-    migrate(engine)
+    engine = engine_for(settings_for(args))
     with session_scope(engine) as session:
-        records = repo.load_catalog(session)
+        records = catalog_store.load_catalog(session)
     if records is None:
         print("No catalog is loaded; run `orderdesk catalog import DIR` first.")
         return 1
@@ -134,11 +122,7 @@ def _catalog_summary(records) -> str:
 
 def _configured_db(args: argparse.Namespace) -> str:
     """--db, else $ORDERDESK_DB, else the settings file's database_url (what `run` would use)."""
-    from daemon.config import load_settings
-
-    if args.db:
-        return args.db
-    return load_settings(Path(args.config) if args.config else None).database_url
+    return settings_for(args).database_url
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -167,9 +151,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from daemon.app import run
-    from daemon.config import load_settings
 
-    return run(load_settings(Path(args.config) if args.config else None), log_level=args.log_level)
+    return run(settings_for(args), log_level=args.log_level)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -179,22 +162,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("process", help="read order documents and print the orders found")
     p.add_argument("paths", nargs="+", metavar="PATH", help="an order document as it arrived")
     p.add_argument("--catalog", required=True, metavar="DIR", help="the catalog bundle folder (CONTRACT §1)")
-    p.add_argument("--db", metavar="URL", help=f"database URL (default $ORDERDESK_DB or {DEFAULT_DB})")
-    p.add_argument("--today", metavar="YYYY-MM-DD", help="the business date (default: today)")
+    add_settings_arguments(p)
+    p.add_argument("--today", metavar="YYYY-MM-DD",
+                   help="the business date (default: today in the configured time zone)")
     p.add_argument("--json", action="store_true", help="print one JSON object {\"orders\": [...]}")
-    p.add_argument("--parse-timeout", type=float, default=60, metavar="S",
-                   help="seconds one document may take to read (default 60)")
-    p.add_argument("--parse-memory", type=int, default=2048, metavar="MB",
-                   help="memory one document's reader may use (default 2048)")
+    p.add_argument("--parse-timeout", type=float, metavar="S",
+                   help="seconds one document may take to read (default: the configured 60)")
+    p.add_argument("--parse-memory", type=int, metavar="MB",
+                   help="memory one document's reader may use (default: the configured 2048)")
     p.set_defaults(func=cmd_process)
     c = sub.add_parser("catalog", help="load or show the ERP catalog")
     csub = c.add_subparsers(dest="catalog_command", required=True)
     ci = csub.add_parser("import", help="load a catalog bundle folder into the database")
     ci.add_argument("folder", metavar="DIR")
-    ci.add_argument("--db", metavar="URL")
+    add_settings_arguments(ci)
     ci.set_defaults(func=cmd_catalog_import)
     cs = csub.add_parser("show", help="summarise the loaded catalog")
-    cs.add_argument("--db", metavar="URL")
+    add_settings_arguments(cs)
     cs.set_defaults(func=cmd_catalog_show)
     r = sub.add_parser("run", help="run the daemon: watch the inboxes, process, deliver (until SIGTERM)")
     r.add_argument("--config", metavar="FILE", help="a TOML settings file (default: embedded defaults)")
@@ -205,10 +189,10 @@ def build_parser() -> argparse.ArgumentParser:
                                       "(PostgreSQL: use pg_dump)")
     b.add_argument("file", metavar="FILE", help="where the copy goes (must not exist yet)")
     for p in (m, b):
-        p.add_argument("--config", metavar="FILE", help="the TOML settings file naming the database")
-        p.add_argument("--db", metavar="URL", help="database URL (default: $ORDERDESK_DB, then the settings)")
+        add_settings_arguments(p)
     m.set_defaults(func=cmd_migrate)
     b.set_defaults(func=cmd_backup)
+    add_queue_commands(sub)
     return ap
 
 

@@ -19,20 +19,18 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, His
 from prometheus_client.metrics_core import Metric
 from sqlalchemy.engine import Engine
 
-from store import repo
-from store.models import WatchState
+from store import metrics
+from store.db import utcnow
 
 log = logging.getLogger(__name__)
 
-WATCH = WatchState.__table__
 LATENCY_BUCKETS = (0.1, 0.25, 0.5, 1, 1.5, 2.5, 5, 10, 30, 60, 300, 1800)
 
 
 class Metrics:
     """The Prometheus registry and how to refresh it from the database."""
 
-    def __init__(self, engine: Engine, *, now: Callable[[], datetime] = repo.utcnow,
-                 node: str = "") -> None:
+    def __init__(self, engine: Engine, *, now: Callable[[], datetime] = utcnow, node: str = "") -> None:
         self.engine = engine
         self.now = now
         self.node = node
@@ -48,6 +46,10 @@ class Metrics:
                                 "Age of the oldest undelivered outbox row", registry=r)
         self.watch_age = Gauge("orderdesk_watcher_last_contact_seconds",
                                "Seconds since a watched source last answered", ["source"], registry=r)
+        self.queue = Gauge("orderdesk_queue", "Items waiting for a person (see `orderdesk queue`)",
+                           ["state"], registry=r)
+        self.queue_age = Gauge("orderdesk_queue_oldest_seconds",
+                               "Age of the oldest item waiting for a person", ["state"], registry=r)
         self.latency = Histogram("orderdesk_processing_latency_seconds",
                                  "From a document's arrival to its orders being stored",
                                  buckets=LATENCY_BUCKETS, registry=r)
@@ -63,43 +65,36 @@ class Metrics:
     def refresh(self) -> None:
         now = self.now()
         with self.engine.connect() as conn:
-            _set(self.documents, conn.execute(sa.select(
-                repo.DOCUMENTS.c.source, repo.DOCUMENTS.c.status, sa.func.count())
-                .group_by(repo.DOCUMENTS.c.source, repo.DOCUMENTS.c.status)))
-            _set(self.orders, conn.execute(sa.select(repo.ORDERS.c.status, sa.func.count())
-                                           .group_by(repo.ORDERS.c.status)))
-            _set(self.anomalies, conn.execute(sa.select(repo.ANOMALIES.c.code, sa.func.count())
-                                              .group_by(repo.ANOMALIES.c.code)))
-            _set(self.outbox, conn.execute(sa.select(repo.OUTBOX.c.kind, repo.OUTBOX.c.status, sa.func.count())
-                                           .group_by(repo.OUTBOX.c.kind, repo.OUTBOX.c.status)))
-            self.outbox_age.set(self._oldest_pending_age(conn, now))
+            _set(self.documents, metrics.documents_by_source_and_status(conn))
+            _set(self.orders, metrics.orders_by_status(conn))
+            _set(self.anomalies, metrics.anomalies_by_code(conn))
+            _set(self.outbox, metrics.outbox_by_kind_and_status(conn))
+            self.outbox_age.set(_age(now, metrics.oldest_undelivered(conn)))
             self.watch_age.clear()
-            for key, contact in conn.execute(sa.select(WATCH.c.source_key, WATCH.c.last_contact_at)):
+            for key, contact in metrics.watch_contacts(conn):
                 if contact is not None:
-                    self.watch_age.labels(key).set(max(0.0, (now - contact).total_seconds()))
+                    self.watch_age.labels(key).set(_age(now, contact))
+            for state, (size, oldest) in metrics.queue_sizes(conn).items():
+                self.queue.labels(state).set(size)
+                self.queue_age.labels(state).set(_age(now, oldest))
             self._observe_latency(conn)
-
-    def _oldest_pending_age(self, conn, now: datetime) -> float:
-        oldest = conn.execute(sa.select(sa.func.min(repo.OUTBOX.c.created_at))
-                              .where(repo.OUTBOX.c.status.in_(("pending", "sending")))).scalar()
-        return 0.0 if oldest is None else max(0.0, (now - oldest).total_seconds())
 
     def _observe_latency(self, conn) -> None:
         """Observe each document whose orders were stored since the last scrape, once."""
-        query = (sa.select(repo.ORDERS.c.id, repo.ORDERS.c.document_id, repo.ORDERS.c.created_at,
-                           repo.DOCUMENTS.c.received_at)
-                 .join(repo.DOCUMENTS, repo.DOCUMENTS.c.id == repo.ORDERS.c.document_id)
-                 .where(repo.ORDERS.c.id > self._last_order_id).order_by(repo.ORDERS.c.id))
         done: set[int] = set()
-        for order_id, doc_id, stored, received in conn.execute(query):
+        for order_id, doc_id, stored, received in metrics.orders_stored_after(conn, self._last_order_id):
             self._last_order_id = order_id
             if doc_id not in done:
                 done.add(doc_id)
-                self.latency.observe(max(0.0, (stored - received).total_seconds()))
+                self.latency.observe(_age(stored, received))
 
     def _max_order_id(self) -> int:
         with self.engine.connect() as conn:
-            return conn.execute(sa.select(sa.func.max(repo.ORDERS.c.id))).scalar() or 0
+            return metrics.max_order_id(conn)
+
+
+def _age(now: datetime, then: datetime | None) -> float:
+    return 0.0 if then is None else max(0.0, (now - then).total_seconds())
 
 
 class NodeLabelled:

@@ -1,54 +1,40 @@
-"""Workers: claim a document, read it in the sandbox, reconcile, and save everything in one transaction.
+"""Workers: claim a document and hand it to the document service; one process each.
 
-Each worker is its own process (started by the supervisor) with its own `ParseSandbox`.
-A document's orders, lines, anomalies, seen POs, status and outbox rows are written in one
+Each worker is its own process (started by the supervisor) with its own `ParseSandbox` and
+`DocumentService` (`pipeline.service`), which saves a document's whole outcome in one
 transaction, so a crash leaves the document claimed (and later released), never half done.
 A document that raises is marked failed with a sentence and the traceback is logged; the loop
 goes on. Doorbells wake the loop; it also polls the database, so a lost doorbell costs latency only.
 """
 from __future__ import annotations
 
-import gc
 import logging
 import signal
 import sys
 import threading
 import time
-import traceback
 import types
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from email import policy
-from email.parser import BytesHeaderParser
-from zoneinfo import ZoneInfo
+from pathlib import Path
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 from daemon.bus import Doorbell
 from daemon.config import Settings
 from daemon.logs import bind, setup_logging
-from daemon.pipeline import Outcome, evaluate
-from daemon.sandbox import ParseSandbox
-from outbox.shadow import hold
-from parsers.context import ParseContext
-from parsers.model import ParseResult
-from reconcile import CatalogSnapshot
-from store import repo
-from store.db import make_engine, session_scope
-from store.models import Document, DocumentStatus
-
-try:  # the outbox engineer's planner; without it nothing is planned
-    from outbox.plan import DocumentFacts, plan_outbox
-except ImportError:  # pragma: no cover - only while outbox/plan.py does not exist
-    DocumentFacts = plan_outbox = None  # type: ignore[assignment,misc]
+from pipeline.sandbox import ParseSandbox
+from pipeline.service import DocumentService
+from store import documents
+from store.db import make_engine, session_scope, utcnow
+from store.models import Document
+from store.records import DocumentOutcome
 
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0          # longest a worker sleeps without looking at the database
 HOUSEKEEPING_SECONDS = 30.0  # how often stale claims are released and the catalog is re-checked
-ADVISORY_LOCK = 7234501      # PostgreSQL: serialises the seen-PO read with the save
 
 
 class Worker:
@@ -56,31 +42,26 @@ class Worker:
 
     def __init__(self, engine: Engine, settings: Settings, *, name: str, sandbox: ParseSandbox,
                  doorbell: Doorbell | None = None, stopping: Callable[[], bool] = lambda: False,
-                 now: Callable[[], datetime] = repo.utcnow, today: Callable[[], date] | None = None) -> None:
+                 now: Callable[[], datetime] = utcnow, today: Callable[[], date] | None = None) -> None:
         self.engine = engine
         self.settings = settings
         self.name = name
-        self.sandbox = sandbox
         self.doorbell = doorbell
         self.stopping = stopping
         self.now = now
-        zone = ZoneInfo(settings.timezone)
-        self.today = today or (lambda: datetime.now(zone).date())
-        self._catalog: CatalogSnapshot | None = None
-        self._contacts: dict[str, tuple[str, ...]] = {}
-        self._fingerprint: str | None = None
+        self.service = DocumentService(engine, settings, sandbox=sandbox, today=today, now=now,
+                                       archive=Path(settings.paths.archive))
         self._next_housekeeping = 0.0
 
     def run_once(self) -> int:
         """Process at most one document; returns 1 when one was handled, else 0."""
-        self._housekeeping()
-        if self._catalog is None:
+        if not self._housekeeping():
             return 0
         with session_scope(self.engine) as session:
-            doc = repo.claim_next_document(session, self.name, self.now())
+            doc = documents.claim_next_document(session, self.name, self.now())
             if doc is None:
                 return 0
-            data = repo.load_blob(session, doc.sha256)
+            data = documents.load_blob(session, doc.sha256)
         with bind(doc=doc.id):
             self._handle(doc, data)
         return 1
@@ -105,181 +86,62 @@ class Worker:
     def _handle(self, doc: Document, data: bytes) -> None:
         started = time.monotonic()
         try:
-            result = self.sandbox.parse(data, ParseContext(path=doc.filename or doc.source_ref or str(doc.id)))
+            result = self.service.parse(doc, data)
             if self.stopping() and result.failures:
                 # The parser may have been killed by the shutdown itself: do not blame the document.
                 release_claims(self.engine, [self.name])
                 log.info("shutting down: document released for the next start")
                 return
-            outcome, rows = self._save(doc, data, result)
+            outcome = self.service.settle_or_fail(doc, data, result)
         except OperationalError:
             release_claims(self.engine, [self.name])
             raise
-        except Exception as e:
-            log.error("document failed: %s\n%s", e, traceback.format_exc())
-            self._fail(doc, data, f"Processing stopped on an internal error ({type(e).__name__}); "
-                                  "a person must look at this document.")
-            return
-        self._report(outcome, rows, time.monotonic() - started)
+        report(outcome, time.monotonic() - started)
+        self._ring(outcome)
 
-    def _save(self, doc: Document, data: bytes, result: ParseResult) -> tuple[Outcome, list[dict]]:
-        """Evaluate against the seen POs and save in one writer transaction.
-
-        Reconciling and planning happen before the write lock is taken, so workers do them in
-        parallel; under the lock the seen POs are read again, and in the rare case another
-        worker saved one of this document's POs meanwhile, the document is evaluated again.
-        """
-        assert self._catalog is not None
-        with session_scope(self.engine) as session:
-            seen = seen_for(session, result)
-        outcome, rows = self._evaluate(doc, data, result, seen)
-        with session_scope(self.engine) as session:
-            _serialise_writers(session)
-            seen_now = seen_for(session, result)
-            if seen_now != seen:
-                outcome, rows = self._evaluate(doc, data, result, seen_now)
-            repo.save_outcome(session, doc.id, outcome.orders, seen_keys=outcome.seen_keys,
-                              outbox=rows, now=self.now())
-        return outcome, rows
-
-    def _evaluate(self, doc: Document, data: bytes, result: ParseResult,
-                  seen: set[tuple[str, str]]) -> tuple[Outcome, list[dict]]:
-        outcome = evaluate(result, self._catalog, today=self.today(), seen=set(seen))
-        return outcome, self._plan(outcome, doc, data)
-
-    def _plan(self, outcome: Outcome, doc: Document, data: bytes, failure: str | None = None) -> list[dict]:
-        if plan_outbox is None:
-            return []
-        facts = document_facts(doc, data)
-        if failure is not None:
-            rows = plan_outbox([], [], facts, self.settings, failure=failure)
-        else:
-            rows = plan_outbox(outcome.reconciled, outcome.orders, facts, self.settings,
-                               contacts=self._contacts)
-        return hold(rows, self.settings.mode)
-
-    def _fail(self, doc: Document, data: bytes, reason: str) -> None:
-        """Mark the document failed (with a staff alert when the planner can make one)."""
-        try:
-            with session_scope(self.engine) as session:
-                rows = self._plan(Outcome([], [], [], ()), doc, data, failure=reason)
-                repo.save_outcome(session, doc.id, [], seen_keys=[], outbox=rows,
-                                  now=self.now(), failure=reason)
-            self._ring(rows)
-        except Exception:
-            log.exception("could not plan the failure alert; marking the document failed only")
-            with session_scope(self.engine) as session:
-                repo.mark_document_failed(session, doc.id, reason)
-
-    def _report(self, outcome: Outcome, rows: list[dict], seconds: float) -> None:
-        for order in outcome.orders:
-            with bind(po=order.get("po_number")):
-                log.info("order %s, %d lines%s", order.get("status"), len(order.get("lines") or []),
-                         f": {order['failure']}" if order.get("failure") else "")
-        if not outcome.orders:
-            log.info("no orders in the document%s", f" ({'; '.join(outcome.not_orders)})" if outcome.not_orders else "")
-        log.debug("processed in %.3f s, %d outbox rows", seconds, len(rows))
-        self._ring(rows)
-
-    def _ring(self, rows: list[dict]) -> None:
-        if rows and self.doorbell is not None:
+    def _ring(self, outcome: DocumentOutcome) -> None:
+        if outcome.outbox and self.doorbell is not None:
             self.doorbell.ring("outbox")
 
-    def _housekeeping(self) -> None:
+    def _housekeeping(self) -> bool:
+        """Release stale claims and reload a changed catalog (every HOUSEKEEPING_SECONDS);
+        False while no catalog is loaded (documents wait until one is)."""
         if time.monotonic() < self._next_housekeeping:
-            return
+            return self.service.catalog is not None
         self._next_housekeeping = time.monotonic() + HOUSEKEEPING_SECONDS
         stale = timedelta(seconds=self.settings.thresholds.claim_stale_seconds)
         with session_scope(self.engine) as session:
-            released = repo.release_stale_claims(session, claimed_before=self.now() - stale)
-            if released:
-                log.warning("released %d documents whose worker stopped answering", released)
-            self._refresh_catalog(session)
-
-    def _refresh_catalog(self, session) -> None:
-        fingerprint = repo.catalog_fingerprint_in_db(session)
-        if fingerprint is None or fingerprint == self._fingerprint:
-            if fingerprint is None and self._catalog is None:
-                log.error("no catalog is loaded; documents wait until one is")
-            return
-        records = repo.load_catalog(session)
-        if records is None:
-            return
-        gc.unfreeze()
-        self._catalog = CatalogSnapshot.from_records(records)
-        self._contacts = customer_contacts(self._catalog)
-        self._fingerprint = fingerprint
-        gc.collect()
-        gc.freeze()  # the snapshot lives for the process: keep it out of every GC pass
-        log.info("catalog %s loaded (%d materials)", fingerprint[:12], len(records.materials))
+            released = documents.release_stale_claims(session, claimed_before=self.now() - stale)
+        if released:
+            log.warning("released %d documents whose worker stopped answering", released)
+        if not self.service.refresh_catalog():
+            log.error("no catalog is loaded; documents wait until one is")
+            return False
+        return True
 
 
-def customer_contacts(catalog: CatalogSnapshot) -> dict[str, tuple[str, ...]]:
-    """Customer code -> master e-mail entries (FEmail), for confirmations of orders without one."""
-    return {c.number: c.emails for c in catalog.customers if c.emails}
-
-
-def seen_for(session, result: ParseResult) -> set[tuple[str, str]]:
-    """The seen (customer, PO) keys that could match this document's orders, read now."""
-    pos = {o.po_number for o in result.orders if o.po_number}
-    if not pos:
-        return set()
-    query = sa.select(repo.SEEN.c.customer_key, repo.SEEN.c.po_number).where(repo.SEEN.c.po_number.in_(pos))
-    return {(row[0], row[1]) for row in session.execute(query)}
-
-
-def _serialise_writers(session) -> None:
-    """Take the write lock first, so no other worker saves a PO between our read and our save."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
-        session.execute(sa.text("BEGIN IMMEDIATE"))
-    elif dialect == "postgresql":
-        session.execute(sa.text(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK})"))
+def report(outcome: DocumentOutcome, seconds: float) -> None:
+    """Log where a document ended: each order's status, or the document's state and why."""
+    for order in outcome.orders:
+        with bind(po=order.po_number):
+            lines = len(order.reconciled.lines) if order.reconciled is not None else 0
+            log.info("order %s, %d lines%s", order.status, lines,
+                     f": {order.failure}" if order.failure else "")
+    if not outcome.orders:
+        log.info("document %s: %s", outcome.state, outcome.reason)
+    log.debug("processed in %.3f s, %d outbox rows", seconds, len(outcome.outbox))
 
 
 def release_claims(engine: Engine, workers: list[str]) -> int:
     """Give the documents claimed by `workers` back to `new` (they stopped before finishing)."""
-    docs = repo.DOCUMENTS
     with session_scope(engine) as session:
-        count = session.execute(
-            sa.update(docs).where(docs.c.status == DocumentStatus.CLAIMED, docs.c.claimed_by.in_(workers))
-            .values(status=DocumentStatus.NEW, claimed_by=None, claimed_at=None)).rowcount
-        session.commit()
-    return count
+        return documents.release_claims(session, workers)
 
 
 def release_claims_like(engine: Engine, prefix: str) -> int:
     """Release every claim whose worker name starts with `prefix` (this host's last run)."""
-    docs = repo.DOCUMENTS
     with session_scope(engine) as session:
-        count = session.execute(
-            sa.update(docs).where(docs.c.status == DocumentStatus.CLAIMED,
-                                  docs.c.claimed_by.startswith(prefix, autoescape=True))
-            .values(status=DocumentStatus.NEW, claimed_by=None, claimed_at=None)).rowcount
-        session.commit()
-    return count
-
-
-def document_facts(doc: Document, data: bytes):
-    """What the outbox planner needs about the document, with sender and subject when it is mail."""
-    sender = subject = None
-    references: tuple[str, ...] = ()
-    if doc.message_id or (doc.filename or "").lower().endswith(".eml"):
-        try:
-            headers = BytesHeaderParser(policy=policy.default).parsebytes(data[:256 * 1024])
-            sender = _address(headers.get("From"))
-            subject = str(headers.get("Subject") or "") or None
-            references = tuple(str(headers.get("References") or "").split())
-        except Exception:  # odd headers: the reply just goes unthreaded
-            log.warning("could not read the mail headers", exc_info=True)
-    return DocumentFacts(document_id=int(doc.id), source=doc.source, message_id=doc.message_id,
-                         sender=sender, subject=subject, received_at=doc.received_at,
-                         filename=doc.filename, references=references)
-
-
-def _address(value) -> str | None:
-    addresses = getattr(value, "addresses", ()) if value is not None else ()
-    return addresses[0].addr_spec if addresses else None
+        return documents.release_claims_like(session, prefix)
 
 
 def worker_main(settings: Settings, name: str, log_level: str = "INFO") -> None:

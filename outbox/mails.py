@@ -85,7 +85,7 @@ def build_staff_alert(payload: dict[str, Any], *, stable_key: str, order_id: int
         failure=failure if payload.get("purpose") == "failure" else None,
         customer=who, po=order.get("po_number"), document=_document_label(doc),
         anomalies=order.get("anomalies") or [], review_link=review_link(settings, order_id, doc),
-        company=settings.company_name)
+        original=doc.get("original"), reprocess=doc.get("reprocess"), company=settings.company_name)
     what = "Failed document" if payload.get("purpose") == "failure" else "Order needs review"
     po = order.get("po_number")
     subject = f"[orderdesk] {what}: {po or _document_label(doc)}"

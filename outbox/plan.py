@@ -1,15 +1,16 @@
-"""Decide what one processed document must send: pure, so the worker can call it in its transaction.
+"""Decide what one processed document must send: pure, so the pipeline can call it before saving.
 
-Rows are plain dicts for `store.repo.save_outcome` ({kind, stable_key, payload, order_index}).
-The payload carries the facts the sender needs to build the mail, EDI acknowledgement or ERP
-export later (order ids are only known after the insert, so rendering happens at delivery);
+It takes the document's typed `OrderRecord`s and returns typed `OutboxRow`s for
+`store.orders.save_outcome`. The payload carries the facts the sender needs to build the mail,
+EDI acknowledgement or ERP export later (order ids are only known after the insert, so
+rendering happens at delivery);
 `stable_key` is derived from the document id and the order's index, so planning the same
 document again never adds a second row.
 """
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,6 +19,7 @@ from typing import Any
 from outbox.settings import OutboxSettings
 from reconcile.anomalies import AnomalyCode
 from reconcile.result import ReconciledOrder
+from store.records import OrderRecord, OutboxRow
 
 log = logging.getLogger(__name__)
 
@@ -46,25 +48,28 @@ class DocumentFacts:
     received_at: datetime
     filename: str | None
     references: tuple[str, ...] = ()
+    original: str | None = None    # where the original is kept, in a sentence
+    reprocess: str | None = None   # the command that reads it again
 
 
-def plan_outbox(reconciled: list[ReconciledOrder], orders_json: list[dict], doc: DocumentFacts,
-                settings: OutboxSettings, *, failure: str | None = None,
-                contacts: Mapping[str, tuple[str, ...]] | None = None) -> list[dict]:
-    """Outbox rows for a document's orders; `orders_json[i]` matches `reconciled[i]`, the rest failed.
+def plan_outbox(orders: Sequence[OrderRecord], doc: DocumentFacts, settings: OutboxSettings, *,
+                failure: str | None = None,
+                contacts: Mapping[str, tuple[str, ...]] | None = None) -> list[OutboxRow]:
+    """Outbox rows for a document's orders (reconciled, or failed parts), in document order.
 
     `failure` is the whole-document failure sentence, when no order could be read at all.
     `contacts` maps a customer code to its master addresses (catalog FEmail), used when the
     order carries no e-mail of its own (EDI, fax, files).
     """
-    rows: list[dict] = []
+    rows: list[OutboxRow] = []
     facts = doc_payload(doc)
-    for index, order in enumerate(orders_json):
-        rec = reconciled[index] if index < len(reconciled) else None
+    for index, record in enumerate(orders):
+        order = order_payload(record)
         to = customer_recipients(order, contacts or {})
-        rows += _order_rows(index, order_payload(order, rec), rec, facts, settings, to)
-    rows += _functional_acks(reconciled, facts)
-    if failure is not None and not orders_json:
+        rows += _order_rows(index, order, record.reconciled, facts, settings, to)
+    rows += _functional_acks([(i, r.reconciled) for i, r in enumerate(orders) if r.reconciled is not None],
+                             facts)
+    if failure is not None and not orders:
         rows.append(_staff_row(f"failed:{doc.document_id}", None, "failure",
                                {"failure": failure, "index": None}, facts, settings))
     return rows
@@ -84,10 +89,10 @@ def customer_recipients(order: dict[str, Any], contacts: Mapping[str, tuple[str,
 
 
 def _order_rows(index: int, order: dict[str, Any], rec: ReconciledOrder | None,
-                facts: dict[str, Any], settings: OutboxSettings, to: list[str]) -> list[dict]:
+                facts: dict[str, Any], settings: OutboxSettings, to: list[str]) -> list[OutboxRow]:
     doc_id = facts["document_id"]
     status = order["status"]
-    rows: list[dict] = []
+    rows: list[OutboxRow] = []
     if status == "accepted" and to:
         rows.append(_mail_row(f"confirm:{doc_id}:{index}", index, "confirmation", to,
                               order, facts))
@@ -113,10 +118,11 @@ def _needs_query(order: dict[str, Any]) -> bool:
     return any(a["code"] in QUERY_CODES for a in order["anomalies"])
 
 
-def _functional_acks(reconciled: list[ReconciledOrder], facts: dict[str, Any]) -> list[dict]:
+def _functional_acks(reconciled: list[tuple[int, ReconciledOrder]],
+                     facts: dict[str, Any]) -> list[OutboxRow]:
     """One 997 per X12 functional group, one CONTRL per EDIFACT interchange, naming their sets."""
     groups: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for index, rec in enumerate(reconciled):
+    for index, rec in reconciled:
         env = dict(rec.order.envelope)
         if rec.order.source.kind == "x12" and env:
             key = ("997", env.get("isa_control", ""), env.get("gs_control", ""))
@@ -137,7 +143,7 @@ def _functional_acks(reconciled: list[ReconciledOrder], facts: dict[str, Any]) -
 
 
 def watcher_alert_row(watcher: str, alert: str, message: str, at: datetime,
-                      settings: OutboxSettings) -> dict:
+                      settings: OutboxSettings) -> OutboxRow:
     """A staff mail about a watcher (`alert` is e.g. "silent" or "refused"); the stable key holds
     the hour, so a flapping server yields at most one mail per watcher, kind and hour."""
     hour = at.strftime("%Y%m%d%H")
@@ -148,18 +154,18 @@ def watcher_alert_row(watcher: str, alert: str, message: str, at: datetime,
 
 
 def _staff_row(key: str, index: int | None, purpose: str, order: dict[str, Any],
-               facts: dict[str, Any], settings: OutboxSettings) -> dict:
+               facts: dict[str, Any], settings: OutboxSettings) -> OutboxRow:
     to = list(settings.staff_emails) or [DEFAULT_STAFF]
     return _mail_row(key, index, purpose, to, order, facts)
 
 
 def _mail_row(key: str, index: int | None, purpose: str, to: list[str],
-              order: dict[str, Any], facts: dict[str, Any]) -> dict:
+              order: dict[str, Any], facts: dict[str, Any]) -> OutboxRow:
     return _row(MAIL, key, index, {"purpose": purpose, "to": to, "order": order, "doc": facts})
 
 
-def _row(kind: str, key: str, index: int | None, payload: dict[str, Any]) -> dict:
-    return {"kind": kind, "stable_key": key, "payload": payload, "order_index": index}
+def _row(kind: str, key: str, index: int | None, payload: dict[str, Any]) -> OutboxRow:
+    return OutboxRow(kind, key, payload, order_index=index)
 
 
 # --- payload facts ---------------------------------------------------------------------------
@@ -170,34 +176,24 @@ def doc_payload(doc: DocumentFacts) -> dict[str, Any]:
     return {"document_id": doc.document_id, "source": doc.source, "message_id": doc.message_id,
             "sender": doc.sender, "subject": doc.subject,
             "received_at": doc.received_at.isoformat(), "filename": doc.filename,
-            "references": list(doc.references)}
+            "references": list(doc.references), "original": doc.original,
+            "reprocess": doc.reprocess}
 
 
-def order_payload(order: dict[str, Any], rec: ReconciledOrder | None) -> dict[str, Any]:
+def order_payload(record: OrderRecord) -> dict[str, Any]:
     """CONTRACT §3 order plus what only the reconciled order knows: anomaly sentences, line dates,
     the unit and price as the customer printed them, and the change-order flag."""
-    payload = {k: v for k, v in order.items() if not k.startswith("_")}
-    payload["anomalies"] = _anomalies(order, rec)
-    payload["is_change"] = bool(rec.order.is_change) if rec is not None else False
-    lines = []
-    for n, line in enumerate(order.get("lines") or []):
-        extra: dict[str, Any] = {}
-        if rec is not None and n < len(rec.lines):
-            parsed = rec.lines[n].parsed
-            extra = {"delivery_date": _iso(parsed.delivery_date),
-                     "ordered_unit": parsed.unit, "ordered_price": _num(parsed.unit_price),
-                     "ids": [list(pair) for pair in parsed.ids]}
-        lines.append({**{k: v for k, v in line.items() if not k.startswith("_")}, **extra})
-    payload["lines"] = lines
+    payload = record.contract_json()
+    payload["anomalies"] = [{"code": str(a.code), "message": a.message, "line_no": a.line_no}
+                            for a in record.anomalies()]
+    payload["is_change"] = record.is_change
+    rec = record.reconciled
+    if rec is not None:
+        payload["lines"] = [{**line, "delivery_date": _iso(r.parsed.delivery_date),
+                             "ordered_unit": r.parsed.unit, "ordered_price": _num(r.parsed.unit_price),
+                             "ids": [list(pair) for pair in r.parsed.ids]}
+                            for line, r in zip(payload["lines"], rec.lines)]
     return payload
-
-
-def _anomalies(order: dict[str, Any], rec: ReconciledOrder | None) -> list[dict[str, Any]]:
-    if rec is None:
-        return [{"code": str(c), "message": str(c), "line_no": None}
-                for c in order.get("anomalies") or []]
-    return [{"code": str(a.code), "message": a.message, "line_no": a.line_no}
-            for a in rec.all_anomalies()]
 
 
 def _iso(value: date | None) -> str | None:

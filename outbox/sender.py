@@ -40,10 +40,11 @@ from outbox.mails import build_mail
 from outbox.plan import DEFAULT_STAFF, EDI_ACK, ERP_EXPORT, MAIL
 from outbox.settings import OutboxSettings
 from outbox.shadow import is_held, staff_copy
-from store import outbox_repo
+from store import outbox as outbox_repo
 from store.db import session_scope
 from store.models import OutboxStatus
-from store.outbox_repo import ClaimedRow, Outcome
+from store.outbox import ClaimedRow, Outcome
+from store.records import OutboxRow
 
 log = logging.getLogger(__name__)
 
@@ -347,7 +348,7 @@ class OutboxSender:
 
     # -- failures -----------------------------------------------------------------------------
 
-    def _outcome(self, attempt: Attempt, now: datetime) -> tuple[Outcome, dict[str, Any] | None]:
+    def _outcome(self, attempt: Attempt, now: datetime) -> tuple[Outcome, OutboxRow | None]:
         """Delivered; or due again after a backoff; or dead (with a staff alert row to add)."""
         row, error = attempt.row, attempt.error
         if error is None:
@@ -363,11 +364,10 @@ class OutboxSender:
                   row.id, row.stable_key, row.attempts, error)
         return Outcome(row.id, OutboxStatus.DEAD, error), self._alert_row(row, error)
 
-    def _alert_row(self, row: ClaimedRow, error: str) -> dict[str, Any] | None:
+    def _alert_row(self, row: ClaimedRow, error: str) -> OutboxRow | None:
         if row.payload.get("purpose") == "dead_letter":
             return None  # an alert about an alert would loop; the log line is the alert
         alert = {"purpose": "dead_letter", "to": list(self.settings.staff_emails) or [DEFAULT_STAFF],
                  "kind": row.kind, "dead_key": row.stable_key, "error": error,
                  "attempts": row.attempts}
-        return {"kind": MAIL, "stable_key": f"dead:{row.id}", "payload": alert,
-                "order_id": row.order_id}
+        return OutboxRow(MAIL, f"dead:{row.id}", alert, order_id=row.order_id)

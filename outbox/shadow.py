@@ -9,6 +9,7 @@ what was held: those rows stay `held`. The sender renders a held row exactly as 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from email.message import EmailMessage
 from email.utils import parseaddr
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from outbox.mails import mail_domain, stable_message_id
 from outbox.plan import DEFAULT_STAFF, EDI_ACK, ERP_EXPORT, MAIL
 from outbox.settings import OutboxSettings
+from store.records import OutboxRow
 
 SHADOW = "shadow"
 # Mail purposes addressed to customers; every other mail goes to staff and is sent as usual.
@@ -29,12 +31,12 @@ def leaves(kind: str, payload: dict[str, Any]) -> bool:
     return kind == MAIL and payload.get("purpose") in CUSTOMER_PURPOSES
 
 
-def hold(rows: list[dict[str, Any]], mode: str) -> list[dict[str, Any]]:
+def hold(rows: list[OutboxRow], mode: str) -> list[OutboxRow]:
     """In shadow mode, mark the rows that would leave as held; otherwise return them unchanged."""
     if mode != SHADOW:
         return rows
-    return [{**row, "payload": {**row["payload"], SHADOW: True}}
-            if leaves(row["kind"], row["payload"]) else row for row in rows]
+    return [replace(row, payload={**row.payload, SHADOW: True}) if leaves(row.kind, row.payload) else row
+            for row in rows]
 
 
 def is_held(payload: dict[str, Any]) -> bool:

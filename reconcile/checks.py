@@ -159,15 +159,16 @@ def unknown_customer(o: OrderFacts) -> Anomaly | None:
     return _order(AnomalyCode.UNKNOWN_CUSTOMER, f"The buyer \"{who}\" is not in the customer master.")
 
 
-def po_key(customer: Customer | None, po_number: str | None) -> tuple[str, str] | None:
-    """The key a processed order is remembered by; unknown customers have none (cannot repeat)."""
-    if customer is None or not po_number:
+def po_key(customer_code: str | None, po_number: str | None) -> tuple[str, str] | None:
+    """The (customer, PO number) a processed order is remembered by, for DUPLICATE_PO; unknown
+    customers have none (they cannot repeat)."""
+    if customer_code is None or not po_number:
         return None
-    return (customer.number, po_number)
+    return (customer_code, po_number)
 
 
 def duplicate_po(o: OrderFacts) -> Anomaly | None:
-    key = po_key(o.customer, o.order.po_number)
+    key = po_key(o.customer.number if o.customer is not None else None, o.order.po_number)
     if key is None or o.order.is_change or key not in o.seen_pos:
         return None
     return _order(AnomalyCode.DUPLICATE_PO,

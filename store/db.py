@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -103,3 +105,34 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def utcnow() -> datetime:
+    """The current time, tz-aware UTC; for callers at the edge, never used inside decisions."""
+    return datetime.now(timezone.utc)
+
+
+def insert_new(session: Session, table: sa.Table, rows: list[dict[str, Any]], keys: list[str]) -> None:
+    """Insert `rows`, skipping each whose `keys` are already there (no commit)."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+        session.execute(insert(table).on_conflict_do_nothing(index_elements=keys), rows)
+        return
+    for row in rows:  # other engines: check first (fine inside the caller's transaction)
+        match = sa.and_(*(table.c[k] == row[k] for k in keys))
+        if session.execute(sa.select(sa.literal(1)).select_from(table).where(match)).first() is None:
+            session.execute(sa.insert(table).values(**row))
+
+
+def update_and_commit(session: Session, statement: Any) -> int:
+    """Run one UPDATE in its own transaction; how many rows it changed."""
+    try:
+        count = session.execute(statement).rowcount
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return count

@@ -44,9 +44,14 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 class DocumentStatus:
+    """Where a document is. The final states: `processed` (it yielded orders, each with its own
+    status), `not_an_order` and `failed` (with the sentence why), `repeat` (of `repeat_of`)."""
+
     NEW = "new"
     CLAIMED = "claimed"
     PROCESSED = "processed"
+    NOT_AN_ORDER = "not_an_order"
+    REPEAT = "repeat"
     FAILED = "failed"
 
 
@@ -71,7 +76,7 @@ class Document(SQLModel, table=True):
     __tablename__ = "documents"
 
     id: int | None = Field(default=None, primary_key=True)
-    sha256: str = Field(max_length=64, unique=True, foreign_key="blobs.sha256")
+    sha256: str = Field(max_length=64, index=True, foreign_key="blobs.sha256")
     size: int
     filename: str
     source: str = Field(max_length=32)
@@ -79,7 +84,11 @@ class Document(SQLModel, table=True):
     message_id: str | None = Field(default=None, index=True)
     received_at: datetime = Field(sa_type=UTCDateTime)
     status: str = Field(default=DocumentStatus.NEW, max_length=16, index=True)
-    failure: str | None = Field(default=None, sa_type=sa.Text)
+    reason: str | None = Field(default=None, sa_type=sa.Text)  # why no order: failed, not one, repeat
+    repeat_of: int | None = Field(default=None, foreign_key="documents.id")
+    sender: str | None = None                                   # a mail's From address
+    subject: str | None = Field(default=None, sa_type=sa.Text)  # a mail's Subject
+    customer_code: str | None = None  # known without an order (e.g. the sender of a non-order)
     claimed_by: str | None = None
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     attempts: int = 0
@@ -109,6 +118,20 @@ class Order(SQLModel, table=True):
     failure: str | None = Field(default=None, sa_type=sa.Text)
     payload_json: str = Field(sa_type=sa.Text)
     created_at: datetime = Field(sa_type=UTCDateTime)
+    superseded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # re-processed since
+
+
+class DocumentHistory(SQLModel, table=True):
+    """A re-processed document's previous outcome: its state, reason and orders (JSON)."""
+
+    __tablename__ = "document_history"
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="documents.id", index=True)
+    status: str = Field(max_length=16)
+    reason: str | None = Field(default=None, sa_type=sa.Text)
+    orders_json: str = Field(sa_type=sa.Text)
+    replaced_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class OrderLine(SQLModel, table=True):

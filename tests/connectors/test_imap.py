@@ -1,7 +1,7 @@
 """The IMAP watcher against a real Dovecot on loopback, and its logic against FakeMailbox.
 
 Each Dovecot test starts its own server (tests/fixtures/dovecot.py) and a fresh SQLite
-ledger; `ingest` is a stub that stores through store.repo.add_document, as the daemon's does.
+ledger; `ingest` is a stub that stores through store.documents.add_document, as the daemon's does.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from daemon.config import ImapAccount
 from store.db import session_scope
 from store.locks import FileLock
 from store.models import Document
-from store.repo import add_document
+from store.documents import add_document
 from store.watch import get_detail, get_state
 from tests.fakes import FakeMailbox
 
@@ -54,9 +54,11 @@ class RecordingIngest:
         if self.fail:
             raise RuntimeError("database unavailable")
         with session_scope(self.engine) as session:
-            result = add_document(session, data, filename=filename or "message.eml", source=source,
-                                  source_ref=source_ref, message_id=message_id, now=now)
-        self.calls.append({"ref": source_ref, "message_id": message_id, "id": result[0]})
+            arrival = add_document(session, data, filename=filename or "message.eml", source=source,
+                                   source_ref=source_ref, message_id=message_id, now=now)
+        result = (arrival.document_id, arrival.is_new)
+        self.calls.append({"ref": source_ref, "message_id": message_id, "id": result[0],
+                           "repeat_of": arrival.repeat_of})
         self.times.append(time.monotonic())
         if self.log is not None:
             self.log.append(("ingest", source_ref))
@@ -64,8 +66,16 @@ class RecordingIngest:
 
 
 def documents(engine) -> list[Document]:
+    """The documents to process (repeats of earlier ones left out)."""
     with session_scope(engine) as session:
-        return list(session.scalars(sa.select(Document).order_by(Document.id)))
+        return list(session.scalars(sa.select(Document).where(Document.repeat_of.is_(None))
+                                    .order_by(Document.id)))
+
+
+def repeats(engine) -> list[Document]:
+    with session_scope(engine) as session:
+        return list(session.scalars(sa.select(Document).where(Document.repeat_of.is_not(None))
+                                    .order_by(Document.id)))
 
 
 def account_for(server, **changes) -> ImapAccount:
@@ -141,13 +151,13 @@ def test_flag_mode_keeps_the_message_and_flags_it(dovecot, engine):
 
 
 def test_resent_copy_is_one_document(dovecot, engine):
-    """The same bytes APPENDed twice are two UIDs but one document; both are moved."""
+    """The same bytes APPENDed twice are two UIDs but one document and a repeat of it; both are moved."""
     dovecot.append(mail(3))
     dovecot.append(mail(3))
     watcher, ingest = watcher_for(dovecot, engine)
     assert watcher.run_once() == 2
-    assert len(ingest.calls) == 2 and ingest.calls[0]["id"] == ingest.calls[1]["id"]
-    assert len(documents(engine)) == 1
+    assert len(ingest.calls) == 2 and ingest.calls[1]["repeat_of"] == ingest.calls[0]["id"]
+    assert len(documents(engine)) == 1 and len(repeats(engine)) == 1
     assert dovecot.uids("INBOX") == []
 
 
@@ -383,7 +393,7 @@ def test_uidvalidity_change_in_move_mode_rescans_the_folder(engine):
     box.append(mail(40))
     box.append(mail(41))
     assert watcher.run_once() == 2
-    assert [c["id"] for c in ingest.calls] == [1, 1, 2]
+    assert [(c["id"], c["repeat_of"]) for c in ingest.calls] == [(1, None), (2, 1), (3, None)]
     assert len(documents(engine)) == 2 and box.folders["INBOX"].messages == {}
 
 

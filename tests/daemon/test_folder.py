@@ -10,7 +10,7 @@ from pathlib import Path
 
 from connectors.folder import FolderWatcher, StabilityTracker, archive_file
 from daemon.ingest import ingest
-from store import repo
+from store import documents
 from store.db import session_scope
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
@@ -127,8 +127,9 @@ def test_stability_tracker_forgets_files_that_went_away(tmp_path):
     assert tracker.stable([f]) == []               # seen anew: the wait starts again
 
 
-def test_same_file_dropped_twice_is_one_document(tmp_path, engine):
-    """Given the same bytes dropped twice, both are archived and the ledger holds one document."""
+def test_same_file_dropped_twice_is_one_document_and_a_repeat(tmp_path, engine):
+    """Given the same bytes dropped twice, both are archived; the ledger holds one document to
+    process and the second arrival as a visible repeat of it."""
     clock = Clock()
     watcher = _watcher(tmp_path, partial(ingest, engine), clock)
     watcher.folder.mkdir(parents=True)
@@ -138,13 +139,13 @@ def test_same_file_dropped_twice_is_one_document(tmp_path, engine):
     clock.t = 3
     assert watcher.run_once() == 2
     with session_scope(engine) as session:
-        rows = session.execute(repo.DOCUMENTS.select()).all()
-    assert len(rows) == 1 and rows[0].source == "edi" and rows[0].status == "new"
+        rows = session.execute(documents.DOCUMENTS.select()).all()
+    assert [(r.source, r.status, r.repeat_of) for r in rows] == [("edi", "new", None), ("edi", "repeat", rows[0].id)]
     assert sorted(p.name for p in (tmp_path / "archive" / "2026-11-20" / "edi").iterdir()) == ["a.edi", "b.edi"]
 
 
-def test_a_resent_mail_copy_is_the_same_document(engine):
-    """Same Message-ID and body, other transport headers: one document; another body: a new one."""
+def test_a_resent_mail_copy_is_a_repeat_of_the_first(engine):
+    """Same Message-ID and body, other transport headers: a repeat of the first; another body: new."""
     body = b"Message-ID: <m1@x>\r\nSubject: PO 7\r\n\r\nItem A 10 pcs\r\n"
     first, new1 = ingest(engine, b"Received: by mx1\r\n" + body, source="imap", source_ref="imap:a:INBOX:1",
                          filename=None, message_id="<m1@x>", now=NOW)
@@ -153,7 +154,10 @@ def test_a_resent_mail_copy_is_the_same_document(engine):
     other, new3 = ingest(engine, body.replace(b"10 pcs", b"12 pcs"), source="imap", source_ref="imap:a:INBOX:10",
                          filename=None, message_id="<m1@x>", now=NOW)
     assert (new1, new2, new3) == (True, False, True)
-    assert again == first and other != first
+    assert len({first, again, other}) == 3
+    with session_scope(engine) as session:
+        assert documents.get_document(session, again).repeat_of == first
+        assert documents.get_document(session, other).repeat_of is None
 
 
 def test_two_nodes_sharing_a_folder_take_each_file_once_without_errors(tmp_path, caplog):

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from store import repo
+from store import documents as documents_store
+from store import orders as orders_store
 from store.db import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,7 +58,7 @@ def _notifications(sock) -> list[str]:
 def _documents(engine) -> list:
     try:
         with engine.connect() as conn:
-            return conn.execute(sa.select(repo.DOCUMENTS.c.id, repo.DOCUMENTS.c.status)).all()
+            return conn.execute(sa.select(documents_store.DOCUMENTS.c.id, documents_store.DOCUMENTS.c.status)).all()
     except sa.exc.OperationalError:  # the schema is not there yet
         return []
 
@@ -105,7 +106,7 @@ def test_run_processes_an_edi_drop_and_stops_on_sigterm(tmp_path, notify_socket)
                          40, "the document to be processed")
         assert [d.status for d in docs] == ["processed"]
         with engine.connect() as conn:
-            orders = conn.execute(sa.select(repo.ORDERS.c.po_number, repo.ORDERS.c.status)).all()
+            orders = conn.execute(sa.select(orders_store.ORDERS.c.po_number, orders_store.ORDERS.c.status)).all()
         assert [tuple(o) for o in orders] == [("ET-2026-0042", "accepted")]
         assert not (inbox / "po.edi").exists()
         assert list((tmp_path / "var" / "archive").glob("*/edi/po.edi"))

@@ -12,7 +12,7 @@ from connectors.imap import ImapWatcher
 from daemon.app import WatcherAlerts, build_threads
 from daemon.config import ImapAccount, Settings
 from outbox.plan import DEFAULT_STAFF
-from store import repo
+from store import outbox as outbox_store
 from store.db import session_scope
 from tests.fakes import FakeMailbox
 
@@ -56,9 +56,9 @@ def no_ingest(*args, **kwargs):
 
 def alert_rows(engine) -> list[dict]:
     with session_scope(engine) as session:
-        rows = session.execute(sa.select(repo.OUTBOX.c.kind, repo.OUTBOX.c.stable_key,
-                                         repo.OUTBOX.c.payload_json, repo.OUTBOX.c.status)
-                               .order_by(repo.OUTBOX.c.id)).all()
+        rows = session.execute(sa.select(outbox_store.OUTBOX.c.kind, outbox_store.OUTBOX.c.stable_key,
+                                         outbox_store.OUTBOX.c.payload_json, outbox_store.OUTBOX.c.status)
+                               .order_by(outbox_store.OUTBOX.c.id)).all()
     return [{"kind": r.kind, "key": r.stable_key, "status": r.status, **json.loads(r.payload_json)}
             for r in rows]
 

@@ -10,12 +10,15 @@ import pytest
 import sqlalchemy as sa
 
 from connectors.catalog_bundle import catalog_fingerprint, read_bundle
-from daemon import worker as worker_mod
 from daemon.config import Settings
 from daemon.ingest import ingest
-from daemon.sandbox import ParseSandbox
 from daemon.worker import Worker, release_claims
-from store import repo
+from pipeline import service as service_mod
+from pipeline.sandbox import ParseSandbox
+from store import catalog as catalog_store
+from store import documents
+from store import orders as orders_store
+from store.outbox import OUTBOX
 from store.db import session_scope
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +42,7 @@ class Bell:
 def catalog(engine):
     records = read_bundle(CATALOG)
     with session_scope(engine) as session:
-        repo.replace_catalog(session, records, catalog_fingerprint(records))
+        catalog_store.replace_catalog(session, records, catalog_fingerprint(records))
 
 
 @pytest.fixture(scope="module")
@@ -61,12 +64,12 @@ def _add(engine, data: bytes, name: str = "order.edi") -> int:
 
 def _document(engine, doc_id: int):
     with session_scope(engine) as session:
-        return session.execute(sa.select(repo.DOCUMENTS).where(repo.DOCUMENTS.c.id == doc_id)).one()
+        return session.execute(sa.select(documents.DOCUMENTS).where(documents.DOCUMENTS.c.id == doc_id)).one()
 
 
 def _orders(engine, doc_id: int) -> list[dict]:
     with session_scope(engine) as session:
-        return repo.orders_for_document(session, doc_id)
+        return orders_store.orders_for_document(session, doc_id)
 
 
 def test_an_edi_document_becomes_stored_orders_and_outbox_rows(engine, catalog, sandbox):
@@ -78,9 +81,8 @@ def test_an_edi_document_becomes_stored_orders_and_outbox_rows(engine, catalog, 
     orders = _orders(engine, doc_id)
     assert [(o["po_number"], o["status"], len(o["lines"])) for o in orders] == [("ET-2026-0042", "accepted", 2)]
     with session_scope(engine) as session:
-        kinds = sorted(session.execute(sa.select(repo.OUTBOX.c.kind)).scalars())
-    if worker_mod.plan_outbox is not None:
-        assert "erp_export" in kinds and bell.rung == ["outbox"]
+        kinds = sorted(session.execute(sa.select(OUTBOX.c.kind)).scalars())
+    assert "erp_export" in kinds and bell.rung == ["outbox"]
     assert w.run_once() == 0                       # nothing left
 
 
@@ -95,7 +97,7 @@ def test_the_same_po_in_a_later_document_is_a_duplicate(engine, catalog, sandbox
 
 def test_an_exception_fails_that_document_only(engine, catalog, sandbox, monkeypatch):
     """Given evaluation raising on the first document, it is failed with a sentence; the next one works."""
-    real = worker_mod.evaluate
+    real = service_mod.evaluate
     calls = []
 
     def flaky(result, catalog, **kw):
@@ -104,14 +106,14 @@ def test_an_exception_fails_that_document_only(engine, catalog, sandbox, monkeyp
             raise ZeroDivisionError("boom")
         return real(result, catalog, **kw)
 
-    monkeypatch.setattr(worker_mod, "evaluate", flaky)
+    monkeypatch.setattr(service_mod, "evaluate", flaky)
     w = _worker(engine, sandbox)
     bad = _add(engine, EDI, "a.edi")
     good = _add(engine, EDI.replace(b"ET-2026-0042", b"ET-2026-0043"), "b.edi")
     assert w.run_once() == 1 and w.run_once() == 1
     failed = _document(engine, bad)
-    assert failed.status == "failed" and "ZeroDivisionError" in failed.failure
-    assert failed.failure.endswith(".") and _orders(engine, bad) == []
+    assert failed.status == "failed" and "ZeroDivisionError" in failed.reason
+    assert failed.reason.endswith(".") and _orders(engine, bad) == []
     assert _document(engine, good).status == "processed"
 
 
@@ -119,7 +121,7 @@ def test_an_unreadable_document_is_failed_with_its_reason(engine, catalog, sandb
     doc_id = _add(engine, b"ISA*00*this is not a complete interchange", "broken.edi")
     assert _worker(engine, sandbox).run_once() == 1
     doc = _document(engine, doc_id)
-    assert doc.status == "failed" and doc.failure
+    assert doc.status == "failed" and doc.reason
 
 
 def test_a_failure_seen_while_shutting_down_releases_the_document(engine, catalog, sandbox):
@@ -139,8 +141,8 @@ def test_without_a_catalog_documents_wait(engine, sandbox):
 def test_release_claims_gives_back_only_the_named_workers_documents(engine):
     ids = [_add(engine, EDI.replace(b"101", str(n).encode()), f"{n}.edi") for n in range(3)]
     with session_scope(engine) as session:
-        repo.claim_next_document(session, "host/w0", NOW)
-        repo.claim_next_document(session, "host/w1", NOW)
+        documents.claim_next_document(session, "host/w0", NOW)
+        documents.claim_next_document(session, "host/w1", NOW)
     assert release_claims(engine, ["host/w0"]) == 1
     statuses = [(_document(engine, i).status, _document(engine, i).claimed_by) for i in ids]
     assert statuses == [("new", None), ("claimed", "host/w1"), ("new", None)]
@@ -148,8 +150,8 @@ def test_release_claims_gives_back_only_the_named_workers_documents(engine):
 
 def _confirmations(engine) -> list[dict]:
     with session_scope(engine) as session:
-        rows = session.execute(sa.select(repo.OUTBOX.c.stable_key, repo.OUTBOX.c.payload_json)
-                               .where(repo.OUTBOX.c.kind == "mail")).all()
+        rows = session.execute(sa.select(OUTBOX.c.stable_key, OUTBOX.c.payload_json)
+                               .where(OUTBOX.c.kind == "mail")).all()
     payloads = [(key, json.loads(text)) for key, text in rows]
     return [{"key": key, **p} for key, p in payloads if p["purpose"] == "confirmation"]
 
@@ -170,13 +172,13 @@ def test_a_customer_with_only_a_domain_pattern_gets_no_confirmation(engine, sand
                       if c.number == "C002" else c for c in records.customers)
     records = dataclasses.replace(records, customers=customers)
     with session_scope(engine) as session:
-        repo.replace_catalog(session, records, catalog_fingerprint(records))
+        catalog_store.replace_catalog(session, records, catalog_fingerprint(records))
     doc_id = _add(engine, EDI)
     assert _worker(engine, sandbox).run_once() == 1
     assert _orders(engine, doc_id)[0]["status"] == "accepted"
     assert _confirmations(engine) == []
     with session_scope(engine) as session:
-        kinds = set(session.execute(sa.select(repo.OUTBOX.c.kind)).scalars())
+        kinds = set(session.execute(sa.select(OUTBOX.c.kind)).scalars())
     assert "erp_export" in kinds
 
 
@@ -200,15 +202,15 @@ def test_a_po_saved_by_another_worker_meanwhile_is_still_a_duplicate(engine, cat
     first = _add(engine, EDI, "first.edi")
     again = _add(engine, EDI.replace(b"000000101", b"000000199"), "again.edi")
     w = _worker(engine, sandbox)
-    real_seen_for = worker_mod.seen_for
+    real_seen_for = orders_store.seen_for
     looks = []
 
-    def stale_first_look(session, result):
+    def stale_first_look(session, pos):
         looks.append(1)
-        return set() if len(looks) == 1 else real_seen_for(session, result)
+        return set() if len(looks) == 1 else real_seen_for(session, pos)
 
     assert w.run_once() == 1                      # the first copy is saved
-    monkeypatch.setattr(worker_mod, "seen_for", stale_first_look)
+    monkeypatch.setattr(orders_store, "seen_for", stale_first_look)
     assert w.run_once() == 1                      # the copy: first look misses, the locked look sees it
     assert len(looks) == 2
     assert _orders(engine, first)[0]["anomalies"] == []

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from store import repo
+from store import documents as documents_store
+from store import orders as orders_store
 from store.models import OutboxItem
 
 OUTBOX = OutboxItem.__table__
@@ -23,7 +24,7 @@ DOMAIN = "orderdesk.example.com"
 
 @dataclass(frozen=True)
 class Ledger:
-    documents: list       # rows: id, sha256, source, message_id, status, failure
+    documents: list       # rows: id, sha256, source, message_id, status, reason, repeat_of
     orders: list          # rows: id, document_id, po_number, status, customer_email, failure
     outbox: list          # rows: id, order_id, kind, stable_key, status, attempts, last_error
 
@@ -42,11 +43,11 @@ class Ledger:
 
 
 def read_ledger(engine) -> Ledger:
-    docs, orders = repo.DOCUMENTS, repo.ORDERS
+    docs, orders = documents_store.DOCUMENTS, orders_store.ORDERS
     with engine.connect() as conn:
         return Ledger(
             documents=conn.execute(sa.select(docs.c.id, docs.c.sha256, docs.c.source, docs.c.message_id,
-                                             docs.c.status, docs.c.failure).order_by(docs.c.id)).all(),
+                                             docs.c.status, docs.c.reason, docs.c.repeat_of).order_by(docs.c.id)).all(),
             orders=conn.execute(sa.select(orders.c.id, orders.c.document_id, orders.c.po_number,
                                           orders.c.status, orders.c.customer_email, orders.c.failure)
                                 .order_by(orders.c.id)).all(),

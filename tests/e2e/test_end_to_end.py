@@ -68,7 +68,7 @@ def test_a_mixed_batch_comes_out_once_each(daemon_proc, dovecot, smtp_sink):
         row = _row_of(ledger, doc)
         orders = [o for o in ledger.orders if o.document_id == row.id]
         if doc.expect == "none":
-            assert row.status == "processed" and orders == [], doc.name
+            assert row.status == "not_an_order" and row.reason and orders == [], doc.name
             continue
         assert len(orders) == 1, f"{doc.name}: {orders}"
         order = orders[0]
@@ -80,7 +80,7 @@ def test_a_mixed_batch_comes_out_once_each(daemon_proc, dovecot, smtp_sink):
         elif doc.expect == "review":
             expected_mail[message_id(f"staff:{row.id}:0")] = list(STAFF)
         else:  # the failure queue: the document and its order failed, each with a sentence
-            assert row.status == "failed" and row.failure, doc.name
+            assert row.status == "failed" and row.reason, doc.name
             assert order.failure, doc.name
             expected_mail[message_id(f"staff:{row.id}:0")] = list(STAFF)
 

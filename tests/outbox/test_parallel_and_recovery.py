@@ -19,15 +19,18 @@ import sqlalchemy as sa
 from connectors.errors import TransientError
 from connectors.maildir import MaildirTransport
 from connectors.smtp import SmtpTransport
-from daemon.config import Settings, SmtpSettings, Thresholds
-from daemon.jsonout import order_json
+from connectors.settings import SmtpSettings
 from outbox.plan import DocumentFacts, plan_outbox
 from outbox.sender import OutboxSender, default_transports, recover_at_start, sender_name
 from parsers.model import ParsedLine, ParsedOrder, Party, SourceKind, SourceRef
 from reconcile import reconcile
-from store import outbox_repo, repo
+from store import documents
+from store import outbox as outbox_repo
 from store.db import session_scope
 from store.models import OutboxItem
+from store.orders import save_outcome
+from store.records import DocumentOutcome, OrderRecord
+from tests.outbox.settings import Settings, Thresholds
 
 START = datetime(2026, 11, 20, 1, 0, tzinfo=timezone.utc)
 OUTBOX = OutboxItem.__table__
@@ -57,16 +60,16 @@ def store_orders(engine, catalog, settings, count: int) -> None:
                              order_date=date(2026, 11, 19), delivery_date=date(2026, 12, 15),
                              buyer=Party(name="杭州示例食品有限公司", email=f"buyer{n}@example-food.example.cn"),
                              lines=(line,))
-        recs = [reconcile(parsed, catalog, today=date(2026, 11, 20))]
-        orders = [order_json(r) for r in recs]
+        records = (OrderRecord(reconciled=reconcile(parsed, catalog, today=date(2026, 11, 20))),)
         message_id = f"<po-{n}@example-food.example.cn>"
         with session_scope(engine) as session:
-            doc_id, _ = repo.add_document(session, f"mail-{n}".encode(), filename="x", source="imap",
-                                          message_id=message_id, now=START)
+            doc_id = documents.add_document(session, f"mail-{n}".encode(), filename="x", source="imap",
+                                            message_id=message_id, now=START).document_id
             facts = DocumentFacts(doc_id, "imap", message_id, f"buyer{n}@example-food.example.cn",
                                   f"PO SF-{n}", START, "x")
-            rows = plan_outbox(recs, orders, facts, settings)
-            repo.save_outcome(session, doc_id, orders, seen_keys=[], outbox=rows, now=START)
+            rows = plan_outbox(records, facts, settings)
+            save_outcome(session, DocumentOutcome(doc_id, "processed", orders=records, outbox=tuple(rows)),
+                         now=START)
 
 
 def rows(engine) -> dict[str, dict]:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from daemon.config import Settings
-from daemon.jsonout import order_json
 from outbox.mails import build_mail
 from outbox.plan import DEFAULT_STAFF, DocumentFacts, plan_outbox, watcher_alert_row
 from parsers.context import ParseContext
 from parsers.registry import parse_document
 from reconcile import reconcile
+from store.records import OrderRecord
+from tests.outbox.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 20)
@@ -31,13 +31,12 @@ TEXT_MAIL = ("From: li@example-food.example.cn\r\nTo: orders@ourco.example\r\nSu
 
 def planned(catalog, data: bytes, name: str, doc: DocumentFacts, contacts=None):
     result = parse_document(data, ParseContext(path=name))
-    recs = [reconcile(o, catalog, today=TODAY) for o in result.orders]
-    js = [order_json(r) for r in recs]
-    return js, plan_outbox(recs, js, doc, SETTINGS, contacts=contacts)
+    records = [OrderRecord(reconciled=reconcile(o, catalog, today=TODAY)) for o in result.orders]
+    return [r.contract_json() for r in records], plan_outbox(records, doc, SETTINGS, contacts=contacts)
 
 
-def confirmations(rows) -> list[dict]:
-    return [r for r in rows if r["kind"] == "mail" and r["payload"]["purpose"] == "confirmation"]
+def confirmations(rows) -> list:
+    return [r for r in rows if r.kind == "mail" and r.payload["purpose"] == "confirmation"]
 
 
 @pytest.fixture(scope="module")
@@ -53,9 +52,9 @@ def test_accepted_edi_order_is_confirmed_to_the_master_address(catalog, edi):
     assert [(o["status"], o["customer"]["code"], o["customer"]["email"]) for o in js] == [
         ("accepted", "C002", None)]
     [confirm] = confirmations(rows)
-    assert confirm["stable_key"] == "confirm:5:0"
-    assert confirm["payload"]["to"] == ["buyer@example-trading.example.com"]
-    msg = build_mail(confirm["payload"], stable_key="confirm:5:0", order_id=1, settings=SETTINGS)
+    assert confirm.stable_key == "confirm:5:0"
+    assert confirm.payload["to"] == ["buyer@example-trading.example.com"]
+    msg = build_mail(confirm.payload, stable_key="confirm:5:0", order_id=1, settings=SETTINGS)
     assert msg["To"] == "buyer@example-trading.example.com"
     assert msg["In-Reply-To"] is None and msg["References"] is None
     assert "ET-2026-0042" in msg["Subject"]
@@ -68,7 +67,7 @@ def test_a_domain_pattern_alone_gets_no_confirmation(catalog, edi, caplog):
         js, rows = planned(catalog, edi, "example-trading-850.edi", EDI_DOC, contacts)
     assert js[0]["status"] == "accepted"
     assert confirmations(rows) == []
-    assert [r["kind"] for r in rows if r["kind"] == "erp_export"] == ["erp_export"]
+    assert [r.kind for r in rows if r.kind == "erp_export"] == ["erp_export"]
     assert any("no confirmation" in r.getMessage() for r in caplog.records)
     _, without = planned(catalog, edi, "example-trading-850.edi", EDI_DOC)
     assert confirmations(without) == []
@@ -81,8 +80,8 @@ def test_an_email_order_still_goes_to_its_sender(catalog):
     assert [(o["status"], o["customer"]["code"], o["customer"]["email"]) for o in js] == [
         ("accepted", "C001", "li@example-food.example.cn")]
     [confirm] = confirmations(rows)
-    assert confirm["payload"]["to"] == ["li@example-food.example.cn"]
-    msg = build_mail(confirm["payload"], stable_key=confirm["stable_key"], order_id=1, settings=SETTINGS)
+    assert confirm.payload["to"] == ["li@example-food.example.cn"]
+    msg = build_mail(confirm.payload, stable_key=confirm.stable_key, order_id=1, settings=SETTINGS)
     assert msg["In-Reply-To"] == "<po-9@example-food.example.cn>"
 
 
@@ -91,10 +90,10 @@ def test_watcher_alert_row_is_one_per_watcher_kind_and_hour():
     at = datetime(2026, 11, 20, 8, 5, tzinfo=timezone.utc)
     row = watcher_alert_row("imap:main:INBOX", "silent", "no answer", at, SETTINGS)
     later = watcher_alert_row("imap:main:INBOX", "silent", "no answer", at.replace(minute=55), SETTINGS)
-    assert row["stable_key"] == later["stable_key"] == "watch:imap:main:INBOX:silent:2026112008"
-    assert watcher_alert_row("imap:main:INBOX", "silent", "x", at.replace(hour=9), SETTINGS)["stable_key"] != row["stable_key"]
-    assert watcher_alert_row("imap:main:INBOX", "refused", "x", at, SETTINGS)["stable_key"] != row["stable_key"]
-    assert row["kind"] == "mail" and row["payload"]["to"] == ["desk@ourco.example"]
-    assert watcher_alert_row("k", "silent", "m", at, Settings())["payload"]["to"] == [DEFAULT_STAFF]
-    msg = build_mail(row["payload"], stable_key=row["stable_key"], order_id=None, settings=SETTINGS)
+    assert row.stable_key == later.stable_key == "watch:imap:main:INBOX:silent:2026112008"
+    assert watcher_alert_row("imap:main:INBOX", "silent", "x", at.replace(hour=9), SETTINGS).stable_key != row.stable_key
+    assert watcher_alert_row("imap:main:INBOX", "refused", "x", at, SETTINGS).stable_key != row.stable_key
+    assert row.kind == "mail" and row.payload["to"] == ["desk@ourco.example"]
+    assert watcher_alert_row("k", "silent", "m", at, Settings()).payload["to"] == [DEFAULT_STAFF]
+    msg = build_mail(row.payload, stable_key=row.stable_key, order_id=None, settings=SETTINGS)
     assert "imap:main:INBOX" in msg["Subject"] and "no answer" in msg.get_content()

@@ -24,18 +24,20 @@ from connectors.edi_drop import TEMP_PREFIX, write_atomically
 from connectors.errors import TransientError
 from connectors.maildir import MaildirTransport
 from connectors.smtp import SmtpTransport
-from daemon.config import Settings, SmtpSettings, Thresholds
-from daemon.jsonout import order_json
-from daemon.pipeline import evaluate
+from connectors.settings import SmtpSettings
 from outbox.plan import DocumentFacts, plan_outbox
 from outbox.sender import OutboxSender, default_transports
 from parsers.context import ParseContext
 from parsers.model import ParsedLine, ParsedOrder, Party, SourceKind, SourceRef
 from parsers.registry import parse_document
 from reconcile import reconcile
-from store import outbox_repo, repo
+from store import documents
+from store import outbox as outbox_repo
 from store.db import session_scope
 from store.models import OutboxItem
+from store.orders import save_outcome
+from store.records import DocumentOutcome, OrderRecord
+from tests.outbox.settings import Settings, Thresholds
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 20)
@@ -81,26 +83,27 @@ def mail_order(qty: str = "500") -> ParsedOrder:
 
 def store_mail_order(engine, catalog, settings, parsed: ParsedOrder, *, raw: bytes = b"mail-1") -> int:
     """Store a document whose one order is `parsed`, with its outbox rows; returns the document id."""
-    recs = [reconcile(parsed, catalog, today=TODAY)]
-    return _store(engine, raw, recs, [order_json(r) for r in recs], settings,
-                  source="imap", message_id="<po-77@example-food.example.cn>")
+    records = [OrderRecord(reconciled=reconcile(parsed, catalog, today=TODAY))]
+    return _store(engine, raw, records, settings, source="imap",
+                  message_id="<po-77@example-food.example.cn>")
 
 
 def store_edi(engine, catalog, settings, name: str) -> int:
     data = (ROOT / "examples" / "orders" / name).read_bytes()
-    outcome = evaluate(parse_document(data, ParseContext(path=name)), catalog, today=TODAY, seen=set())
-    return _store(engine, data, outcome.reconciled, outcome.orders, settings, source="edi",
-                  message_id=None)
+    result = parse_document(data, ParseContext(path=name))
+    records = [OrderRecord(reconciled=reconcile(o, catalog, today=TODAY)) for o in result.orders]
+    return _store(engine, data, records, settings, source="edi", message_id=None)
 
 
-def _store(engine, raw, recs, orders, settings, *, source, message_id) -> int:
+def _store(engine, raw, records, settings, *, source, message_id) -> int:
     with session_scope(engine) as session:
-        doc_id, _ = repo.add_document(session, raw, filename="x", source=source,
-                                      message_id=message_id, now=START)
+        doc_id = documents.add_document(session, raw, filename="x", source=source,
+                                        message_id=message_id, now=START).document_id
         facts = DocumentFacts(doc_id, source, message_id, "li@example-food.example.cn",
                               "采购订单 SF-77", START, "x")
-        rows = plan_outbox(recs, orders, facts, settings)
-        repo.save_outcome(session, doc_id, orders, seen_keys=[], outbox=rows, now=START)
+        rows = plan_outbox(records, facts, settings)
+        save_outcome(session, DocumentOutcome(doc_id, "processed", orders=tuple(records),
+                                              outbox=tuple(rows)), now=START)
     return doc_id
 
 

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from outbox.shadow import hold, is_held, leaves
+from store.records import OutboxRow
 
 ROWS = [
-    {"kind": "mail", "stable_key": "confirm:1:0", "payload": {"purpose": "confirmation"}, "order_index": 0},
-    {"kind": "mail", "stable_key": "query:1:0", "payload": {"purpose": "query"}, "order_index": 0},
-    {"kind": "mail", "stable_key": "staff:1:0", "payload": {"purpose": "anomaly"}, "order_index": 0},
-    {"kind": "mail", "stable_key": "failed:1", "payload": {"purpose": "failure"}, "order_index": None},
-    {"kind": "edi_ack", "stable_key": "fack:1:997:9:1", "payload": {"ack": "997"}, "order_index": 0},
-    {"kind": "erp_export", "stable_key": "erp:1:0", "payload": {"order": {}}, "order_index": 0},
+    OutboxRow("mail", "confirm:1:0", {"purpose": "confirmation"}, 0),
+    OutboxRow("mail", "query:1:0", {"purpose": "query"}, 0),
+    OutboxRow("mail", "staff:1:0", {"purpose": "anomaly"}, 0),
+    OutboxRow("mail", "failed:1", {"purpose": "failure"}, None),
+    OutboxRow("edi_ack", "fack:1:997:9:1", {"ack": "997"}, 0),
+    OutboxRow("erp_export", "erp:1:0", {"order": {}}, 0),
 ]
 
 
@@ -18,10 +19,10 @@ def test_live_mode_changes_nothing():
 
 
 def test_shadow_mode_holds_what_would_leave_and_sends_staff_mail_as_usual():
-    held = {row["stable_key"]: is_held(row["payload"]) for row in hold(ROWS, "shadow")}
+    held = {row.stable_key: is_held(row.payload) for row in hold(ROWS, "shadow")}
     assert held == {"confirm:1:0": True, "query:1:0": True, "staff:1:0": False, "failed:1": False,
                     "fack:1:997:9:1": True, "erp:1:0": True}
-    assert not any(is_held(row["payload"]) for row in ROWS), "the planned rows are not changed in place"
+    assert not any(is_held(row.payload) for row in ROWS), "the planned rows are not changed in place"
 
 
 def test_leaves_names_customers_partners_and_the_erp():

@@ -12,7 +12,8 @@ import pytest
 
 from connectors.errors import PermanentError
 from connectors.smtp import SmtpTransport
-from daemon.config import ConfigError, SmtpSettings
+from connectors.errors import ConfigError
+from connectors.settings import SmtpSettings
 from tests.fixtures.smtp_sink import SMTP_USER
 
 PASSWORD = "c0rrect horse"

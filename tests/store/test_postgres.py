@@ -18,12 +18,16 @@ from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
 from connectors.catalog_bundle import catalog_fingerprint, read_bundle
-from daemon import worker as worker_mod
 from daemon.config import Settings
 from daemon.ingest import ingest
-from daemon.sandbox import ParseSandbox
 from daemon.worker import Worker
-from store import outbox_repo, repo
+from pipeline.sandbox import ParseSandbox
+from pipeline.service import DocumentService
+from store import catalog as catalog_store
+from store import documents
+from store import orders as orders_store
+from store import outbox as outbox_repo
+from store.records import OutboxRow
 from store.db import alembic_config, make_engine, migrate, session_scope
 from tests.daemon import test_process_golden as golden
 
@@ -90,10 +94,10 @@ def test_time_stamps_come_back_utc_whatever_the_session_zone(migrated, pg_url) -
     shanghai = timezone(timedelta(hours=8))
     with session_scope(migrated) as session:
         assert session.execute(sa.text("SHOW timezone")).scalar() == "Asia/Shanghai"
-        doc_id, _ = repo.add_document(session, b"x", filename="x.txt", source="cli",
-                                      now=datetime(2026, 11, 20, 9, 30, tzinfo=shanghai))
+        doc_id = documents.add_document(session, b"x", filename="x.txt", source="cli",
+                                        now=datetime(2026, 11, 20, 9, 30, tzinfo=shanghai)).document_id
     with session_scope(migrated) as session:
-        received = repo.get_document(session, doc_id).received_at
+        received = documents.get_document(session, doc_id).received_at
     assert received == datetime(2026, 11, 20, 1, 30, tzinfo=timezone.utc)
     assert received.tzinfo == timezone.utc
 
@@ -102,11 +106,11 @@ def test_catalog_round_trip_is_exact(migrated) -> None:
     records = read_bundle(golden.GOLDEN / "catalog")
     assert records.prices and records.materials and records.stock
     with session_scope(migrated) as session:
-        repo.replace_catalog(session, records, catalog_fingerprint(records), now=NOW)
-        repo.replace_catalog(session, records, catalog_fingerprint(records), now=NOW)  # replaces
+        catalog_store.replace_catalog(session, records, catalog_fingerprint(records), now=NOW)
+        catalog_store.replace_catalog(session, records, catalog_fingerprint(records), now=NOW)  # replaces
     with session_scope(migrated) as session:
-        loaded = repo.load_catalog(session)
-        assert repo.catalog_fingerprint_in_db(session) == catalog_fingerprint(records)
+        loaded = catalog_store.load_catalog(session)
+        assert catalog_store.catalog_fingerprint_in_db(session) == catalog_fingerprint(records)
     assert loaded == records
     # Decimal("1.20") == Decimal("1.2"): the repr also compares the exact digits.
     assert repr(loaded) == repr(records)
@@ -116,13 +120,13 @@ def test_catalog_round_trip_is_exact(migrated) -> None:
 
 def test_concurrent_document_claims_take_each_document_exactly_once(migrated) -> None:
     with session_scope(migrated) as session:
-        ids = {repo.add_document(session, f"doc {n}".encode(), filename=f"{n}.txt", source="cli",
-                                 now=NOW)[0] for n in range(ROWS)}
+        ids = {documents.add_document(session, f"doc {n}".encode(), filename=f"{n}.txt", source="cli",
+                                      now=NOW).document_id for n in range(ROWS)}
 
     def claim_all(n: int) -> list[int]:
         got = []
         with session_scope(migrated) as session:
-            while (doc := repo.claim_next_document(session, f"node{n}", NOW)) is not None:
+            while (doc := documents.claim_next_document(session, f"node{n}", NOW)) is not None:
                 assert doc.claimed_by == f"node{n}" and doc.status == "claimed"
                 got.append(doc.id)
         return got
@@ -132,17 +136,17 @@ def test_concurrent_document_claims_take_each_document_exactly_once(migrated) ->
     assert sorted(everything) == sorted(ids)
     assert sum(1 for got in claimed if got) > 1, "the claims did not run concurrently"
     with session_scope(migrated) as session:
-        rows = session.execute(sa.select(repo.DOCUMENTS.c.id, repo.DOCUMENTS.c.claimed_by,
-                                         repo.DOCUMENTS.c.attempts)).all()
+        rows = session.execute(sa.select(documents.DOCUMENTS.c.id, documents.DOCUMENTS.c.claimed_by,
+                                         documents.DOCUMENTS.c.attempts)).all()
     owner = {doc_id: f"node{n}" for n, got in enumerate(claimed) for doc_id in got}
     assert all(row.claimed_by == owner[row.id] and row.attempts == 1 for row in rows)
 
 
 def test_concurrent_outbox_claims_take_each_row_exactly_once(migrated) -> None:
-    rows = [{"kind": "mail", "stable_key": f"row-{n}", "payload": {"n": n}} for n in range(ROWS)]
+    rows = [OutboxRow("mail", f"row-{n}", {"n": n}) for n in range(ROWS)]
     with session_scope(migrated) as session:
         outbox_repo.add_rows(session, rows, NOW - timedelta(minutes=1))
-        outbox_repo.add_rows(session, [{"kind": "mail", "stable_key": "later", "payload": {}}],
+        outbox_repo.add_rows(session, [OutboxRow("mail", "later", {})],
                              NOW + timedelta(hours=1))  # not due yet
 
     def claim_all(n: int) -> list[str]:
@@ -155,7 +159,7 @@ def test_concurrent_outbox_claims_take_each_row_exactly_once(migrated) -> None:
 
     claimed = in_threads(THREADS, claim_all)
     keys = Counter(key for got in claimed for key in got)
-    assert keys == Counter(row["stable_key"] for row in rows)
+    assert keys == Counter(row.stable_key for row in rows)
     assert sum(1 for got in claimed if got) > 1, "the claims did not run concurrently"
     with session_scope(migrated) as session:
         assert outbox_repo.backlog(session) == {"sending": ROWS, "pending": 1}
@@ -194,31 +198,31 @@ def test_two_workers_racing_on_one_po_flag_exactly_one_duplicate(migrated, sandb
     advisory lock then makes the second one see the first one's PO and call it a duplicate."""
     records = read_bundle(golden.GOLDEN.parents[2] / "examples" / "catalog")
     with session_scope(migrated) as session:
-        repo.replace_catalog(session, records, catalog_fingerprint(records), now=NOW)
+        catalog_store.replace_catalog(session, records, catalog_fingerprint(records), now=NOW)
     batch = [_edi("ET-2026-0042", 101), _edi("ET-2026-0042", 102)]  # the race: first two claimed
     batch += [_edi(f"ET-2026-{n:04d}", 200 + n) for n in range(1, 9)]
     ids = [ingest(migrated, data, source="edi", source_ref=f"var/inbox/edi/{n}.edi", filename=f"{n}.edi",
                   message_id=None, now=NOW)[0] for n, data in enumerate(batch)]
     both_read = threading.Barrier(2, timeout=30)
     first_read = threading.local()
-    real_seen_for = worker_mod.seen_for
+    real_seen_for = orders_store.seen_for
 
-    def seen_for(session, result):
-        seen = real_seen_for(session, result)
+    def seen_for(session, pos):
+        seen = real_seen_for(session, pos)
         if not getattr(first_read, "done", False):  # each worker's first, unlocked read
             first_read.done = True
             both_read.wait()
         return seen
 
-    monkeypatch.setattr(worker_mod, "seen_for", seen_for)
+    monkeypatch.setattr(orders_store, "seen_for", seen_for)
     evaluations = Counter()
-    real_evaluate = Worker._evaluate
+    real_decide = DocumentService.decide
 
-    def evaluate(self, doc, data, result, seen):
+    def decide(self, doc, data, result, seen):
         evaluations[doc.id] += 1
-        return real_evaluate(self, doc, data, result, seen)
+        return real_decide(self, doc, data, result, seen)
 
-    monkeypatch.setattr(Worker, "_evaluate", evaluate)
+    monkeypatch.setattr(DocumentService, "decide", decide)
 
     def work(n: int) -> int:
         w = Worker(migrated, Settings(), name=f"node{n}/w0", sandbox=sandboxes[n], now=lambda: NOW,
@@ -231,9 +235,9 @@ def test_two_workers_racing_on_one_po_flag_exactly_one_duplicate(migrated, sandb
     handled = in_threads(2, work)
     assert sum(handled) == len(batch) and min(handled) >= 1
     with session_scope(migrated) as session:
-        docs = session.execute(sa.select(repo.DOCUMENTS.c.id, repo.DOCUMENTS.c.status,
-                                         repo.DOCUMENTS.c.attempts)).all()
-        orders = {doc_id: repo.orders_for_document(session, doc_id) for doc_id in ids}
+        docs = session.execute(sa.select(documents.DOCUMENTS.c.id, documents.DOCUMENTS.c.status,
+                                         documents.DOCUMENTS.c.attempts)).all()
+        orders = {doc_id: orders_store.orders_for_document(session, doc_id) for doc_id in ids}
     assert {(d.status, d.attempts) for d in docs} == {("processed", 1)}
     assert all(len(found) == 1 and found[0]["status"] != "failed" for found in orders.values())
     duplicates = [doc_id for doc_id, found in orders.items() if "DUPLICATE_PO" in found[0]["anomalies"]]

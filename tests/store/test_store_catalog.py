@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from connectors.catalog_bundle import catalog_fingerprint, read_bundle
 from reconcile.catalog import CatalogRecords, Customer, Material, PriceEntry, UnitConversion
-from store import repo
+from store import catalog as catalog_store
 from store.db import session_scope
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "catalog"
@@ -18,18 +18,18 @@ NOW = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
 
 def test_no_catalog_loaded_yet(engine: Engine) -> None:
     with session_scope(engine) as session:
-        assert repo.load_catalog(session) is None
-        assert repo.catalog_fingerprint_in_db(session) is None
+        assert catalog_store.load_catalog(session) is None
+        assert catalog_store.catalog_fingerprint_in_db(session) is None
 
 
 def test_bundle_round_trips_through_the_database(engine: Engine) -> None:
     records = read_bundle(DATA / "k3")
     fingerprint = catalog_fingerprint(records)
     with session_scope(engine) as session:
-        repo.replace_catalog(session, records, fingerprint, now=NOW)
+        catalog_store.replace_catalog(session, records, fingerprint, now=NOW)
     with session_scope(engine) as session:
-        loaded = repo.load_catalog(session)
-        assert repo.catalog_fingerprint_in_db(session) == fingerprint
+        loaded = catalog_store.load_catalog(session)
+        assert catalog_store.catalog_fingerprint_in_db(session) == fingerprint
     assert loaded == records
     assert catalog_fingerprint(loaded) == fingerprint  # exact Decimal text, not just equal value
 
@@ -46,8 +46,8 @@ def test_decimals_keep_their_exact_digits(engine: Engine) -> None:
         units=(UnitConversion(None, "BOX", "PCS", odd[0]),),
     )
     with session_scope(engine) as session:
-        repo.replace_catalog(session, records, "f1", now=NOW)
-        loaded = repo.load_catalog(session)
+        catalog_store.replace_catalog(session, records, "f1", now=NOW)
+        loaded = catalog_store.load_catalog(session)
     assert loaded == records
     assert [str(v) for v in (loaded.materials[0].pack_qty, loaded.prices[0].price,
                              loaded.customers[0].credit_limit, loaded.stock[0][1])] == [
@@ -56,8 +56,8 @@ def test_decimals_keep_their_exact_digits(engine: Engine) -> None:
 
 def test_replace_drops_the_old_catalog(engine: Engine) -> None:
     with session_scope(engine) as session:
-        repo.replace_catalog(session, read_bundle(DATA / "k3"), "old", now=NOW)
+        catalog_store.replace_catalog(session, read_bundle(DATA / "k3"), "old", now=NOW)
         smaller = CatalogRecords(materials=(Material("M1", "only"),))
-        repo.replace_catalog(session, smaller, "new", now=NOW)
-        assert repo.load_catalog(session) == smaller
-        assert repo.catalog_fingerprint_in_db(session) == "new"
+        catalog_store.replace_catalog(session, smaller, "new", now=NOW)
+        assert catalog_store.load_catalog(session) == smaller
+        assert catalog_store.catalog_fingerprint_in_db(session) == "new"

@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from store import repo
+from store import documents
 from store.db import alembic_config, make_engine, migrate, session_scope
 
 
@@ -58,10 +58,10 @@ def test_timestamps_come_back_tz_aware_utc(db_url: str) -> None:
     migrate(engine)
     shanghai = timezone(timedelta(hours=8))
     with session_scope(engine) as session:
-        doc_id, _ = repo.add_document(session, b"x", filename="x.txt", source="cli",
-                                      now=datetime(2026, 11, 20, 9, 30, tzinfo=shanghai))
+        doc_id = documents.add_document(session, b"x", filename="x.txt", source="cli",
+                                        now=datetime(2026, 11, 20, 9, 30, tzinfo=shanghai)).document_id
     with session_scope(engine) as session:
-        received = repo.get_document(session, doc_id).received_at
+        received = documents.get_document(session, doc_id).received_at
     assert received == datetime(2026, 11, 20, 1, 30, tzinfo=timezone.utc)
     assert received.tzinfo == timezone.utc
 
@@ -70,13 +70,13 @@ def test_naive_timestamps_are_refused(db_url: str) -> None:
     engine = make_engine(db_url)
     migrate(engine)
     with session_scope(engine) as session, pytest.raises(sa.exc.StatementError):
-        repo.add_document(session, b"x", filename="x.txt", source="cli", now=datetime(2026, 11, 20))
+        documents.add_document(session, b"x", filename="x.txt", source="cli", now=datetime(2026, 11, 20))
 
 
 def test_in_memory_database_is_shared_by_sessions() -> None:
     engine = make_engine("sqlite://")
     migrate(engine)
     with session_scope(engine) as session:
-        repo.add_document(session, b"x", filename="x", source="cli", now=datetime.now(timezone.utc))
+        documents.add_document(session, b"x", filename="x", source="cli", now=datetime.now(timezone.utc))
     with session_scope(engine) as session:
         assert session.execute(sa.text("SELECT count(*) FROM documents")).scalar() == 1

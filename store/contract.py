@@ -1,4 +1,4 @@
-"""The one place orders become CONTRACT §3 JSON."""
+"""The one place orders become CONTRACT §3 JSON (and the stored payload that extends it)."""
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -85,10 +85,11 @@ def _where(p: Provenance | None) -> dict[str, Any] | None:
     return {k: v for k, v in asdict(p).items() if v is not None}
 
 
-def order_record(order: ReconciledOrder) -> dict[str, Any]:
+def stored_payload(order: ReconciledOrder) -> dict[str, Any]:
     """The CONTRACT JSON plus what the store keeps for people: provenance, confidence, sentences.
 
-    The extras are `_`-prefixed keys, which `store.repo.contract_json` strips again.
+    This is the `orders.payload_json` storage format; the extras are `_`-prefixed keys, which
+    `contract_json` strips again.
     """
     record = order_json(order)
     parsed = order.order
@@ -97,7 +98,18 @@ def order_record(order: ReconciledOrder) -> dict[str, Any]:
     record["_fields"] = {name: _where(p) for name, p in parsed.fields.items()}
     record["_anomalies"] = [{"code": str(a.code), "message": a.message, "line_no": a.line_no}
                             for a in order.all_anomalies()]
-    for out, line in zip(record["lines"], order.lines):
-        out["_provenance"] = _where(line.parsed.provenance)
-        out["_confidence"] = line.parsed.confidence
     return record
+
+
+def provenance_json(line: ReconciledLine) -> dict[str, Any] | None:
+    """Where a line was read (page, cell, segment), for the review desk."""
+    return _where(line.parsed.provenance)
+
+
+def contract_json(payload: dict[str, Any]) -> dict[str, Any]:
+    """The CONTRACT §3 part of a stored payload: without the `_`-prefixed extras, also per line."""
+    clean = {k: v for k, v in payload.items() if not k.startswith("_")}
+    if isinstance(clean.get("lines"), list):
+        clean["lines"] = [{k: v for k, v in line.items() if not k.startswith("_")}
+                          for line in clean["lines"]]
+    return clean

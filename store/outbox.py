@@ -10,15 +10,17 @@ which join the caller's transaction.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from store.db import insert_new, update_and_commit
 from store.models import Counter, OutboxItem, OutboxStatus
+from store.records import OutboxRow
 
 OUTBOX = OutboxItem.__table__
 COUNTERS = Counter.__table__
@@ -82,14 +84,13 @@ def claim_due(session: Session, now: datetime, *, limit: int = 20,
 
 
 def record_outcomes(session: Session, outcomes: list[Outcome], now: datetime, *,
-                    new_rows: list[dict[str, Any]] = ()) -> None:
+                    new_rows: Iterable[OutboxRow] = ()) -> None:
     """Record several rows' outcomes and insert `new_rows` (alerts) in ONE transaction; commits."""
     try:
         for outcome in outcomes:
             session.execute(sa.update(OUTBOX).where(OUTBOX.c.id == outcome.row_id)
                             .values(**_outcome_values(outcome, now)))
-        for value in _row_values(list(new_rows), now):
-            _insert_new(session, OUTBOX, value, ["stable_key"])
+        insert_new(session, OUTBOX, outbox_values(new_rows, now), ["stable_key"])
         session.commit()
     except BaseException:
         session.rollback()
@@ -138,13 +139,7 @@ def release_claimed_by(session: Session, claimer: str | None) -> int:
 def _release(session: Session, which: Any) -> int:
     stmt = (sa.update(OUTBOX).where(OUTBOX.c.status == OutboxStatus.SENDING, which)
             .values(status=OutboxStatus.PENDING, claimed_by=None))
-    try:
-        count = session.execute(stmt).rowcount
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return count
+    return update_and_commit(session, stmt)
 
 
 def update_payload(session: Session, row_id: int, payload: dict[str, Any]) -> None:
@@ -153,25 +148,44 @@ def update_payload(session: Session, row_id: int, payload: dict[str, Any]) -> No
     session.execute(sa.update(OUTBOX).where(OUTBOX.c.id == row_id).values(payload_json=text))
 
 
-def add_rows(session: Session, rows: list[dict[str, Any]], now: datetime) -> None:
-    """Insert outbox rows {kind, stable_key, payload, order_id?}; a known stable_key is skipped; commits."""
-    values = _row_values(rows, now)
-    if not values:
-        return
+def add_rows(session: Session, rows: Iterable[OutboxRow], now: datetime) -> None:
+    """Insert outbox rows due now; a known stable_key is skipped; commits."""
     try:
-        for value in values:
-            _insert_new(session, OUTBOX, value, ["stable_key"])
+        insert_new(session, OUTBOX, outbox_values(rows, now), ["stable_key"])
         session.commit()
     except BaseException:
         session.rollback()
         raise
 
 
-def _row_values(rows: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
-    return [{"order_id": r.get("order_id"), "kind": r["kind"], "stable_key": r["stable_key"],
-             "payload_json": json.dumps(r.get("payload"), ensure_ascii=False, default=str),
-             "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": now,
-             "created_at": now} for r in rows]
+def outbox_values(rows: Iterable[OutboxRow], now: datetime,
+                  order_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """Insert values of outbox rows, due now; `order_index` is resolved against `order_ids`."""
+    values = []
+    for row in rows:
+        order_id = row.order_id
+        if row.order_index is not None and order_ids is not None:
+            order_id = order_ids[row.order_index]
+        values.append({
+            "order_id": order_id, "kind": row.kind, "stable_key": row.stable_key,
+            "payload_json": json.dumps(row.payload, ensure_ascii=False, default=str),
+            "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": now, "created_at": now})
+    return values
+
+
+def resend(session: Session, row_ids: list[int], now: datetime) -> list[int]:
+    """Give dead rows back to the sender as new (due now, attempts reset); returns the ids that
+    were dead; commits. A row in any other state is left alone."""
+    stmt = (sa.update(OUTBOX).where(OUTBOX.c.id.in_(row_ids), OUTBOX.c.status == OutboxStatus.DEAD)
+            .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now, claimed_by=None)
+            .returning(OUTBOX.c.id))
+    try:
+        done = sorted(int(i) for i in session.execute(stmt).scalars())
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return done
 
 
 def next_counter(session: Session, name: str) -> int:
@@ -180,21 +194,10 @@ def next_counter(session: Session, name: str) -> int:
     The increment is one UPDATE ... RETURNING, so two senders never get the same number; the
     caller commits it together with whatever uses the number.
     """
-    _insert_new(session, COUNTERS, {"name": name, "value": 0}, ["name"])
+    insert_new(session, COUNTERS, [{"name": name, "value": 0}], ["name"])
     stmt = (sa.update(COUNTERS).where(COUNTERS.c.name == name)
             .values(value=COUNTERS.c.value + 1).returning(COUNTERS.c.value))
     return int(session.execute(stmt).scalar_one())
-
-
-def _insert_new(session: Session, table: sa.Table, row: dict[str, Any], keys: list[str]) -> None:
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
-        session.execute(insert(table).values(**row).on_conflict_do_nothing(index_elements=keys))
-        return
-    match = sa.and_(*(table.c[k] == row[k] for k in keys))
-    if session.execute(sa.select(sa.literal(1)).select_from(table).where(match)).first() is None:
-        session.execute(sa.insert(table).values(**row))
 
 
 def backlog(session: Session) -> dict[str, int]:

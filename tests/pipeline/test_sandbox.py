@@ -18,7 +18,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from daemon.sandbox import ParseSandbox, parse_in_sandbox
+from pipeline.sandbox import ParseSandbox, parse_in_sandbox
 from parsers.context import ParseContext
 from parsers.model import ParseResult, SourceKind
 

@@ -1,0 +1,268 @@
+"""The one document service: a document from its arrival to its outcome.
+
+arrival (dedupe by content and Message-ID) -> parse in the sandbox -> reconcile -> decide the
+document's final state -> plan the outbox -> save, all in typed records (`store.records`).
+`orderdesk run`'s workers, `orderdesk process` and `orderdesk reprocess` (and later the review
+desk) call this and nothing else, so a document gives the same stored outcome and outbox rows
+whichever way it came in.
+"""
+from __future__ import annotations
+
+import gc
+import logging
+import traceback
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+from outbox.plan import DocumentFacts, plan_outbox
+from outbox.settings import OutboxSettings
+from outbox.shadow import hold
+from parsers.context import ParseContext
+from parsers.headers import MailHeaders, mail_headers
+from parsers.model import ParseResult, Party
+from pipeline.sandbox import ParseSandbox
+from reconcile import CatalogSnapshot, reconcile
+from reconcile.checks import po_key
+from reconcile.customers import match_customer
+from store import catalog as catalog_store
+from store import documents, orders
+from store.db import session_scope, utcnow
+from store.documents import Arrival
+from store.models import Document, DocumentStatus
+from store.records import DocumentOutcome, OrderRecord, PoKey, SeenKey
+
+log = logging.getLogger(__name__)
+
+NO_ORDER = "No order was found in it."
+FOLDER_SOURCES = ("mail", "fax", "edi")
+CLI_SOURCE = "cli"
+
+
+def arrive(engine: Engine, data: bytes, *, source: str, source_ref: str, filename: str | None,
+           message_id: str | None, now: datetime, claimed_by: str | None = None) -> Arrival:
+    """Store an arrived document (or its repeat) and commit; the source may be acknowledged after."""
+    name = filename or _name_from(source_ref)
+    mail = mail_headers(data) if message_id or name.lower().endswith(".eml") else MailHeaders()
+    with session_scope(engine) as session:
+        arrival = documents.add_document(session, data, filename=name, source=source,
+                                         source_ref=source_ref, message_id=message_id, now=now,
+                                         claimed_by=claimed_by, sender=mail.sender, subject=mail.subject)
+    if arrival.is_new:
+        log.info("stored %s from %s (%d bytes) doc=%s", name, source, len(data), arrival.document_id)
+    elif not arrival.created:
+        log.info("%s from %s was stored before as doc=%s", name, source, arrival.document_id)
+    else:
+        log.info("%s from %s repeats doc=%s; stored as doc=%s", name, source, arrival.repeat_of,
+                 arrival.document_id)
+    return arrival
+
+
+def evaluate(result: ParseResult, catalog: CatalogSnapshot, *, today: date,
+             seen: set[PoKey]) -> tuple[list[OrderRecord], list[SeenKey]]:
+    """Reconcile every parsed order in document order (`seen` grows as POs are met); the parts
+    that could not be read follow as failed orders."""
+    records: list[OrderRecord] = []
+    keys: list[SeenKey] = []
+    for parsed in result.orders:
+        rec = reconcile(parsed, catalog, today=today, seen_pos=seen)
+        key = po_key(rec.customer_code, rec.po_number)
+        if key is not None:
+            seen.add(key)
+            keys.append(SeenKey(key[0], key[1], len(records)))
+        records.append(OrderRecord(reconciled=rec))
+    records += [OrderRecord(failed=f) for f in result.failures]
+    return records, keys
+
+
+def document_state(records: list[OrderRecord], result: ParseResult) -> tuple[str, str | None]:
+    """The document's final state and the sentence why it has no order to show, if it has none."""
+    if records and all(r.failed is not None for r in records):
+        return DocumentStatus.FAILED, records[0].failure
+    if records:
+        return DocumentStatus.PROCESSED, None
+    return DocumentStatus.NOT_AN_ORDER, " ".join(_sentence(s) for s in result.not_orders) or NO_ORDER
+
+
+class DocumentService:
+    """Takes claimed documents to their outcome against the loaded catalog.
+
+    One service per thread: it owns a `ParseSandbox`. `today` gives the business date (the
+    configured time zone's, or `--today`); `now` the time stamps.
+    """
+
+    def __init__(self, engine: Engine, settings: OutboxSettings, *, sandbox: ParseSandbox,
+                 today: Callable[[], date] | None = None, now: Callable[[], datetime] = utcnow,
+                 archive: Path | None = None) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.sandbox = sandbox
+        zone = ZoneInfo(settings.timezone)
+        self.today = today or (lambda: datetime.now(zone).date())
+        self.now = now
+        self.archive = archive
+        self.catalog: CatalogSnapshot | None = None
+        self.contacts: dict[str, tuple[str, ...]] = {}
+        self.fingerprint: str | None = None
+
+    def refresh_catalog(self) -> bool:
+        """Load the stored catalog when it changed; False when none is loaded at all."""
+        with session_scope(self.engine) as session:
+            fingerprint = catalog_store.catalog_fingerprint_in_db(session)
+            if fingerprint is None or fingerprint == self.fingerprint:
+                return self.catalog is not None
+            records = catalog_store.load_catalog(session)
+        if records is None:
+            return self.catalog is not None
+        gc.unfreeze()
+        self.catalog = CatalogSnapshot.from_records(records)
+        self.contacts = {c.number: c.emails for c in self.catalog.customers if c.emails}
+        self.fingerprint = fingerprint
+        gc.collect()
+        gc.freeze()  # the snapshot lives for the process: keep it out of every GC pass
+        log.info("catalog %s loaded (%d materials)", fingerprint[:12], len(records.materials))
+        return True
+
+    def load(self, document_id: int) -> tuple[Document, bytes]:
+        """A document's ledger row and raw bytes."""
+        with session_scope(self.engine) as session:
+            doc = documents.get_document(session, document_id)
+            if doc is None:
+                raise LookupError(f"no document {document_id}")
+            return doc, documents.load_blob(session, doc.sha256)
+
+    def take(self, data: bytes, *, source: str, source_ref: str, filename: str | None,
+             message_id: str | None, claimed_by: str) -> DocumentOutcome:
+        """Store an arrival and take it to its outcome at once (`orderdesk process`). A repeat is
+        stored as such; what it yields read now (DUPLICATE_PO and all) is returned, not saved."""
+        arrival = arrive(self.engine, data, source=source, source_ref=source_ref, filename=filename,
+                         message_id=message_id, now=self.now(), claimed_by=claimed_by)
+        doc, _ = self.load(arrival.document_id)
+        if not arrival.is_new:
+            return self.preview(doc, data)  # a repeat (or, from a re-run, the same arrival)
+        return self.settle_or_fail(doc, data, self.parse(doc, data))
+
+    def parse(self, doc: Document, data: bytes) -> ParseResult:
+        """Read the document in the sandbox; never raises for anything the document does."""
+        return self.sandbox.parse(data, ParseContext(path=read_as(doc)))
+
+    def process(self, doc: Document, data: bytes) -> DocumentOutcome:
+        """Parse, reconcile, plan and save a claimed document; returns what was saved."""
+        return self.settle_or_fail(doc, data, self.parse(doc, data))
+
+    def settle_or_fail(self, doc: Document, data: bytes, result: ParseResult) -> DocumentOutcome:
+        """`settle`; an internal error (not the database's) fails the document with a sentence."""
+        try:
+            return self.settle(doc, data, result)
+        except OperationalError:
+            raise
+        except Exception as e:
+            log.error("document failed: %s\n%s", e, traceback.format_exc())
+            return self.fail(doc, data, f"Processing stopped on an internal error ({type(e).__name__}); "
+                                        "a person must look at this document.")
+
+    def settle(self, doc: Document, data: bytes, result: ParseResult) -> DocumentOutcome:
+        """Decide against the seen POs and save in one writer transaction.
+
+        Reconciling and planning happen before the write lock is taken, so workers do them in
+        parallel; under the lock the seen POs are read again, and in the rare case another
+        worker saved one of this document's POs meanwhile, the document is decided again.
+        """
+        pos = [o.po_number for o in result.orders if o.po_number]
+        with session_scope(self.engine) as session:
+            seen = orders.seen_for(session, pos)
+        outcome = self.decide(doc, data, result, seen)
+        with session_scope(self.engine) as session:
+            orders.serialise_writers(session)
+            seen_now = orders.seen_for(session, pos)
+            if seen_now != seen:
+                outcome = self.decide(doc, data, result, seen_now)
+            orders.save_outcome(session, outcome, now=self.now())
+        return outcome
+
+    def decide(self, doc: Document, data: bytes, result: ParseResult, seen: set[PoKey]) -> DocumentOutcome:
+        """The document's outcome (orders, state, outbox rows) given the POs already seen."""
+        if self.catalog is None:
+            raise RuntimeError("no catalog is loaded")
+        records, keys = evaluate(result, self.catalog, today=self.today(), seen=set(seen))
+        state, reason = document_state(records, result)
+        rows = hold(plan_outbox(records, self.facts(doc, data), self.settings, contacts=self.contacts),
+                    self.settings.mode)
+        customer = self._sender_customer(doc) if not records else None
+        return DocumentOutcome(int(doc.id), state, reason, tuple(records), tuple(keys), tuple(rows),
+                               customer_code=customer)
+
+    def _sender_customer(self, doc: Document) -> str | None:
+        """The customer a document without orders came from, when its sender's address says so."""
+        if not doc.sender or self.catalog is None:
+            return None
+        found = match_customer(Party(email=doc.sender), self.catalog)
+        return found.number if found is not None else None
+
+    def preview(self, doc: Document, data: bytes) -> DocumentOutcome:
+        """What a repeat would yield if read now (DUPLICATE_PO and all), without saving anything:
+        `orderdesk process` prints it, as CONTRACT §2 asks for a repeated purchase order."""
+        result = self.parse(doc, data)
+        with session_scope(self.engine) as session:
+            seen = orders.seen_for(session, [o.po_number for o in result.orders if o.po_number])
+        records, _ = evaluate(result, self.catalog, today=self.today(), seen=seen)
+        return DocumentOutcome(int(doc.id), str(doc.status), doc.reason, tuple(records),
+                               repeat_of=doc.repeat_of)
+
+    def fail(self, doc: Document, data: bytes, reason: str) -> DocumentOutcome:
+        """Mark the document failed with `reason`, with a staff mail naming it and its remedy."""
+        try:
+            rows = hold(plan_outbox([], self.facts(doc, data), self.settings, failure=reason), self.settings.mode)
+        except Exception:  # the failed state matters more than the mail about it
+            log.exception("could not plan the failure alert; marking the document failed only")
+            rows = []
+        outcome = DocumentOutcome(int(doc.id), DocumentStatus.FAILED, reason, outbox=tuple(rows))
+        with session_scope(self.engine) as session:
+            orders.save_outcome(session, outcome, now=self.now())
+        return outcome
+
+    def reopen(self, document_id: int, *, claimed_by: str) -> Document:
+        """Keep a document's outcome in its history and claim it to be processed again."""
+        with session_scope(self.engine) as session:
+            return documents.reopen_document(session, document_id, claimed_by=claimed_by, now=self.now())
+
+    def facts(self, doc: Document, data: bytes) -> DocumentFacts:
+        """What the outbox needs about the document: sender and subject when it is mail, and
+        where its original is kept and how to read it again."""
+        is_mail = doc.message_id or (doc.filename or "").lower().endswith(".eml")
+        mail = mail_headers(data) if is_mail else MailHeaders()
+        return DocumentFacts(document_id=int(doc.id), source=doc.source, message_id=doc.message_id,
+                             sender=mail.sender, subject=mail.subject, received_at=doc.received_at,
+                             filename=doc.filename, references=mail.references,
+                             original=self._original(doc), reprocess=f"orderdesk reprocess {doc.id}")
+
+    def _original(self, doc: Document) -> str:
+        kept = f"kept in orderdesk's database as document {doc.id} (`orderdesk show {doc.id}` shows it)"
+        if doc.source in FOLDER_SOURCES and self.archive is not None:
+            day = doc.received_at.astimezone(ZoneInfo(self.settings.timezone)).date().isoformat()
+            return f"{kept}; the file was archived under {self.archive / day}"
+        if doc.source == "imap":
+            return f"{kept}; the message was moved to the mailbox's processed folder ({doc.source_ref})"
+        return f"{kept}; it was read from {doc.source_ref or doc.filename}"
+
+
+def read_as(doc: Document) -> str:
+    """The path a document is read as (CONTRACT `source.path`): as given to `orderdesk process`,
+    else its file name."""
+    if doc.source == CLI_SOURCE and doc.source_ref:
+        return doc.source_ref
+    return doc.filename or doc.source_ref or str(doc.id)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def _name_from(source_ref: str) -> str:
+    tail = source_ref.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return tail or source_ref

@@ -1,0 +1,87 @@
+"""The catalog copy (CONTRACT §1) in the database: replaced whole, loaded whole, known by fingerprint."""
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from reconcile.catalog import CatalogRecords, Customer, CustomerItem, Material, PriceEntry, UnitConversion
+from store.db import utcnow
+from store.models import CatalogMeta, CustomerItemRow, CustomerRow, MaterialRow, PriceRow, StockRow, UnitRow
+
+META = CatalogMeta.__table__
+# record type, table, CatalogRecords attribute, fields stored as decimal strings
+CATALOG_TABLES: tuple[tuple[type, sa.Table, str, frozenset[str]], ...] = (
+    (Material, MaterialRow.__table__, "materials", frozenset({"pack_qty", "min_qty"})),
+    (Customer, CustomerRow.__table__, "customers", frozenset({"credit_limit", "open_amount"})),
+    (PriceEntry, PriceRow.__table__, "prices", frozenset({"price", "from_qty", "to_qty"})),
+    (CustomerItem, CustomerItemRow.__table__, "customer_items", frozenset()),
+    (UnitConversion, UnitRow.__table__, "units", frozenset({"rate"})),
+)
+STOCK = StockRow.__table__
+
+def replace_catalog(session: Session, records: CatalogRecords, fingerprint: str, *,
+                    now: datetime | None = None) -> None:
+    """Replace the stored catalog with `records` in one transaction and commit."""
+    try:
+        for _, table, _, _ in CATALOG_TABLES:
+            session.execute(sa.delete(table))
+        session.execute(sa.delete(STOCK))
+        session.execute(sa.delete(META))
+        for record_type, table, attribute, decimals in CATALOG_TABLES:
+            rows = [_catalog_row(record, decimals) for record in getattr(records, attribute)]
+            if rows:
+                session.execute(sa.insert(table), rows)
+        if records.stock:
+            session.execute(sa.insert(STOCK), [{"material": m, "qty": str(q)} for m, q in records.stock])
+        session.execute(sa.insert(META).values(id=1, fingerprint=fingerprint, loaded_at=now or utcnow()))
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def load_catalog(session: Session) -> CatalogRecords | None:
+    """The stored catalog, equal to what was saved; None when none was ever loaded."""
+    if catalog_fingerprint_in_db(session) is None:
+        return None
+    loaded: dict[str, tuple[Any, ...]] = {}
+    for record_type, table, attribute, decimals in CATALOG_TABLES:
+        rows = session.execute(sa.select(table).order_by(table.c.id)).mappings()
+        loaded[attribute] = tuple(_catalog_record(record_type, row, decimals) for row in rows)
+    stock_rows = session.execute(sa.select(STOCK.c.material, STOCK.c.qty).order_by(STOCK.c.id))
+    loaded["stock"] = tuple((material, Decimal(qty)) for material, qty in stock_rows)
+    return CatalogRecords(**loaded)
+
+
+def catalog_fingerprint_in_db(session: Session) -> str | None:
+    """The fingerprint of the loaded catalog, or None when none was ever loaded."""
+    return session.execute(sa.select(META.c.fingerprint).where(META.c.id == 1)).scalar_one_or_none()
+
+
+def _catalog_row(record: Any, decimals: frozenset[str]) -> dict[str, Any]:
+    row = {}
+    for field in fields(record):
+        value = getattr(record, field.name)
+        if field.name in decimals:
+            value = None if value is None else str(value)
+        elif isinstance(value, tuple):  # Customer.emails
+            value = ";".join(value)
+        row[field.name] = value
+    return row
+
+
+def _catalog_record(record_type: type, row: Any, decimals: frozenset[str]) -> Any:
+    values = {}
+    for field in fields(record_type):
+        value = row[field.name]
+        if field.name in decimals:
+            value = None if value is None else Decimal(value)
+        elif field.name == "emails":
+            value = tuple(e for e in value.split(";") if e)
+        values[field.name] = value
+    return record_type(**values)

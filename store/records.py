@@ -1,0 +1,100 @@
+"""Typed records that carry a document's outcome from the pipeline through the store and the outbox.
+
+A document yields `OrderRecord`s (a reconciled order, or a part that should have been an order
+but could not be read), the outbox rows they cause (`OutboxRow`) and one final state
+(`DocumentOutcome`). These stay typed from `pipeline/` to the SQL in `store/`; JSON is made only
+at the edges: the CONTRACT output, the stored payloads, the outbox payloads a sender renders.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from parsers.model import FailedPart
+from reconcile.anomalies import Anomaly
+from reconcile.result import OrderStatus, ReconciledOrder
+from store.contract import failed_json, order_json
+
+PoKey = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRecord:
+    """One order a document yielded: reconciled, or `failed` (a part that could not be read)."""
+
+    reconciled: ReconciledOrder | None = None
+    failed: FailedPart | None = None
+
+    def __post_init__(self) -> None:
+        if (self.reconciled is None) == (self.failed is None):
+            raise ValueError("an OrderRecord holds either a reconciled order or a failed part")
+
+    @property
+    def status(self) -> str:
+        return str(self.reconciled.status) if self.reconciled is not None else str(OrderStatus.FAILED)
+
+    @property
+    def po_number(self) -> str | None:
+        return self.reconciled.po_number if self.reconciled is not None else None
+
+    @property
+    def customer_code(self) -> str | None:
+        return self.reconciled.customer_code if self.reconciled is not None else None
+
+    @property
+    def kind(self) -> str:
+        source = self.reconciled.order.source if self.reconciled is not None else self.failed.source
+        return str(source.kind)
+
+    @property
+    def is_change(self) -> bool:
+        return bool(self.reconciled is not None and self.reconciled.order.is_change)
+
+    @property
+    def failure(self) -> str | None:
+        return self.failed.reason if self.failed is not None else None
+
+    def anomalies(self) -> tuple[Anomaly, ...]:
+        """Order and line anomalies, each with its sentence for people."""
+        return self.reconciled.all_anomalies() if self.reconciled is not None else ()
+
+    def contract_json(self) -> dict[str, Any]:
+        """The order as CONTRACT §3 prints it."""
+        return order_json(self.reconciled) if self.reconciled is not None else failed_json(self.failed)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    """Something to deliver later. `payload` is what the sender renders (JSON-ready: it is stored
+    as is); `order_index` points into the document's orders, `order_id` at a stored order."""
+
+    kind: str
+    stable_key: str
+    payload: dict[str, Any]
+    order_index: int | None = None
+    order_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SeenKey:
+    """A (customer, PO number) this document's order `order_index` makes seen, for DUPLICATE_PO."""
+
+    customer: str
+    po_number: str
+    order_index: int
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentOutcome:
+    """Where one document ended: `state` is a `DocumentStatus` (processed, not_an_order, repeat,
+    failed); `reason` is the sentence why when it yielded no order to show; `customer_code` the
+    customer when known without an order (the sender of a mail that is not one)."""
+
+    document_id: int
+    state: str
+    reason: str | None = None
+    orders: tuple[OrderRecord, ...] = ()
+    seen: tuple[SeenKey, ...] = ()
+    outbox: tuple[OutboxRow, ...] = ()
+    repeat_of: int | None = None
+    customer_code: str | None = None
