@@ -35,7 +35,7 @@ def queue_json(proc: DaemonProcess) -> list[dict]:
 
 def wait_taken(folder: Path, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
-    while any(folder.iterdir()):
+    while any(not p.name.startswith(".") for p in folder.iterdir()):  # .taking/ is the watcher's
         assert time.monotonic() < deadline, f"{folder} was not taken"
         time.sleep(0.2)
 
