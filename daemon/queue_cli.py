@@ -59,7 +59,8 @@ def cmd_queue(args: argparse.Namespace) -> int:
     for item in items:
         ref = f"D{item.document_id}" if item.document_id is not None else "-"
         extra = f" O{item.order_id}" if item.order_id else f" outbox {item.outbox_id}" if item.outbox_id else ""
-        print(f"{ref}{extra}  {item.state:<12} {item.name}  [{item.customer or 'customer unknown'}]  "
+        po = f" PO {item.po_number}" if item.po_number else ""
+        print(f"{ref}{extra}  {item.state:<12} {item.name}{po}  [{item.customer or 'customer unknown'}]  "
               f"{item.reason}")
     if not items:
         print("the queue is empty")

@@ -40,12 +40,13 @@ class QueueItem:
     customer: str | None
     reason: str
     since: datetime
+    po_number: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"document_id": self.document_id, "order_id": self.order_id,
                 "outbox_id": self.outbox_id, "state": self.state, "name": self.name,
-                "customer": self.customer, "reason": self.reason, "since": self.since.isoformat(),
-                "priority": "low" if self.state in LOW_PRIORITY else "normal"}
+                "customer": self.customer, "po_number": self.po_number, "reason": self.reason,
+                "since": self.since.isoformat(), "priority": "low" if self.state in LOW_PRIORITY else "normal"}
 
 
 def queue_items(session: Session, *, states: tuple[str, ...] = STATES,
@@ -87,27 +88,34 @@ def _failed(session: Session) -> list[QueueItem]:
     items = _documents_in(session, state=DocumentStatus.FAILED)
     rows = session.execute(_order_query().where(
         ORDERS.c.status == "failed", DOCUMENTS.c.status != DocumentStatus.FAILED)).all()
-    return items + [QueueItem("failed", r.document_id, r.id, None, _name(r), r.customer,
-                              r.failure or "", r.received_at) for r in rows]
+    return items + [QueueItem("failed", r.document_id, r.id, None, r.name, r.customer,
+                              r.failure or "", r.received_at, r.po_number) for r in rows]
 
 
 def _review(session: Session) -> list[QueueItem]:
     rows = session.execute(_order_query().where(ORDERS.c.status == "review")).all()
     sentences = _anomaly_sentences(session, [r.id for r in rows])
-    return [QueueItem("review", r.document_id, r.id, None, _name(r), r.customer,
-                      " ".join(sentences.get(r.id, [])) or "An anomaly needs a person.", r.received_at)
-            for r in rows]
+    return [QueueItem("review", r.document_id, r.id, None, r.name, r.customer,
+                      " ".join(sentences.get(r.id, [])) or "An anomaly needs a person.", r.received_at,
+                      r.po_number) for r in rows]
 
 
 def _dead(session: Session) -> list[QueueItem]:
+    """Dead outbox rows; the document is the order's, or the one the payload names (a failure alert)."""
     query = (sa.select(OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.stable_key, OUTBOX.c.last_error,
-                       OUTBOX.c.created_at, ORDERS.c.document_id,
+                       OUTBOX.c.created_at, OUTBOX.c.payload_json, ORDERS.c.document_id, ORDERS.c.po_number,
                        sa.func.coalesce(ORDERS.c.customer_name, ORDERS.c.customer_code).label("customer"))
              .select_from(OUTBOX.outerjoin(ORDERS, ORDERS.c.id == OUTBOX.c.order_id))
              .where(OUTBOX.c.status == OutboxStatus.DEAD))
-    return [QueueItem("dead", r.document_id, None, r.id, f"{r.kind} {r.stable_key}", r.customer,
-                      r.last_error or "It could not be delivered.", r.created_at)
+    return [QueueItem("dead", r.document_id or _payload_document(r.payload_json), None, r.id,
+                      f"{r.kind} {r.stable_key}", r.customer, r.last_error or "It could not be delivered.",
+                      r.created_at, r.po_number)
             for r in session.execute(query)]
+
+
+def _payload_document(payload_json: str | None) -> int | None:
+    doc = (json.loads(payload_json or "null") or {}).get("doc") or {}
+    return doc.get("document_id")
 
 
 def _order_query() -> Any:
@@ -116,10 +124,6 @@ def _order_query() -> Any:
                       _doc_name().label("name"), DOCUMENTS.c.received_at)
             .join(DOCUMENTS, DOCUMENTS.c.id == ORDERS.c.document_id)
             .where(ORDERS.c.superseded_at.is_(None)))
-
-
-def _name(row: Any) -> str:
-    return f"{row.name} (PO {row.po_number})" if row.po_number else row.name
 
 
 def _anomaly_sentences(session: Session, order_ids: list[int]) -> dict[int, list[str]]:

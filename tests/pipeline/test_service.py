@@ -124,7 +124,7 @@ def test_documents_without_orders_end_in_a_state_with_their_sentence(engine, san
     while worker.run_once():
         pass
     with session_scope(engine) as session:
-        items = {item.name.split(" ")[0]: item for item in queue_items(session)}
+        items = {item.name: item for item in queue_items(session)}
         rows = session.execute(sa.text("SELECT d.status, count(o.id) FROM documents d LEFT JOIN orders o "
                                        "ON o.document_id = d.id GROUP BY d.id")).all()
     assert items["note.txt"].state == "not_an_order" and items["note.txt"].reason.endswith(".")
