@@ -77,7 +77,8 @@ def main() -> None:
     ap.add_argument("--show", type=int, default=0, metavar="N", help="list N documents read wrongly, with why (--accuracy)")
     ap.add_argument("--by", default="", metavar="AXES",
                     help="also break the figures down by layout axes, e.g. lang,date_form,ruled,lines_as (--accuracy)")
-    ap.add_argument("--keep", type=Path, metavar="DIR", help="write the stress corpus to DIR and keep it (--accuracy)")
+    ap.add_argument("--keep", type=Path, metavar="DIR",
+                    help="write the stress corpus to DIR and keep it, with what was read beside each truth (--accuracy)")
     a = ap.parse_args()
     if a.accuracy:
         from bench import accuracy

@@ -60,7 +60,8 @@ def _forward(body: str, html_body: bool, original_from: str, subject: str, sent:
             f"Subject: {subject}", f"To: {ORDERDESK}"]
     fw = "转发：" if style.lang.startswith("zh") else "Fwd: "
     if html_body:
-        return _html(["FYI"]) + '<div class="gmail_quote">' + _html([" <br>".join(map(html.escape, head))]) + body + "</div>", fw + subject, later
+        quoted = _html([" <br>".join(map(html.escape, head))]) + body
+        return _html(["FYI"]) + f'<div class="gmail_quote">{quoted}</div>', fw + subject, later
     return "FYI\n\n" + "\n".join(head) + "\n\n" + body, fw + subject, later
 
 
