@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -107,22 +107,6 @@ def _outcome_values(outcome: Outcome, now: datetime) -> dict[str, Any]:
     if outcome.status == OutboxStatus.DEAD:
         return {"status": outcome.status, "last_error": error, "claimed_by": None}
     raise ValueError(f"not an outcome status: {outcome.status!r}")
-
-
-def mark_delivered(session: Session, row_id: int, now: datetime) -> None:
-    """The row was delivered; it will not be claimed again."""
-    record_outcomes(session, [Outcome(row_id, OutboxStatus.DELIVERED)], now)
-
-
-def schedule_retry(session: Session, row_id: int, *, error: str, next_attempt_at: datetime) -> None:
-    """Give the row back as `pending`, due again at `next_attempt_at`."""
-    record_outcomes(session, [Outcome(row_id, OutboxStatus.PENDING, error, next_attempt_at)],
-                    next_attempt_at)
-
-
-def mark_dead(session: Session, row_id: int, *, error: str) -> None:
-    """Stop trying: the row stays as `dead` with its last error, for a person to look at."""
-    record_outcomes(session, [Outcome(row_id, OutboxStatus.DEAD, error)], datetime.now(timezone.utc))
 
 
 def release_stale_sending(session: Session, *, claimed_before: datetime) -> int:

@@ -25,11 +25,6 @@ def get_state(session: Session, key: str) -> WatchState | None:
     return session.get(WatchState, key, populate_existing=True)
 
 
-def all_states(session: Session) -> list[WatchState]:
-    """Every watched source, for health checks and metrics."""
-    return list(session.scalars(sa.select(WatchState).order_by(WatchState.source_key)))
-
-
 def save_state(
     session: Session, key: str, *, uidvalidity: int | None, last_uid: int,
     last_contact_at: datetime | None,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from store import outbox as outbox_store
-from store.db import make_engine, session_scope
+from store.db import make_engine, session_scope, utcnow
 
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden"
 NOTE = b"Hello, thank you for the samples; we will order again in spring.\n"
@@ -97,7 +97,8 @@ def test_reprocess_keeps_the_old_outcome_in_the_history(filled, run_cli):
 def test_resend_gives_a_dead_row_back_to_the_sender(filled, run_cli):
     engine = make_engine(filled)
     with session_scope(engine) as session:
-        outbox_store.mark_dead(session, 1, error="550 mailbox unavailable")
+        outbox_store.record_outcomes(session, [outbox_store.Outcome(1, "dead", "550 mailbox unavailable")],
+                                     utcnow())
     dead = queue(run_cli, filled, "--status", "dead")
     assert [(i["outbox_id"], i["document_id"], i["reason"]) for i in dead] == [(1, 1, "550 mailbox unavailable")]
     status, out, _ = run_cli("resend", "1", "2", "--db", filled)
