@@ -3,7 +3,8 @@
 
 The queue holds, each with the sentence why: documents that failed, orders that failed or need
 review, documents that are not orders, repeats of earlier documents (low priority), and outbox
-rows that died. Orders superseded by a re-process are history, not queue.
+rows that died. Orders superseded by a re-process are history, not queue. Repeats and non-orders
+from no known customer are low priority.
 """
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ LINES = OrderLine.__table__
 ANOMALIES = AnomalyRow.__table__
 OUTBOX = OutboxItem.__table__
 STATES = ("failed", "review", "not_an_order", "repeat", "dead")
-LOW_PRIORITY = frozenset({"repeat"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +46,12 @@ class QueueItem:
         return {"document_id": self.document_id, "order_id": self.order_id,
                 "outbox_id": self.outbox_id, "state": self.state, "name": self.name,
                 "customer": self.customer, "po_number": self.po_number, "reason": self.reason,
-                "since": self.since.isoformat(), "priority": "low" if self.state in LOW_PRIORITY else "normal"}
+                "since": self.since.isoformat(), "priority": "low" if self.low_priority else "normal"}
+
+    @property
+    def low_priority(self) -> bool:
+        """Repeats, and documents that are not orders from no known customer (newsletters, spam)."""
+        return self.state == "repeat" or (self.state == "not_an_order" and self.customer is None)
 
 
 def queue_items(session: Session, *, states: tuple[str, ...] = STATES,

@@ -43,7 +43,8 @@ def test_queue_lists_each_document_that_needs_a_person_with_its_sentence(filled,
     assert by_doc[(1, "review")]["customer"] and "pack size" in by_doc[(1, "review")]["reason"]
     assert by_doc[(2, "repeat")]["reason"].startswith("The same content arrived before as document 1 (po.edi")
     assert by_doc[(2, "repeat")]["priority"] == "low"
-    assert by_doc[(3, "not_an_order")]["name"] == "note.txt"
+    assert by_doc[(3, "not_an_order")]["name"] == "note.txt" and by_doc[(3, "not_an_order")]["priority"] == "low"
+    assert by_doc[(4, "failed")]["priority"] == "normal"
     assert by_doc[(4, "failed")]["reason"] == "The file is empty."
     assert all(i["reason"].endswith(".") for i in items)
 

@@ -78,6 +78,7 @@ def test_every_document_without_an_order_is_listed_with_its_sentence(daemon_proc
     assert states.count("not_an_order") == 4 and states.count("failed") == 1 and states.count("repeat") == 9
     chat_item = next(i for i in listed.values() if i["state"] == "not_an_order" and i["name"] == "下周见面")
     assert chat_item["customer"] == "C001"  # a known customer's mail that is not an order
+    assert chat_item["priority"] == "normal"
 
     failed = [doc for doc in ledger.documents if doc.status == "failed"]
     sent = {str(r.message["Message-ID"]): r.message for r in smtp_sink.received}
