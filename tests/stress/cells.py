@@ -25,7 +25,8 @@ class Words:
         self.style = style
         self.units = {ln.unit: vocab.unit_word(ln.unit, style.lang, rng) for ln in truth.lines}
         self.currency = vocab.currency_word(truth.customer.currency, style.lang, rng)
-        self.ship_to = rng.random() < 0.5
+        # 11/12/2026 is only readable with the country beside it: a slash date comes with the address.
+        self.ship_to = rng.random() < 0.5 or style.date_form in ("us_slash", "eu_slash")
         self.person = rng.choice(PEOPLE[style.lang])
         self.contact = self.person if rng.random() < 0.3 else None
 

@@ -131,7 +131,11 @@ def currency_word(code: str, lang: str, rng: random.Random) -> str:
 
 
 def date_forms(lang: str, country: str) -> tuple[str, ...]:
-    """The written date forms a customer from `country` writing in `lang` uses."""
+    """The written date forms a customer from `country` writing in `lang` uses.
+
+    A slash form (11/12/2026) is only drawn where the page also prints the customer's address
+    (see cells.Words), so the day-month order can be settled from the country.
+    """
     forms = ["iso"]
     if lang.startswith("zh"):
         forms += ["cjk", "cjk", "ymd_slash"]
@@ -139,8 +143,11 @@ def date_forms(lang: str, country: str) -> tuple[str, ...]:
         forms += ["us_slash", "us_slash", "month_name", "dmy_abbr"]
     elif lang == "de":
         forms += ["dotted", "dotted"]
-    else:
+    elif country in ("GB", "DE", "ES", "FR"):
         forms += ["eu_slash", "month_name" if lang == "en" else "dotted", "dmy_abbr" if lang == "en" else "eu_slash"]
+    else:
+        # English from China, Taiwan or Hong Kong: no slash form, whose day-month order the page could not settle.
+        forms += ["month_name", "dmy_abbr"]
     return tuple(forms)
 
 
