@@ -30,7 +30,7 @@ from outbox.plan import watcher_alert_row
 from outbox.sender import OutboxSender, recover_at_start
 from store import catalog as catalog_store
 from store import outbox as outbox_repo
-from store.db import make_engine, migrate, session_scope, utcnow
+from store.db import CATALOG_LOCK, lock_transaction, make_engine, migrate, session_scope, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +76,11 @@ def prepare(settings: Settings, engine: Engine) -> None:
 
 
 def load_catalog(settings: Settings, engine: Engine) -> None:
-    """Load the bundle at paths.catalog when its fingerprint differs from the stored one."""
+    """Load the bundle at paths.catalog when its fingerprint differs from the stored one (on
+    PostgreSQL under an advisory lock: the second of two nodes starting together finds it loaded)."""
     folder = Path(settings.paths.catalog)
     with session_scope(engine) as session:
+        lock_transaction(session, CATALOG_LOCK)  # nodes starting together load it once
         stored = catalog_store.catalog_fingerprint_in_db(session)
         if not folder.is_dir():
             if stored is None:

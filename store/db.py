@@ -16,14 +16,17 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
-# PostgreSQL advisory lock key held while migrating, so nodes starting together take turns.
+# PostgreSQL advisory lock keys: held while migrating and while loading the catalog at start,
+# so nodes starting together take turns.
 MIGRATION_LOCK = 7234500
+CATALOG_LOCK = 7234502
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -65,10 +68,17 @@ def migrate(engine: Engine) -> None:
     """
     config = alembic_config()
     with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        lock_transaction(connection, MIGRATION_LOCK)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def lock_transaction(connection: Connection | OrmSession, key: int) -> None:
+    """On PostgreSQL, wait for the advisory lock `key`, held until this transaction ends; a no-op
+    elsewhere (SQLite serialises writers itself). Call it first in the transaction."""
+    bind = connection.get_bind() if isinstance(connection, OrmSession) else connection
+    if bind.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def schema_revision(engine: Engine) -> str | None:
