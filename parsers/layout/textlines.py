@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import replace
 from decimal import Decimal
 
+from parsers.layout import prose
 from parsers.vocab import labels as F
 from parsers.context import ParseContext
 from parsers.model import ParsedLine, ParseResult, Provenance, SourceKind
@@ -53,7 +54,13 @@ def _chunks(line: str) -> list[tuple[int, int, str]]:
 
 
 def _header_columns(line: str) -> list[tuple[int, str | None, str]] | None:
-    """(display start, field, label) per column when the line is a table header, else None."""
+    """(display start, field, label) per column when the line is a table header, else None.
+
+    A line whose labels carry their values ("数量：2000 个", "quantity 120 PK, unit price 1.46")
+    is a line of labelled fields, not a header.
+    """
+    if len(re.findall(r"[:：]\s*[^\s:：]", line)) >= 2 or len(re.findall(r"\d+", line)) >= 2:
+        return None
     columns: list[tuple[int, str | None, str]] = []
     for start, _end, text in _chunks(line):
         words, offset, i = text.split(" "), start, 0
@@ -256,18 +263,11 @@ def _read_block(raw_lines: list[str], ctx: ParseContext, kind: SourceKind):
     found = _read_table(raw_lines, facts, us, used)
     if found:
         found = [replace(l, description=nfkc(l.description) if l.description else None) for l in found]
-    marks = []
-    in_table = bool(found)
-    for n, text in enumerate(lines):
-        if n in used or in_table:
-            continue
-        got = _free_line(text, n)
-        if got:
-            used.add(n)
-            found.append(got[0])
-            marks.append(got[1])
+    marks: list[str | None] = []
+    changed = _read_prose(lines, found, marks, used, us, facts) if not found else []
     if not found:
         return None
+    facts.is_change = facts.is_change or bool(changed)
     _read_labels(lines, facts, used)
     _prose_facts(lines, facts, used)
     subject_po = _PO_INLINE.search(nfkc(ctx.subject or ""))
@@ -276,7 +276,40 @@ def _read_block(raw_lines: list[str], ctx: ParseContext, kind: SourceKind):
     if not facts.values.get(F.CURRENCY):
         hint = next((F.currency_code(m) for m in marks if m), None)
         facts.currency_hint = facts.currency_hint or hint or _header_currency(raw_lines)
-    return build_order(facts, found, ctx, kind, us=us, confidence=min(l.confidence for l in found))
+    order = build_order(facts, found, ctx, kind, us=us, confidence=min(l.confidence for l in found))
+    if changed:  # a change request names the order's own line numbers: keep them
+        order = replace(order, lines=tuple(replace(l, line_no=n) for l, n in zip(order.lines, changed)))
+    return order
+
+
+def _read_prose(lines: list[str], found: list[ParsedLine], marks: list[str | None], used: set[int],
+                us: bool, facts: Facts) -> list[int]:
+    """Lines written freely, as labelled fields or as change requests; the changed line numbers."""
+    changed: list[int] = []
+    for n, text in enumerate(lines):
+        if n in used:
+            continue
+        change = prose.change_request(text)
+        line = prose.change_line(change, n) if change else None
+        if line is not None:
+            facts.put(F.PO_NUMBER, change.po_number, Provenance(line=n + 1))
+            changed.append(line.line_no)
+            used.add(n)
+            found.append(line)
+            continue
+        labelled = prose.labelled_line(text, n, us)
+        got = (labelled, _money_mark(text)) if labelled else _free_line(text, n)
+        if got:
+            used.add(n)
+            found.append(got[0])
+            marks.append(got[1])
+    return changed if len(changed) == len(found) else []
+
+
+def _money_mark(text: str) -> str | None:
+    """The currency sign or name a line's price carries ("￥0.69", "USD 1.46", "0.69元")."""
+    m = re.search(r"(?i)(?:[¥$€£￥]|\b(?:usd|eur|cny|rmb|hkd|gbp)\b|元)\s*\d|\d\s*(?:元|\b(?:usd|eur|cny|rmb)\b)", text)
+    return m.group(0) if m else None
 
 
 def _header_currency(lines: list[str]) -> str | None:

@@ -1,0 +1,175 @@
+"""Order lines written as labelled fields or as sentences, read by the table-heading vocabulary.
+
+Two kinds of prose carry order lines:
+
+- a line of labelled fields: "物料编码：1.04.0047；名称：PE自封袋；数量：2,000 M；单价：￥0.69" or
+  "Item 2: PE zip bag (P/N 1.04.0047), quantity 120 PK, unit price USD 1.46". Each segment's
+  label is looked up exactly like a table heading, so the line becomes a table row with its
+  own headings and is read by the same row reader as every table;
+- a change request: "订单 PO-88 第2行 PE自封袋 的数量由 15000pcs 改为 30000pcs", "please change
+  the quantity of line 2 from 15000 pcs to 30000 pcs": which line, which field, from what to
+  what. It becomes a line of a change order carrying the new value.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from parsers.build import read_row
+from parsers.model import ParsedLine, Provenance
+from parsers.vocab import labels as F
+from parsers.vocab.dates import parse_date
+from parsers.vocab.numbers import nfkc, parse_decimal, parse_quantity
+
+# "Item 2:", "Line 2.", "No. 2", "第2项：", "2)" before the fields of one line.
+_LINE_PREFIX = re.compile(r"(?i)^\s*(?:(?:item|line|pos(?:ition)?|no\.?|#)\s*(\d{1,3})\s*[:：.)\-–]?|"
+                          r"第\s*(\d{1,3})\s*[项行条項條]\s*[:：、.]?|[(（]?(\d{1,3})[.、)）:：](?!\d))\s*")
+# Segments end at ; ； | tab ， and at a comma that is no thousands separator ("2,000" stays whole).
+_SEGMENTS = re.compile(r"\s*(?:[;；|\t]|，|,(?!\d{3}(?!\d)))\s*")
+_BRACKETED = re.compile(r"[(（]([^()（）]{2,60})[)）]")
+_MAX_LABEL_WORDS = 4
+
+
+def _label_split(segment: str) -> tuple[str, str, str] | None:
+    """(field, label, value) when a segment starts with a known heading, with or without a colon."""
+    label, sep, value = segment.partition("：") if "：" in segment else segment.partition(":")
+    if sep and F.is_known_column(label) and value.strip():
+        return F.column_field(label) or "", label.strip(), value.strip()
+    words = segment.split()
+    for n in range(min(_MAX_LABEL_WORDS, len(words) - 1), 0, -1):  # "unit price USD 1.46"
+        head = " ".join(words[:n])
+        if F.is_known_column(head):
+            return F.column_field(head) or "", head, " ".join(words[n:])
+    m = re.match(r"^([\u4e00-\u9fff]{2,6}?)\s*([\d¥￥$€].*)$", segment)  # "数量2000个", "单价¥0.69"
+    if m and F.is_known_column(m.group(1)):
+        return F.column_field(m.group(1)) or "", m.group(1), m.group(2)
+    return None
+
+
+@dataclass
+class _Fields:
+    """A prose line cut into (heading, value) cells, as a one-row table."""
+
+    labels: list[str]
+    fields: list[str]
+    values: list[str]
+
+    def add(self, field: str, label: str, value: str) -> None:
+        self.fields.append(field)
+        self.labels.append(label)
+        self.values.append(value)
+
+
+def _cut(body: str) -> _Fields:
+    cut = _Fields([], [], [])
+    for segment in (s for s in _SEGMENTS.split(body) if s.strip()):
+        found = _label_split(segment)
+        if found:
+            cut.add(*found)
+            continue
+        for inner in _BRACKETED.findall(segment):  # "PE zip bag (P/N 1.04.0047)"
+            labelled = _label_split(inner)
+            if labelled and labelled[0] in F.ITEM_FIELDS:
+                cut.add(*labelled)
+                segment = segment.replace(f"({inner})", " ").replace(f"（{inner}）", " ")
+        if segment.strip():
+            cut.add(F.DESCRIPTION, "", segment.strip())
+    return cut
+
+
+def labelled_line(text: str, n: int, us: bool = False) -> ParsedLine | None:
+    """An order line written as labelled fields on one text line, or None.
+
+    It needs a labelled quantity and at least one other labelled field; unlabelled text in it
+    is the description.
+    """
+    prefix = _LINE_PREFIX.match(text)
+    body = text[prefix.end():] if prefix else text
+    cut = _cut(nfkc(body))
+    labelled = [f for f, label in zip(cut.fields, cut.labels) if label]
+    if F.QUANTITY not in labelled or len(labelled) < 2:
+        return None
+    if not set(cut.fields) & (F.ITEM_FIELDS | {F.DESCRIPTION}):
+        return None
+    columns = {i: field for i, field in enumerate(cut.fields) if field}
+    labels = {i: label or field for i, (label, field) in enumerate(zip(cut.labels, cut.fields))}
+    got = read_row(list(cut.values), n, columns, labels, lambda r, c: f"line {r + 1}", us, None)
+    if got is None:
+        return None
+    return ParsedLine(**{**_fields_of(got.line), "provenance": Provenance(line=n + 1), "confidence": 0.85})
+
+
+def _fields_of(line: ParsedLine) -> dict:
+    return {name: getattr(line, name) for name in line.__slots__}
+
+
+# --- change requests ------------------------------------------------------------------------
+
+_NUMBERED_LINE = re.compile(r"(?i)第\s*(\d{1,3})\s*[行项条項條]|\b(?:line|item|pos(?:ition)?)\s*(?:no\.?\s*)?#?\s*(\d{1,3})\b")
+_ZH_CHANGE = re.compile(r"(数量|单价|價格|价格|單價|數量|交期|交货日期|交貨日期|到货日期)\s*(?:由|从|從)\s*(\S+?)\s*"
+                        r"(?:改为|改成|更改为|变更为|變更為|调整为|調整為|修改为|修改為|改為|变为|改到|增加到|减少到|减至|增至)\s*"
+                        r"([^\s，,。;；]+)")
+_EN_CHANGE = re.compile(r"(?i)\b(quantity|qty|unit\s+price|price|delivery\s+date|due\s+date)\b"
+                        r"(?:\s+(?:of|for|on)\s+(?:line|item|pos(?:ition)?)\s*#?\s*\d{1,3})?"
+                        r"(?:\s+(?:from|was)\s+([^\s,;]+?(?:\s*[A-Za-z\u4e00-\u9fff]{1,6})?))?\s+(?:to|->|→|=>|becomes|now)\s+"
+                        r"(\d{4}-\d{2}-\d{2}|[\d.,]*\d(?:\s*[A-Za-z\u4e00-\u9fff]{1,6}(?![A-Za-z]))?)")
+_PO_REF = re.compile(r"(?i)(?:订单|采购单|訂單|採購單|\bP\.?O\.?|\border)\s*(?:号|號|编号|No\.?|number|#)?\s*[:：]?\s*"
+                     r"([A-Za-z0-9][A-Za-z0-9_\-/.]*\d[A-Za-z0-9_\-/]*)")
+_ITEM_CODE = re.compile(r"(?<![\w.])(?=[A-Za-z0-9.\-]*\d)[A-Za-z0-9][A-Za-z0-9.\-_/]{2,29}(?![\w])")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One requested change: the line it names, the field, the new value as printed."""
+
+    line_no: int
+    field: str
+    new: str
+    old: str | None
+    item: str
+    po_number: str | None
+
+
+def change_request(text: str) -> Change | None:
+    """The change a sentence asks for ("第2行 … 的数量由 15000pcs 改为 30000pcs"), or None."""
+    s = nfkc(text)
+    where = _NUMBERED_LINE.search(s)
+    if not where:
+        return None
+    m = _ZH_CHANGE.search(s, where.end()) or _EN_CHANGE.search(s) or _ZH_CHANGE.search(s)
+    if not m:
+        return None
+    field = F.column_field(m.group(1))
+    if field not in (F.QUANTITY, F.UNIT_PRICE, F.LINE_DELIVERY):
+        return None
+    between = s[where.end():m.start()] if m.start() > where.end() else ""
+    item = re.sub(r"^[\s:：,，的]+|[\s:：,，的]+$", "", between)
+    po = _PO_REF.search(s)
+    return Change(int(where.group(1) or where.group(2)), field, m.group(3).strip(), m.group(2), item,
+                  po.group(1) if po else None)
+
+
+def change_line(change: Change, n: int) -> ParsedLine | None:
+    """The changed line of a change order: the line number asked about with its new value."""
+    code_m = _ITEM_CODE.search(change.item)
+    code = code_m.group(0) if code_m else None
+    description = (change.item.replace(code, " ") if code else change.item).strip(" ()（）") or None
+    values: dict = {"line_no": change.line_no, "description": description, "code": code,
+                    "ids": (("code", code),) if code else (), "provenance": Provenance(line=n + 1),
+                    "confidence": 0.8}
+    if change.field == F.QUANTITY:
+        qty, unit = parse_quantity(change.new)
+        if qty is None:
+            return None
+        values.update(quantity=qty, unit=unit or (parse_quantity(change.old or "")[1]))
+    elif change.field == F.UNIT_PRICE:
+        price = parse_decimal(change.new)
+        if price is None:
+            return None
+        values.update(unit_price=price)
+    else:
+        when = parse_date(change.new)
+        if when is None:
+            return None
+        values.update(delivery_date=when)
+    return ParsedLine(**values)

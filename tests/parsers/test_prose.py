@@ -1,0 +1,99 @@
+"""Order lines written as labelled fields or sentences, and change requests in prose (generated)."""
+from __future__ import annotations
+
+import random
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from parsers.context import ParseContext
+from parsers.layout.textlines import orders_from_text
+from parsers.model import SourceKind
+
+MAIL = ParseContext(path="m.eml", sender="buyer@example.com", sent=date(2026, 11, 18), subject="采购")
+
+ZH_LABELS = {"code": ["物料编码", "料号", "编码"], "name": ["名称", "品名", "物料名称"], "spec": ["规格", "规格型号"],
+             "qty": ["数量", "订购数量", "采购数量"], "price": ["单价", "含税单价"]}
+EN_LABELS = {"code": ["P/N", "Part No.", "Item Code"], "name": ["Description", "Product"],
+             "qty": ["quantity", "Qty", "qty ordered"], "price": ["unit price", "Price"]}
+ITEMS = [("1.04.0047", "PE自封袋", "200x300mm", "PE zip bag"), ("2.01.0012", "CPP流延膜", "25μm", "CPP film"),
+         ("5.01.0006", "PET瓶", "500ml", "PET bottle"), ("3.01.0030", "热敏纸标签", "50x30mm", "thermal label")]
+UNITS = ["个", "PCS", "M", "卷", "包", "PK", "pairs", "箱"]
+
+
+def _qty(rng: random.Random) -> tuple[D, str]:
+    value = D(rng.choice([12, 120, 500, 2000, 15000, 30000]))
+    return value, (f"{value:,}" if rng.random() < 0.5 else str(value))
+
+
+def _zh_line(rng, n, item, qty_text, unit, price):
+    parts = [(rng.choice(ZH_LABELS["code"]), item[0]), (rng.choice(ZH_LABELS["name"]), item[1]),
+             (rng.choice(ZH_LABELS["spec"]), item[2]), (rng.choice(ZH_LABELS["qty"]), f"{qty_text}{rng.choice(['', ' '])}{unit}"),
+             (rng.choice(ZH_LABELS["price"]), f"{rng.choice(['￥', '¥', ''])}{price}")]
+    colon, sep = rng.choice(["：", ":"]), rng.choice(["；", "; ", "，", " | "])
+    return rng.choice([f"{n}. ", f"第{n}项：", ""]) + sep.join(f"{k}{colon}{v}" for k, v in parts)
+
+
+def _en_line(rng, n, item, qty_text, unit, price):
+    code = f"({rng.choice(EN_LABELS['code'])} {item[0]})"
+    qty = f"{rng.choice(EN_LABELS['qty'])}{rng.choice([' ', ': '])}{qty_text} {unit}"
+    cost = f"{rng.choice(EN_LABELS['price'])}{rng.choice([' ', ': '])}{rng.choice(['USD ', '$', ''])}{price}"
+    return f"{rng.choice(['Item', 'Line'])} {n}: {item[3]} {code}, {qty}, {cost}"
+
+
+@pytest.mark.parametrize("seed", range(30))
+@pytest.mark.parametrize("writer", [_zh_line, _en_line])
+def test_lines_written_as_labelled_fields_keep_code_quantity_unit_and_price(seed, writer):
+    """Given an e-mail whose lines are labelled fields in random label synonyms, separators and
+    number forms, every line comes back with its code, quantity, unit and price."""
+    rng = random.Random(seed)
+    items = rng.sample(ITEMS, rng.randint(1, 4))
+    want, body = [], ["您好，请安排以下订单：" if writer is _zh_line else "Hello, please supply:", ""]
+    for n, item in enumerate(items, start=1):
+        qty, qty_text = _qty(rng)
+        unit, price = rng.choice(UNITS), f"{rng.randint(1, 999) / 100:.2f}"
+        body.append(writer(rng, n, item, qty_text, unit, price))
+        want.append((item[0], qty, unit, D(price)))
+    body += ["", "PO: SO-" + str(seed + 1000), "谢谢"]
+    (order,) = orders_from_text("\n".join(body), MAIL, SourceKind.EMAIL).orders
+    got = [(l.code or l.our_sku or l.customer_sku, l.quantity, l.unit, l.unit_price) for l in order.lines]
+    assert got == want
+
+
+ZH_CHANGE = ["订单{po}第{n}行{item}的数量由{old}{u}改为{new}{u}", "您好，订单{po} 第{n}行 {item} 的数量由 {old}{u} 改为 {new}{u}，谢谢",
+             "关于订单 {po}：第{n}项数量从{old}{u}调整为{new}{u}。"]
+EN_CHANGE = ["Regarding PO {po}, please change the quantity of line {n} from {old} {u} to {new} {u}.",
+             "PO {po}: line {n} ({item}) qty from {old} {u} to {new} {u}, thanks"]
+
+
+@pytest.mark.parametrize("seed", range(20))
+@pytest.mark.parametrize("forms", [ZH_CHANGE, EN_CHANGE])
+def test_a_change_request_in_a_sentence_is_a_change_order_with_the_changed_line(seed, forms):
+    """Given a mail asking in a sentence to change line N's quantity of a PO, the result is a change
+    order for that PO holding line N with the new quantity (and the old one nowhere)."""
+    rng = random.Random(seed)
+    po, n = f"PO-2026-{rng.randint(100, 999)}", rng.randint(1, 9)
+    old, new = rng.choice([(15000, 30000), (800, 1200), (50, 20)])
+    item, unit = rng.choice(ITEMS), rng.choice(["pcs", "个", "卷", "PK"])
+    text = rng.choice(forms).format(po=po, n=n, item=f"{item[1]}（{item[0]}）", old=old, new=new, u=unit)
+    (order,) = orders_from_text("您好，\n" + text + "\n\n采购部 张三", MAIL, SourceKind.EMAIL).orders
+    assert order.is_change and order.po_number == po
+    (line,) = order.lines
+    assert (line.line_no, line.quantity, line.unit) == (n, D(new), unit)
+
+
+def test_a_price_change_request_names_the_new_price():
+    text = "订单 HX-778 第3项单价由1.20元改为1.10元，其余不变。"
+    (order,) = orders_from_text(text, MAIL, SourceKind.EMAIL).orders
+    assert order.is_change and order.po_number == "HX-778"
+    assert [(l.line_no, l.unit_price, l.quantity) for l in order.lines] == [(3, D("1.10"), None)]
+
+
+@pytest.mark.parametrize("text", [
+    "我们的仓库第2行货架的数量不多，谢谢。",
+    "Item 2 was delivered to the dock yesterday.",
+    "Please call line 2 at 13800000000.",
+])
+def test_sentences_that_change_nothing_give_no_order(text):
+    assert not orders_from_text(text, MAIL, SourceKind.EMAIL).orders
