@@ -52,7 +52,7 @@ _LABELS: dict[str, tuple[str, ...]] = {
               "vendorcode", "yourcode", "yourpartno", "youritemno"),
     CODE: ("物料编码", "物料编号", "物料代码", "料号", "编码", "编号", "货号", "产品编码", "产品编号",
            "商品编码", "商品编号", "存货编码", "品号", "itemno", "itemnumber", "itemcode", "code",
-           "partno", "partnumber", "part", "sku", "productcode", "articleno", "article",
+           "partno", "partnumber", "part", "pn", "sku", "productcode", "articleno", "article",
            "materialno", "material", "productno", "productid", "itemid",
            "style", "styleno", "stylenumber", "stylecode", "optionno", "skuno", "skunumber"),
     BARCODE: ("条码", "条形码", "商品条码", "国际条码", "ean", "ean13", "gtin", "upc", "upcnumber",
