@@ -42,7 +42,8 @@ def _unseparate(body: str) -> str | None:
 def _one_separator(body: str, mark: str) -> str | None:
     """A number with one kind of separator: groups of three are thousands, else a decimal mark."""
     parts = body.lstrip("+-").split(mark)
-    if len(parts) > 1 and all(len(p) == 3 for p in parts[1:]) and 1 <= len(parts[0]) <= 3:
+    # "0,009" is never 9: a leading 0 cannot open a group of thousands.
+    if len(parts) > 1 and all(len(p) == 3 for p in parts[1:]) and 1 <= len(parts[0]) <= 3 and parts[0] != "0":
         return body.replace(mark, "")
     if len(parts) == 2:
         return body.replace(mark, ".")
@@ -99,3 +100,71 @@ def parse_quantity(text: str | None) -> tuple[Decimal | None, str | None]:
     if unit and (re.search(r"\d", unit) or len(unit) > 12):
         return None, None  # "400*300*250", "10 x 20": a size or a product, not a quantity
     return value, unit
+
+
+# --- the decimal mark of a whole document ----------------------------------------------------
+
+_TOKEN = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)+(?![\d]|[.,]\d)")
+_ANY_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\d]|[.,]\d)")
+Mark = str  # "." or ","
+
+
+def _evident_mark(token: str) -> Mark | None:
+    """The decimal mark one printed number proves, if any: "36,00" -> ",", "1,234.50" -> ".",
+    "0,009" -> ","; "4.000" or "1,250" prove nothing (thousands or decimals alike)."""
+    for mark, other in ((".", ","), (",", ".")):
+        if _with_mark(token, mark) is not None and _with_mark(token, other) is None:
+            return mark
+    return None
+
+
+def _with_mark(token: str, mark: Mark) -> str | None:
+    """A printed number read with `mark` as its decimal mark, as plain digits ("1.234,5" -> "1234.5")."""
+    other = "," if mark == "." else "."
+    if token.count(mark) > 1:
+        return None
+    whole, _, fraction = token.partition(mark)
+    groups = whole.split(other)
+    if other in fraction or not all(groups):
+        return None
+    if len(groups) > 1 and not (1 <= len(groups[0]) <= 3 and groups[0] != "0"
+                                and all(len(g) == 3 for g in groups[1:])):
+        return None
+    return "".join(groups) + (f".{fraction}" if fraction else "")
+
+
+def document_mark(texts: list[str]) -> Mark | None:
+    """The decimal mark a document's own unambiguous numbers show most often, None on a tie."""
+    votes = {".": 0, ",": 0}
+    for text in texts:
+        for token in _TOKEN.findall(nfkc(text)):
+            mark = _evident_mark(token)
+            if mark:
+                votes[mark] += 1
+    if votes["."] == votes[","]:
+        return None
+    return "." if votes["."] > votes[","] else ","
+
+
+def respell(text: str | None, mark: Mark | None) -> str | None:
+    """The text with each number rewritten under the document's decimal mark ("4.000" -> "4000"
+    where the mark is ","); numbers that cannot be read that way are left as printed."""
+    if not text or mark is None:
+        return text
+    return _ANY_NUMBER.sub(lambda m: _with_mark(m.group(0), mark) or m.group(0), nfkc(text))
+
+
+def _fits(cells: tuple[str | None, str | None, str | None], mark: Mark) -> bool:
+    qty, price, amount = (parse_decimal(respell(c, mark)) for c in cells)
+    if qty is None or price is None or amount is None or amount == 0:
+        return False
+    return abs(qty * price - amount) <= max(Decimal("0.01"), abs(amount) * Decimal("0.001"))
+
+
+def table_mark(texts: list[str], rows: list[tuple[str | None, str | None, str | None]]) -> Mark | None:
+    """A table's decimal mark: the reading under which more rows satisfy quantity x price = amount,
+    else the one its unambiguous numbers show, else None (each number read on its own)."""
+    hits = {mark: sum(1 for row in rows if _fits(row, mark)) for mark in (".", ",")}
+    if hits["."] != hits[","]:
+        return "." if hits["."] > hits[","] else ","
+    return document_mark(texts)
