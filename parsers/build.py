@@ -16,7 +16,7 @@ from parsers.context import ParseContext
 from parsers.errors import ParseError
 from parsers.model import ParsedLine, ParsedOrder, ParseResult, Party, Provenance, SourceKind, SourceRef
 from parsers.vocab.dates import parse_date
-from parsers.vocab.numbers import nfkc, parse_decimal, parse_quantity
+from parsers.vocab.numbers import nfkc, parse_decimal, parse_quantity, respell, table_mark
 
 Rows = list[list[str | None]]
 CellName = Callable[[int, int], str]
@@ -383,6 +383,21 @@ def _group(found: list[_Row], facts: Facts) -> list[tuple[Facts, list[ParsedLine
     return list(groups.values())
 
 
+def _settle_marks(rows: Rows, start: int, columns: dict[int, str]) -> Rows:
+    """The table's numbers read under its own decimal mark (1.234,50 or 1,234.50, "4.000" and
+    "0,009" alike); the rows' own arithmetic, quantity x price = amount, decides which."""
+    cols = [next((c for c, n in columns.items() if n == name), None) for name in (F.QUANTITY, F.UNIT_PRICE, F.AMOUNT)]
+    numeric = {c for c in cols if c is not None}
+    body = rows[start:]
+    mark = table_mark([_cell(row, c) for row in body for c in numeric],
+                      [(_cell(row, cols[0]), *(_cell(row, c) if c is not None else None for c in cols[1:]))
+                       for row in body if cols[0] is not None])
+    if mark is None:
+        return rows
+    return rows[:start] + [[respell(cell, mark) if c in numeric else cell for c, cell in enumerate(row)]
+                           for row in body]
+
+
 def orders_from_rows(rows: Rows, ctx: ParseContext, kind: SourceKind,
                      cell_name: CellName | None = None) -> ParseResult:
     """Read the orders in one table; a table with no order header is reported as not an order.
@@ -396,6 +411,7 @@ def orders_from_rows(rows: Rows, ctx: ParseContext, kind: SourceKind,
         return ParseResult(not_orders=("The table has no header row with an item and a quantity column.",))
     h, columns = header
     columns = _demote_counters(rows, h + 1, columns)
+    rows = _settle_marks(rows, h + 1, columns)
     facts = Facts(currency_hint=_money_hint(rows[h], columns))
     read_labels(rows, range(h), facts, cell_name)
     _title_buyer(rows, h, facts, cell_name)
