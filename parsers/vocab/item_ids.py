@@ -66,3 +66,13 @@ def sort_ids(ids: list[tuple[str, str]] | tuple[tuple[str, str], ...], standard:
     if customer is None and ours is None and barcode is None:
         code = next((v for q, v in pairs if q not in known), None)
     return SortedIds(customer, ours, barcode, code)
+
+
+def is_gtin(text: str | None) -> bool:
+    """True for a GTIN-8, -12, -13 or -14 whose check digit is right (a barcode, not any number)."""
+    digits = (text or "").strip()
+    if len(digits) not in (8, 12, 13, 14) or not digits.isdigit():
+        return False
+    body, check = digits[:-1], int(digits[-1])
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10 == check
