@@ -153,6 +153,8 @@ def column_field(header: str | None) -> str | None:
         return None
     if key in _COLUMN_INDEX:
         return _COLUMN_INDEX[key]
+    if re.search(r"[/&＆+]|\band\b|及|和", header) and names_code_too(header):
+        return DESCRIPTION  # "Part/Description": the row reader takes the code printed first
     for pattern, field in _COLUMN_PATTERNS:
         if re.search(pattern, key):
             return field
@@ -187,3 +189,11 @@ def is_placeholder(text: str | None) -> bool:
 def is_known_column(header: str | None) -> bool:
     """True when a heading is in the vocabulary word for word, not just matched by a pattern."""
     return bool(header) and label_key(header) in _COLUMN_INDEX
+
+
+def names_code_too(header: str | None) -> bool:
+    """True for one heading over a code and a text: "Part/Description", "Item No. & Description",
+    "物料编码/名称"; such a cell starts with the item's code."""
+    parts = [p for p in re.split(r"\s*(?:/|&|＆|\+|\band\b|及|和)\s*", nfkc(header or "")) if p]
+    fields = {column_field(p) for p in parts}
+    return len(parts) > 1 and bool(fields & {CODE, CUSTOMER_SKU, OUR_SKU}) and bool(fields & {DESCRIPTION, NAME})
