@@ -223,9 +223,27 @@ def _unit_beside(row: list[str | None], qty_col: int, columns: dict[int, str]) -
     return None
 
 
+_LEADING_CODE = re.compile(r"^(?!\d{1,3}(?:\s|$))(?!\d+(?:\.\d+)?(?:mm|cm|ml|kg|g|m)\b)(?!\d+[x×*]\d)"
+                           r"((?=[A-Za-z0-9\-_./]*\d)[A-Za-z0-9][A-Za-z0-9\-_./]{2,39})(?:\s+(.*))?$", re.I)
+
+
+def _split_combined(row: list[str | None], columns: dict[int, str], labels: dict[int, str]):
+    """Under a "Part/Description" heading the code printed first is also read as the item's code."""
+    if F.CODE in columns.values():
+        return row, columns, labels
+    for col, name in columns.items():
+        m = _LEADING_CODE.match(_cell(row, col)) if name == F.DESCRIPTION and F.names_code_too(labels.get(col)) else None
+        if m:
+            extra = len(row)
+            row = [*row, m.group(1)]  # the description stays as printed, code included
+            return row, {**columns, extra: F.CODE}, {**labels, extra: labels.get(col, F.CODE)}
+    return row, columns, labels
+
+
 def read_row(row: list[str | None], r: int, columns: dict[int, str], labels: dict[int, str],
              cell_name: CellName, date_style: bool, default_year: int | None) -> _Row | None:
     """A line from one row, or None when the row lacks an item or a quantity."""
+    row, columns, labels = _split_combined(row, columns, labels)
     values = _row_values(row, columns)
     qty, glued_unit = parse_quantity(_first(values, F.QUANTITY))
     description = _item_text(values)
