@@ -401,19 +401,22 @@ def _group(found: list[_Row], facts: Facts) -> list[tuple[Facts, list[ParsedLine
     return list(groups.values())
 
 
-def _settle_marks(rows: Rows, start: int, columns: dict[int, str]) -> Rows:
-    """The table's numbers read under its own decimal mark (1.234,50 or 1,234.50, "4.000" and
-    "0,009" alike); the rows' own arithmetic, quantity x price = amount, decides which."""
+def table_decimal_mark(body: Rows, columns: dict[int, str]) -> str | None:
+    """A table's decimal mark (1.234,50 or 1,234.50, "4.000" and "0,009" alike), decided by the rows'
+    own arithmetic, quantity x price = amount, else by the numbers that show it; None if nothing does."""
     cols = [next((c for c, n in columns.items() if n == name), None) for name in (F.QUANTITY, F.UNIT_PRICE, F.AMOUNT)]
-    numeric = {c for c in cols if c is not None}
-    body = rows[start:]
-    mark = table_mark([_cell(row, c) for row in body for c in numeric],
+    numeric = [c for c in cols if c is not None]
+    return table_mark([_cell(row, c) for row in body for c in numeric],
                       [(_cell(row, cols[0]), *(_cell(row, c) if c is not None else None for c in cols[1:]))
                        for row in body if cols[0] is not None])
+
+
+def respell_row(row: list[str | None], columns: dict[int, str], mark: str | None) -> list[str | None]:
+    """The row with its quantity, price and amount cells read under the table's decimal mark."""
     if mark is None:
-        return rows
-    return rows[:start] + [[respell(cell, mark) if c in numeric else cell for c, cell in enumerate(row)]
-                           for row in body]
+        return row
+    numeric = {c for c, n in columns.items() if n in (F.QUANTITY, F.UNIT_PRICE, F.AMOUNT)}
+    return [respell(cell, mark) if c in numeric else cell for c, cell in enumerate(row)]
 
 
 def orders_from_rows(rows: Rows, ctx: ParseContext, kind: SourceKind,
@@ -429,7 +432,8 @@ def orders_from_rows(rows: Rows, ctx: ParseContext, kind: SourceKind,
         return ParseResult(not_orders=("The table has no header row with an item and a quantity column.",))
     h, columns = header
     columns = _demote_counters(rows, h + 1, columns)
-    rows = _settle_marks(rows, h + 1, columns)
+    mark = table_decimal_mark(rows[h + 1:], columns)
+    rows = rows[:h + 1] + [respell_row(row, columns, mark) for row in rows[h + 1:]]
     facts = Facts(currency_hint=_money_hint(rows[h], columns))
     read_labels(rows, range(h), facts, cell_name)
     _title_buyer(rows, h, facts, cell_name)
