@@ -18,7 +18,7 @@ from parsers.context import ParseContext
 from parsers.model import ParsedLine, ParseResult, Provenance, SourceKind
 from parsers.vocab.numbers import nfkc, parse_decimal
 from parsers.vocab.units import unit_pattern
-from parsers.build import Facts, build_order, read_row, us_dates
+from parsers.build import Facts, build_order, read_row, respell_row, table_decimal_mark, us_dates
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _UNITS = unit_pattern(free_text=True)
@@ -105,8 +105,9 @@ def _read_table(lines: list[str], facts: Facts, us: bool, used: set[int]) -> lis
     else:
         return []
     tabbed = "\t" in raw
-    mapping = _counters({i: f for i, (_, f, _) in enumerate(columns) if f},
-                        [_cells(line, columns, tabbed) for line in _table_rows(lines[h + 1:h + 60])])
+    body = [_cells(line, columns, tabbed) for line in _table_rows(lines[h + 1:h + 60])]
+    mapping = _counters({i: f for i, (_, f, _) in enumerate(columns) if f}, body)
+    mark = table_decimal_mark(body, mapping)
     labels = {i: label for i, (_, _, label) in enumerate(columns)}
     found: list[ParsedLine] = []
     used.add(h)
@@ -116,7 +117,7 @@ def _read_table(lines: list[str], facts: Facts, us: bool, used: set[int]) -> lis
             if found and not text.strip():
                 break
             continue
-        row = _cells(text, columns, tabbed)
+        row = respell_row(_cells(text, columns, tabbed), mapping, mark)
         first = next((c for c in row if c), "")
         if F.is_total_label(first.split(":")[0]):
             used.add(n)

@@ -72,3 +72,16 @@ def test_unambiguous_numbers_show_the_mark(texts, mark):
 ])
 def test_respelled_numbers(text, mark, value):
     assert parse_decimal(respell(text, mark)) == value
+
+
+@pytest.mark.parametrize("seed", range(20))
+@pytest.mark.parametrize("style", ["de", "en"])
+def test_a_text_table_reads_its_numbers_under_its_own_decimal_mark(seed, style):
+    """Given an e-mail table (an HTML table as text, tab separated) printed German or English style,
+    quantities and prices read as the document means them."""
+    from parsers.layout.textlines import orders_from_text
+    rng = random.Random(seed)
+    rows, want = _table(rng, style, with_amount=True)
+    text = "Guten Tag,\n\nBestellung PO-77\n\n" + "\n".join("\t".join(r) for r in rows[2:]) + "\n\nDanke"
+    (order,) = orders_from_text(text, ParseContext(path="m.eml"), SourceKind.EMAIL).orders
+    assert [(line.quantity, line.unit_price) for line in order.lines] == want
