@@ -1,10 +1,11 @@
 """Units of measure as orders write them, and the unit codes the catalog speaks.
 
 One table serves every reader and the reconciliation core: the Chinese classifiers (个 件 只
-支 根 条 块 片 张 套 台 把 对 双 副 组 包 袋 盒 箱 卷 捆 桶 瓶 罐 ...), the English words, the
-UN/ECE Recommendation 20 codes EDIFACT sends (C62, KGM, MTR, PR, PK ...) and the X12 355 codes
-(EA, PC, CT, RL, PK, PR, DZ ...) all map to one code per unit (PCS, BOX, ROLL, M, KG, PACK, PR,
-SET ...), so 包, PK and PACK are the same unit wherever they are printed.
+支 根 条 块 片 张 套 台 把 对 双 副 组 包 袋 盒 箱 卷 捆 桶 瓶 罐 ...), the English, German, Spanish
+and French words (pcs, Stück, Karton, piezas), the UN/ECE Recommendation 20 codes EDIFACT sends
+(C62, KGM, MTR, PR, PK ...) and the X12 355 codes (EA, PC, CT, RL, PK, PR, DZ ...) all map to
+one code per unit (PCS, BOX, ROLL, M, KG, PACK, PR, SET ...), so 包, PK and PACK are the same
+unit wherever they are printed.
 Codes the two standards give different meanings (Rec 20 CA is a can, X12 CA a case; Rec 20 PA
 a packet, X12 PA a pail; Rec 20 ST a sheet, X12 ST a set) are kept only where existing orders
 settle them (CA: case) and left out otherwise, so they stay as written and reach a person.
@@ -21,15 +22,18 @@ _WORDS: dict[str, tuple[str, ...]] = {
     # all count pieces; traditional spellings come from Taiwan and Hong Kong customers.
     "PCS": ("个", "個", "件", "只", "隻", "支", "根", "条", "條", "块", "塊", "片", "张", "張", "台", "臺",
             "把", "粒", "颗", "顆", "枚", "本", "PCS", "PC", "PCE", "PCES", "EA", "EACH", "PIECE", "PIECES",
-            "C62", "H87", "UNIT", "UNITS", "UN", "NMB"),
+            "C62", "H87", "UNIT", "UNITS", "UN", "NMB",
+            # German, Spanish, French
+            "STK", "STCK", "STÜCK", "PIÈCE", "PIÈCES", "PZA", "PZAS", "PIEZA", "PIEZAS", "UNIDAD", "UNIDADES", "UDS"),
     "BOX": ("箱", "盒", "CTN", "CTNS", "CT", "CA", "CS", "CASE", "CASES", "CARTON", "CARTONS", "BX", "BOX",
-            "BOXES"),
-    "ROLL": ("卷", "捲", "ROLL", "ROLLS", "RL", "RLS", "RO", "REEL", "REELS"),
+            "BOXES", "KARTON", "KARTONS", "CAJA", "CAJAS"),
+    "ROLL": ("卷", "捲", "ROLL", "ROLLS", "RL", "RLS", "RO", "REEL", "REELS", "ROLLE", "ROLLEN", "ROLLO",
+             "ROLLOS", "ROULEAU", "ROULEAUX"),
     "PACK": ("包", "PK", "PKS", "PACK", "PACKS", "PKT", "PKTS", "PACKET", "PACKETS", "PKG", "PACKAGE",
-             "PACKAGES", "PH"),
-    "BAG": ("袋", "BAG", "BAGS", "BG"),
-    "PR": ("双", "雙", "对", "對", "副", "PR", "PRS", "PAIR", "PAIRS"),
-    "SET": ("套", "组", "組", "SET", "SETS"),
+             "PACKAGES", "PH", "PAKET", "PAKETE", "PACKUNG", "PAQUETE", "PAQUETES", "PAQUET", "PAQUETS"),
+    "BAG": ("袋", "BAG", "BAGS", "BG", "BEUTEL", "BOLSA", "BOLSAS", "SAC", "SACS"),
+    "PR": ("双", "雙", "对", "對", "副", "PR", "PRS", "PAIR", "PAIRS", "PAAR", "PAR", "PARES", "PAIRE", "PAIRES"),
+    "SET": ("套", "组", "組", "SET", "SETS", "SATZ", "JUEGO", "JUEGOS"),
     "DZN": ("打", "DZ", "DZN", "DOZ", "DOZEN", "DOZENS"),
     "BTL": ("瓶", "BTL", "BTLS", "BO", "BOTTLE", "BOTTLES"),
     "CAN": ("罐", "听", "聽", "CAN", "CANS", "CN"),
