@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from parsers.build import read_row
+from parsers.build import read_row, respell_row
 from parsers.model import ParsedLine, Provenance
 from parsers.vocab import labels as F
 from parsers.vocab.dates import parse_date
@@ -24,8 +24,8 @@ from parsers.vocab.numbers import nfkc, parse_decimal, parse_quantity
 # "Item 2:", "Line 2.", "No. 2", "第2项：", "2)" before the fields of one line.
 _LINE_PREFIX = re.compile(r"(?i)^\s*(?:(?:item|line|pos(?:ition)?|no\.?|#)\s*(\d{1,3})\s*[:：.)\-–]?|"
                           r"第\s*(\d{1,3})\s*[项行条項條]\s*[:：、.]?|[(（]?(\d{1,3})[.、)）:：](?!\d))\s*")
-# Segments end at ; ； | tab ， and at a comma that is no thousands separator ("2,000" stays whole).
-_SEGMENTS = re.compile(r"\s*(?:[;；|\t]|，|,(?!\d{3}(?!\d)))\s*")
+# Segments end at ; ； | tab ， and at a comma not inside a number ("2,000" and "0,69" stay whole).
+_SEGMENTS = re.compile(r"\s*(?:[;；|\t]|，|(?<!\d),|,(?!\d))\s*")
 _BRACKETED = re.compile(r"[(（]([^()（）]{2,60})[)）]")
 _MAX_LABEL_WORDS = 4
 
@@ -77,11 +77,11 @@ def _cut(body: str) -> _Fields:
     return cut
 
 
-def labelled_line(text: str, n: int, us: bool = False) -> ParsedLine | None:
+def labelled_line(text: str, n: int, us: bool = False, mark: str | None = None) -> ParsedLine | None:
     """An order line written as labelled fields on one text line, or None.
 
     It needs a labelled quantity and at least one other labelled field; unlabelled text in it
-    is the description.
+    is the description. Numbers are read under the document's decimal `mark` when it is known.
     """
     prefix = _LINE_PREFIX.match(text)
     body = text[prefix.end():] if prefix else text
@@ -93,7 +93,8 @@ def labelled_line(text: str, n: int, us: bool = False) -> ParsedLine | None:
         return None
     columns = {i: field for i, field in enumerate(cut.fields) if field}
     labels = {i: label or field for i, (label, field) in enumerate(zip(cut.labels, cut.fields))}
-    got = read_row(list(cut.values), n, columns, labels, lambda r, c: f"line {r + 1}", us, None)
+    row = respell_row(list(cut.values), columns, mark)
+    got = read_row(row, n, columns, labels, lambda r, c: f"line {r + 1}", us, None)
     if got is None:
         return None
     return ParsedLine(**{**_fields_of(got.line), "provenance": Provenance(line=n + 1), "confidence": 0.85})

@@ -16,7 +16,7 @@ from parsers.layout import prose
 from parsers.vocab import labels as F
 from parsers.context import ParseContext
 from parsers.model import ParsedLine, ParseResult, Provenance, SourceKind
-from parsers.vocab.numbers import nfkc, parse_decimal
+from parsers.vocab.numbers import document_mark, nfkc, parse_decimal
 from parsers.vocab.units import unit_pattern
 from parsers.build import Facts, build_order, read_row, respell_row, table_decimal_mark, us_dates
 
@@ -287,6 +287,7 @@ def _read_prose(lines: list[str], found: list[ParsedLine], marks: list[str | Non
                 us: bool, facts: Facts) -> list[int]:
     """Lines written freely, as labelled fields or as change requests; the changed line numbers."""
     changed: list[int] = []
+    mark = document_mark(lines)
     for n, text in enumerate(lines):
         if n in used:
             continue
@@ -298,7 +299,7 @@ def _read_prose(lines: list[str], found: list[ParsedLine], marks: list[str | Non
             used.add(n)
             found.append(line)
             continue
-        labelled = prose.labelled_line(text, n, us)
+        labelled = prose.labelled_line(text, n, us, mark)
         got = (labelled, _money_mark(text)) if labelled else _free_line(text, n)
         if got:
             used.add(n)

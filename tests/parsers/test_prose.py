@@ -97,3 +97,16 @@ def test_a_price_change_request_names_the_new_price():
 ])
 def test_sentences_that_change_nothing_give_no_order(text):
     assert not orders_from_text(text, MAIL, SourceKind.EMAIL).orders
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_labelled_fields_in_a_german_mail_read_its_numbers_its_way(seed):
+    """Given German labelled lines (Menge: 4.000 Stück; Preis: 0,009 EUR), 4.000 is four thousand."""
+    rng = random.Random(seed)
+    qty, price = rng.choice([(4000, "0,009"), (12000, "1,25"), (2500, "12,40")])
+    qty_text = f"{qty:,}".replace(",", ".")
+    unit = rng.choice(["Stück", "Stk", "Karton"])
+    text = f"Guten Tag,\n\nItem Code: A-{seed}00; Description: Schraube M4; Qty: {qty_text} {unit}; Price: {price} EUR\n\nDanke"
+    (order,) = orders_from_text(text, MAIL, SourceKind.EMAIL).orders
+    (got,) = order.lines
+    assert (got.quantity, got.unit_price) == (D(qty), D(price.replace(",", ".")))
