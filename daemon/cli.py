@@ -63,7 +63,7 @@ def cmd_process(args: argparse.Namespace) -> int:
             message_id = message_id_of(data) if path.suffix.lower() == ".eml" else None
             outcome = service.take(data, source=CLI_SOURCE, source_ref=str(given), filename=path.name,
                                    message_id=message_id, claimed_by=cli_worker_name())
-            out.extend(order.contract_json() for order in outcome.orders)
+            out.extend(order.contract_json() for order in outcome.printed())
     if args.json:
         json.dump({"orders": out}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -16,10 +16,10 @@ from pipeline.service import arrive
 
 def ingest(engine: Engine, data: bytes, *, source: str, source_ref: str, filename: str | None,
            message_id: str | None, now: datetime, doorbell: Doorbell | None = None) -> tuple[int, bool]:
-    """Store `data` and commit; (document id, needs work). A repeat needs none: it is stored
-    in state `repeat`, naming the earlier document."""
+    """Store `data` and commit; (document id, new). A repeat of an earlier document is not new,
+    but is stored and processed too (it ends as a `repeat`, naming the earlier document)."""
     arrival = arrive(engine, data, source=source, source_ref=source_ref, filename=filename,
                      message_id=message_id, now=now)
-    if arrival.is_new and doorbell is not None:
+    if arrival.created and doorbell is not None:
         doorbell.ring("document")
     return arrival.document_id, arrival.is_new

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -73,6 +73,15 @@ def plan_outbox(orders: Sequence[OrderRecord], doc: DocumentFacts, settings: Out
         rows.append(_staff_row(f"failed:{doc.document_id}", None, "failure",
                                {"failure": failure, "index": None}, facts, settings))
     return rows
+
+
+def plan_repeat(orders: Sequence[OrderRecord], doc: DocumentFacts) -> list[OutboxRow]:
+    """Outbox rows for a repeat of an earlier document: it is not processed again, but an EDI
+    partner re-sends an interchange when our functional acknowledgement did not arrive, so it is
+    acknowledged again (under the repeat's own keys; the repeat has no orders to point at)."""
+    acks = _functional_acks([(i, r.reconciled) for i, r in enumerate(orders) if r.reconciled is not None],
+                            doc_payload(doc))
+    return [replace(row, order_index=None) for row in acks]
 
 
 def customer_recipients(order: dict[str, Any], contacts: Mapping[str, tuple[str, ...]]) -> list[str]:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from outbox.plan import DocumentFacts, plan_outbox
+from outbox.plan import DocumentFacts, plan_outbox, plan_repeat
 from outbox.settings import OutboxSettings
 from outbox.shadow import hold
 from parsers.context import ParseContext
@@ -137,14 +137,13 @@ class DocumentService:
 
     def take(self, data: bytes, *, source: str, source_ref: str, filename: str | None,
              message_id: str | None, claimed_by: str) -> DocumentOutcome:
-        """Store an arrival and take it to its outcome at once (`orderdesk process`). A repeat is
-        stored as such; what it yields read now (DUPLICATE_PO and all) is returned, not saved."""
+        """Store an arrival and take it to its outcome at once (`orderdesk process`)."""
         arrival = arrive(self.engine, data, source=source, source_ref=source_ref, filename=filename,
                          message_id=message_id, now=self.now(), claimed_by=claimed_by)
         doc, _ = self.load(arrival.document_id)
-        if not arrival.is_new:
-            return self.preview(doc, data)  # a repeat (or, from a re-run, the same arrival)
-        return self.settle_or_fail(doc, data, self.parse(doc, data))
+        if not arrival.created:  # this very arrival was taken before: its outcome stands
+            return DocumentOutcome(int(doc.id), str(doc.status), doc.reason, repeat_of=doc.repeat_of)
+        return self.process(doc, data)
 
     def parse(self, doc: Document, data: bytes) -> ParseResult:
         """Read the document in the sandbox; never raises for anything the document does."""
@@ -171,7 +170,10 @@ class DocumentService:
         Reconciling and planning happen before the write lock is taken, so workers do them in
         parallel; under the lock the seen POs are read again, and in the rare case another
         worker saved one of this document's POs meanwhile, the document is decided again.
+        A repeat of an earlier document is settled as one (`settle_repeat`).
         """
+        if doc.repeat_of is not None:
+            return self.settle_repeat(doc, data, result)
         pos = [o.po_number for o in result.orders if o.po_number]
         with session_scope(self.engine) as session:
             seen = orders.seen_for(session, pos)
@@ -203,15 +205,24 @@ class DocumentService:
         found = match_customer(Party(email=doc.sender), self.catalog)
         return found.number if found is not None else None
 
-    def preview(self, doc: Document, data: bytes) -> DocumentOutcome:
-        """What a repeat would yield if read now (DUPLICATE_PO and all), without saving anything:
-        `orderdesk process` prints it, as CONTRACT §2 asks for a repeated purchase order."""
-        result = self.parse(doc, data)
+    def settle_repeat(self, doc: Document, data: bytes, result: ParseResult) -> DocumentOutcome:
+        """End a repeat of an earlier document as `repeat`: no orders of its own, but an EDI
+        interchange is acknowledged again (the partner re-sends when our acknowledgement did not
+        arrive). What it reads as now (DUPLICATE_PO and all) is returned for `orderdesk process`
+        to print, as CONTRACT §2 asks for a repeated purchase order, and never stored."""
+        if self.catalog is None:
+            raise RuntimeError("no catalog is loaded")
         with session_scope(self.engine) as session:
             seen = orders.seen_for(session, [o.po_number for o in result.orders if o.po_number])
         records, _ = evaluate(result, self.catalog, today=self.today(), seen=seen)
-        return DocumentOutcome(int(doc.id), str(doc.status), doc.reason, tuple(records),
-                               repeat_of=doc.repeat_of)
+        rows = hold(plan_repeat(records, self.facts(doc, data)), self.settings.mode)
+        reason = f"{doc.reason} Its acknowledgement is sent again." if rows else doc.reason
+        outcome = DocumentOutcome(int(doc.id), DocumentStatus.REPEAT, reason, outbox=tuple(rows),
+                                  repeat_of=doc.repeat_of, customer_code=self._sender_customer(doc),
+                                  repeat_orders=tuple(records))
+        with session_scope(self.engine) as session:
+            orders.save_outcome(session, outcome, now=self.now())
+        return outcome
 
     def fail(self, doc: Document, data: bytes, reason: str) -> DocumentOutcome:
         """Mark the document failed with `reason`, with a staff mail naming it and its remedy."""

@@ -7,9 +7,11 @@ Dedupe: a watcher's source reference names one arrival (IMAP: account, folder, U
 UID; a watched folder: the file's path and modification time), so the same bytes under the same
 reference are the same arrival, taken again because a crash came between storing it and
 acknowledging it: nothing new is stored. `orderdesk process` names a path as typed, which names
-no arrival. Otherwise the same bytes arriving again, or a mail with a Message-ID already stored whose body is
-the same (a re-sent copy differs only in its transport headers), is stored as its own row in
-state `repeat` with `repeat_of` naming the first arrival: never processed twice, never silent.
+no arrival. Otherwise the same bytes arriving again, or a mail with a Message-ID already stored
+whose body is the same (a re-sent copy differs only in its transport headers), is stored as its
+own row with `repeat_of` naming the first arrival and the sentence why; the document service
+ends it in state `repeat` (answering an EDI partner's re-send again): never processed twice,
+never silent.
 """
 from __future__ import annotations
 
@@ -34,8 +36,9 @@ REF_NAMES_NO_ARRIVAL = ("cli",)  # `orderdesk process`: the path as given, again
 
 @dataclass(frozen=True, slots=True)
 class Arrival:
-    """A stored arrival: `repeat_of` names the earlier document it repeats; `created` is False
-    when this very arrival (same source reference, same bytes) was stored before."""
+    """A stored arrival, to be processed when `created`; `repeat_of` names the earlier document it
+    repeats; `created` is False when this very arrival (same source reference, same bytes) was
+    stored before."""
 
     document_id: int
     repeat_of: int | None
@@ -43,7 +46,7 @@ class Arrival:
 
     @property
     def is_new(self) -> bool:
-        """A new document that awaits processing."""
+        """A new document, not a repeat."""
         return self.created and self.repeat_of is None
 
 
@@ -54,8 +57,8 @@ def add_document(
 ) -> Arrival:
     """Store a document's bytes and ledger row and commit; only then may the source be acknowledged.
 
-    A repeat of an earlier document is stored in state `repeat` with the sentence why. With
-    `claimed_by`, a new document is stored already claimed by that worker (`orderdesk process`).
+    A repeat of an earlier document names it in `repeat_of`, with the sentence why. With
+    `claimed_by`, the document is stored already claimed by that worker (`orderdesk process`).
     """
     digest = sha256_hex(data)
     same = _same_arrival(session, digest, source_ref) if source not in REF_NAMES_NO_ARRIVAL else None
@@ -67,8 +70,8 @@ def add_document(
         "source_ref": source_ref, "message_id": message_id, "received_at": now, "attempts": 0,
         "status": DocumentStatus.NEW, "sender": sender, "subject": subject}
     if first is not None:
-        values.update(status=DocumentStatus.REPEAT, repeat_of=first.id, reason=_repeat_reason(first))
-    elif claimed_by is not None:
+        values.update(repeat_of=first.id, reason=_repeat_reason(first))
+    if claimed_by is not None:
         values.update(status=DocumentStatus.CLAIMED, claimed_by=claimed_by, claimed_at=now, attempts=1)
     try:
         put_blob(session, data)

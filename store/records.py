@@ -98,3 +98,8 @@ class DocumentOutcome:
     outbox: tuple[OutboxRow, ...] = ()
     repeat_of: int | None = None
     customer_code: str | None = None
+    repeat_orders: tuple[OrderRecord, ...] = ()  # a repeat read now: printed by `process`, never stored
+
+    def printed(self) -> tuple[OrderRecord, ...]:
+        """The orders `orderdesk process` prints for this document (CONTRACT §2)."""
+        return self.orders or self.repeat_orders

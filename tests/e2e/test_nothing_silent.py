@@ -87,4 +87,9 @@ def test_every_document_without_an_order_is_listed_with_its_sentence(daemon_proc
         body = mail.get_content()
         assert listed[doc.id]["name"] in body and f"orderdesk reprocess {doc.id}" in body, body
         assert f"document {doc.id}" in body and "archived under" in body, body
+    # each re-sent X12 interchange is acknowledged again: a second 997 per folder's po.edi
+    acks = [p.name for p in daemon_proc.path("edi_outbound").rglob("*.997.*")]
+    assert len(acks) == 2 * len(FOLDERS), acks
+    resent = [i for i in listed.values() if i["name"] == "po.edi" and i["state"] == "repeat"]
+    assert len(resent) == 3 and all(i["reason"].endswith("Its acknowledgement is sent again.") for i in resent)
     assert daemon_proc.stop() == 0

@@ -60,8 +60,8 @@ def new_document(engine: Engine, data: bytes = b"%PDF-1.4 order") -> int:
 
 
 def test_same_bytes_again_are_a_repeat_of_the_first_document(engine: Engine) -> None:
-    """Given the same bytes twice and other bytes once: the second is its own row in state
-    `repeat`, naming the first and saying so; the bytes are stored once."""
+    """Given the same bytes twice and other bytes once: the second is its own row (to be
+    settled as a repeat), naming the first and saying so; the bytes are stored once."""
     with session_scope(engine) as session:
         first = documents.add_document(session, b"abc", filename="a.csv", source="folder",
                                        source_ref="/in/a.csv", now=NOW)
@@ -72,7 +72,7 @@ def test_same_bytes_again_are_a_repeat_of_the_first_document(engine: Engine) -> 
         assert documents.load_blob(session, document.sha256) == b"abc"
     assert first.is_new and other.is_new and again.repeat_of == first.document_id
     assert (document.status, document.source_ref, document.size) == ("new", "/in/a.csv", 3)
-    assert repeat.status == "repeat" and repeat.repeat_of == first.document_id
+    assert repeat.status == "new" and repeat.repeat_of == first.document_id
     assert f"document {first.document_id} (a.csv" in repeat.reason and repeat.reason.endswith(".")
     assert count(engine, "blobs") == 2
 
