@@ -9,10 +9,12 @@ import argparse
 import json
 import sys
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from daemon.cli_support import UsageError, add_settings_arguments, cli_worker_name, engine_for, settings_for
+from store import documents
 from store import outbox as outbox_store
 from store.db import session_scope, utcnow
 from store.models import DocumentStatus
@@ -35,6 +37,7 @@ def add_commands(sub: Any) -> None:
     s = sub.add_parser("show", help="everything known about a document (12 or D12) or an order (O34)")
     s.add_argument("ref", metavar="DOC|ORDER")
     s.add_argument("--json", action="store_true", help="print it as one JSON object")
+    s.add_argument("--original", metavar="FILE", help="also write the document's original bytes to FILE")
     add_settings_arguments(s)
     s.set_defaults(func=cmd_show)
     r = sub.add_parser("reprocess", help="read documents again with today's code and catalog "
@@ -83,13 +86,26 @@ def cmd_show(args: argparse.Namespace) -> int:
     kind, number = parse_ref(args.ref)
     with session_scope(engine_for(settings_for(args))) as session:
         view = document_view(session, number) if kind == "document" else order_view(session, number)
-    if view is None:
-        raise UsageError(f"there is no {kind} {number}.")
+        if view is None:
+            raise UsageError(f"there is no {kind} {number}.")
+        if args.original:
+            _write_original(session, view["document_id"], Path(args.original))
     if args.json:
         _dump(view)
     else:
         print(_describe(view) if kind == "document" else _describe_order(view))
     return 0
+
+
+def _write_original(session: Any, document_id: int, target: Path) -> None:
+    """Write a document's bytes as they arrived to `target`, which must not exist yet."""
+    doc = documents.get_document(session, document_id)
+    try:
+        with target.open("xb") as out:
+            out.write(documents.load_blob(session, doc.sha256))
+    except FileExistsError:
+        raise UsageError(f"{target} exists already; name a new file for the original.")
+    print(f"the original of D{document_id} ({doc.filename}) is in {target}", file=sys.stderr)
 
 
 def parse_ref(text: str) -> tuple[str, int]:

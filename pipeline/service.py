@@ -252,7 +252,8 @@ class DocumentService:
                              original=self._original(doc), reprocess=f"orderdesk reprocess {doc.id}")
 
     def _original(self, doc: Document) -> str:
-        kept = f"kept in orderdesk's database as document {doc.id} (`orderdesk show {doc.id}` shows it)"
+        kept = (f"kept in orderdesk's database as document {doc.id} "
+                f"(`orderdesk show {doc.id} --original FILE` writes it out)")
         if doc.source in FOLDER_SOURCES and self.archive is not None:
             day = doc.received_at.astimezone(ZoneInfo(self.settings.timezone)).date().isoformat()
             return f"{kept}; the file was archived under {self.archive / day}"

@@ -76,6 +76,10 @@ def test_show_prints_a_document_or_an_order_with_provenance_and_sentences(filled
     assert order["outbox"] and all(a["message"].endswith(".") for a in order["anomalies"])
     status, out, _ = run_cli("show", "O1", "--db", filled)
     assert status == 0 and out.startswith("order O1: review, PO BH-4480")
+    status, _, err = run_cli("show", "O1", "--original", "copy.edi", "--db", filled)
+    assert status == 0 and Path("copy.edi").read_bytes() == (GOLDEN / "edifact-anomalies.edi").read_bytes()
+    status, _, err = run_cli("show", "D1", "--original", "copy.edi", "--db", filled)
+    assert status == 2 and "exists already" in err
     status, _, err = run_cli("show", "D99", "--db", filled)
     assert status == 2 and "no document 99" in err
     status, _, err = run_cli("show", "X1", "--db", filled)
