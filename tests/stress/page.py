@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import random
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from PIL import ImageFont
 
@@ -89,7 +90,9 @@ def layout(truth: Truth, style: Style, rng: random.Random) -> list[Page]:
     words = cells.Words(truth, style, rng)
     cur = Cursor(left=rng.uniform(36, 60))
     if style.extras.get("fax_banner"):
-        banner = f"FROM: {truth.customer.phone}   {truth.order_date.isoformat()} {rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}"
+        # The fax machine's line carries the day it was sent, not always the order date.
+        sent = truth.order_date + timedelta(days=rng.randint(0, 2))
+        banner = f"FROM: {truth.customer.phone}   {sent.isoformat()} {rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}"
         cur.add(Text(cur.left, 24, banner, 7))
     _letterhead(cur, truth, style)
     cur.add(Text(WIDTH / 2, cur.y + 18, style.title, 16, "center"))
@@ -102,7 +105,8 @@ def layout(truth: Truth, style: Style, rng: random.Random) -> list[Page]:
         _table(cur, truth, style, words, rng)
     _total(cur, truth, style, words)
     if style.stamp:
-        cur.add(Stamp(cur.right - 90, min(cur.y + 70, HEIGHT - 100), 55, f"{truth.customer.name}采购专用章"))
+        tail = "採購專用章" if truth.customer.lang == "zh-Hant" else "采购专用章"
+        cur.add(Stamp(cur.right - 90, min(cur.y + 70, HEIGHT - 100), 55, f"{truth.customer.name}{tail}"))
     _page_numbers(cur.pages, style)
     return cur.pages
 
