@@ -48,14 +48,18 @@ Drop files to process into:
   var/inbox/mail   e-mails saved as .eml
 Results: confirmations and staff mails in var/maildir, ERP import files in var/export,
 EDI acknowledgements in var/outbound/edi, taken files in var/archive.
+Review desk: http://127.0.0.1:8080/ (users: orderdesk user add NAME --role clerk|admin)
 Health: http://127.0.0.1:9108/healthz   metrics: http://127.0.0.1:9108/metrics   Stop: Ctrl-C
 MSG
+        # The first admin, once, on a database without users: its one-time password is printed now.
+        .venv/bin/orderdesk user init
         exec .venv/bin/orderdesk run
         ;;
     test)
         need_apt fonts-wqy-microhei   # CJK font the PDF and fax tests draw their documents with
         need_apt dovecot-imapd dovecot-core   # the real IMAP server the watcher tests start on loopback
         need_apt postgresql   # the real PostgreSQL server the store tests start on loopback
+        need_apt chromium   # the headless browser the review desk tests drive (Playwright, no download)
         setup
         exec .venv/bin/python -m pytest -q "${@:2}"
         ;;

@@ -3,7 +3,8 @@
 Order of start: schema migrated, catalog loaded (only when the bundle changed), folders made,
 claims of this host's previous run released (documents, outbox rows left `sending`) and its
 half-written temp files removed; then the bus, the HTTP server, and the
-supervisor with its workers and threads (folder and IMAP watchers, outbox sender).
+supervisor with its workers, the review desk's process and its threads (folder and IMAP
+watchers, outbox sender).
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from daemon.config import ConfigError, Settings, node_name
 from daemon.health import HealthServer, Metrics
 from daemon.ingest import ingest
 from daemon.logs import setup_logging
-from daemon.supervisor import Supervisor, ThreadSpec, worker_prefix
+from daemon.supervisor import ProcessSlot, Supervisor, ThreadSpec, worker_prefix
 from daemon.worker import release_claims_like
 from outbox.plan import watcher_alert_row
 from outbox.sender import OutboxSender, recover_at_start
@@ -45,7 +46,7 @@ def run(settings: Settings, *, log_level: str = "INFO") -> int:
     proxy = BusProxy(bus_endpoints(settings)).start()
     doorbell = Doorbell(settings)
     supervisor = Supervisor(settings, engine, threads=build_threads(settings, engine, doorbell),
-                            log_level=log_level)
+                            processes=build_processes(settings, log_level), log_level=log_level)
     http = start_http(settings, engine, supervisor.children)
     try:
         return supervisor.run(on_ready=lambda: _say_where(settings, http))
@@ -118,6 +119,15 @@ def build_threads(settings: Settings, engine: Engine, doorbell: Doorbell) -> lis
     specs += _imap_threads(settings, engine, ingest_fn, WatcherAlerts(engine, settings, doorbell))
     specs += _sender_threads(settings, engine, doorbell)
     return specs
+
+
+def build_processes(settings: Settings, log_level: str) -> tuple[ProcessSlot, ...]:
+    """The review desk, in a process of its own (restarted like a worker), unless disabled."""
+    if not settings.review.enabled:
+        return ()
+    from daemon.desk import review_main
+
+    return (ProcessSlot("review", review_main, (settings, log_level)),)
 
 
 def _imap_threads(settings: Settings, engine: Engine, ingest_fn, alert) -> list[ThreadSpec]:

@@ -16,6 +16,7 @@ from daemon.cli_support import (UsageError, add_settings_arguments, cli_worker_n
                                 settings_for)
 from daemon.config import ConfigError, Settings
 from daemon.queue_cli import add_commands as add_queue_commands
+from daemon.users_cli import add_commands as add_user_commands
 from store import catalog as catalog_store
 from store.db import make_engine, session_scope
 
@@ -193,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.set_defaults(func=cmd_migrate)
     b.set_defaults(func=cmd_backup)
     add_queue_commands(sub)
+    add_user_commands(sub)
     return ap
 
 

@@ -7,7 +7,7 @@ or systemd credentials (`$CREDENTIALS_DIRECTORY/<name>`), named in the file by `
 `*_credential` keys.
 
 Each section's dataclass lives beside what it configures (`connectors.settings`: ImapAccount,
-SmtpSettings, secret; `outbox.settings`: ErpSettings), so those layers never import `daemon`;
+SmtpSettings, secret; `outbox.settings`: ErpSettings; `review.settings`: ReviewSettings), so those layers never import `daemon`;
 this module composes them into `Settings` and re-exports them.
 """
 from __future__ import annotations
@@ -22,9 +22,10 @@ from typing import Any, Mapping
 from connectors.errors import ConfigError
 from connectors.settings import ImapAccount, SmtpSettings, node_name, secret
 from outbox.settings import ErpSettings
+from review.settings import ReviewSettings
 
-__all__ = ["ConfigError", "ErpSettings", "ImapAccount", "MODES", "Paths", "Settings", "SmtpSettings",
-           "Thresholds", "load_settings", "node_name", "secret"]
+__all__ = ["ConfigError", "ErpSettings", "ImapAccount", "MODES", "Paths", "ReviewSettings", "Settings",
+           "SmtpSettings", "Thresholds", "load_settings", "node_name", "secret"]
 
 MODES = ("live", "shadow")
 
@@ -72,6 +73,7 @@ class Settings:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     erp: ErpSettings = field(default_factory=ErpSettings)
     thresholds: Thresholds = field(default_factory=Thresholds)
+    review: ReviewSettings = field(default_factory=ReviewSettings)
     imap: tuple[ImapAccount, ...] = ()
 
 
@@ -124,7 +126,8 @@ def _value(f, raw: Any, where: str) -> Any:
         if not isinstance(raw, list):
             raise ConfigError(f"{where} must be a list of [[imap]] tables.")
         return tuple(_build(ImapAccount, item, f"{where}[{i}].") for i, item in enumerate(raw))
-    sub = {"paths": Paths, "smtp": SmtpSettings, "erp": ErpSettings, "thresholds": Thresholds}.get(f.name)
+    sub = {"paths": Paths, "smtp": SmtpSettings, "erp": ErpSettings, "thresholds": Thresholds,
+           "review": ReviewSettings}.get(f.name)
     if sub is not None:
         return _build(sub, raw, f"{where}.")
     return _scalar(kind, default, raw, where)

@@ -1,4 +1,5 @@
-"""The supervisor: keeps the worker processes and the watcher threads alive, and stops them in time.
+"""The supervisor: keeps the worker processes, the review desk's process and the watcher
+threads alive, and stops them in time.
 
 It restarts a child that dies (with a growing pause if it keeps dying), tells systemd it is
 alive only while every child is, and on SIGTERM or SIGINT stops taking work, lets workers
@@ -14,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -40,8 +42,17 @@ class ThreadSpec:
 
 
 @dataclass
-class WorkerSlot:
+class ProcessSlot:
+    """A part run in a process of its own, `target(*args)`: a worker, or the review desk.
+
+    A worker holds document claims, released when it dies. Workers come from the fork server
+    (preloaded parsers); other parts are spawned fresh, so they inherit no threads or sockets.
+    """
+
     name: str
+    target: Callable[..., None]
+    args: tuple[Any, ...] = ()
+    holds_claims: bool = False
     process: multiprocessing.process.BaseProcess | None = None
     failures: int = 0
     not_before: float = 0.0
@@ -54,25 +65,31 @@ def worker_prefix(node: str = "") -> str:
 
 
 class Supervisor:
-    """Runs `workers` worker processes and the given threads until `stop()` or a signal."""
+    """Runs `workers` worker processes, the given other processes and threads until `stop()` or
+    a signal."""
 
     def __init__(self, settings: Settings, engine: Engine, *, threads: list[ThreadSpec],
-                 log_level: str = "INFO", start_method: str = "forkserver") -> None:
+                 processes: tuple[ProcessSlot, ...] = (), log_level: str = "INFO",
+                 start_method: str = "forkserver") -> None:
         self.settings = settings
         self.engine = engine
         self.threads = threads
         self.log_level = log_level
-        self.slots = [WorkerSlot(f"{worker_prefix(settings.node)}{i}") for i in range(settings.workers)]
+        names = [f"{worker_prefix(settings.node)}{i}" for i in range(settings.workers)]
+        self.slots = [ProcessSlot(name, worker_main, (settings, name, log_level), holds_claims=True)
+                      for name in names]
+        self.processes = list(processes)
         self.stop_event = threading.Event()
         self._stopping = False
         self._next_tick = 0.0
         self._mp = multiprocessing.get_context(start_method)
+        self._spawn = multiprocessing.get_context("spawn")
         if start_method == "forkserver":
             self._mp.set_forkserver_preload(["daemon.worker"])
 
     def children(self) -> dict[str, bool]:
         """Every part and whether it is running, for /healthz."""
-        parts = {s.name: bool(s.process and s.process.is_alive()) for s in self.slots}
+        parts = {s.name: bool(s.process and s.process.is_alive()) for s in self.slots + self.processes}
         parts.update({t.name: bool(t.thread and t.thread.is_alive()) for t in self.threads})
         return parts
 
@@ -87,7 +104,8 @@ class Supervisor:
         self._tick()
         on_ready()
         systemd.notify("READY=1\nSTATUS=processing documents")
-        log.info("orderdesk is running: %d workers, %d threads", len(self.slots), len(self.threads))
+        log.info("orderdesk is running: %d workers, %d other processes, %d threads", len(self.slots),
+                 len(self.processes), len(self.threads))
         while not self._stopping:
             time.sleep(0.1)
             if time.monotonic() >= self._next_tick:
@@ -97,30 +115,33 @@ class Supervisor:
 
     def _tick(self) -> None:
         self._next_tick = time.monotonic() + TICK_SECONDS
-        for slot in self.slots:
-            self._keep_worker(slot)
+        for slot in self.slots + self.processes:
+            self._keep_process(slot)
         for spec in self.threads:
             self._keep_thread(spec)
         if all(self.children().values()):
             systemd.notify("WATCHDOG=1")
 
-    def _keep_worker(self, slot: WorkerSlot) -> None:
+    def _keep_process(self, slot: ProcessSlot) -> None:
         process = slot.process
         if process is not None and process.is_alive():
             if time.monotonic() - slot.started_at > 60:
                 slot.failures = 0
             return
         if process is not None:
-            log.error("worker %s died (exit %s); restarting it", slot.name, process.exitcode)
+            what = "worker" if slot.holds_claims else "process"
+            log.error("%s %s died (exit %s); restarting it", what, slot.name, process.exitcode)
             process.join(0)
-            release_claims(self.engine, [slot.name])
+            if slot.holds_claims:
+                release_claims(self.engine, [slot.name])
             slot.failures += 1
             slot.not_before = time.monotonic() + min(MAX_RESTART_PAUSE, 2 ** (slot.failures - 1) - 1)
             slot.process = None
         if time.monotonic() < slot.not_before:
             return
-        slot.process = self._mp.Process(target=worker_main, name=f"orderdesk-worker-{slot.name.rsplit('/w', 1)[-1]}",
-                                        args=(self.settings, slot.name, self.log_level))
+        context = self._mp if slot.holds_claims else self._spawn
+        title = f"orderdesk-worker-{slot.name.rsplit('/w', 1)[-1]}" if slot.holds_claims else f"orderdesk-{slot.name}"
+        slot.process = context.Process(target=slot.target, name=title, args=slot.args)
         slot.process.start()
         slot.started_at = time.monotonic()
 
@@ -151,14 +172,15 @@ class Supervisor:
         log.info("stopping")
         self.stop_event.set()
         deadline = time.monotonic() + WORKER_GRACE_SECONDS
-        live = [s for s in self.slots if s.process is not None and s.process.is_alive()]
+        live = [s for s in self.slots + self.processes if s.process is not None and s.process.is_alive()]
         for slot in live:
             slot.process.terminate()
         for slot in live:
             slot.process.join(max(0.0, deadline - time.monotonic()))
         late = [s for s in live if s.process.is_alive()]
         for slot in late:
-            log.warning("worker %s did not stop in time; its document goes back to the queue", slot.name)
+            log.warning("%s did not stop in time%s", slot.name,
+                        "; its document goes back to the queue" if slot.holds_claims else "")
             slot.process.kill()
             slot.process.join(1)
         released = release_claims(self.engine, [s.name for s in self.slots])

@@ -297,3 +297,49 @@ class Counter(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=64)
     value: int = 0
+
+
+# --- the review desk: its users, their sessions, failed sign-ins ------------------------------
+
+
+class UserRole:
+    CLERK = "clerk"
+    ADMIN = "admin"
+
+
+class User(SQLModel, table=True):
+    """A person who signs in to the review desk; only an argon2 hash of the password is kept."""
+
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    role: str = Field(default=UserRole.CLERK, max_length=16)
+    password_hash: str = Field(sa_type=sa.Text)
+    must_change_password: bool = False    # a one-time password: the first sign-in sets a new one
+    disabled: bool = False
+    language: str = Field(default="zh", max_length=8)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser; `token_hash` is the sha256 of the cookie, never the cookie itself."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    csrf_token: str = Field(max_length=64)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class SigninFailure(SQLModel, table=True):
+    """One wrong password, kept a while so repeated guessing can be refused on every node."""
+
+    __tablename__ = "signin_failures"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, index=True)
+    remote: str = Field(max_length=64)
+    at: datetime = Field(sa_type=UTCDateTime, index=True)

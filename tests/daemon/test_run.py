@@ -1,4 +1,5 @@
-"""`orderdesk run` as a real process on embedded defaults: an EDI drop becomes orders; SIGTERM ends it cleanly."""
+"""`orderdesk run` as a real process on embedded defaults (but the desk's port): an EDI drop becomes
+orders; killed workers and the killed review desk come back; SIGTERM ends it cleanly."""
 from __future__ import annotations
 
 import os
@@ -7,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -89,13 +91,44 @@ def _a_killed_worker_is_restarted(pid: int, log: Path) -> None:
     _wait_for(lambda: len(_workers(pid)) == 2 and victim not in _workers(pid), 10, "a new worker")
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _desk_answers(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+def _desk_pid(pid: int) -> int | None:
+    """The review desk's process: the supervisor's spawned child."""
+    found = [c for c in _children(pid) if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+    return found[0] if len(found) == 1 else None
+
+
+def _a_killed_desk_is_restarted(pid: int, port: int) -> None:
+    if not Path(f"/proc/{pid}/task/{pid}/children").exists():
+        return
+    victim = _wait_for(lambda: _desk_pid(pid), 10, "the review desk's process")
+    os.kill(victim, signal.SIGKILL)
+    _wait_for(lambda: _desk_pid(pid) not in (None, victim), 10, "a new review desk process")
+    _wait_for(lambda: _desk_answers(port), 30, "the review desk to answer again")
+
+
 def test_run_processes_an_edi_drop_and_stops_on_sigterm(tmp_path, notify_socket):
+    desk_port = _free_port()  # the desk's default 8080 may be taken on a shared test machine
+    (tmp_path / "orderdesk.toml").write_text(f"[review]\nport = {desk_port}\n", encoding="utf-8")
     (tmp_path / "examples").mkdir()
     (tmp_path / "examples" / "catalog").symlink_to(ROOT / "examples" / "catalog")
     env = {k: v for k, v in os.environ.items() if k not in ("ORDERDESK_DB", "JOURNAL_STREAM")}
     env["NOTIFY_SOCKET"] = notify_socket[0]
     log = (tmp_path / "run.log").open("wb")
-    proc = subprocess.Popen(_command(), cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen([*_command(), "--config", "orderdesk.toml"], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
     engine = make_engine(f"sqlite:///{tmp_path / 'var' / 'orderdesk.db'}")
     try:
         inbox = tmp_path / "var" / "inbox" / "edi"
@@ -112,6 +145,8 @@ def test_run_processes_an_edi_drop_and_stops_on_sigterm(tmp_path, notify_socket)
         assert list((tmp_path / "var" / "archive").glob("*/edi/po.edi"))
         assert "READY=1" in "".join(_notifications(notify_socket[1]))
         _a_killed_worker_is_restarted(proc.pid, tmp_path / "run.log")
+        _wait_for(lambda: _desk_answers(desk_port), 30, "the review desk on its port")
+        _a_killed_desk_is_restarted(proc.pid, desk_port)
         started = time.monotonic()
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0

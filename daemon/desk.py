@@ -1,0 +1,25 @@
+"""The review desk's process entry point, as the supervisor starts it (see review.server)."""
+from __future__ import annotations
+
+import logging
+
+from daemon.config import Settings
+from daemon.logs import setup_logging
+from review.server import server_for
+from store.db import make_engine
+
+log = logging.getLogger(__name__)
+
+
+def review_main(settings: Settings, log_level: str = "INFO") -> None:
+    """Serve the desk until SIGTERM (or until the supervisor is gone)."""
+    setup_logging(log_level)
+    engine = make_engine(settings.database_url)
+    try:
+        server = server_for(settings, engine)
+        log.info("review desk on http://%s:%s/", settings.review.host, settings.review.port)
+        server.run()
+        if not server.started:
+            raise SystemExit(1)  # could not listen: the supervisor tries again after a pause
+    finally:
+        engine.dispose()
