@@ -29,7 +29,7 @@ from store.users import SignedIn
 log = logging.getLogger(__name__)
 
 PUBLIC_PATHS = frozenset({"/healthz", "/signin"})
-# Pages a user holding a one-time password may still open.
+# Pages a user holding a one-time password may still open (besides the stylesheet).
 ONE_TIME_PATHS = frozenset({"/password", "/signout"})
 
 
@@ -70,13 +70,17 @@ async def guard(request: Request, call_next) -> Response:
         signed = await run_in_threadpool(_session_of, desk, request.cookies.get(SESSION_COOKIE))
         if signed is None:
             response = _refuse(request)
-        elif signed.account.must_change_password and path not in ONE_TIME_PATHS:
+        elif signed.account.must_change_password and not _one_time_may_open(path):
             response = RedirectResponse("/password", status_code=303)
         else:
             request.state.signed_in = signed
             response = await call_next(request)
     _secure_headers(response, desk)
     return response
+
+
+def _one_time_may_open(path: str) -> bool:
+    return path in ONE_TIME_PATHS or path.startswith("/static/")
 
 
 def _session_of(desk: Desk, token: str | None) -> SignedIn | None:

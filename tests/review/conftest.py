@@ -101,3 +101,44 @@ def live_desk(engine, desk_settings):
         server.should_exit = True
         thread.join(STOP_TIMEOUT_S)
         assert not thread.is_alive(), "the desk did not stop in time"
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's headless Chromium driven by Playwright (no browser download); one per test run."""
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is not installed: run ./dev.sh test (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=["--no-sandbox", "--disable-gpu"], timeout=30_000)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium):
+    """A fresh browser context (no cookies) at laptop size; console errors are collected."""
+    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.console_errors = []
+    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save the page under var/screenshots/ (the issue's record of what the desk looks like)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    target = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(target), full_page=True)
+    return target
