@@ -13,7 +13,9 @@ def notify(state: str, env: dict[str, str] | None = None) -> bool:
     if address.startswith("@"):  # abstract namespace
         address = "\0" + address[1:]
     try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC) as sock:
+        # Never wait: a listener that stopped reading (its queue holds 10 datagrams by default)
+        # would otherwise block the supervisor's loop, and with it SIGTERM handling, for good.
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC | socket.SOCK_NONBLOCK) as sock:
             sock.connect(address)
             sock.sendall(state.encode())
         return True
