@@ -41,6 +41,8 @@ class QueueItem:
     reason: str
     since: datetime
     po_number: str | None = None
+    source: str | None = None               # where the document came from (mail, fax, edi, ...)
+    codes: tuple[str, ...] = ()             # anomaly codes of an order in review
 
     def to_json(self) -> dict[str, Any]:
         return {"document_id": self.document_id, "order_id": self.order_id,
@@ -82,10 +84,10 @@ def _doc_name() -> Any:
 
 def _documents_in(session: Session, *, state: str) -> list[QueueItem]:
     rows = session.execute(sa.select(DOCUMENTS.c.id, _doc_name().label("name"), DOCUMENTS.c.customer_code,
-                                     DOCUMENTS.c.reason, DOCUMENTS.c.received_at)
+                                     DOCUMENTS.c.reason, DOCUMENTS.c.received_at, DOCUMENTS.c.source)
                            .where(DOCUMENTS.c.status == state)).all()
-    return [QueueItem(state, r.id, None, None, r.name, r.customer_code, r.reason or "", r.received_at)
-            for r in rows]
+    return [QueueItem(state, r.id, None, None, r.name, r.customer_code, r.reason or "", r.received_at,
+                      source=r.source) for r in rows]
 
 
 def _failed(session: Session) -> list[QueueItem]:
@@ -94,15 +96,17 @@ def _failed(session: Session) -> list[QueueItem]:
     rows = session.execute(_order_query().where(
         ORDERS.c.status == "failed", DOCUMENTS.c.status != DocumentStatus.FAILED)).all()
     return items + [QueueItem("failed", r.document_id, r.id, None, r.name, r.customer,
-                              r.failure or "", r.received_at, r.po_number) for r in rows]
+                              r.failure or "", r.received_at, r.po_number, r.source) for r in rows]
 
 
 def _review(session: Session) -> list[QueueItem]:
     rows = session.execute(_order_query().where(ORDERS.c.status == "review")).all()
-    sentences = _anomaly_sentences(session, [r.id for r in rows])
+    anomalies = _anomalies(session, [r.id for r in rows])
     return [QueueItem("review", r.document_id, r.id, None, r.name, r.customer,
-                      " ".join(sentences.get(r.id, [])) or "An anomaly needs a person.", r.received_at,
-                      r.po_number) for r in rows]
+                      " ".join(sentence for _, sentence in anomalies.get(r.id, []))
+                      or "An anomaly needs a person.", r.received_at, r.po_number, r.source,
+                      tuple(dict.fromkeys(code for code, _ in anomalies.get(r.id, []))))
+            for r in rows]
 
 
 def _dead(session: Session) -> list[QueueItem]:
@@ -126,18 +130,19 @@ def _payload_document(payload_json: str | None) -> int | None:
 def _order_query() -> Any:
     return (sa.select(ORDERS.c.id, ORDERS.c.document_id, ORDERS.c.failure, ORDERS.c.po_number,
                       sa.func.coalesce(ORDERS.c.customer_name, ORDERS.c.customer_code).label("customer"),
-                      _doc_name().label("name"), DOCUMENTS.c.received_at)
+                      _doc_name().label("name"), DOCUMENTS.c.received_at, DOCUMENTS.c.source)
             .join(DOCUMENTS, DOCUMENTS.c.id == ORDERS.c.document_id)
             .where(ORDERS.c.superseded_at.is_(None)))
 
 
-def _anomaly_sentences(session: Session, order_ids: list[int]) -> dict[int, list[str]]:
-    found: dict[int, list[str]] = {}
+def _anomalies(session: Session, order_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """Each order's anomalies as (code, sentence), in the order they were found."""
+    found: dict[int, list[tuple[str, str]]] = {}
     if order_ids:
         query = (sa.select(ANOMALIES.c.order_id, ANOMALIES.c.message, ANOMALIES.c.code)
                  .where(ANOMALIES.c.order_id.in_(order_ids)).order_by(ANOMALIES.c.id))
         for order_id, message, code in session.execute(query):
-            found.setdefault(order_id, []).append(message or str(code))
+            found.setdefault(order_id, []).append((str(code), message or str(code)))
     return found
 
 

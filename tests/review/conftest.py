@@ -10,6 +10,7 @@ import threading
 import time
 import warnings
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,27 @@ def screenshot(page, name: str) -> Path:
     target = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(target), full_page=True)
     return target
+
+
+GOLDEN = ROOT / "tests" / "data" / "golden"
+# Golden documents and the queue state each leaves (the second x12-accepted is a repeat).
+QUEUE_DOCUMENTS = (("edifact-anomalies.edi", "edi"), ("x12-truncated.edi", "edi"), ("x12-invoice.edi", "edi"),
+                   ("x12-accepted.edi", "edi"), ("x12-accepted.edi", "fax"), ("csv-order.csv", "fax"))
+
+
+def fill_queue(engine, settings: Settings) -> None:
+    """Take golden documents through the one document service, as the daemon would."""
+    from connectors.catalog_bundle import catalog_fingerprint, read_bundle
+    from pipeline.sandbox import ParseSandbox
+    from pipeline.service import DocumentService
+    from store import catalog as catalog_store
+
+    records = read_bundle(GOLDEN / "catalog")
+    with session_scope(engine) as session:
+        catalog_store.replace_catalog(session, records, catalog_fingerprint(records))
+    with ParseSandbox(timeout_s=60, memory_mb=2048) as sandbox:
+        service = DocumentService(engine, settings, sandbox=sandbox, today=lambda: date(2026, 11, 20))
+        service.refresh_catalog()
+        for name, source in QUEUE_DOCUMENTS:
+            service.take((GOLDEN / name).read_bytes(), source=source, source_ref=f"{source}/{name}",
+                         filename=name, message_id=None, claimed_by="test")

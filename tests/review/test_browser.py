@@ -5,7 +5,7 @@ import re
 
 from store import users
 from store.db import session_scope
-from tests.review.conftest import PASSWORD, add_user, screenshot
+from tests.review.conftest import PASSWORD, add_user, fill_queue, screenshot
 
 
 def _sign_in(page, url: str, name: str, password: str) -> None:
@@ -20,6 +20,7 @@ def test_first_admin_sets_a_password_adds_a_clerk_and_switches_language(live_des
     admin adds a clerk on the Users page (whose one-time password is shown once) and switches
     the desk to English, which is still English after signing out and in again."""
     page, url = browser_page, live_desk.url
+    fill_queue(live_desk.engine, live_desk.settings)
     add_user(live_desk.engine, "admin", "admin", "one-time-pw-1", one_time=True)
     page.goto(url + "/")
     assert page.url.endswith("/signin")
@@ -32,7 +33,11 @@ def test_first_admin_sets_a_password_adds_a_clerk_and_switches_language(live_des
     page.click("button[type=submit]")
     page.wait_for_url(url + "/")
     assert page.locator("h1").inner_text() == "待处理"
+    assert page.locator("#queue tbody tr").count() >= 4
     screenshot(page, "queue")
+    page.select_option("select[name=state]", "review")
+    page.click("form.filters button[type=submit]")
+    assert set(page.locator("#queue .state").all_inner_texts()) == {"待审核"}
 
     page.click("a[href='/admin/users']")
     page.fill("input[name=name]", "mei")
