@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
-from review import account, admin, queue
+from review import account, admin, cases, queue
 from review.auth import token_hash
 from review.web import (HERE, SESSION_COOKIE, Desk, DeskSettings, check_csrf, make_templates, render,
                         require_admin)
@@ -42,7 +42,7 @@ def factory(settings: DeskSettings, engine: Engine) -> FastAPI:
     app.middleware("http")(guard)
     app.add_exception_handler(HTTPException, http_error)
     app.add_api_route("/healthz", healthz, methods=["GET"])
-    for module in (account, admin, queue):
+    for module in (account, admin, queue, cases):
         for route in module.routes():
             checks = [Depends(check_csrf)] + ([Depends(require_admin)] if route.admin else [])
             app.add_api_route(route.path, route.endpoint, methods=[route.method], dependencies=checks)

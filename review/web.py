@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import base64
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 
 from review.auth import same_token
 from review.i18n import pick_language, translate
+from review.originals import PageCache
 from review.settings import ReviewSettings
 from store.users import SignedIn
 
@@ -48,6 +49,7 @@ class Desk:
     templates: Jinja2Templates
     zone: ZoneInfo
     signin_style: str          # the sign-in page's stylesheet, inline: no file is served before sign-in
+    pages: PageCache = field(default_factory=PageCache)   # rendered PDF and fax pages
 
     @property
     def signin_style_hash(self) -> str:
@@ -99,6 +101,7 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
     language = language_of(request)
     signed = getattr(request.state, "signed_in", None)
     values = {"lang": language, "t": lambda key: translate(key, language), "local": desk.local,
+              "local_iso": lambda text: desk.local(datetime.fromisoformat(text)) if text else "",
               "me": signed.account if signed else None, "csrf": signed.csrf_token if signed else "",
               "company": desk.settings.company_name, **(context or {})}
     return desk.templates.TemplateResponse(request, name, values, status_code=status_code)

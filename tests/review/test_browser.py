@@ -68,3 +68,48 @@ def test_a_clerk_sees_no_admin_link_and_gets_403_on_the_users_page(live_desk, br
     response = page.goto(url + "/admin/users")
     assert response.status == 403
     assert "管理员" in page.content()
+
+
+def _hostile_mail() -> bytes:
+    from email.message import EmailMessage
+
+    from tests.review.test_cases import HOSTILE
+
+    message = EmailMessage()
+    message["From"] = "buyer@customer.example"
+    message["To"] = "orders@ourco.example"
+    message["Subject"] = "Order PO-1"
+    message.set_content("Order PO-1, see the HTML part.")
+    message.add_alternative(HOSTILE, subtype="html")
+    return message.as_bytes()
+
+
+def _store(engine, data: bytes, filename: str) -> int:
+    from pipeline.service import arrive
+    from store.db import utcnow
+
+    return arrive(engine, data, source="mail", source_ref=f"test/{filename}", filename=filename,
+                  message_id=None, now=utcnow(), claimed_by="test").document_id
+
+
+def test_a_hostile_mail_renders_inert(live_desk, browser_page):
+    """An e-mail whose HTML carries <script>, onerror=, javascript: links, CSS url() and remote
+    images shows its text on the case page, and in the browser no script runs and no request
+    leaves the desk (the browser's network log)."""
+    page, url = browser_page, live_desk.url
+    doc = _store(live_desk.engine, _hostile_mail(), "hostile.eml")
+    add_user(live_desk.engine, "mei")
+    requests: list[str] = []
+    dialogs: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    _sign_in(page, url, "mei", PASSWORD)
+    page.goto(f"{url}/documents/{doc}")
+    page.wait_for_load_state("networkidle")
+    assert "PO-1" in page.locator("#mail-html").inner_text()
+    page.locator("#mail-html a", has_text="click").click()   # the javascript: link is gone
+    page.wait_for_load_state("networkidle")
+    assert dialogs == []
+    assert page.evaluate("document.title") != "ran"
+    assert requests and all(r.startswith(url + "/") for r in requests), requests
+    screenshot(page, "case-mail")

@@ -1,0 +1,80 @@
+"""The case page: one document, its original beside what was read from it.
+
+What was read comes from `store.queue.document_view` (the same as `orderdesk show`); the
+original from the stored bytes (review.originals). `/orders/N`, the link in staff mails,
+leads to its document's case page.
+"""
+from __future__ import annotations
+
+import re
+
+from fastapi import HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from review.originals import PageCache, original_view, render_page
+from review.web import PageRoute, desk_of, render
+from store import documents
+from store.db import session_scope
+from store.queue import document_view, order_view
+
+SAFE_NAME = re.compile(r"[^\w.\-]+")
+
+
+def routes() -> list[PageRoute]:
+    return [PageRoute("/documents/{document_id}", case_page),
+            PageRoute("/documents/{document_id}/original", original_file),
+            PageRoute("/documents/{document_id}/pages/{page}", page_image),
+            PageRoute("/orders/{order_id}", order_link)]
+
+
+def _stored(request: Request, document_id: int) -> tuple[dict, bytes]:
+    """The document's view and its bytes, or 404."""
+    with session_scope(desk_of(request).engine) as session:
+        view = document_view(session, document_id)
+        if view is None:
+            raise HTTPException(status_code=404)
+        return view, documents.load_blob(session, view["sha256"])
+
+
+def case_page(request: Request, document_id: int) -> Response:
+    view, data = _stored(request, document_id)
+    original = original_view(data, view["file"])
+    lines_anomalies = {o["order_id"]: _by_line(o["anomalies"]) for o in view["orders"]}
+    return render(request, "case.html", {"doc": view, "original": original, "line_anomalies": lines_anomalies})
+
+
+def _by_line(anomalies: list[dict]) -> dict[int | None, list[dict]]:
+    grouped: dict[int | None, list[dict]] = {}
+    for anomaly in anomalies:
+        grouped.setdefault(anomaly["line_no"], []).append(anomaly)
+    return grouped
+
+
+def original_file(request: Request, document_id: int) -> Response:
+    """The original bytes, always as a download (never shown by the browser as a page)."""
+    view, data = _stored(request, document_id)
+    name = SAFE_NAME.sub("_", view["file"] or f"document-{document_id}") or f"document-{document_id}"
+    return Response(data, media_type="application/octet-stream",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def page_image(request: Request, document_id: int, page: int) -> Response:
+    """Page `page` (1-based) of a PDF or fax as PNG, rendered on first request and cached."""
+    view, data = _stored(request, document_id)
+    cache: PageCache = desk_of(request).pages
+    key = (view["sha256"], page)
+    png = cache.get(key)
+    if png is None:
+        png = render_page(data, page - 1)
+        if png is None:
+            raise HTTPException(status_code=404)
+        cache.put(key, png)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+
+def order_link(request: Request, order_id: int) -> Response:
+    with session_scope(desk_of(request).engine) as session:
+        found = order_view(session, order_id)
+    if found is None:
+        raise HTTPException(status_code=404)
+    return RedirectResponse(f"/documents/{found['document_id']}#order-{order_id}", status_code=303)

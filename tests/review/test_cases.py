@@ -1,0 +1,96 @@
+"""The case page: the original beside what was read, for every kind of original."""
+from __future__ import annotations
+
+import io
+import re
+
+import sqlalchemy as sa
+from PIL import Image
+
+from review.originals import original_view, render_page, sanitise_html
+from tests.review.conftest import GOLDEN, add_user, fill_queue, sign_in
+
+
+def _doc_ids(engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {name: i for i, name in conn.execute(sa.text("SELECT id, filename FROM documents ORDER BY id DESC"))}
+
+
+def test_a_case_page_shows_the_segments_beside_the_lines_and_their_anomalies(engine, desk_settings, desk_client):
+    """Given an EDIFACT order with anomalies: its page lists the interchange segment by segment,
+    the read lines, and each anomaly's sentence under its line."""
+    fill_queue(engine, desk_settings)
+    add_user(engine, "mei")
+    sign_in(desk_client, "mei")
+    doc = _doc_ids(engine)["edifact-anomalies.edi"]
+    page = desk_client.get(f"/documents/{doc}").text
+    segments = re.findall(r"<li><code>([^<]+)</code></li>", page)
+    assert segments[0].startswith("UNB+") and any(s.startswith("LIN+") for s in segments)
+    assert "UNKNOWN_ITEM" in page and "PAPER STRAW 6MM" in page
+    assert 'class="anomaly-row"' in page
+
+
+def test_the_staff_mail_link_leads_to_the_case_page(engine, desk_settings, desk_client):
+    fill_queue(engine, desk_settings)
+    add_user(engine, "mei")
+    sign_in(desk_client, "mei")
+    with engine.connect() as conn:
+        order_id, doc_id = conn.execute(sa.text("SELECT id, document_id FROM orders ORDER BY id")).first()
+    response = desk_client.get(f"/orders/{order_id}", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/documents/{doc_id}#order-{order_id}"
+    assert desk_client.get("/orders/999999", follow_redirects=False).status_code == 404
+    assert desk_client.get("/documents/999999", follow_redirects=False).status_code == 404
+
+
+def test_the_original_is_a_download_with_the_stored_bytes(engine, desk_settings, desk_client):
+    fill_queue(engine, desk_settings)
+    add_user(engine, "mei")
+    sign_in(desk_client, "mei")
+    doc = _doc_ids(engine)["x12-truncated.edi"]
+    response = desk_client.get(f"/documents/{doc}/original")
+    assert response.content == (GOLDEN / "x12-truncated.edi").read_bytes()
+    assert response.headers["content-disposition"].startswith("attachment;")
+    assert response.headers["content-type"] == "application/octet-stream"
+
+
+def _pdf(pages: int) -> bytes:
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out)
+    for n in range(pages):
+        pdf.drawString(72, 720, f"Purchase order page {n + 1}")
+        pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+def test_pdf_and_fax_pages_render_as_images():
+    pdf = _pdf(3)
+    assert original_view(pdf, "po.pdf").pages == 3
+    png = render_page(pdf, 2)
+    assert png.startswith(b"\x89PNG") and Image.open(io.BytesIO(png)).width > 500
+    assert render_page(pdf, 3) is None
+    frames = [Image.new("1", (400, 300), 1) for _ in range(2)]
+    tiff = io.BytesIO()
+    frames[0].save(tiff, format="TIFF", save_all=True, append_images=frames[1:])
+    assert original_view(tiff.getvalue(), "fax.tif").pages == 2
+    assert render_page(tiff.getvalue(), 1).startswith(b"\x89PNG")
+
+
+HOSTILE = """<html><head><style>body { background: url(http://evil.example/bg.png) }</style>
+<script>document.title = 'ran'</script></head><body>
+<p onclick="alert(1)">Order <b>PO-1</b></p><img src="http://evil.example/pixel.png" onerror="alert(2)">
+<a href="javascript:alert(3)">click</a><a href="https://ok.example/">ok</a>
+<div style="background-image: url(http://evil.example/x.png)">styled</div>
+<iframe src="http://evil.example/"></iframe></body></html>"""
+
+
+def test_sanitised_mail_html_keeps_text_and_drops_everything_that_runs_or_loads():
+    clean = sanitise_html(HOSTILE)
+    assert "PO-1" in clean and "styled" in clean
+    for bad in ("<script", "onclick", "onerror", "javascript:", "<img", "url(", "<style", "style=",
+                "<iframe", "evil.example"):
+        assert bad not in clean, bad
+    assert 'href="https://ok.example/"' in clean and "noopener" in clean
