@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 
+from daemon.bus import Doorbell
 from daemon.config import Settings
 from daemon.logs import setup_logging
 from review.server import server_for
@@ -15,11 +16,14 @@ def review_main(settings: Settings, log_level: str = "INFO") -> None:
     """Serve the desk until SIGTERM (or until the supervisor is gone)."""
     setup_logging(log_level)
     engine = make_engine(settings.database_url)
+    doorbell = Doorbell(settings)
     try:
-        server = server_for(settings, engine)
+        # Arrivals ring "document"; a decided document rings "outbox" (staff mail, confirmations).
+        server = server_for(settings, engine, wait_for_news=lambda s: doorbell.wait(["document", "outbox"], s))
         log.info("review desk on http://%s:%s/", settings.review.host, settings.review.port)
         server.run()
         if not server.started:
             raise SystemExit(1)  # could not listen: the supervisor tries again after a pause
     finally:
+        doorbell.close()
         engine.dispose()

@@ -9,6 +9,8 @@ dependency on every route.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -18,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
-from review import account, admin, cases, queue
+from review import account, admin, cases, events, queue
 from review.auth import token_hash
 from review.web import (HERE, SESSION_COOKIE, Desk, DeskSettings, check_csrf, make_templates, render,
                         require_admin)
@@ -33,16 +35,18 @@ PUBLIC_PATHS = frozenset({"/healthz", "/signin"})
 ONE_TIME_PATHS = frozenset({"/password", "/signout"})
 
 
-def factory(settings: DeskSettings, engine: Engine) -> FastAPI:
-    """The desk for these settings and this database."""
+def factory(settings: DeskSettings, engine: Engine, *,
+            wait_for_news: Callable[[float], bool] | None = None) -> FastAPI:
+    """The desk for these settings and this database; `wait_for_news(seconds)` waits for the
+    daemon's bus to ring (the live queue then looks at the database at once)."""
     app = FastAPI(title="orderdesk review desk", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.desk = Desk(settings=settings, engine=engine, templates=make_templates(),
-                          zone=ZoneInfo(settings.timezone),
-                          signin_style=(HERE / "static" / "signin.css").read_text(encoding="utf-8"))
+    desk = Desk(settings=settings, engine=engine, templates=make_templates(), zone=ZoneInfo(settings.timezone),
+                signin_style=(HERE / "static" / "signin.css").read_text(encoding="utf-8"))
+    app.state.desk = desk if wait_for_news is None else replace(desk, wait_for_news=wait_for_news)
     app.middleware("http")(guard)
     app.add_exception_handler(HTTPException, http_error)
     app.add_api_route("/healthz", healthz, methods=["GET"])
-    for module in (account, admin, queue, cases):
+    for module in (account, admin, queue, cases, events):
         for route in module.routes():
             checks = [Depends(check_csrf)] + ([Depends(require_admin)] if route.admin else [])
             app.add_api_route(route.path, route.endpoint, methods=[route.method], dependencies=checks)

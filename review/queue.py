@@ -13,6 +13,7 @@ from typing import Mapping
 from fastapi import Request
 from fastapi.responses import Response
 
+from review.events import signature
 from review.web import PageRoute, desk_of, render
 from store.db import session_scope, utcnow
 from store.queue import STATES, QueueItem, queue_items
@@ -82,4 +83,4 @@ def queue_page(request: Request) -> Response:
         items = queue_items(session)
     view = queue_view(items, wanted, utcnow())
     return render(request, "queue.html", {"view": view, "wanted": wanted, "states": STATES,
-                                          "ages": list(AGES)})
+                                          "ages": list(AGES), "signature": signature(items)})

@@ -11,7 +11,7 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import uvicorn
@@ -45,12 +45,13 @@ class DeskServer(uvicorn.Server):
         return await super().on_tick(counter)
 
 
-def server_for(settings: DeskSettings, engine: Engine, *, port: int | None = None) -> DeskServer:
+def server_for(settings: DeskSettings, engine: Engine, *, port: int | None = None,
+               wait_for_news: Callable[[float], bool] | None = None) -> DeskServer:
     """A server of the desk on the configured address (or on `port`)."""
     from review.app import factory
 
     review = settings.review
-    config = uvicorn.Config(factory(settings, engine), host=review.host,
+    config = uvicorn.Config(factory(settings, engine, wait_for_news=wait_for_news), host=review.host,
                             port=review.port if port is None else port, log_config=None,
                             access_log=False, proxy_headers=False, server_header=False,
                             lifespan="off", timeout_graceful_shutdown=GRACE_SECONDS)

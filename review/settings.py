@@ -17,3 +17,4 @@ class ReviewSettings:
     secure_cookies: bool = False          # always mark cookies Secure (served over TLS)
     trust_proxy_headers: bool = False     # believe X-Forwarded-Proto/-For from the reverse proxy
     signin_failures_per_minute: int = 10  # wrong passwords for one name (5x for one address)
+    event_poll_seconds: float = 5.0       # the queue's live updates look at the database this often

@@ -3,8 +3,9 @@ user of a request, rendering in the user's language, the CSRF check and the admi
 """
 from __future__ import annotations
 
-import hashlib
 import base64
+import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -50,6 +51,9 @@ class Desk:
     zone: ZoneInfo
     signin_style: str          # the sign-in page's stylesheet, inline: no file is served before sign-in
     pages: PageCache = field(default_factory=PageCache)   # rendered PDF and fax pages
+    # Waits up to the given seconds for news from the daemon's bus (True when it came);
+    # without a bus the live updates simply poll.
+    wait_for_news: Callable[[float], bool] = field(default=lambda seconds: time.sleep(seconds) or False)
 
     @property
     def signin_style_hash(self) -> str:

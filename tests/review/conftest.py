@@ -87,7 +87,7 @@ def live_desk(engine, desk_settings):
     from review.server import server_for
 
     port = free_port()
-    settings = replace(desk_settings, review=replace(ReviewSettings(), port=port))
+    settings = replace(desk_settings, review=replace(ReviewSettings(), port=port, event_poll_seconds=0.3))
     server = server_for(settings, engine)
     thread = threading.Thread(target=server.run, name="desk-under-test", daemon=True)
     thread.start()

@@ -113,3 +113,24 @@ def test_a_hostile_mail_renders_inert(live_desk, browser_page):
     assert page.evaluate("document.title") != "ran"
     assert requests and all(r.startswith(url + "/") for r in requests), requests
     screenshot(page, "case-mail")
+
+
+def test_a_new_failed_document_appears_in_the_open_queue_without_a_reload(live_desk, browser_page):
+    """Given a clerk looking at the queue, when a document fails, its row appears (server-sent
+    events, then the queue fetched again) while the page itself is not reloaded."""
+    from store import documents
+
+    page, url = browser_page, live_desk.url
+    add_user(live_desk.engine, "mei")
+    _sign_in(page, url, "mei", PASSWORD)
+    page.wait_for_url(url + "/")
+    assert page.locator("#queue tbody tr").count() == 0
+    page.evaluate("window.stillTheSamePage = true")
+    doc = _store(live_desk.engine, b"%PDF-1.4 broken", "broken.pdf")
+    with session_scope(live_desk.engine) as session:
+        documents.set_document_state(session, doc, "failed", "The PDF is damaged: it has no pages.")
+        session.commit()
+    page.wait_for_selector("#queue tbody tr >> text=broken.pdf", timeout=15_000)
+    assert page.evaluate("window.stillTheSamePage") is True
+    assert page.locator("#counts [data-state=failed] b").inner_text() == "1"
+    assert page.console_errors == []
