@@ -68,6 +68,7 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=2000, help="lines matched for latency")
     ap.add_argument("--no-fax", action="store_true", help="skip the OCR figure (it takes a few seconds)")
     ap.add_argument("--e2e", action="store_true", help="also run orderdesk itself against Dovecot and an SMTP sink (~1 min)")
+    ap.add_argument("--desk", action="store_true", help="also time the review desk: a 10,000-case queue, a 10-page PDF case")
     ap.add_argument("--accuracy", action="store_true",
                     help="only read a generated stress corpus and print field accuracy, touchless rate, false and wrong accepts")
     ap.add_argument("--n", type=int, default=200, help="stress documents per kind (--accuracy)")
@@ -101,6 +102,9 @@ def main() -> None:
     if a.e2e:
         from bench.e2e import print_figures
         print_figures()
+    if a.desk:
+        from bench.desk import print_figures as print_desk_figures
+        print_desk_figures()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory              {peak:10,.0f} MB")
 

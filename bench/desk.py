@@ -1,0 +1,106 @@
+"""The review desk's speed figures: the queue of 10,000 cases filtered, and the case page of a
+10-page PDF (opened, then its pages rendered lazily and served again from the cache).
+
+The desk runs in-process behind Starlette's test client, so the figures are the server's own
+time plus a little client overhead; no network, no browser.
+"""
+from __future__ import annotations
+
+import io
+import statistics
+import tempfile
+import time
+import warnings
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from daemon.config import Settings
+from review import auth
+from store import users
+from store.blobs import put_blob, sha256_hex
+from store.db import make_engine, migrate, session_scope, utcnow
+from store.models import AnomalyRow, Document, Order
+
+CODES = ("UNKNOWN_ITEM", "PRICE_MISMATCH", "DUPLICATE_PO", "DELIVERY_DATE_INFEASIBLE")
+PASSWORD = "bench password"
+
+
+def fill(engine, cases: int) -> None:
+    """`cases` queue cases: a quarter failed documents, the rest orders in review."""
+    now = utcnow()
+    with session_scope(engine) as session:
+        put_blob(session, b"bench")
+        docs = [{"sha256": sha256_hex(b"bench"), "size": 5, "filename": f"po-{i}.pdf",
+                 "source": ("mail", "fax", "edi")[i % 3], "received_at": now - timedelta(minutes=i),
+                 "status": "failed" if i % 4 == 0 else "processed", "attempts": 1,
+                 "reason": "The PDF is damaged." if i % 4 == 0 else None} for i in range(cases)]
+        session.execute(sa.insert(Document.__table__), docs)
+        ids = session.execute(sa.select(Document.__table__.c.id, Document.__table__.c.status)).all()
+        orders = [{"document_id": i, "source_path": f"po-{i}.pdf", "status": "review", "po_number": f"PO-{i}",
+                   "customer_name": f"Customer {i % 50}", "payload_json": "{}", "created_at": now}
+                  for i, status in ids if status == "processed"]
+        session.execute(sa.insert(Order.__table__), orders)
+        order_ids = session.execute(sa.select(Order.__table__.c.id)).scalars().all()
+        session.execute(sa.insert(AnomalyRow.__table__),
+                        [{"order_id": o, "code": CODES[o % len(CODES)], "message": "Line 1: bench."}
+                         for o in order_ids])
+        users.add_user(session, "bench", "clerk", auth.hash_password(PASSWORD), now=now)
+        session.commit()
+
+
+def ten_page_pdf() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out)
+    for n in range(10):
+        for row in range(40):
+            pdf.drawString(72, 760 - row * 17, f"Page {n + 1} line {row + 1}  ITEM-{row:04d}  12 PCS  3.50")
+        pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+def _client(engine):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    from review.app import factory
+
+    client = TestClient(factory(Settings(), engine), base_url="http://127.0.0.1")
+    token = client.get("/signin").text.split('name="csrf" value="')[1].split('"')[0]
+    client.post("/signin", data={"name": "bench", "password": PASSWORD, "csrf": token})
+    return client
+
+
+def _ms(client, path: str, repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        assert client.get(path).status_code == 200, path
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def print_figures(cases: int = 10_000) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{Path(folder) / 'desk.db'}")
+        migrate(engine)
+        fill(engine, cases)
+        with session_scope(engine) as session:
+            from store import documents
+            doc = documents.add_document(session, ten_page_pdf(), filename="ten.pdf", source="fax",
+                                         now=utcnow()).document_id
+        client = _client(engine)
+        print(f"desk queue, {cases:,} cases   all {_ms(client, '/'):7.0f} ms   "
+              f"filtered {_ms(client, '/?state=review&code=PRICE_MISMATCH&source=fax'):7.0f} ms (median of 5)")
+        start = time.perf_counter()
+        client.get(f"/documents/{doc}")
+        opened = (time.perf_counter() - start) * 1000
+        first = _ms(client, f"/documents/{doc}/pages/1", repeat=1)
+        cached = _ms(client, f"/documents/{doc}/pages/1")
+        print(f"desk case page, 10-page PDF   opened {opened:5.0f} ms   a page rendered {first:5.0f} ms, "
+              f"then from the cache {cached:5.1f} ms")
+        engine.dispose()
