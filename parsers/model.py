@@ -124,6 +124,7 @@ class CheckName(StrEnum):
     TOTAL = "total"                     # the lines add up to the printed total
     PAGES = "pages"                     # "page 1/2": every page is there
     ROW_READ = "row read"               # a row in the table could be read at all
+    DATE_ORDER = "date order"           # a date like 11/12/2026 whose day-month order the document settles
 
 
 class CheckOutcome(StrEnum):
