@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from parsers.vocab.dates import parse_date
+from parsers.vocab.dates import DateReading, date_order, parse_date, read_date
 
 
 @pytest.mark.parametrize("text, kwargs, expected", [
@@ -37,3 +37,53 @@ def test_parse_date_reads_printed_dates(text, kwargs, expected):
 def test_parse_date_refuses_what_it_cannot_date(text):
     """No year known, no date, or an impossible date gives None."""
     assert parse_date(text) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Nov 12, 2026", date(2026, 11, 12)),
+    ("12-Nov-26", date(2026, 11, 12)),
+    ("12.11.2026", date(2026, 11, 12)),
+    ("2026年11月9日", date(2026, 11, 9)),
+    ("12. November 2026", date(2026, 11, 12)),
+    ("3. März 2026", date(2026, 3, 3)),
+    ("12 de noviembre de 2026", date(2026, 11, 12)),
+    ("le 12 novembre 2026", date(2026, 11, 12)),
+    ("12 déc. 2026", date(2026, 12, 12)),
+    ("mar., 10 nov. 2026", date(2026, 11, 10)),
+    ("1 févr. 2027", date(2027, 2, 1)),
+    ("15 juil. 2026", date(2026, 7, 15)),
+])
+def test_read_date_reads_every_written_form(text, expected):
+    """Month names in English, German, Spanish and French, and the numeric forms, read without doubt."""
+    reading = read_date(text)
+    assert reading.value == expected and reading.doubt is None
+
+
+@pytest.mark.parametrize("order, expected", [("mdy", date(2026, 11, 12)), ("dmy", date(2026, 12, 11))])
+def test_ambiguous_slashed_date_follows_the_documents_order(order, expected):
+    """11/12/2026 is the 12th of November in a US document, the 11th of December elsewhere."""
+    assert read_date("11/12/2026", order=order) == DateReading(expected)
+
+
+def test_ambiguous_slashed_date_without_an_order_is_a_doubt():
+    """Nothing on the document says which: the reading says so instead of guessing silently."""
+    reading = read_date("11/12/2026")
+    assert reading.value is not None and "11/12/2026" in reading.doubt
+
+
+@pytest.mark.parametrize("texts, expected", [
+    (["Date: 11/20/2026"], "mdy"),
+    (["Date: 20/11/2026"], "dmy"),
+    (["919 Main Street, Springfield, IL 62704"], "mdy"),
+    (["Hauptstraße 5, 10115 Berlin"], "dmy"),
+    (["Calle Mayor 595, 28013 Madrid, España"], "dmy"),
+    (["Order 11/12/2026"], None),
+])
+def test_date_order_from_dates_country_and_language(texts, expected):
+    """A date above 12 proves the order; else the country and language of the document decide."""
+    assert date_order(texts) == expected
+
+
+def test_quantity_words_are_no_months():
+    """"5 sets" is a quantity, never the 5th of September."""
+    assert parse_date("5 sets", default_year=2026) is None
