@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from typing import Callable
 
 from parsers.vocab import labels as F
+from parsers.layout import party
 from parsers.context import ParseContext
 from parsers.errors import ParseError
-from parsers.model import ParsedLine, ParsedOrder, ParseResult, Party, Provenance, SourceKind, SourceRef
-from parsers.vocab.dates import parse_date
+from parsers.model import (CheckName, CheckOutcome, CustomerCandidate, ParsedLine, ParsedOrder, ParseResult, Party,
+                           Provenance, ReadCheck, SourceKind, SourceRef)
+from parsers.vocab.dates import DayMonth, date_order, parse_date, read_date
 from parsers.vocab.numbers import nfkc, parse_decimal, parse_quantity, respell, table_mark
 
 Rows = list[list[str | None]]
@@ -27,26 +30,55 @@ _NOT_ORDER_TITLES = re.compile(r"(?i)对账单|询价|statement of account|reque
 
 @dataclass
 class Facts:
-    """Header facts as printed (raw text per field), where each was read, and flags seen."""
+    """Header facts as printed (raw text per field), where each was read, and flags seen.
+
+    `day_month` is the document's order of day and month when it says one (see
+    `dates.date_order`); `weak` names the fields read under a generic label ("Date"), which a
+    specific one ("订单日期", "Order date") may still replace.
+    """
 
     values: dict[str, str] = field(default_factory=dict)
     where: dict[str, Provenance] = field(default_factory=dict)
     is_change: bool = False
     currency_hint: str | None = None
+    day_month: DayMonth | None = None
+    weak: set[str] = field(default_factory=set)
+    candidates: list[CustomerCandidate] = field(default_factory=list)
 
-    def put(self, name: str, value: str | None, where: Provenance | None) -> None:
+    def put(self, name: str, value: str | None, where: Provenance | None, *, weak: bool = False) -> None:
         """Keep the first usable value printed for a field; a PO number must look like one.
 
         "Purchase Order: Hero Limited" (a title beside the company name) is no PO number, so a
-        digit-less value leaves room for a later "Purchase Order #: 948284".
+        digit-less value leaves room for a later "Purchase Order #: 948284". A value under a
+        generic label gives way to one under a specific label.
         """
         value = nfkc(value or "")
         if name == F.PO_NUMBER and _po(value) is None:
             return
-        if value and name not in self.values:
-            self.values[name] = value
-            if where is not None:
-                self.where[name] = where
+        if name == F.CUSTOMER and not F.looks_like_company(value) and _person_like(value):
+            return  # "Buyer: 王丽", "Customer: John Smith": a person, not the buying company
+        if not value or (name in self.values and (weak or name not in self.weak)):
+            return
+        self.values[name] = value
+        self.weak.discard(name)
+        if weak:
+            self.weak.add(name)
+        if where is not None:
+            self.where[name] = where
+        else:
+            self.where.pop(name, None)
+
+
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
+             "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤張劉陳楊黃趙吳")
+
+
+def _person_like(text: str) -> bool:
+    """A person's name as a buyer field may hold it: a surname and one or two characters
+    (王丽, 张先生), or two or three capitalised words ("John Smith", "Frau Anna Meier")."""
+    s = text.strip()
+    return bool(re.fullmatch(rf"[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}|[{_SURNAMES}](先生|女士|小姐|经理|總|总)", s)
+                or re.fullmatch(r"(?:(?:Mr|Mrs|Ms|Dr|Herr|Frau|Sr|Sra|M|Mme)\.?\s+)?[A-Z][a-zà-ÿ'\-]+(?:\s+[A-Z][a-zà-ÿ'\-]+){1,2}", s))
 
 
 def a1_name(row: int, col: int) -> str:
@@ -101,7 +133,7 @@ def find_header(rows: Rows) -> tuple[int, dict[int, str]] | None:
     return best
 
 
-def _label_value(rows: Rows, r: int, c: int, inline: str) -> tuple[str, int, int] | None:
+def _label_value(rows: Rows, r: int, c: int, inline: str, *, below: bool = True) -> tuple[str, int, int] | None:
     """The value of a label cell: after its colon, else the next cell right, else the cell below."""
     if inline:
         return inline, r, c
@@ -109,18 +141,19 @@ def _label_value(rows: Rows, r: int, c: int, inline: str) -> tuple[str, int, int
     for cc in range(c + 1, min(len(row), c + 4)):
         text = _cell(row, cc)
         if text:
-            if not F.header_field(text.split(":")[0]):
+            if F.split_label(text) is None:
                 return text, r, cc
             break  # a row of labels: the values are in the row below
-    if r + 1 < len(rows):
-        below = _cell(rows[r + 1], c)
-        if below and not F.header_field(below.split(":")[0]):
-            return below, r + 1, c
+    if below and r + 1 < len(rows):
+        under = _cell(rows[r + 1], c)
+        if under and F.split_label(under) is None:
+            return under, r + 1, c
     return None
 
 
 def read_labels(rows: Rows, row_range: range, facts: Facts, cell_name: CellName) -> None:
-    """Collect "label: value" header fields from the rows outside the table."""
+    """Collect header fields from the rows outside the table: "label: value" in one cell, a label
+    cell with its value beside or below it (two-column forms, boxes), with or without a colon."""
     for r in row_range:
         for c, raw in enumerate(rows[r]):
             text = _cell(rows[r], c)
@@ -128,16 +161,16 @@ def read_labels(rows: Rows, row_range: range, facts: Facts, cell_name: CellName)
                 continue
             if F.says_change(text):
                 facts.is_change = True
-            label, _, inline = text.partition(":")
-            name = F.header_field(label)
-            if name is None:
+            found = F.split_label(text)
+            if found is None:
                 continue
-            inner, sep, rest = inline.partition(":")
-            if sep and F.header_field(inner):  # "Purchase Order:Purchase Order No.:PO1003": the last label holds it
-                name, inline = F.header_field(inner), rest
-            found = _label_value(rows, r, c, inline.strip())
-            if found:
-                facts.put(name, found[0], Provenance(cell=cell_name(found[1], found[2])))
+            name, label, inline = found
+            value = _label_value(rows, r, c, inline, below=not F.is_title(label))
+            if value and F.is_title(label) and not inline and not re.search(r"\d", value[0][:12]):
+                continue  # a title with a name beside it ("Purchase Order  Acme Ltd."): no number
+            if value:
+                facts.put(name, value[0], Provenance(cell=cell_name(value[1], value[2])),
+                          weak=F.is_weak_label(label))
 
 
 def _title_buyer(rows: Rows, upto: int, facts: Facts, cell_name: CellName) -> None:
@@ -286,13 +319,9 @@ def _is_total_row(row: list[str | None], columns: dict[int, str]) -> bool:
 
 
 def us_dates(texts: list[str]) -> bool:
-    """Whether slashed dates in these texts are month first: some "11/20/2026" proves it."""
-    month_first = day_first = False
-    for text in texts:
-        for a, b in re.findall(r"(?<!\d)(\d{1,2})/(\d{1,2})/\d{2,4}", nfkc(text)):
-            month_first |= int(b) > 12
-            day_first |= int(a) > 12
-    return month_first and not day_first
+    """Whether slashed dates in these texts are month first: some "11/20/2026" proves it, or the
+    document is a US one (its address or phone) and nothing proves day first."""
+    return date_order(texts) == "mdy"
 
 
 def _money(text: str | None) -> Decimal | None:
@@ -340,20 +369,34 @@ def build_order(facts: Facts, lines: list[ParsedLine], ctx: ParseContext, kind: 
                 *, us: bool = False, confidence: float = 1.0) -> ParsedOrder:
     """Turn header facts as printed and the lines read into one order (dates, currency, buyer)."""
     values = facts.values
-    order_date = parse_date(values.get(F.ORDER_DATE), us=us) or ctx.sent
-    year = order_date.year if order_date else None
-    line_dates = [line.delivery_date for line in lines if line.delivery_date]
-    delivery = parse_date(values.get(F.DELIVERY_DATE), default_year=year, us=us)
+    order_date, delivery, date_doubts = _header_dates(facts, lines, ctx, us)
     numbered = tuple(_renumber(line, n) for n, line in enumerate(lines, start=1))
-    return ParsedOrder(
+    order = ParsedOrder(
         source=SourceRef(path=ctx.path, part=ctx.part, kind=kind),
         po_number=_po(values.get(F.PO_NUMBER)), order_date=order_date,
-        delivery_date=delivery or (min(line_dates) if line_dates else None),
+        delivery_date=delivery,
         currency=_currency(facts), ship_to=_ship_to(values), stated_total=_money(values.get(F.TOTAL)),
-        buyer=Party(name=values.get(F.CUSTOMER), email=ctx.sender),
+        buyer=Party(name=values.get(F.CUSTOMER), email=ctx.sender, candidates=tuple(facts.candidates)),
         is_change=facts.is_change or F.says_change(ctx.subject), lines=numbered,
         confidence=confidence,
         fields={_field_name(k): v for k, v in facts.where.items()})
+    return replace(order, read_checks=order.read_checks + date_doubts) if date_doubts else order
+
+
+def _header_dates(facts: Facts, lines: list[ParsedLine], ctx: ParseContext,
+                  us: bool) -> tuple[date | None, date | None, tuple[ReadCheck, ...]]:
+    """The order and delivery dates as printed (the mail's date when no order date is printed),
+    and a failed DATE_ORDER check for each whose day-month order was a guess."""
+    day_month = "mdy" if us else facts.day_month
+    ordered = read_date(facts.values.get(F.ORDER_DATE), order=day_month)
+    order_date = ordered.value or ctx.sent
+    year = order_date.year if order_date else None
+    wanted = read_date(facts.values.get(F.DELIVERY_DATE), default_year=year, order=day_month)
+    line_dates = [line.delivery_date for line in lines if line.delivery_date]
+    delivery = wanted.value or (min(line_dates) if line_dates else None)
+    doubts = tuple(ReadCheck(CheckName.DATE_ORDER, CheckOutcome.FAILED, reading.doubt)
+                   for reading in (ordered, wanted) if reading.value and reading.doubt)
+    return order_date, delivery, doubts
 
 
 def _renumber(line: ParsedLine, n: int) -> ParsedLine:
@@ -392,6 +435,7 @@ def _group(found: list[_Row], facts: Facts) -> list[tuple[Facts, list[ParsedLine
         po = item.header.get(F.PO_NUMBER, (facts.values.get(F.PO_NUMBER, ""), None))[0]
         if po not in groups:
             own = Facts(is_change=facts.is_change, currency_hint=facts.currency_hint)
+            own.day_month, own.candidates = facts.day_month, facts.candidates
             for name, (text, where) in item.header.items():
                 own.put(name, text, where)
             for name, text in facts.values.items():
@@ -440,7 +484,9 @@ def orders_from_rows(rows: Rows, ctx: ParseContext, kind: SourceKind,
     title = " ".join(_cell(row, c) for row in rows[:h] for c in range(len(row)))
     if _NOT_ORDER_TITLES.search(title) and not re.search(r"(?i)订单|purchase order", title):
         return ParseResult(not_orders=("The table is not a purchase order (its title says otherwise).",))
-    us = us_dates([_cell(row, c) for row in rows for c in range(len(row))])
+    facts.day_month = date_order([_cell(row, c) for row in rows for c in range(len(row))])
+    facts.candidates = party.gather(rows, [Provenance(cell=cell_name(r, 0)) for r in range(len(rows))], head=h)
+    us = facts.day_month == "mdy"
     order_date = parse_date(facts.values.get(F.ORDER_DATE), us=us) or ctx.sent
     found = _read_body(rows, h + 1, columns, facts, cell_name, us, order_date.year if order_date else None)
     if not found:

@@ -31,7 +31,7 @@ from parsers.detect import sniff
 from parsers.errors import ParseError
 from parsers.formats.htmltables import html_to_text
 from parsers.formats.mailtext import decode_header, decode_text, eight_bit, filename, header_params
-from parsers.model import ParseResult, SourceKind
+from parsers.model import CandidateKind, CustomerCandidate, ParseResult, SourceKind
 
 ParsePart = Callable[[bytes, ParseContext], ParseResult]
 
@@ -99,12 +99,25 @@ def _message_orders(msg: EmailMessage, ctx: ParseContext, parse_part: ParsePart)
     body, result = _body(msg, mctx)
     for n, part in enumerate(_attachments(msg, body), start=1):
         result += _attachment_orders(part, n, mctx, parse_part)
+    result = _with_envelope_hints(result, msg, mctx)
     if not result.orders and not result.failures and not result.not_orders:
         result += ParseResult(not_orders=("The message holds no purchase order.",))
     return result
 
 
 # --- who sent it, when, about what ------------------------------------------------------------
+
+def _with_envelope_hints(result: ParseResult, msg: EmailMessage, ctx: ParseContext) -> ParseResult:
+    """The sender and the Reply-To address join the customer hints of the orders this mail carries."""
+    hints = [CustomerCandidate(CandidateKind.SENDER, ctx.sender)] if ctx.sender else []
+    hints += [CustomerCandidate(CandidateKind.REPLY_TO, addr) for _n, addr in addresses(_raw(msg, "Reply-To"))
+              if addr != ctx.sender]
+    if not hints:
+        return result
+    orders = tuple(replace(o, buyer=replace(o.buyer, candidates=o.buyer.candidates + tuple(hints)))
+                   if o.buyer.email == ctx.sender else o for o in result.orders)
+    return replace(result, orders=orders)
+
 
 def _raw(part: EmailMessage, name: str) -> str | None:
     """A header as written (the modern policy's header objects are slow and fail on broken ones)."""
@@ -172,6 +185,8 @@ def _forwarded_sender(msg: EmailMessage) -> tuple[str | None, str] | None:
     if body is None:
         return None
     text = _text_of(body)
+    if body.get_content_type() == "text/html":
+        text = html_to_text(text)  # the banner's lines are paragraphs and breaks there
     banner = _FORWARD_BANNER.search(text)
     header = _FORWARD_FROM.search(text, banner.end(), banner.end() + 600) if banner else None
     found = addresses(header.group(2)) if header else []

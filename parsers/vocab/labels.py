@@ -1,11 +1,14 @@
-"""The words orders use for their fields, Chinese and English: labels -> field names.
+"""The words orders use for their fields: labels -> field names.
 
-Tables (column headers) and free text ("订单号：SF1120") share this vocabulary, so a label
-taught once is understood everywhere.
+Header labels are listed in simplified and traditional Chinese (folded to simplified), English,
+German, Spanish and French. Tables (column headers), forms (a label cell and its value beside or
+below it) and free text ("订单号：SF1120", "Bestelldatum 12.11.2026") share this vocabulary, so a
+label taught once is understood everywhere.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from parsers.vocab.numbers import nfkc
 # One vocabulary of units and currencies; readers call them through F.
@@ -45,49 +48,91 @@ _LABELS: dict[str, tuple[str, ...]] = {
                    "客户产品编码", "customerpartno", "customerpartnumber", "customeritemno",
                    "customeritemcode", "customeritem", "buyeritem", "buyeritemno", "buyerpartno",
                    "buyerpartnumber", "customersku", "custpartno", "ourcode", "ourpartno", "ouritemno", "ouritemcode",
-                   "我司编码", "我司物料编码", "我司料号", "本公司编码"),
+                   "我司编码", "我司物料编码", "我司料号", "本公司编码",
+                   "kundenartikelnr", "kundenartnr", "kundenmaterialnr", "unsereartnr", "unsereartikelnr",
+                   "referenciacliente", "nuestrareferencia", "refcliente", "referenceclient", "refclient", "notrereference"),
     OUR_SKU: ("贵司编码", "贵司物料编码", "供应商物料编码", "供应商料号",
               "供应商编码", "禾盛编码", "ourcode", "supplierpartno", "supplierpartnumber",
               "supplieritemno", "suppliercode", "vendorpartno", "vendorpartnumber", "vendoritemno",
-              "vendorcode", "yourcode", "yourpartno", "youritemno"),
+              "vendorcode", "yourcode", "yourpartno", "youritemno",
+              "ihreartnr", "ihreartikelnr", "lieferantenartnr", "lieferantenartikelnr", "sureferencia",
+              "referenciaproveedor", "refproveedor", "votrereference", "referencefournisseur", "reffournisseur"),
     CODE: ("物料编码", "物料编号", "物料代码", "料号", "编码", "编号", "货号", "产品编码", "产品编号",
            "商品编码", "商品编号", "存货编码", "品号", "itemno", "itemnumber", "itemcode", "code",
            "partno", "partnumber", "part", "pn", "sku", "productcode", "articleno", "article",
            "materialno", "material", "productno", "productid", "itemid",
-           "style", "styleno", "stylenumber", "stylecode", "optionno", "skuno", "skunumber"),
+           "style", "styleno", "stylenumber", "stylecode", "optionno", "skuno", "skunumber",
+           "artnr", "artikelnr", "artikelnummer", "materialnr", "materialnummer", "sachnummer", "teilenr",
+           "referencia", "ref", "codigo", "codigoarticulo", "reference", "codearticle", "refarticle"),
     BARCODE: ("条码", "条形码", "商品条码", "国际条码", "ean", "ean13", "gtin", "upc", "upcnumber",
               "barcode", "eancode"),
     NAME: ("品名", "物料名称", "名称", "商品名称", "产品名称", "货品名称", "存货名称", "物品名称",
-           "name", "itemname", "productname"),
-    SPEC: ("规格", "规格型号", "型号", "spec", "specification", "size"),
+           "name", "itemname", "productname",
+           "bezeichnung", "artikelbezeichnung", "artikelname", "nombre", "designation", "libelle"),
+    SPEC: ("规格", "规格型号", "型号", "spec", "specification", "size",
+           "spezifikation", "abmessung", "especificacion", "medidas", "dimensions", "caracteristiques"),
     DESCRIPTION: ("品名规格", "名称规格", "物料描述", "描述", "产品描述", "商品描述", "物料名称规格",
                   "description", "itemdescription", "productdescription", "desc", "item",
-                  "product", "goods", "article description", "details", "itemdetails", "descr"),
+                  "product", "goods", "article description", "details", "itemdetails", "descr",
+                  "beschreibung", "artikelbeschreibung", "artikel", "descripcion", "articulo", "producto",
+                  "descriptif", "produit", "descriptiondelarticle"),
     QUANTITY: ("数量", "订购数量", "采购数量", "订货数量", "订单数量", "需求数量", "qty", "quantity",
-               "orderqty", "orderedqty", "orderquantity", "qtyordered", "quantityordered"),
-    UNIT: ("单位", "计量单位", "unit", "uom", "units", "unitofmeasure", "um"),
+               "orderqty", "orderedqty", "orderquantity", "qtyordered", "quantityordered",
+                 "menge", "anzahl", "bestellmenge", "stuckzahl", "cantidad", "cant", "cantidadpedida",
+                 "quantite", "qte", "quantitecommandee"),
+    UNIT: ("单位", "计量单位", "unit", "uom", "units", "unitofmeasure", "um",
+             "einheit", "me", "mengeneinheit", "unidad", "ud", "unidaddemedida", "unite", "unitedemesure"),
     UNIT_PRICE: ("单价", "含税单价", "不含税单价", "采购单价", "价格", "unitprice", "price",
-                 "unitcost", "priceperunit", "netprice", "rate", "cost", "costprice", "unitcostprice"),
+                 "unitcost", "priceperunit", "netprice", "rate", "cost", "costprice", "unitcostprice",
+                 "einzelpreis", "preis", "stuckpreis", "ep", "nettopreis", "precio", "preciounitario",
+                 "preciounit", "prixunitaire", "pu", "prix", "prixunitaireht", "prixht"),
     AMOUNT: ("金额", "小计", "含税金额", "价税合计", "总价", "行金额", "amount", "linetotal",
-             "extendedprice", "extprice", "total", "lineamount", "value", "netamount", "subtotal", "extendedcost", "extcost", "totalcost"),
+             "extendedprice", "extprice", "total", "lineamount", "value", "netamount", "subtotal", "extendedcost", "extcost", "totalcost",
+             "betrag", "gesamtpreis", "gesamt", "positionswert", "importe", "importetotal", "montant",
+             "montantht", "totalht", "totalligne"),
     LINE_NO: ("序号", "行号", "项次", "项号", "no", "line", "lineno", "linenumber", "#", "pos",
-              "position", "itemline"),
+              "position", "itemline",
+              "posnr", "nr", "lfdnr", "linea", "lin", "ligne", "n", "no.", "numero"),
     LINE_DELIVERY: ("交货日期", "交期", "送货日期", "到货日期", "要求到货日期", "要求交货日期",
                     "需求日期", "deliverydate", "requireddelivery", "requesteddelivery", "requireddate", "duedate",
-                    "shipdate", "needbydate", "requesteddeliverydate", "requireddeliverydate"),
+                    "shipdate", "needbydate", "requesteddeliverydate", "requireddeliverydate",
+                    # de, es, fr
+                    "liefertermin", "lieferdatum", "wunschtermin", "gewunschterliefertermin", "lieferungbis",
+                    "fechadeentrega", "fechaentrega", "plazodeentrega", "entregaantesde",
+                    "datedelivraison", "datelivraison", "delaidelivraison", "livraisonsouhaitee", "livraisonle"),
     PO_NUMBER: ("订单号", "订单编号", "采购单号", "采购订单号", "采购单编号", "采购订单编号", "订单号码",
-                "po号", "pono", "ponumber", "po", "po#", "purchaseorder", "purchaseorderno",
-                "purchaseordernumber", "orderno", "ordernumber", "ordernr", "order#", "poref", "purchaseorder#", "documentnumber", "documentno"),
+                "po号", "pono", "ponumber", "po", "po#", "purchaseorderno", "合同号", "合同编号", "采购合同号",
+                "purchaseordernumber", "orderno", "ordernumber", "ordernr", "order#", "poref", "purchaseorder#", "documentnumber", "documentno",
+                "客户订单号", "yourorderno", "customerpo", "customerponumber", "customerorderno",
+                # de, es, fr
+                "bestellnummer", "bestellnr", "bestellungnr", "bestellungsnummer", "auftragsnummer", "auftragsnr",
+                "numerodepedido", "nodepedido", "ndepedido", "pedidono", "pedidon", "numeropedido",
+                "ordendecompra", "ordendecompran", "ordendecompranro", "nordendecompra", "numerodeorden",
+                "numerodecommande", "ndecommande", "nodecommande", "commanden", "commandeno",
+                "bondecommanden", "bondecommandeno", "numerocommande", "referencecommande"),
     ORDER_DATE: ("订单日期", "下单日期", "采购日期", "日期", "制单日期", "date", "orderdate",
-                 "podate", "purchaseorderdate", "dateoforder", "issuedate", "documentdate", "dateplaced", "dated", "datedas", "orderplaced"),
-    CURRENCY: ("币别", "币种", "货币", "结算币别", "结算币种", "currency", "curr", "currencycode", "ccy"),
+                 "podate", "purchaseorderdate", "dateoforder", "issuedate", "documentdate", "dateplaced", "dated", "datedas", "orderplaced",
+                 "bestelldatum", "datum", "auftragsdatum", "belegdatum", "bestellungvom",
+                 "fechadepedido", "fecha", "fechapedido", "fechadeorden", "fechadeemision",
+                 "datedecommande", "datecommande", "datedemission", "commandedu"),
+    CURRENCY: ("币别", "币种", "货币", "结算币别", "结算币种", "currency", "curr", "currencycode", "ccy",
+"wahrung", "moneda", "divisa", "devise", "monnaie"),
     SHIP_TO: ("收货地址", "送货地址", "交货地址", "到货地址", "收货地点", "送货地点", "交货地点",
               "shipto", "deliverto", "deliveryaddress", "shiptoaddress", "shippingaddress",
-              "consignee address", "delivery address"),
+              "consignee address", "delivery address",
+              "收货人地址", "交货地址",
+              "lieferadresse", "lieferanschrift", "versandadresse", "warenempfanger", "lieferort", "anlieferadresse",
+              "direcciondeentrega", "direcciondeenvio", "entregaren", "lugardeentrega", "enviara",
+              "adressedelivraison", "livrera", "lieudelivraison", "adressedexpedition"),
     CUSTOMER: ("客户", "客户名称", "采购方", "买方", "订货单位", "购货单位", "需方", "采购单位",
-               "buyer", "customer", "customername", "billto", "soldto", "purchaser", "company"),
+               "buyer", "customer", "customername", "billto", "soldto", "purchaser", "company",
+               "购买方", "购方", "甲方", "客户单位", "订购单位", "订购方",
+               "kaufer", "besteller", "auftraggeber", "kunde", "rechnungsempfanger",
+               "comprador", "cliente", "facturara", "acheteur", "client", "facturera", "donneurdordre"),
     TOTAL: ("合计", "总计", "总金额", "合计金额", "订单总额", "订单金额", "金额合计", "价税合计总额",
-            "grandtotal", "totalamount", "ordertotal", "total", "totalvalue", "sum"),
+            "grandtotal", "totalamount", "ordertotal", "total", "totalvalue", "sum",
+            "gesamtbetrag", "gesamtsumme", "summe", "endbetrag", "nettobetrag", "importetotal", "totalpedido",
+            "montanttotal", "totalttc", "totalcommande", "totalgeneral"),
     ADDRESS_PART: ("address", "city", "state", "postalcode", "zip", "zipcode", "postcode",
                    "country", "street"),
 }
@@ -125,23 +170,31 @@ _COLUMN_PATTERNS: tuple[tuple[str, str | None], ...] = (
     (r"(编码|编号|料号|代码)$|(item|part|article|material)(no|number|code)", CODE),
 )
 
-_TOTAL_WORDS = re.compile(r"^(合计|总计|小计|总金额|合计金额|金额合计|订单总额|grandtotal|total|subtotal|sum|totalamount|ordertotal)")
+_TOTAL_WORDS = re.compile(r"^(合计|总计|小计|总金额|合计金额|金额合计|订单总额|grandtotal|total|subtotal|sum|totalamount|ordertotal|"
+                          r"gesamtbetrag|gesamtsumme|summe|zwischensumme|endbetrag|importetotal|montanttotal)")
 _CHANGE_WORDS = re.compile(r"(?i)订单变更|变更单|变更订单|更改单|change\s*order|revised\s*(po|purchase\s*order|order)|po\s*change|amended\s*(po|order)")
 
 
 # Traditional characters of order-form labels folded to the simplified ones the vocabulary uses,
 # so 訂單號, 數量, 單價, 交貨日期, 合計 from Taiwan and Hong Kong are read like 订单号 ... 合计.
 _TRADITIONAL = str.maketrans(
-    "訂單號貨數價額規幣別計總採購編碼項稱戶稅種達須統約長個張隻捲條頁庫區業務聯繫話電傳備註說廣東運輸遞幣於稱",
-    "订单号货数价额规币别计总采购编码项称户税种达须统约长个张只卷条页库区业务联系话电传备注说广东运输递币于称")
+    "訂單號貨數價額規幣別計總採購編碼項稱戶稅種達須統約長個張隻捲條頁庫區業務聯繫話電傳備註說廣東運輸遞幣於稱買賣點圖們處號幫戶發寫單",
+    "订单号货数价额规币别计总采购编码项称户税种达须统约长个张只卷条页库区业务联系话电传备注说广东运输递币于称买卖点图们处号帮户发写单")
+
+
+def _plain_latin(text: str) -> str:
+    """Accents off Latin letters ("Währung" -> "Wahrung", "Número" -> "Numero"); OCR and mail
+    programs drop them often enough that the vocabulary is written without them."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def label_key(text: str) -> str:
-    """Fold a label for lookup: NFKC, traditional to simplified, case folded, bracketed units and
-    punctuation removed."""
-    s = nfkc(text).translate(_TRADITIONAL).casefold()
+    """Fold a label for lookup: NFKC, traditional to simplified, case folded, accents, bracketed
+    units, punctuation and OCR specks (·订单编号) removed."""
+    s = _plain_latin(nfkc(text).translate(_TRADITIONAL)).casefold()
     s = re.sub(r"[(\[（【][^)\]）】]*[)\]）】]", "", s)  # "单价(元)", "Qty (pcs)"
-    return re.sub(r"[\s:：_.\-/\\*'\"“”]+", "", s)
+    return re.sub(r"[\s:：_.\-/\\*'\"“”‘’`·•●▪■□◆◇○◎~^|¦,，、。;；°º]+", "", s)
 
 
 def column_field(header: str | None) -> str | None:
@@ -197,3 +250,185 @@ def names_code_too(header: str | None) -> bool:
     parts = [p for p in re.split(r"\s*(?:/|&|＆|\+|\band\b|及|和)\s*", nfkc(header or "")) if p]
     fields = {column_field(p) for p in parts}
     return len(parts) > 1 and bool(fields & {CODE, CUSTOMER_SKU, OUR_SKU}) and bool(fields & {DESCRIPTION, NAME})
+
+
+# --- header labels in forms and text: "label: value", "label value", a bare label ---------------
+
+# Generic labels a specific one overrides: "Date" (a mail header, a print date) gives way to
+# "订单日期"/"Order date", "Customer" to "Bill to" and the like.
+_WEAK_LABELS = frozenset({"date", "日期", "datum", "fecha", "dated", "customer", "客户", "company", "kunde",
+                          "client", "cliente", "buyer"})
+_SPECKS = re.compile(r"^[\s·•●▪■□◆◇○◎*~^|¦,，、。;；\-_.'\"`‘’“”]+")
+_CJK_HEAD = re.compile(r"^([^\x00-\x7f\d\s:]{2,10})\s*(.*)$")
+_COMPANY_END = re.compile(
+    r"(?i)(有限公司|有限责任公司|股份公司|公司|集团|工厂|[\u4e00-\u9fff]厂|商行|商店|店|中心|研究所|学校|医院|酒店|餐厅|"
+    r"\b(?:ltd|limited|inc|incorporated|corp|corporation|co|company|llc|llp|plc|gmbh|ag|kg|ohg|ug|e\.?k|"
+    r"s\.?a|s\.?l|s\.?a\.?s|sarl|s\.?r\.?l|s\.?p\.?a|b\.?v|n\.?v|pte|pty|group|industries|trading|"
+    r"manufacturing|enterprises?|holdings?|gruppe|werke?)\b\.?)\s*$")
+_ADDRESS_WORD = re.compile(r"(?i)路|街|道|号|區|区|市|省|县|镇|村|楼|室|栋|园|street|st\.|road|rd\.|avenue|ave|blvd|"
+                           r"lane|drive|way|suite|floor|str\.|straße|strasse|weg|platz|allee|calle|avenida|"
+                           r"carrera|rue|boulevard|chemin|avenue|\d{4,}")
+
+
+# Document titles: a value after one with a colon is the order number ("Purchase Order: 4500123"),
+# but standing alone they name the document, not a field, so they are no labels of their own.
+_TITLES = frozenset({"purchaseorder", "order", "采购订单", "订单", "采购单", "订购单", "bestellung", "auftrag",
+                     "pedido", "ordendecompra", "commande", "bondecommande"})
+
+
+def is_weak_label(label: str | None) -> bool:
+    """Whether a header label is generic ("Date", "客户") and yields to a specific one."""
+    return label_key(label or "") in _WEAK_LABELS
+
+
+def looks_like_company(text: str | None) -> bool:
+    """A company name, not a person: it ends in a company word (有限公司, 机械厂, GmbH, S.A., Ltd)."""
+    s = nfkc(text or "").strip(" ,.;:")
+    return 2 <= len(s) <= 80 and bool(_COMPANY_END.search(s))
+
+
+def _plausible(field: str, value: str) -> bool:
+    """Whether a value printed after a label without a colon is that field's value, not prose."""
+    from parsers.vocab.dates import parse_date  # dates imports numbers, as this module does
+
+    if field in (PO_NUMBER,):
+        return bool(re.match(r"[#№]?\s*[A-Za-z0-9][\w\-/.#]*\d", value)) and len(value) <= 40
+    if field in (ORDER_DATE, DELIVERY_DATE):
+        return parse_date(value, default_year=2000) is not None and len(value) <= 40
+    if field == CURRENCY:
+        return currency_code(value) is not None and len(value) <= 16
+    if field == SHIP_TO:
+        return len(value) >= 4 and bool(_ADDRESS_WORD.search(value))
+    if field == CUSTOMER:
+        return looks_like_company(value)
+    if field == TOTAL:
+        return bool(re.search(r"\d", value)) and len(value) <= 30
+    return False
+
+
+def _prefix_label(text: str) -> tuple[str, str, str] | None:
+    """The longest run of words (or CJK characters) at the start of `text` that is a header label."""
+    words = text.split()
+    for k in range(min(len(words), 6), 0, -1):
+        field = header_field(" ".join(words[:k]))
+        if field:
+            return field, " ".join(words[:k]), " ".join(words[k:])
+    head = _CJK_HEAD.match(text)
+    if head:
+        run = head.group(1)
+        for k in range(len(run), 1, -1):
+            field = header_field(run[:k])
+            if field:
+                return field, run[:k], (run[k:] + " " + head.group(2)).strip()
+    return None
+
+
+def is_title(label: str | None) -> bool:
+    """Whether a label is a document title ("Purchase Order", 采购订单), whose value can only be right of it."""
+    return label_key(label or "") in _TITLES
+
+
+def _prefix_title(text: str) -> tuple[str, str] | None:
+    words = text.split()
+    for k in range(min(len(words), 3), 0, -1):
+        if label_key(" ".join(words[:k])) in _TITLES and len(words) > k:
+            return " ".join(words[:k]), " ".join(words[k:])
+    return None
+
+
+def _drop_second_label(field: str, value: str) -> str:
+    """A bilingual label's other half at the start of the value: "订单编号 PO No. X" -> "X"."""
+    again = _prefix_label(value)
+    if again and again[0] == field and again[2]:
+        return again[2].lstrip(":").strip()
+    return value
+
+
+def split_label(text: str | None) -> tuple[str, str, str] | None:
+    """(field, label, value) of a header field written "label: value", "label value" or as a
+    bare label (value ""), with OCR specks before the label ignored; None for anything else.
+
+    Without a colon the value must look like the field's value (a date, a code, a company), so
+    prose that starts with a label word ("客户要求…") is not read as a field.
+    """
+    s = _SPECKS.sub("", nfkc(text or "").replace("：", ":")).strip()
+    if not s:
+        return None
+    label, sep, value = s.partition(":")
+    if sep and label_key(label) in _TITLES:
+        # A title beside a field ("Purchase Order: Order Date 15/11/2026") or holding the number.
+        inner = split_label(value)
+        if inner or not _plausible(PO_NUMBER, value.strip()):
+            return inner
+        return PO_NUMBER, label.strip(), value.strip()
+    if sep:
+        field = header_field(label) or ((p := _prefix_label(label)) and not p[2] and p[0]) or None
+        if field is None and (p := _prefix_label(label)) and header_field(p[2]) == p[0]:
+            field = p[0]  # "订单编号 PO No.: X"
+        if field:
+            inner, sep2, rest = value.partition(":")
+            if sep2 and header_field(inner):  # "Purchase Order:Purchase Order No.:PO1003"
+                return header_field(inner), inner.strip(), rest.strip()
+            return field, label.strip(), value.strip()
+    if label_key(s) in _TITLES:
+        return PO_NUMBER, s, ""  # a bare title: only a number right beside it is the PO number
+    title = _prefix_title(s)
+    if title and _plausible(PO_NUMBER, title[1]):
+        return PO_NUMBER, title[0], title[1]  # "PURCHASE ORDER PO-9"
+    found = _prefix_label(s)
+    if found is None:
+        return None
+    field, label, value = found
+    value = _drop_second_label(field, value)
+    if value and not _plausible(field, value):
+        return None
+    return field, label, value
+
+
+def label_pairs(cells: list[str]) -> list[tuple[int, str, str, str]]:
+    """The header fields in one line's cells: (cell index, field, label, value). A bare label takes
+    the next cell as its value when that cell is no label (a two-column table row: 订单日期 | 2026年11月9日);
+    a bare label with nothing beside it keeps value "" (its value may be on the line below)."""
+    out: list[tuple[int, str, str, str]] = []
+    skip = -1
+    for i, cell in enumerate(cells):
+        if i == skip:
+            continue
+        found = split_label(cell)
+        if found is None:
+            continue
+        field, label, value = found
+        beside = nfkc(cells[i + 1]).strip() if i + 1 < len(cells) and cells[i + 1] else ""
+        if not value and beside and split_label(beside) is None and (not is_title(label) or _plausible(field, beside)):
+            value, skip = beside, i + 1
+        if value or not is_title(label):
+            out.append((i, field, label, value))
+    return out
+
+
+_CJK_COMPANY = re.compile(r"[\u4e00-\u9fff（）()·]{2,30}?(?:股份有限公司|有限责任公司|有限公司|股份公司|集团公司|公司|集团|"
+                          r"[\u4e00-\u9fff]厂|商行|经营部|贸易行)")
+_LATIN_COMPANY = re.compile(
+    r"(?<![\w])[A-ZÀ-Ý0-9][\w&.,'’\- ]{1,60}?(?:,?\s(?:GmbH(?: & Co\.? KG)?|AG|KG|OHG|Ltd\.?|Limited|Inc\.?|LLC|LLP|PLC|"
+    r"Corp\.?|Corporation|Co\., ?Ltd\.?|Co\.|Company|S\.A\.(?:S\.)?|SA|S\.L\.|SL|SARL|SAS|S\.r\.l\.|S\.p\.A\.|B\.V\.|"
+    r"N\.V\.|Pte\.? Ltd\.?|Pty\.? Ltd\.?|Group|Industries))+(?![\w])")
+_OTHER_PARTY = re.compile(r"(?i)^(供应商|供货商|供方|卖方|销售方|乙方|致|to|attn|supplier|vendor|seller|lieferant|"
+                          r"proveedor|fournisseur|an|a|de|from|from:)$")
+
+
+def company_names(text: str | None) -> list[str]:
+    """The company names printed in a text ("深圳优品烘焙有限公司采购专用章", "Müller Maschinenbau GmbH,
+    Hauptstr. 5"): Chinese names up to their 公司/厂/集团 ending, Latin ones up to GmbH, Ltd, S.A. ..."""
+    s = nfkc(text or "").translate(_TRADITIONAL_NAMES)
+    found = [m.group(0).strip("()（）· ") for m in _CJK_COMPANY.finditer(s)]
+    found += [m.group(0).strip(" ,") for m in _LATIN_COMPANY.finditer(s)]
+    return [name for name in found if len(name) >= 4]
+
+
+def names_other_party(label: str | None) -> bool:
+    """Whether a label introduces the supplier or the addressee (供应商, Supplier, To), not the buyer."""
+    return bool(_OTHER_PARTY.match(label_key(label or "")))
+
+
+# Company endings in traditional characters: 公司 is the same; 廠 -> 厂, 團 -> 团, 貿 -> 贸.
+_TRADITIONAL_NAMES = str.maketrans("廠團貿易責", "厂团贸易责")
