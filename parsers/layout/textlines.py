@@ -18,7 +18,9 @@ from parsers.context import ParseContext
 from parsers.model import ParsedLine, ParseResult, Provenance, SourceKind
 from parsers.vocab.numbers import document_mark, nfkc, parse_decimal
 from parsers.vocab.units import unit_pattern
-from parsers.build import Facts, build_order, read_row, respell_row, table_decimal_mark, us_dates
+from parsers.build import Facts, build_order, read_row, respell_row, table_decimal_mark
+from parsers.layout import party
+from parsers.vocab.dates import date_order
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _UNITS = unit_pattern(free_text=True)
@@ -31,6 +33,8 @@ _PRICE_AFTER = re.compile(rf"(?i)^[\s,，;；\-–]*(?:@|at|x|×|单价|單價)?
 _CODE = re.compile(r"^(?=[A-Za-z0-9\-_./]*\d)(?=[A-Za-z0-9\-_./]*[A-Za-z\-.])[A-Za-z0-9][A-Za-z0-9\-_./]{2,29}$")
 _MEASURE = re.compile(r"(?i)^\d+(\.\d+)?(mm|cm|ml|l|g|kg|m|u|oz|mic|um|\")$|^\d+[x×*]\d+")
 _QUOTE_MARK = re.compile(r"(?i)^\s*(-{2,}\s*(原始邮件|original message|forwarded message|转发邮件|转发的邮件)|在.{0,40}写道[:：]$|on .{0,80}wrote:$)")
+_QUOTED_HEADER = re.compile(r"(?i)^\s*(from|sent|date|to|cc|subject|发件人|發件人|发送时间|發送時間|时间|收件人|抄送|主题|主旨|日期|"
+                            r"von|gesendet|datum|an|betreff|de|enviado|fecha|para|asunto|envoye|envoyé|à|objet)\s*:")
 _NOT_ORDER = re.compile(r"(?i)询价|不作为订单|request for quotation|\bRFQ\b|please quote|对账单|statement of account|not an order")
 _PO_INLINE = re.compile(r"(?i)(?:(?:采购订单号|采购单号|订单编号|订单号|P\.?O\.?\s*(?:No\.?|Number|#))\s*[:：]?\s*([A-Za-z0-9][A-Za-z0-9\-_/.]*\d[A-Za-z0-9\-_/]*)|订单\s*([A-Za-z][A-Za-z0-9\-_/]*\d[A-Za-z0-9\-_/]*))")
 _PROSE_DELIVERY = re.compile(r"(\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?|\d{1,2}\s*月\s*\d{1,2}\s*[日号])\s*(?:前|之前|以前)?\s*(?:务必|必须|要)?\s*(?:到货|送到|交货|送货|到|交)")
@@ -219,14 +223,28 @@ def _read_labels(lines: list[str], facts: Facts, used: set[int]) -> None:
         if F.says_change(text):
             facts.is_change = True
         body = _ENUM.sub("", text, count=1) if not re.match(r"^\s*\d", text) else text
-        for segment in re.split(r"\t|\s{2,}|[;；|]", body):
-            label, sep, value = segment.partition(":")
-            name = F.header_field(label) if sep else None
-            if name and value.strip():
-                facts.put(name, value.strip(), Provenance(line=n + 1))
+        below = lines[n + 1] if n + 1 < len(lines) and n + 1 not in used else ""
+        for name, label, value, line_no in header_pairs(_segments(body), _segments(below), n):
+            facts.put(name, value, Provenance(line=line_no + 1), weak=F.is_weak_label(label))
         po = _PO_INLINE.search(text)
         if po:
             facts.put(F.PO_NUMBER, po.group(1) or po.group(2), Provenance(line=n + 1))
+
+
+def _segments(text: str) -> list[str]:
+    return [seg for seg in re.split(r"\t|\s{2,}|[;；|]", text) if seg.strip()]
+
+
+def header_pairs(cells: list[str], below: list[str], n: int) -> list[tuple[str, str, str, int]]:
+    """(field, label, value, line index) of the header fields on text line `n`: "label: value",
+    "label value", a label cell and the cell beside it, or a line of bare labels whose values
+    stand under them on the next line (boxes: 订单日期 | 交货日期 over 2026-11-09 | 2026-11-20)."""
+    pairs = F.label_pairs(cells)
+    bare = [p for p in pairs if not p[3]]
+    out = [(name, label, value, n) for _, name, label, value in pairs if value]
+    if bare and len(pairs) == len(cells) and len(below) == len(cells) and not F.label_pairs(below):
+        out += [(name, label, below[i].strip(), n + 1) for i, name, label, _ in bare]
+    return out
 
 
 def _prose_facts(lines: list[str], facts: Facts, used: set[int]) -> None:
@@ -246,21 +264,26 @@ def _prose_facts(lines: list[str], facts: Facts, used: set[int]) -> None:
 
 
 def _blocks(text: str) -> list[list[str]]:
-    """The message itself first, then each quoted or forwarded part, quote marks removed."""
+    """The message itself first, then each quoted or forwarded part, quote marks removed, and
+    without the forwarded mail's own header lines (its From/Date/Subject are no order fields)."""
     blocks: list[list[str]] = [[]]
     for raw in text.splitlines():
         if _QUOTE_MARK.match(raw):
             blocks.append([])
             continue
-        blocks[-1].append(re.sub(r"^\s*>\s?", "", raw))
+        line = re.sub(r"^\s*>\s?", "", raw)
+        if len(blocks) > 1 and not any(l.strip() for l in blocks[-1]) and _QUOTED_HEADER.match(nfkc(line)):
+            continue
+        blocks[-1].append(line)
     return [block for block in blocks if any(line.strip() for line in block)]
 
 
 def _read_block(raw_lines: list[str], ctx: ParseContext, kind: SourceKind):
     lines = [nfkc(line) if "\t" not in line else "\t".join(nfkc(c) for c in line.split("\t"))
              for line in raw_lines]
-    facts, used = Facts(), set()
-    us = us_dates(lines)
+    facts, used = Facts(day_month=date_order(lines)), set()
+    facts.candidates = party.gather(lines, [Provenance(line=n + 1) for n in range(len(lines))])
+    us = facts.day_month == "mdy"
     found = _read_table(raw_lines, facts, us, used)
     if found:
         found = [replace(l, description=nfkc(l.description) if l.description else None) for l in found]
