@@ -1,26 +1,58 @@
-"""Who sent the order: e-mail sender, then EDI sender id, then the printed company name.
+"""Who sent the order: the envelope (e-mail sender, EDI id) first, then everything the document
+says about its buyer, weighed together.
 
-A name is only trusted when it points at exactly one customer; two equally good candidates
-mean "unknown", never a guess.
+The sender's address or EDI id decides when it points at exactly one customer. Otherwise every
+hint the reader gathered (letterhead, stamp, labelled buyer field, printed e-mail and domain,
+address, phone, `Party.candidates`) is matched against FName, FShortName, FEmail and FAddress;
+one clear best is the customer, a tie is "unknown" with the customers it could be, never a guess.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from rapidfuzz import fuzz
 
-from parsers.model import Party
+from parsers.model import CandidateKind, CustomerCandidate, Party
 from reconcile.catalog import Customer
 from reconcile.snapshot import CatalogSnapshot, code_key
 from reconcile.textnorm import name_key
 
 NAME_FUZZ_THRESHOLD = 92.0
 _MIN_CONTAINED = 4      # a name fragment shorter than this proves nothing ("食品")
+_MIN_ADDRESS = 8        # an address fragment shorter than this proves nothing ("南山区")
+_ENOUGH = 50            # below this a hint alone identifies no one
+_CLEAR = 10             # how far the best must lead the next to be "one clear best"
+_NAME_KINDS = (CandidateKind.LETTERHEAD, CandidateKind.BUYER_FIELD, CandidateKind.STAMP)
+_KIND_WORDS = {CandidateKind.LETTERHEAD: "letterhead", CandidateKind.BUYER_FIELD: "buyer field",
+               CandidateKind.STAMP: "stamp", CandidateKind.EMAIL: "e-mail", CandidateKind.DOMAIN: "web site",
+               CandidateKind.ADDRESS: "address", CandidateKind.PHONE: "phone", CandidateKind.SENDER: "sender",
+               CandidateKind.REPLY_TO: "reply-to", CandidateKind.EDI_ID: "EDI id"}
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerMatch:
+    """The customer found, or None with a sentence saying why no one could be chosen."""
+
+    customer: Customer | None
+    doubt: str | None = None
 
 
 def match_customer(buyer: Party, catalog: CatalogSnapshot) -> Customer | None:
     """The customer master record for the order's buyer, or None when nothing identifies one."""
-    number = (_by_email(buyer.email, catalog) or _by_edi(buyer.edi_id, catalog)
-              or _by_name(buyer.name, catalog))
-    return catalog.customer(number)
+    return identify_customer(buyer, catalog).customer
+
+
+def identify_customer(buyer: Party, catalog: CatalogSnapshot) -> CustomerMatch:
+    """The customer by envelope, else by the document's hints; unknown with a reason otherwise."""
+    envelope = _by_envelope(buyer, catalog)
+    if envelope:
+        return CustomerMatch(catalog.customer(envelope))
+    scores = _document_scores(buyer, catalog)
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1][0])
+    if ranked and ranked[0][1][0] >= _ENOUGH and (len(ranked) == 1 or ranked[0][1][0] - ranked[1][1][0] >= _CLEAR):
+        return CustomerMatch(catalog.customer(ranked[0][0]))
+    return CustomerMatch(None, _unknown_sentence(buyer, ranked, catalog))
 
 
 def _unique(numbers: tuple[str, ...] | list[str] | set[str]) -> str | None:
@@ -28,18 +60,36 @@ def _unique(numbers: tuple[str, ...] | list[str] | set[str]) -> str | None:
     return next(iter(distinct)) if len(distinct) == 1 else None
 
 
+def _by_envelope(buyer: Party, catalog: CatalogSnapshot) -> str | None:
+    senders = [buyer.email] + [c.text for c in buyer.candidates if c.kind is CandidateKind.SENDER]
+    edi_ids = [buyer.edi_id] + [c.text for c in buyer.candidates if c.kind is CandidateKind.EDI_ID]
+    for address in senders:
+        if (found := _by_email(address, catalog)):
+            return found
+    for edi_id in edi_ids:
+        if (found := _by_edi(edi_id, catalog)):
+            return found
+    return None
+
+
 def _by_email(address: str | None, catalog: CatalogSnapshot) -> str | None:
+    exact, domain = _email_hits(address, catalog)
+    return _unique(exact) if exact else _unique(domain)
+
+
+def _email_hits(address: str | None, catalog: CatalogSnapshot) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Customers whose FEmail lists this address, and those whose @domain pattern covers it."""
     if not address or "@" not in address:
-        return None
+        return (), ()
     addr = address.strip().strip("<>").lower()
-    exact = catalog.email_exact.get(addr, ())
-    if exact:
-        return _unique(exact)
-    domain = addr.rsplit("@", 1)[1]
-    hits = list(catalog.email_domain.get(domain, ()))
-    if not hits:   # a sub-domain of a customer's domain (mail.example.com under @example.com)
-        hits = [n for d, nums in catalog.email_domain.items() if domain.endswith("." + d) for n in nums]
-    return _unique(hits)
+    return catalog.email_exact.get(addr, ()), _domain_hits(addr.rsplit("@", 1)[1], catalog)
+
+
+def _domain_hits(domain: str, catalog: CatalogSnapshot) -> tuple[str, ...]:
+    """Customers whose @domain pattern is this domain or a parent of it (mail.example.com)."""
+    domain = domain.lower().removeprefix("www.")
+    hits = catalog.email_domain.get(domain, ())
+    return hits or tuple(n for d, nums in catalog.email_domain.items() if domain.endswith("." + d) for n in nums)
 
 
 def _by_edi(edi_id: str | None, catalog: CatalogSnapshot) -> str | None:
@@ -47,28 +97,103 @@ def _by_edi(edi_id: str | None, catalog: CatalogSnapshot) -> str | None:
     return _unique(catalog.edi_ids.get(key, ())) if key else None
 
 
-def _by_name(name: str | None, catalog: CatalogSnapshot) -> str | None:
-    printed = name_key(name or "")
+# --- the document's hints, weighed -------------------------------------------------------------
+
+Scores = dict[str, tuple[int, list[str]]]
+
+
+def _document_scores(buyer: Party, catalog: CatalogSnapshot) -> Scores:
+    """Customer number -> (score, what pointed at it): the best single hint, plus a little for
+    every other kind of hint that agrees."""
+    hits: dict[str, dict[CandidateKind, tuple[int, str]]] = {}
+    for candidate in _hints(buyer):
+        for number, points in _hint_hits(candidate, catalog).items():
+            kinds = hits.setdefault(number, {})
+            if points > kinds.get(candidate.kind, (0, ""))[0]:
+                kinds[candidate.kind] = (points, f"{_KIND_WORDS[candidate.kind]} \"{candidate.text}\"")
+    scores: Scores = {}
+    for number, kinds in hits.items():
+        ranked = sorted(kinds.values(), reverse=True)
+        scores[number] = (ranked[0][0] + 5 * (len(ranked) - 1), [why for _, why in ranked])
+    return scores
+
+
+def _hints(buyer: Party) -> list[CustomerCandidate]:
+    named = [CustomerCandidate(CandidateKind.BUYER_FIELD, buyer.name)] if buyer.name else []
+    return named + [c for c in buyer.candidates if c.kind not in (CandidateKind.SENDER, CandidateKind.EDI_ID)]
+
+
+def _hint_hits(candidate: CustomerCandidate, catalog: CatalogSnapshot) -> dict[str, int]:
+    if candidate.kind in _NAME_KINDS:
+        return _name_hits(candidate.text, catalog)
+    if candidate.kind in (CandidateKind.EMAIL, CandidateKind.REPLY_TO):
+        exact, domain = _email_hits(candidate.text, catalog)
+        return {**{n: 75 for n in domain}, **{n: 90 for n in exact}}
+    if candidate.kind is CandidateKind.DOMAIN:
+        return {n: 75 for n in _domain_hits(candidate.text, catalog)}
+    if candidate.kind is CandidateKind.ADDRESS:
+        return _address_hits(candidate.text, catalog)
+    if candidate.kind is CandidateKind.PHONE:
+        return _phone_hits(candidate.text, catalog)
+    return {}
+
+
+def _name_hits(text: str, catalog: CatalogSnapshot) -> dict[str, int]:
+    """90 for a name equal to FName or FShortName, 80 for one inside the other, 70 for a near spelling."""
+    printed = name_key(text)
     if not printed:
-        return None
-    exact = {number for key, number in catalog.name_keys if key == printed}
-    if exact:
-        return _unique(exact)
-    contained = {number for key, number in catalog.name_keys
-                 if min(len(key), len(printed)) >= _MIN_CONTAINED and (key in printed or printed in key)}
-    if contained:
-        return _unique(contained)
-    return _by_fuzzy_name(printed, catalog)
-
-
-def _by_fuzzy_name(printed: str, catalog: CatalogSnapshot) -> str | None:
-    best: dict[str, float] = {}
+        return {}
+    found: dict[str, int] = {}
     for key, number in catalog.name_keys:
-        score = fuzz.ratio(printed, key)
-        best[number] = max(best.get(number, 0.0), score)
-    ranked = sorted(best.items(), key=lambda kv: -kv[1])
-    if not ranked or ranked[0][1] < NAME_FUZZ_THRESHOLD:
-        return None
-    if len(ranked) > 1 and ranked[1][1] >= ranked[0][1] - 1.0:
-        return None
-    return ranked[0][0]
+        if key == printed:
+            points = 90
+        elif min(len(key), len(printed)) >= _MIN_CONTAINED and (key in printed or printed in key):
+            points = 80
+        elif fuzz.ratio(printed, key) >= NAME_FUZZ_THRESHOLD:
+            points = 70
+        else:
+            continue
+        found[number] = max(found.get(number, 0), points)
+    return found
+
+
+def _address_hits(text: str, catalog: CatalogSnapshot) -> dict[str, int]:
+    """60 for a printed address equal to or inside FAddress (or the other way), 40 for a near one."""
+    printed = name_key(text)
+    if len(printed) < _MIN_ADDRESS:
+        return {}
+    found: dict[str, int] = {}
+    for customer in catalog.customers:
+        master = name_key(customer.address or "")
+        if len(master) < _MIN_ADDRESS:
+            continue
+        if printed == master or printed in master or master in printed:
+            found[customer.number] = 60
+        elif fuzz.ratio(printed, master) >= 90:
+            found[customer.number] = 40
+    return found
+
+
+def _phone_hits(text: str, catalog: CatalogSnapshot) -> dict[str, int]:
+    """A phone number printed in a customer's master address (the only place the bundle has one)."""
+    digits = re.sub(r"\D", "", text)[-8:]
+    if len(digits) < 7:
+        return {}
+    return {c.number: 50 for c in catalog.customers if digits in re.sub(r"\D", "", c.address or "")}
+
+
+def _unknown_sentence(buyer: Party, ranked: list[tuple[str, tuple[int, list[str]]]],
+                      catalog: CatalogSnapshot) -> str:
+    """Why no customer was chosen: the tied customers and what pointed at each, or the hints read."""
+    top = ranked[0][1][0] if ranked else 0
+    tied = [(n, why) for n, (score, why) in ranked if top >= _ENOUGH and score > top - _CLEAR]
+    if len(tied) > 1:
+        named = "; ".join(f"{n} {catalog.customer(n).name} ({', '.join(why)})" for n, why in tied[:4])
+        return f"The document points to more than one customer equally: {named}."
+    hints = [f"{_KIND_WORDS[c.kind]} \"{c.text}\"" for c in _hints(buyer)][:5]
+    who = buyer.email or buyer.edi_id
+    if who:
+        hints.insert(0, f"sender \"{who}\"")
+    if not hints:
+        return "Nothing on the document or its envelope names the buyer."
+    return f"No customer in the master matches the buyer: {', '.join(hints)}."

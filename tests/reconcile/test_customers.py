@@ -39,3 +39,63 @@ def test_two_customers_with_the_same_short_name_is_unknown():
     twin = Customer("C0099", "杭州味源食品有限公司", "味源食品")
     snap = snapshot(CatalogRecords(RECORDS.materials, CUSTOMERS + (twin,)))
     assert match_customer(Party(name="味源食品"), snap) is None
+
+
+# --- customers from the document's hints (letterhead, stamp, buyer field, address, e-mail, domain) ---
+
+from parsers.model import CandidateKind as K, CustomerCandidate as Hint  # noqa: E402
+from reconcile.customers import identify_customer  # noqa: E402
+
+GUANGZHOU = CUSTOMERS[1]  # C0002 广州市穗丰食品有限公司
+
+
+def _hints(*pairs):
+    return Party(candidates=tuple(Hint(kind, text) for kind, text in pairs))
+
+
+@pytest.mark.parametrize("kind", [K.LETTERHEAD, K.STAMP, K.BUYER_FIELD])
+def test_a_printed_company_name_finds_the_customer(kind):
+    """A standalone document whose letterhead, stamp or buyer field is the customer's FName."""
+    found = identify_customer(_hints((kind, GUANGZHOU.name)), SNAP)
+    assert found.customer is not None and found.customer.number == GUANGZHOU.number
+
+
+def test_a_person_in_the_buyer_field_does_not_hide_the_letterhead():
+    """Party.name may hold a person's name; the letterhead still identifies the customer."""
+    party = Party(name="John Smith", candidates=(Hint(K.LETTERHEAD, GUANGZHOU.name),))
+    assert identify_customer(party, SNAP).customer.number == GUANGZHOU.number
+
+
+def test_printed_domain_and_address_identify_the_customer():
+    """No name at all: a printed e-mail address on the customer's @domain, or its master address."""
+    domain = next(e for c in CUSTOMERS for e in c.emails if e.startswith("@"))
+    owner = next(c for c in CUSTOMERS if domain in c.emails)
+    found = identify_customer(_hints((K.EMAIL, "someone" + domain)), SNAP).customer
+    assert found is not None and found.number == owner.number
+    with_address = next(c for c in CUSTOMERS if c.address and len(c.address) >= 8)
+    found = identify_customer(_hints((K.ADDRESS, with_address.address)), SNAP).customer
+    assert found is not None and found.number == with_address.number
+
+
+def test_a_tie_is_unknown_and_names_both_customers():
+    """Letterhead of one customer and stamp of another, equally strong: no guess, both named."""
+    a, b = CUSTOMERS[0], CUSTOMERS[1]
+    found = identify_customer(_hints((K.LETTERHEAD, a.name), (K.STAMP, b.name)), SNAP)
+    assert found.customer is None
+    assert a.number in found.doubt and b.number in found.doubt
+
+
+def test_agreeing_hints_beat_a_lone_one():
+    """Letterhead and address of one customer outweigh a buyer field naming another by its short name only."""
+    a, b = CUSTOMERS[0], CUSTOMERS[1]
+    if not a.address or not b.short_name:
+        pytest.skip("catalog factory lacks an address or short name")
+    found = identify_customer(_hints((K.LETTERHEAD, a.name), (K.ADDRESS, a.address),
+                                     (K.BUYER_FIELD, b.short_name + "采购部")), SNAP)
+    assert found.customer is not None and found.customer.number == a.number
+
+
+def test_unknown_names_the_hints_read():
+    """Nothing matches: the sentence says what the document offered."""
+    found = identify_customer(_hints((K.LETTERHEAD, "上海某某机械厂")), SNAP)
+    assert found.customer is None and "上海某某机械厂" in found.doubt
