@@ -49,6 +49,7 @@ class OrderFacts:
     total: Decimal | None
     today: date
     seen_pos: Container[tuple[str, str]] = frozenset()
+    customer_doubt: str | None = None   # why no customer was chosen (`customers.identify_customer`)
 
 
 def _n(value: Decimal) -> str:
@@ -154,6 +155,8 @@ def _order(code: AnomalyCode, message: str, **detail: object) -> Anomaly:
 def unknown_customer(o: OrderFacts) -> Anomaly | None:
     if o.customer is not None:
         return None
+    if o.customer_doubt:
+        return _order(AnomalyCode.UNKNOWN_CUSTOMER, o.customer_doubt)
     buyer = o.order.buyer
     who = buyer.name or buyer.email or buyer.edi_id or "the sender"
     return _order(AnomalyCode.UNKNOWN_CUSTOMER, f"The buyer \"{who}\" is not in the customer master.")

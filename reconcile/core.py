@@ -13,7 +13,7 @@ from decimal import Decimal
 from parsers.model import ParsedLine, ParsedOrder, SourceKind
 from reconcile.catalog import Customer
 from reconcile.checks import LINE_CHECKS, ORDER_CHECKS, LineFacts, OrderFacts
-from reconcile.customers import match_customer
+from reconcile.customers import identify_customer
 from reconcile.items import Match, looks_like_gtin, match_item
 from reconcile.pricing import applicable_price, money, plain
 from reconcile.result import OrderStatus, ReconciledLine, ReconciledOrder
@@ -30,14 +30,15 @@ def reconcile(order: ParsedOrder, catalog: CatalogSnapshot, *, today: date,
     `seen_pos` holds the (customer code, PO number) pairs already processed; recording this
     order's pair afterwards is the caller's job (see `checks.po_key`).
     """
-    customer = match_customer(order.buyer, catalog)
+    found = identify_customer(order.buyer, catalog)
+    customer = found.customer
     currency = order.currency or (customer.currency if customer else None)
     pricing_day = order.order_date or today
     facts = tuple(line_facts(ln, customer, catalog, pricing_day, currency) for ln in order.lines)
     ocr = order.source.kind == SourceKind.FAX
     lines = tuple(_reconciled_line(f, catalog, ocr=ocr) for f in facts)
     total = order_total(lines)
-    ofacts = OrderFacts(order, customer, currency, facts, total, today, seen_pos)
+    ofacts = OrderFacts(order, customer, currency, facts, total, today, seen_pos, customer_doubt=found.doubt)
     anomalies = tuple(a for check in ORDER_CHECKS if (a := check(ofacts)) is not None)
     clean = not anomalies and not any(ln.anomalies for ln in lines)
     log.info("reconciled po=%s customer=%s anomalies=%d", order.po_number,
