@@ -76,10 +76,6 @@ def test_same_seed_same_corpus(tmp_path):
     assert a == b
 
 
-# Today an order whose date the reader missed (a two-column header, a form it does not know) is still
-# accepted, and `bench --accuracy` counts it as a wrong accept. Strict: when this passes, remove the mark.
-@pytest.mark.xfail(reason="issue 7: readers still accept orders with a stated field missed; "
-                          "if this now passes, remove the xfail mark", strict=True)
 def test_sample_read_accepts_nothing_wrong(tmp_path, capsys):
     """Given a few stress documents of every kind, `orderdesk process` accepts none that is wrong
     or that the truth sends to review; the accuracy is printed, not asserted."""
