@@ -19,18 +19,27 @@ _REJECTING = frozenset({"UNKNOWN_ITEM", "AMBIGUOUS_ITEM", "INACTIVE_ITEM", "UNIT
 
 
 def contrl(payload: dict[str, Any], control: int, now: datetime) -> str:
-    """A CONTRL accepting the interchange (UCI action 7) and each ORDERS message we read (UCM 7)."""
+    """A CONTRL accepting the interchange (UCI action 7) and each ORDERS message we read (UCM 7),
+    or rejecting an interchange we could not read (action 4, with the syntax error and the
+    service segment that was missing, e.g. 13 UNZ)."""
     env = payload["envelope"]
-    body: list[list[list[str]]] = [
-        [["UCI"], [env.get("unb_control", "")],
-         [env.get("unb_sender", ""), env.get("unb_sender_qualifier", "")],
-         [env.get("unb_recipient", ""), env.get("unb_recipient_qualifier", "")], ["7"]],
-    ]
+    rejected = payload.get("group_status") == "R"
+    uci = [["UCI"], [env.get("unb_control", "")],
+           [env.get("unb_sender", ""), env.get("unb_sender_qualifier", "")],
+           [env.get("unb_recipient", ""), env.get("unb_recipient_qualifier", "")], ["4" if rejected else "7"]]
+    body: list[list[list[str]]] = [uci + _error(payload.get("group_errors"), payload.get("group_segment"))]
     for member in payload["sets"]:
         kind = [member.get("type") or "ORDERS", member.get("version") or "D",
                 member.get("release") or "96A", member.get("agency") or "UN"]
-        body.append([["UCM"], [member.get("control", "")], kind, ["7"]])
+        action = "4" if member.get("status") == "R" else "7"
+        body.append([["UCM"], [member.get("control", "")], kind, [action]]
+                    + _error(member.get("errors"), member.get("segment")))
     return _interchange(env, ["CONTRL", "D", "3", "UN"], body, control, now)
+
+
+def _error(codes: list[str] | None, segment: str | None) -> list[list[str]]:
+    """The syntax error code (0085) and the service segment it concerns (0135), when there is one."""
+    return [[codes[0]], [segment or ""]] if codes else []
 
 
 def ordrsp(payload: dict[str, Any], control: int, now: datetime) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 from outbox.settings import OutboxSettings
 from reconcile.anomalies import AnomalyCode
 from reconcile.result import ReconciledOrder
-from store.records import OrderRecord, OutboxRow
+from store.records import Envelope, OrderRecord, OutboxRow
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +149,38 @@ def _functional_acks(reconciled: list[tuple[int, ReconciledOrder]],
     return [_row(EDI_ACK, f"fack:{facts['document_id']}:{ack}:{ctl}:{grp}", g.pop("index"),
                  {**g, "doc": facts})
             for (ack, ctl, grp), g in groups.items()]
+
+
+# What a rejecting acknowledgement says went wrong: X12 997 AK502 / AK905 syntax error codes, and
+# the EDIFACT 0085 syntax error "missing" with the service segment that did not come.
+AK5_TRAILER_MISSING = "2"          # transaction set trailer (SE) missing
+AK5_SEGMENTS_IN_ERROR = "5"        # one or more segments in error
+AK9_GROUP_TRAILER_MISSING = "2"    # functional group trailer (GE) missing
+EDIFACT_MISSING = "13"
+
+
+def rejecting_ack(envelope: Envelope, doc: DocumentFacts) -> OutboxRow | None:
+    """A 997 (AK5/AK9 `R`) or CONTRL (UCI/UCM action 4) rejecting an interchange none of whose
+    orders could be read, when its envelope names the partner and the control number to answer;
+    None otherwise (staff are told in any case)."""
+    if not envelope.partner or not envelope.control:
+        return None
+    if envelope.syntax == "x12":
+        sets = [{"type": s.type, "control": s.control, "status": "R",
+                 "errors": [AK5_SEGMENTS_IN_ERROR if s.complete else AK5_TRAILER_MISSING]}
+                for s in envelope.sets]
+        payload: dict[str, Any] = {"ack": "997", "group_status": "R",
+                                   "group_errors": [] if envelope.closed else [AK9_GROUP_TRAILER_MISSING]}
+    else:
+        sets = [{"type": s.type, "control": s.control, "version": s.version, "release": s.release,
+                 "agency": s.agency, "status": "R",
+                 "errors": [] if s.complete else [EDIFACT_MISSING], "segment": "" if s.complete else "UNT"}
+                for s in envelope.sets]
+        payload = {"ack": "CONTRL", "group_status": "R",
+                   "group_errors": [] if envelope.closed else [EDIFACT_MISSING],
+                   "group_segment": "" if envelope.closed else "UNZ"}
+    payload.update(envelope=dict(envelope.facts), sets=sets, doc=doc_payload(doc))
+    return _row(EDI_ACK, f"reject:{doc.document_id}:{payload['ack']}:{envelope.control}", None, payload)
 
 
 def watcher_alert_row(watcher: str, alert: str, message: str, at: datetime,

@@ -32,14 +32,20 @@ class Controls:
 
 
 def functional_ack(payload: dict[str, Any], controls: Controls, now: datetime) -> str:
-    """A 997 accepting every transaction set of the received group that we read as an order."""
+    """A 997 for the received group: each transaction set accepted (AK5 A), or rejected with its
+    error codes (AK5 R, for an interchange we could not read), and the group's verdict in AK9."""
     env = payload["envelope"]
     sets = payload["sets"]
     body = [["AK1", env.get("gs_code") or "PO", env.get("gs_control", "")]]
+    accepted = 0
     for member in sets:
-        body += [["AK2", member.get("type") or "850", member.get("control", "")], ["AK5", "A"]]
+        status = member.get("status") or "A"
+        accepted += status == "A"
+        body += [["AK2", member.get("type") or "850", member.get("control", "")],
+                 ["AK5", status, *member.get("errors", [])[:5]]]
     n = str(len(sets))
-    body.append(["AK9", "A", n, n, n])
+    verdict = payload.get("group_status") or ("A" if accepted == len(sets) else "P" if accepted else "R")
+    body.append(["AK9", verdict, n, n, str(accepted), *payload.get("group_errors", [])[:5]])
     return _interchange(env, "FA", "997", body, controls, now)
 
 

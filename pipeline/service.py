@@ -19,12 +19,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from outbox.plan import DocumentFacts, plan_outbox, plan_repeat
+from outbox.plan import DocumentFacts, plan_outbox, plan_repeat, rejecting_ack
 from outbox.settings import OutboxSettings
 from outbox.shadow import hold
 from parsers.context import ParseContext
 from parsers.headers import MailHeaders, mail_headers
 from parsers.model import ParseResult, Party
+from pipeline.envelope import read_envelope
 from pipeline.sandbox import ParseSandbox
 from reconcile import CatalogSnapshot, reconcile
 from reconcile.checks import po_key
@@ -34,7 +35,7 @@ from store import documents, orders
 from store.db import session_scope, utcnow
 from store.documents import Arrival
 from store.models import Document, DocumentStatus
-from store.records import DocumentOutcome, OrderRecord, PoKey, SeenKey
+from store.records import DocumentOutcome, OrderRecord, OutboxRow, PoKey, SeenKey
 
 log = logging.getLogger(__name__)
 
@@ -192,8 +193,11 @@ class DocumentService:
             raise RuntimeError("no catalog is loaded")
         records, keys = evaluate(result, self.catalog, today=self.today(), seen=set(seen))
         state, reason = document_state(records, result)
-        rows = hold(plan_outbox(records, self.facts(doc, data), self.settings, contacts=self.contacts),
-                    self.settings.mode)
+        facts = self.facts(doc, data)
+        rows = plan_outbox(records, facts, self.settings, contacts=self.contacts)
+        if state == DocumentStatus.FAILED:
+            rows += rejection(data, facts)
+        rows = hold(rows, self.settings.mode)
         customer = self._sender_customer(doc) if not records else None
         return DocumentOutcome(int(doc.id), state, reason, tuple(records), tuple(keys), tuple(rows),
                                customer_code=customer)
@@ -215,7 +219,11 @@ class DocumentService:
         with session_scope(self.engine) as session:
             seen = orders.seen_for(session, [o.po_number for o in result.orders if o.po_number])
         records, _ = evaluate(result, self.catalog, today=self.today(), seen=seen)
-        rows = hold(plan_repeat(records, self.facts(doc, data)), self.settings.mode)
+        facts = self.facts(doc, data)
+        rows = plan_repeat(records, facts)
+        if records and all(r.failed is not None for r in records):
+            rows += rejection(data, facts)  # rejected again, as the first copy was
+        rows = hold(rows, self.settings.mode)
         reason = f"{doc.reason} Its acknowledgement is sent again." if rows else doc.reason
         outcome = DocumentOutcome(int(doc.id), DocumentStatus.REPEAT, reason, outbox=tuple(rows),
                                   repeat_of=doc.repeat_of, customer_code=self._sender_customer(doc),
@@ -260,6 +268,14 @@ class DocumentService:
         if doc.source == "imap":
             return f"{kept}; the message was moved to the mailbox's processed folder ({doc.source_ref})"
         return f"{kept}; it was read from {doc.source_ref or doc.filename}"
+
+
+def rejection(data: bytes, facts: DocumentFacts) -> list[OutboxRow]:
+    """A rejecting 997/CONTRL for an EDI interchange none of whose orders could be read, when its
+    envelope names the partner; nothing for anything else."""
+    envelope = read_envelope(data)
+    row = rejecting_ack(envelope, facts) if envelope is not None else None
+    return [row] if row is not None else []
 
 
 def read_as(doc: Document) -> str:

@@ -103,3 +103,36 @@ class DocumentOutcome:
     def printed(self) -> tuple[OrderRecord, ...]:
         """The orders `orderdesk process` prints for this document (CONTRACT §2)."""
         return self.orders or self.repeat_orders
+
+
+@dataclass(frozen=True, slots=True)
+class EnvelopeSet:
+    """One X12 transaction set (ST..SE) or EDIFACT message (UNH..UNT) as its header names it."""
+
+    type: str
+    control: str
+    complete: bool                 # its trailer (SE / UNT) was found
+    version: str = ""              # EDIFACT message version, release and agency
+    release: str = ""
+    agency: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """`syntax` is "x12" or "edifact"; `facts` are the keys the acknowledgement builders echo
+    (isa_*/gs_* or unb_*); `closed` says whether the group (GE) or interchange (UNZ) trailer came."""
+
+    syntax: str
+    facts: dict[str, str]
+    sets: tuple[EnvelopeSet, ...]
+    closed: bool
+
+    @property
+    def partner(self) -> str:
+        """The sender's interchange id ("" when the envelope does not name one)."""
+        return self.facts.get("isa_sender" if self.syntax == "x12" else "unb_sender", "")
+
+    @property
+    def control(self) -> str:
+        """The control number an acknowledgement refers to (GS06 or the UNB reference)."""
+        return self.facts.get("gs_control" if self.syntax == "x12" else "unb_control", "")

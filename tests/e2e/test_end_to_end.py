@@ -92,6 +92,9 @@ def test_a_mixed_batch_comes_out_once_each(daemon_proc, dovecot, smtp_sink):
         assert received[mid].rcpt_tos == recipients, mid
 
     _confirmations_answer_the_customer_message(docs, ledger, received)
+    rejections = list(daemon_proc.path("edi_outbound").rglob("reject_*.997.x12"))
+    assert len(rejections) == 1, "the truncated 850 is answered with a rejecting 997"
+    assert "AK5*R*2~" in rejections[0].read_text() and "AK9*R*1*1*0*2~" in rejections[0].read_text()
     accepted = [o for o in ledger.orders if o.status == "accepted"]
     assert exports_by_order(daemon_proc.path("export")) == {
         (o.id, fmt): 1 for o in accepted for fmt in ("xlsx", "json")}

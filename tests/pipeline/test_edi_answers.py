@@ -1,0 +1,108 @@
+"""EDI partners are answered: an interchange nobody can read gets a rejecting acknowledgement
+when its envelope names the partner (X12 997 with AK5/AK9 R and error codes, EDIFACT CONTRL
+with UCI/UCM action 4), and an identical re-sent interchange gets its acknowledgement again
+without being processed twice."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from daemon.config import Settings
+from daemon.ingest import ingest
+from daemon.worker import Worker
+from outbox import edifact_out, x12_out
+from pipeline.envelope import read_envelope
+from tests.e2e import documents as d
+from tests.pipeline.test_service import NOW, TODAY, fresh_engine, sandbox  # noqa: F401 (fixture)
+
+BUILT = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = fresh_engine(tmp_path / "orderdesk.db")
+    yield engine
+    engine.dispose()
+
+
+def _run(engine, sandbox, *arrivals: tuple[str, bytes], mode: str = "live") -> None:
+    for name, data in arrivals:
+        ingest(engine, data, source="edi", source_ref=f"inbox/{name}#{len(data)}", filename=name,
+               message_id=None, now=NOW)
+    worker = Worker(engine, Settings(mode=mode), name="test/w0", sandbox=sandbox,
+                    today=lambda: TODAY, now=lambda: NOW)
+    while worker.run_once():
+        pass
+
+
+def _acks(engine) -> dict[str, dict]:
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT stable_key, payload_json FROM outbox WHERE kind = 'edi_ack' "
+                                    "ORDER BY id")).all()
+    return {key: json.loads(payload) for key, payload in rows}
+
+
+def _edifact_cut(po: str, control: str) -> bytes:
+    text = d.edifact_review(po, control=control).decode()
+    return text[: text.index("LIN+2")].encode()
+
+
+def test_a_truncated_x12_850_gets_a_997_rejecting_it(engine, sandbox):
+    _run(engine, sandbox, ("cut.edi", d.x12_truncated("ET-CUT-1", control=509)))
+    acks = _acks(engine)
+    assert list(acks) == ["reject:1:997:509"]
+    text = x12_out.functional_ack(acks["reject:1:997:509"], x12_out.Controls(7, 7), BUILT)
+    assert "AK1*PO*509~" in text and "AK2*850*0001~" in text
+    assert "AK5*R*2~" in text, "the set's SE trailer is missing"
+    assert "AK9*R*1*1*0*2~" in text, "rejected, and the group's GE trailer is missing"
+    assert "*ZZ*EXAMPLETRADING *" in text.splitlines()[0], "addressed back to the partner"
+
+
+def test_a_truncated_edifact_orders_gets_a_contrl_rejecting_it(engine, sandbox):
+    _run(engine, sandbox, ("cut.edi", _edifact_cut("BH-CUT-1", "BHCUT1")))
+    (key, payload), = _acks(engine).items()
+    assert key == "reject:1:CONTRL:BHCUT1"
+    text = edifact_out.contrl(payload, 7, BUILT)
+    assert "UCI+BHCUT1+4000000000008:14+ORDERDESK:ZZ+4+13+UNZ'" in text
+    assert "UCM+1+ORDERS:D:01B:UN+4+13+UNT'" in text
+
+
+def test_an_interchange_whose_envelope_names_no_partner_gets_no_answer(engine, sandbox):
+    cut = d.x12_truncated("ET-CUT-2", control=510).replace(b"*ZZ*EXAMPLETRADING ", b"*ZZ*               ")
+    assert read_envelope(cut) is not None and read_envelope(cut).partner == ""
+    _run(engine, sandbox, ("cut.edi", cut))
+    assert _acks(engine) == {}
+
+
+def test_a_re_sent_interchange_gets_its_acknowledgement_again_and_is_not_processed_twice(engine, sandbox):
+    edi = d.x12_850("ET-AGAIN-1", control=511)
+    _run(engine, sandbox, ("po.edi", edi))
+    first = _acks(engine)
+    assert sorted(first) == ["fack:1:997:000000511:511", "poack:1:0"]
+    _run(engine, sandbox, ("po-again.edi", edi))
+    acks = _acks(engine)
+    again = acks.pop("fack:2:997:000000511:511")
+    assert acks == first, "only the functional acknowledgement goes again"
+    assert (again["sets"], again["envelope"]) == (first["fack:1:997:000000511:511"]["sets"],
+                                                  first["fack:1:997:000000511:511"]["envelope"])
+    with engine.connect() as conn:
+        docs = conn.execute(sa.text("SELECT status, repeat_of FROM documents ORDER BY id")).all()
+        orders = conn.execute(sa.text("SELECT count(*) FROM orders")).scalar()
+    assert [tuple(r) for r in docs] == [("processed", None), ("repeat", 1)] and orders == 1
+
+
+def test_a_re_sent_unreadable_interchange_is_rejected_again(engine, sandbox):
+    cut = d.x12_truncated("ET-CUT-3", control=512)
+    _run(engine, sandbox, ("cut.edi", cut))
+    _run(engine, sandbox, ("cut-again.edi", cut))
+    acks = _acks(engine)
+    assert sorted(acks) == ["reject:1:997:512", "reject:2:997:512"]
+    assert acks["reject:1:997:512"]["sets"] == acks["reject:2:997:512"]["sets"]
+
+
+def test_in_shadow_mode_the_answers_are_held(engine, sandbox):
+    _run(engine, sandbox, ("cut.edi", d.x12_truncated("ET-CUT-4", control=513)), mode="shadow")
+    assert [payload.get("shadow") for payload in _acks(engine).values()] == [True]
