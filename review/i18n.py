@@ -68,7 +68,8 @@ MESSAGES: dict[str, tuple[str, str]] = {   # key: (简体中文, English)
     "age_1h": ("1 小时以上", "over 1 hour"),
     "age_1d": ("1 天以上", "over 1 day"),
     "age_7d": ("7 天以上", "over 7 days"),
-    "shown": ("显示", "shown"),
+    "showing_newest": ("显示最新的 {n} 条，共 {m} 条；请用筛选缩小范围。",
+                       "Showing the newest {n} of {m}; use the filters to narrow them down."),
     # the case page
     "original": ("原件", "Original"),
     "what_was_read": ("读取结果", "What was read"),

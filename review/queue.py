@@ -19,6 +19,7 @@ from store.db import session_scope, utcnow
 from store.queue import STATES, QueueItem, queue_items
 
 AGES = {"1h": timedelta(hours=1), "1d": timedelta(days=1), "7d": timedelta(days=7)}
+MAX_ROWS = 300       # a page of the newest; the filters narrow it down, the counts stay whole
 
 
 def routes() -> list[PageRoute]:
@@ -60,6 +61,7 @@ class QueueView:
     """The rows shown (newest first), the counts per state, and the choices of the filters."""
 
     rows: list[QueueItem]
+    matching: int                # rows that passed the filters (at most MAX_ROWS are shown)
     counts: dict[str, int]
     total: int
     sources: list[str]
@@ -72,7 +74,7 @@ def queue_view(items: list[QueueItem], wanted: QueueFilter, now: datetime) -> Qu
     counts = Counter(i.state for i in kept)
     rows = sorted((i for i in kept if not wanted.state or i.state == wanted.state),
                   key=lambda i: i.since, reverse=True)
-    return QueueView(rows=rows, counts={s: counts.get(s, 0) for s in STATES}, total=len(kept),
+    return QueueView(rows=rows[:MAX_ROWS], matching=len(rows), counts={s: counts.get(s, 0) for s in STATES}, total=len(kept),
                      sources=sorted({i.source for i in items if i.source}),
                      codes=sorted({c for i in items for c in i.codes}))
 

@@ -66,3 +66,9 @@ def test_the_queue_page_lists_what_the_document_service_left_for_a_person(engine
     failed = desk_client.get("/", params={"state": "failed"}).text
     assert set(re.findall(r"<span class=\"state state-(\w+)\">", failed)) == {"failed"}, failed
     assert "x12-truncated.edi" in failed
+
+
+def test_a_long_queue_shows_the_newest_page_and_says_how_many_match(monkeypatch):
+    monkeypatch.setattr("review.queue.MAX_ROWS", 2)
+    view = queue_view(ITEMS, QueueFilter(), NOW)
+    assert [i.document_id for i in view.rows] == [3, 2] and view.matching == 5 and view.total == 5
