@@ -20,7 +20,8 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
-from review import account, admin, cases, events, queue
+from review import account, actions, admin, cases, events, queue
+from review.actions import Reprocessor
 from review.auth import token_hash
 from review.web import (HERE, SESSION_COOKIE, Desk, DeskSettings, check_csrf, make_templates, render,
                         require_admin)
@@ -41,12 +42,13 @@ def factory(settings: DeskSettings, engine: Engine, *,
     daemon's bus to ring (the live queue then looks at the database at once)."""
     app = FastAPI(title="orderdesk review desk", docs_url=None, redoc_url=None, openapi_url=None)
     desk = Desk(settings=settings, engine=engine, templates=make_templates(), zone=ZoneInfo(settings.timezone),
-                signin_style=(HERE / "static" / "signin.css").read_text(encoding="utf-8"))
+                signin_style=(HERE / "static" / "signin.css").read_text(encoding="utf-8"),
+                reprocess=Reprocessor(engine, settings))
     app.state.desk = desk if wait_for_news is None else replace(desk, wait_for_news=wait_for_news)
     app.middleware("http")(guard)
     app.add_exception_handler(HTTPException, http_error)
     app.add_api_route("/healthz", healthz, methods=["GET"])
-    for module in (account, admin, queue, cases, events):
+    for module in (account, admin, queue, cases, actions, events):
         for route in module.routes():
             checks = [Depends(check_csrf)] + ([Depends(require_admin)] if route.admin else [])
             app.add_api_route(route.path, route.endpoint, methods=[route.method], dependencies=checks)

@@ -11,6 +11,7 @@ import re
 from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from review.actions import REPROCESS_STATES
 from review.originals import PageCache, original_view, render_page
 from review.web import PageRoute, desk_of, render
 from store import documents
@@ -40,7 +41,9 @@ def case_page(request: Request, document_id: int) -> Response:
     view, data = _stored(request, document_id)
     original = original_view(data, view["file"])
     lines_anomalies = {o["order_id"]: _by_line(o["anomalies"]) for o in view["orders"]}
-    return render(request, "case.html", {"doc": view, "original": original, "line_anomalies": lines_anomalies})
+    return render(request, "case.html", {"doc": view, "original": original, "line_anomalies": lines_anomalies,
+                                         "can_reprocess": view["state"] in REPROCESS_STATES,
+                                         "done": request.query_params.get("done", "")})
 
 
 def _by_line(anomalies: list[dict]) -> dict[int | None, list[dict]]:

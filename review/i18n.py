@@ -71,6 +71,10 @@ MESSAGES: dict[str, tuple[str, str]] = {   # key: (简体中文, English)
     "showing_newest": ("显示最新的 {n} 条，共 {m} 条；请用筛选缩小范围。",
                        "Showing the newest {n} of {m}; use the filters to narrow them down."),
     # the case page
+    "reprocess": ("重新读取", "Read again"),
+    "reprocessed": ("已重新读取；之前的结果保存在历史中。", "Read again; the earlier outcome is kept in the history."),
+    "resend": ("重新发送", "Send again"),
+    "resent": ("已交回发送队列。", "Handed back to the sender."),
     "original": ("原件", "Original"),
     "what_was_read": ("读取结果", "What was read"),
     "download_original": ("下载原件", "Download the original"),

@@ -13,6 +13,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import uvicorn
 from sqlalchemy.engine import Engine
@@ -37,6 +38,14 @@ class DeskServer(uvicorn.Server):
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             signal.signal(signal.SIGTERM, lambda *_: setattr(self, "should_exit", True))
         yield
+
+    def run(self, sockets: Any = None) -> None:
+        try:
+            super().run(sockets)
+        finally:
+            reprocess = getattr(self.config.app.state.desk, "reprocess", None)
+            if reprocess is not None:
+                reprocess.close()  # the parse sandbox's process, when a document was read again
 
     async def on_tick(self, counter: int) -> bool:
         if os.getppid() != self._parent:

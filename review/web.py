@@ -54,6 +54,7 @@ class Desk:
     # Waits up to the given seconds for news from the daemon's bus (True when it came);
     # without a bus the live updates simply poll.
     wait_for_news: Callable[[float], bool] = field(default=lambda seconds: time.sleep(seconds) or False)
+    reprocess: Callable[..., str] | None = None   # review.actions.Reprocessor: read a document again
 
     @property
     def signin_style_hash(self) -> str:

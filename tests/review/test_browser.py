@@ -134,3 +134,20 @@ def test_a_new_failed_document_appears_in_the_open_queue_without_a_reload(live_d
     assert page.evaluate("window.stillTheSamePage") is True
     assert page.locator("#counts [data-state=failed] b").inner_text() == "1"
     assert page.console_errors == []
+
+
+def test_a_clerk_reads_a_failed_document_again_from_its_case_page(live_desk, browser_page):
+    """From the queue to a failed document's case page, then "read again": the page says so and
+    keeps the earlier outcome in the history."""
+    page, url = browser_page, live_desk.url
+    fill_queue(live_desk.engine, live_desk.settings)
+    add_user(live_desk.engine, "mei")
+    _sign_in(page, url, "mei", PASSWORD)
+    page.click("#queue a:has-text('x12-truncated.edi')")
+    assert "/documents/" in page.url
+    assert page.locator(".segments li").count() > 3
+    screenshot(page, "case-edi")
+    page.click("#reprocess")
+    page.wait_for_selector("#done")
+    assert page.locator(".history li").count() == 1
+    assert page.console_errors == []

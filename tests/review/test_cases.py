@@ -13,7 +13,7 @@ from tests.review.conftest import GOLDEN, add_user, fill_queue, sign_in
 
 def _doc_ids(engine) -> dict[str, int]:
     with engine.connect() as conn:
-        return {name: i for i, name in conn.execute(sa.text("SELECT id, filename FROM documents ORDER BY id DESC"))}
+        return {name: i for i, name in conn.execute(sa.text("SELECT id, filename FROM documents ORDER BY id"))}
 
 
 def test_a_case_page_shows_the_segments_beside_the_lines_and_their_anomalies(engine, desk_settings, desk_client):
@@ -94,3 +94,36 @@ def test_sanitised_mail_html_keeps_text_and_drops_everything_that_runs_or_loads(
                 "<iframe", "evil.example"):
         assert bad not in clean, bad
     assert 'href="https://ok.example/"' in clean and "noopener" in clean
+
+
+def test_read_again_keeps_the_earlier_outcome_in_the_history(engine, desk_settings, desk_client):
+    """The case page's "read again" goes through the document service: the document is decided
+    again and its earlier outcome shows in the history."""
+    fill_queue(engine, desk_settings)
+    add_user(engine, "mei")
+    sign_in(desk_client, "mei")
+    doc = _doc_ids(engine)["x12-truncated.edi"]
+    page = desk_client.get(f"/documents/{doc}").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    response = desk_client.post(f"/documents/{doc}/reprocess", data={"csrf": csrf}, follow_redirects=False)
+    assert response.status_code == 303 and "done=reprocessed" in response.headers["location"]
+    again = desk_client.get(response.headers["location"]).text
+    assert 'id="done"' in again and 'class="history"' in again
+    repeat = _doc_ids(engine)["x12-accepted.edi"]  # the last of that name wins: the repeat
+    assert 'id="reprocess"' not in desk_client.get(f"/documents/{repeat}").text
+
+
+def test_a_dead_row_is_sent_again(engine, desk_settings, desk_client):
+    fill_queue(engine, desk_settings)
+    add_user(engine, "mei")
+    sign_in(desk_client, "mei")
+    with engine.begin() as conn:
+        row = conn.execute(sa.text("SELECT id FROM outbox ORDER BY id")).scalar()
+        conn.execute(sa.text("UPDATE outbox SET status = 'dead', last_error = 'refused' WHERE id = :id"), {"id": row})
+    page = desk_client.get("/", params={"state": "dead"}).text
+    assert f'action="/outbox/{row}/resend"' in page
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    assert desk_client.post(f"/outbox/{row}/resend", data={"csrf": csrf}, follow_redirects=False).status_code == 303
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT status FROM outbox WHERE id = :id"), {"id": row}).scalar() == "pending"
+    assert desk_client.post(f"/outbox/{row}/resend", data={"csrf": csrf}, follow_redirects=False).status_code == 404

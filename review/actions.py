@@ -1,0 +1,86 @@
+"""What a clerk can do from the desk so far: read a document again, send a dead row again.
+
+Both go through the same code as `orderdesk reprocess` and `orderdesk resend`: the one
+document service (pipeline.service, with its parse sandbox) and store.outbox.resend.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from fastapi import HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.engine import Engine
+
+from review.web import PageRoute, desk_of, signed_in
+from store import outbox as outbox_store
+from store.db import session_scope, utcnow
+from store.models import DocumentStatus
+
+log = logging.getLogger(__name__)
+
+# A document in one of these states is finished and may be read again.
+REPROCESS_STATES = (DocumentStatus.PROCESSED, DocumentStatus.FAILED, DocumentStatus.NOT_AN_ORDER)
+
+
+def routes() -> list[PageRoute]:
+    return [PageRoute("/documents/{document_id}/reprocess", reprocess, "POST"),
+            PageRoute("/outbox/{row_id}/resend", resend, "POST")]
+
+
+class Reprocessor:
+    """The desk's document service; its parse sandbox starts on the first use and serves one
+    document at a time (a second clerk waits for the first)."""
+
+    def __init__(self, engine: Engine, settings: Any) -> None:
+        self.engine = engine
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._service: Any = None
+
+    def __call__(self, document_id: int, *, by: str) -> str:
+        """Read the document again; returns the state it ended in."""
+        with self._lock:
+            service = self._service or self._start()
+            if not service.refresh_catalog():
+                raise HTTPException(status_code=409, detail="no catalog is loaded")
+            doc, data = service.load(document_id)
+            if doc.status not in REPROCESS_STATES:
+                raise HTTPException(status_code=409, detail=f"the document is {doc.status}")
+            outcome = service.process(service.reopen(document_id, claimed_by=f"desk/{by}"), data)
+        log.info("user=%s read the document again: now %s doc=%s", by, outcome.state, document_id)
+        return outcome.state
+
+    def _start(self) -> Any:
+        from pipeline.sandbox import ParseSandbox
+        from pipeline.service import DocumentService
+
+        limits = self.settings.thresholds
+        sandbox = ParseSandbox(timeout_s=limits.parse_timeout_seconds, memory_mb=limits.parse_memory_mb)
+        self._service = DocumentService(self.engine, self.settings, sandbox=sandbox,
+                                        archive=self.settings.paths.archive)
+        return self._service
+
+    def close(self) -> None:
+        if self._service is not None:
+            self._service.sandbox.close()
+
+
+def reprocess(request: Request, document_id: int) -> Response:
+    """The case page's "read again" button."""
+    try:
+        state = desk_of(request).reprocess(document_id, by=signed_in(request).account.name)
+    except LookupError:
+        raise HTTPException(status_code=404)
+    return RedirectResponse(f"/documents/{document_id}?done=reprocessed&state={state}", status_code=303)
+
+
+def resend(request: Request, row_id: int) -> Response:
+    """A dead outbox row goes back to the sender, due now."""
+    with session_scope(desk_of(request).engine) as session:
+        done = outbox_store.resend(session, [row_id], utcnow())
+    if not done:
+        raise HTTPException(status_code=404)
+    log.info("user=%s sends outbox row=%s again", signed_in(request).account.name, row_id)
+    return RedirectResponse("/?done=resent", status_code=303)
