@@ -31,6 +31,7 @@ UNIT_GROUPS = {"PCS": ("PCS", "PC", "EA", "PCE", "C62"), "BOX": ("BOX", "BX", "C
                "ROLL": ("ROLL", "RL", "RO"), "M": ("M", "MTR", "MR"), "KG": ("KG", "KGM"),
                "PACK": ("PACK", "PK", "PA"), "PR": ("PR", "PAIR", "PAIRS"), "SET": ("SET", "SETS")}
 BATCH = 5
+PARSE_TIMEOUT_S = 600
 
 
 @dataclass
@@ -130,8 +131,10 @@ def _score_lines(score: DocScore, want: list[dict], got: list[dict]) -> None:
 
 def read_batch(paths: list[Path], catalog: Path, db: Path) -> list[dict]:
     """Run `orderdesk process --json` on `paths` (one fresh database per batch); the orders it printed."""
+    # Accuracy, not speed: a generous parse time limit, so a busy machine does not turn slow reads into failures
+    # (`python -m bench` measures the time a page takes).
     cmd = [sys.executable, "-m", "daemon", "process", *map(str, paths), "--catalog", str(catalog),
-           "--db", f"sqlite:///{db}", "--today", TODAY.isoformat(), "--json"]
+           "--db", f"sqlite:///{db}", "--today", TODAY.isoformat(), "--parse-timeout", str(PARSE_TIMEOUT_S), "--json"]
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=paths[0].parent)
     if done.returncode != 0:
         raise RuntimeError(f"orderdesk process failed ({done.returncode}): {done.stderr.strip()[-500:]}")
