@@ -67,7 +67,8 @@ def main() -> None:
     ap.add_argument("--items", type=int, default=100_000, help="catalog size for match latency")
     ap.add_argument("--queries", type=int, default=2000, help="lines matched for latency")
     ap.add_argument("--no-fax", action="store_true", help="skip the OCR figure (it takes a few seconds)")
-    ap.add_argument("--e2e", action="store_true", help="also run orderdesk itself against Dovecot and an SMTP sink (~1 min)")
+    ap.add_argument("--e2e", action="store_true", help="also run orderdesk itself against Dovecot and an SMTP sink, and on "
+                    "PostgreSQL with one node and two (~2 min)")
     ap.add_argument("--desk", action="store_true", help="also time the review desk: a 10,000-case queue, a 10-page PDF case")
     ap.add_argument("--accuracy", action="store_true",
                     help="only read a generated stress corpus and print field accuracy, touchless rate, false and wrong accepts")
@@ -101,7 +102,9 @@ def main() -> None:
               f"ratio {whole / ocr:.2f})")
     if a.e2e:
         from bench.e2e import print_figures
+        from bench.nodes import print_figures as print_node_figures
         print_figures()
+        print_node_figures()
     if a.desk:
         from bench.desk import print_figures as print_desk_figures
         print_desk_figures()
