@@ -19,7 +19,7 @@ from typing import Any
 from outbox.settings import OutboxSettings
 from reconcile.anomalies import AnomalyCode
 from reconcile.result import ReconciledOrder
-from store.records import Envelope, OrderRecord, OutboxRow
+from store.records import Envelope, EnvelopeSet, OrderRecord, OutboxRow
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +157,7 @@ AK5_TRAILER_MISSING = "2"          # transaction set trailer (SE) missing
 AK5_SEGMENTS_IN_ERROR = "5"        # one or more segments in error
 AK9_GROUP_TRAILER_MISSING = "2"    # functional group trailer (GE) missing
 EDIFACT_MISSING = "13"
+ORDER_SET_TYPES = frozenset({"850", "860", "ORDERS", "ORDCHG"})
 
 
 def rejecting_ack(envelope: Envelope, doc: DocumentFacts) -> OutboxRow | None:
@@ -165,22 +166,45 @@ def rejecting_ack(envelope: Envelope, doc: DocumentFacts) -> OutboxRow | None:
     None otherwise (staff are told in any case)."""
     if not envelope.partner or not envelope.control:
         return None
+    sets = [_rejected(s, envelope.syntax) for s in envelope.sets if s.group == envelope.control]
     if envelope.syntax == "x12":
-        sets = [{"type": s.type, "control": s.control, "status": "R",
-                 "errors": [AK5_SEGMENTS_IN_ERROR if s.complete else AK5_TRAILER_MISSING]}
-                for s in envelope.sets]
         payload: dict[str, Any] = {"ack": "997", "group_status": "R",
                                    "group_errors": [] if envelope.closed else [AK9_GROUP_TRAILER_MISSING]}
     else:
-        sets = [{"type": s.type, "control": s.control, "version": s.version, "release": s.release,
-                 "agency": s.agency, "status": "R",
-                 "errors": [] if s.complete else [EDIFACT_MISSING], "segment": "" if s.complete else "UNT"}
-                for s in envelope.sets]
         payload = {"ack": "CONTRL", "group_status": "R",
                    "group_errors": [] if envelope.closed else [EDIFACT_MISSING],
                    "group_segment": "" if envelope.closed else "UNZ"}
     payload.update(envelope=dict(envelope.facts), sets=sets, doc=doc_payload(doc))
     return _row(EDI_ACK, f"reject:{doc.document_id}:{payload['ack']}:{envelope.control}", None, payload)
+
+
+def with_rejected_sets(rows: Sequence[OutboxRow], envelope: Envelope) -> list[OutboxRow]:
+    """A partly read interchange: its functional acknowledgement also names the order sets or
+    messages that could not be read, rejected (AK5 R, AK9 P / UCM action 4), so the partner
+    knows which to send again instead of hearing nothing about them."""
+    out = []
+    for row in rows:
+        env = row.payload.get("envelope") or {}
+        group = env.get("gs_control" if envelope.syntax == "x12" else "unb_control")
+        if row.kind != EDI_ACK or not row.stable_key.startswith("fack:") or group is None:
+            out.append(row)
+            continue
+        read = {member.get("control") for member in row.payload["sets"]}
+        unread = [_rejected(s, envelope.syntax) for s in envelope.sets
+                  if s.group == group and s.type in ORDER_SET_TYPES and s.control not in read]
+        out.append(replace(row, payload={**row.payload, "sets": row.payload["sets"] + unread})
+                   if unread else row)
+    return out
+
+
+def _rejected(found: EnvelopeSet, syntax: str) -> dict[str, Any]:
+    """One transaction set or message, rejected with the reason its envelope shows."""
+    if syntax == "x12":
+        return {"type": found.type, "control": found.control, "status": "R",
+                "errors": [AK5_SEGMENTS_IN_ERROR if found.complete else AK5_TRAILER_MISSING]}
+    return {"type": found.type, "control": found.control, "version": found.version,
+            "release": found.release, "agency": found.agency, "status": "R",
+            "errors": [] if found.complete else [EDIFACT_MISSING], "segment": "" if found.complete else "UNT"}
 
 
 def watcher_alert_row(watcher: str, alert: str, message: str, at: datetime,

@@ -35,16 +35,19 @@ def _x12(data: bytes) -> Envelope | None:
     sets: list[EnvelopeSet] = []
     open_set: list[str] | None = None
     closed = False
+    group = ""
     for segment in raw:
         el = segment.split(seps.element)
         tag = el[0].strip()
         if tag == "ISA":
             facts.update({name: _at(el, i) for i, name in _ISA.items()})
-        elif tag == "GS" and "gs_control" not in facts:
-            facts.update({name: _at(el, i) for i, name in _GS.items()})
+        elif tag == "GS":
+            group = _at(el, 6)
+            if "gs_control" not in facts:
+                facts.update({name: _at(el, i) for i, name in _GS.items()})
         elif tag == "ST":
             _close_x12(sets, open_set, complete=False)
-            open_set = [_at(el, 1), _at(el, 2)]
+            open_set = [_at(el, 1), _at(el, 2), group]
         elif tag == "SE" and open_set is not None:
             _close_x12(sets, open_set, complete=True)
             open_set = None
@@ -58,7 +61,7 @@ def _x12(data: bytes) -> Envelope | None:
 
 def _close_x12(sets: list[EnvelopeSet], open_set: list[str] | None, *, complete: bool) -> None:
     if open_set is not None:
-        sets.append(EnvelopeSet(open_set[0] or "850", open_set[1], complete))
+        sets.append(EnvelopeSet(open_set[0] or "850", open_set[1], complete, group=open_set[2]))
 
 
 def _edifact(data: bytes) -> Envelope | None:
@@ -78,21 +81,22 @@ def _edifact(data: bytes) -> Envelope | None:
                      "unb_recipient": _c(el, 3, 0), "unb_recipient_qualifier": _c(el, 3, 1),
                      "unb_control": _c(el, 5, 0)}
         elif tag == "UNH":
-            _close_edifact(sets, open_msg, complete=False)
+            _close_edifact(sets, open_msg, complete=False, group=facts.get("unb_control", ""))
             open_msg = [_c(el, 1, 0), _c(el, 2, 0), _c(el, 2, 1), _c(el, 2, 2), _c(el, 2, 3)]
         elif tag == "UNT" and open_msg is not None:
-            _close_edifact(sets, open_msg, complete=True)
+            _close_edifact(sets, open_msg, complete=True, group=facts.get("unb_control", ""))
             open_msg = None
         elif tag == "UNZ":
             closed = True
-    _close_edifact(sets, open_msg, complete=False)
+    _close_edifact(sets, open_msg, complete=False, group=facts.get("unb_control", ""))
     return Envelope("edifact", facts, tuple(sets), closed) if facts else None
 
 
-def _close_edifact(sets: list[EnvelopeSet], msg: list[str] | None, *, complete: bool) -> None:
+def _close_edifact(sets: list[EnvelopeSet], msg: list[str] | None, *, complete: bool,
+                   group: str = "") -> None:
     if msg is not None:
         ref, kind, version, release, agency = msg
-        sets.append(EnvelopeSet(kind or "ORDERS", ref, complete, version, release, agency))
+        sets.append(EnvelopeSet(kind or "ORDERS", ref, complete, version, release, agency, group))
 
 
 def _at(elements: list[str], index: int) -> str:

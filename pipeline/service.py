@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from outbox.plan import DocumentFacts, plan_outbox, plan_repeat, rejecting_ack
+from outbox.plan import DocumentFacts, plan_outbox, plan_repeat, rejecting_ack, with_rejected_sets
 from outbox.settings import OutboxSettings
 from outbox.shadow import hold
 from parsers.context import ParseContext
@@ -197,6 +197,8 @@ class DocumentService:
         rows = plan_outbox(records, facts, self.settings, contacts=self.contacts)
         if state == DocumentStatus.FAILED:
             rows += rejection(data, facts)
+        elif any(r.failed is not None for r in records):
+            rows = partly_read(rows, data)
         rows = hold(rows, self.settings.mode)
         customer = self._sender_customer(doc) if not records else None
         return DocumentOutcome(int(doc.id), state, reason, tuple(records), tuple(keys), tuple(rows),
@@ -276,6 +278,13 @@ def rejection(data: bytes, facts: DocumentFacts) -> list[OutboxRow]:
     envelope = read_envelope(data)
     row = rejecting_ack(envelope, facts) if envelope is not None else None
     return [row] if row is not None else []
+
+
+def partly_read(rows: list[OutboxRow], data: bytes) -> list[OutboxRow]:
+    """The acknowledgement of an EDI interchange some of whose orders could not be read names
+    those as rejected; rows of anything else stay as they are."""
+    envelope = read_envelope(data)
+    return rows if envelope is None else with_rejected_sets(rows, envelope)
 
 
 def read_as(doc: Document) -> str:

@@ -115,6 +115,7 @@ class EnvelopeSet:
     version: str = ""              # EDIFACT message version, release and agency
     release: str = ""
     agency: str = ""
+    group: str = ""                # the control number of its X12 group (GS06) or EDIFACT interchange
 
 
 @dataclass(frozen=True, slots=True)

@@ -106,3 +106,19 @@ def test_a_re_sent_unreadable_interchange_is_rejected_again(engine, sandbox):
 def test_in_shadow_mode_the_answers_are_held(engine, sandbox):
     _run(engine, sandbox, ("cut.edi", d.x12_truncated("ET-CUT-4", control=513)), mode="shadow")
     assert [payload.get("shadow") for payload in _acks(engine).values()] == [True]
+
+
+def _two_sets_second_cut(po: str, control: int) -> bytes:
+    """One group of two 850s: the first whole, the second cut off inside its first line."""
+    text = d.x12_850(po, control=control).decode()
+    head, body = text[: text.index("ST*850*")], text[text.index("ST*850*"): text.index("GE*")]
+    second = body.replace("ST*850*0001", "ST*850*0002").replace(f"BEG*00*SA*{po}", f"BEG*00*SA*{po}-2")
+    return (head + body + second[: second.index("PO1*1*") + 12]).encode()
+
+
+def test_a_partly_read_interchange_names_the_unread_set_rejected(engine, sandbox):
+    _run(engine, sandbox, ("two.edi", _two_sets_second_cut("ET-PART-1", 515)))
+    acks = _acks(engine)
+    text = x12_out.functional_ack(acks["fack:1:997:000000515:515"], x12_out.Controls(7, 7), BUILT)
+    assert "AK2*850*0001~\nAK5*A~" in text and "AK2*850*0002~\nAK5*R*2~" in text
+    assert "AK9*P*2*2*1~" in text
