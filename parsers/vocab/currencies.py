@@ -45,7 +45,7 @@ def currency_code(text: str | None) -> str | None:
     if not text:
         return None
     s = nfkc(text).casefold()
-    if re.fullmatch(r"[a-z]{3}", s) and s != "rmb":
+    if re.fullmatch(r"[a-z]{3}", s) and s not in ("rmb", "ntd"):  # old names of CNY and TWD
         return s.upper()
     for code, names in _NAMES:
         if any(name in s for name in names):

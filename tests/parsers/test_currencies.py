@@ -14,7 +14,7 @@ NAMES = [
     ("港币", "HKD"), ("港幣", "HKD"), ("港元", "HKD"), ("HK$", "HKD"), ("新台币", "TWD"),
     ("新台幣", "TWD"), ("NT$", "TWD"), ("新加坡元", "SGD"), ("S$", "SGD"), ("日元", "JPY"),
     ("英镑", "GBP"), ("£", "GBP"), ("澳元", "AUD"), ("A$", "AUD"), ("加元", "CAD"), ("韩元", "KRW"),
-    ("chf", "CHF"), ("Euro", "EUR"), ("件", None), ("", None),
+    ("chf", "CHF"), ("Euro", "EUR"), ("NTD", "TWD"), ("件", None), ("", None),
 ]
 
 
