@@ -31,6 +31,7 @@ from parsers.detect import sniff
 from parsers.errors import ParseError
 from parsers.formats.htmltables import html_to_text
 from parsers.formats.mailtext import decode_header, decode_text, eight_bit, filename, header_params
+from parsers.vocab.dates import read_date
 from parsers.model import CandidateKind, CustomerCandidate, ParseResult, SourceKind
 
 ParsePart = Callable[[bytes, ParseContext], ParseResult]
@@ -49,6 +50,8 @@ _ROBOT = re.compile(r"(?i)^(no-?reply|do-?not-?reply|donotreply|e?-?fax\W?\w*|"
 _FORWARD_BANNER = re.compile(
     r"^[-\s>]*(forwarded message|original message|begin forwarded message|转发的邮件|原始邮件|转发邮件)[-\s:：]*$",
     re.IGNORECASE | re.MULTILINE)
+_FORWARD_DATE = re.compile(r"^[\s>]*(date|sent|发送时间|發送時間|时间|日期|gesendet|datum|enviado|fecha|envoyé|date)\s*[:：]\s*(.+)$",
+                           re.IGNORECASE | re.MULTILINE)
 _FORWARD_FROM = re.compile(r"^[\s>]*(from|发件人|寄件者)\s*[:：]\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 
 
@@ -148,6 +151,9 @@ def message_context(msg: EmailMessage, ctx: ParseContext) -> ParseContext:
     sent = _sent(_raw(msg, "Date"))
     subject = decode_header(_raw(msg, "Subject"))[:1000]
     name, sender = _sender(msg)
+    own = _from_address(msg)
+    if sender and own and sender != own:  # one of ours forwarded the customer's mail: its date is the order's
+        sent = _forwarded_date(msg) or sent
     return replace(ctx, sender=sender or ctx.sender, sender_name=name or ctx.sender_name,
                    sent=sent or ctx.sent, subject=subject or ctx.subject)
 
@@ -179,8 +185,12 @@ def _sender(msg: EmailMessage) -> tuple[str | None, str | None]:
     return (sender[0] or None), sender[1]
 
 
-def _forwarded_sender(msg: EmailMessage) -> tuple[str | None, str] | None:
-    """The From line under a forward banner in the body, if the body forwards a message."""
+def _from_address(msg: EmailMessage) -> str | None:
+    return next((addr for _n, addr in addresses(_raw(msg, "From"))), None)
+
+
+def _forwarded_block(msg: EmailMessage) -> str | None:
+    """The header lines under a forward banner in the body (From, Date, Subject ...), if any."""
     body = _first_body(msg)
     if body is None:
         return None
@@ -188,9 +198,24 @@ def _forwarded_sender(msg: EmailMessage) -> tuple[str | None, str] | None:
     if body.get_content_type() == "text/html":
         text = html_to_text(text)  # the banner's lines are paragraphs and breaks there
     banner = _FORWARD_BANNER.search(text)
-    header = _FORWARD_FROM.search(text, banner.end(), banner.end() + 600) if banner else None
+    return text[banner.end():banner.end() + 600] if banner else None
+
+
+def _forwarded_sender(msg: EmailMessage) -> tuple[str | None, str] | None:
+    """The From line under a forward banner in the body, if the body forwards a message."""
+    block = _forwarded_block(msg)
+    header = _FORWARD_FROM.search(block) if block else None
     found = addresses(header.group(2)) if header else []
     return (found[0][0] or None, found[0][1]) if found else None
+
+
+def _forwarded_date(msg: EmailMessage) -> date | None:
+    """The Date / Sent line under a forward banner: when the customer sent the order forwarded to us."""
+    block = _forwarded_block(msg)
+    line = _FORWARD_DATE.search(block) if block else None
+    if line is None:
+        return None
+    return _sent(line.group(2)) or read_date(line.group(2)).value
 
 
 # --- the body -------------------------------------------------------------------------------------

@@ -102,3 +102,13 @@ def test_ambiguous_date_is_a_doubt_not_a_silent_guess():
     us = rows + [["Ship To: 919 Main Street, Springfield, IL 62704"]]
     (order,) = orders_from_rows(us, ParseContext(path="po.xlsx"), SourceKind.XLSX).orders
     assert order.order_date == date(2026, 11, 12) and not order.read_checks
+
+
+@pytest.mark.parametrize("html", [True, False])
+def test_forwarded_mail_without_an_order_date_takes_the_forwarded_mails_date(html):
+    """No order date printed: the customer's mail (the forward banner's Date line, 27 Nov) dates the
+    order, not the colleague's forward (30 Nov)."""
+    doc = G.header_doc("en", "colon", 5)
+    doc.fields = [f for f in doc.fields if f[0] not in G.LABELS["en"]["od"]]
+    (order,) = parse_document(G.mail_bytes(doc, html=html, forwarded=True), ParseContext(path="fwd.eml")).orders
+    assert order.order_date == date(2026, 11, 27)
