@@ -32,7 +32,8 @@ _PAGE_NUMBER = re.compile(r"(?i)^(第\s*\d+\s*页.*|共\s*\d+\s*页.*|page\s*\d+
 _TITLE_START = re.compile(r"(?i)^\W*(quotation|quote|proforma|pro-forma|pro forma|sales quotation|invoice|"
                           r"tax invoice|credit note|报价单|形式发票)\b(?!\s*(no\.?|number|#|n°)?\s*[:：])")
 _NOT_ORDER_TITLE = re.compile(r"(?i)\binvoice\b|发票|报价单|报价表|\bquotation\b|对账单|statement of account|"
-                              r"送货单|delivery note|packing list|credit note|询价")
+                              r"送货单|delivery note|packing list|credit note|询价|"
+                              r"\brechnung\b|\bfactura\b|\bfacture\b|lieferschein|albar[aá]n|bon de livraison|\bangebot\b|\bdevis\b")
 _ORDER_TITLE = re.compile(r"(?i)订单|采购单|订货单|purchase\s*order")
 _COMPANY = re.compile(r"(?i)(有限公司|股份公司|集团|公司|食品厂|工厂|商行|\b(co\.?,?\s*ltd\.?|ltd\.?|limited|inc\.?|"
                       r"gmbh|llc|corp\.?|pte\.?\s*ltd\.?))$")
