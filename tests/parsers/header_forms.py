@@ -220,3 +220,23 @@ def pdf_bytes(doc: HeaderDoc) -> bytes:
     c.showPage()
     c.save()
     return out.getvalue()
+
+
+def titled_pdf(title: str, head: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> bytes:
+    """A one-page text PDF: a title over a table, to see what a title in any language decides."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4)
+    c.setFont("Helvetica", 14)
+    c.drawString(220, A4[1] - 50, title)
+    c.setFont("Helvetica", 9)
+    y = A4[1] - 120
+    for row in (head, *rows):
+        for x, text in zip((40, 80, 260, 340, 420), row):
+            c.drawString(x, y, text)
+        y -= 16
+    c.showPage()
+    c.save()
+    return out.getvalue()

@@ -112,3 +112,31 @@ def test_forwarded_mail_without_an_order_date_takes_the_forwarded_mails_date(htm
     doc.fields = [f for f in doc.fields if f[0] not in G.LABELS["en"]["od"]]
     (order,) = parse_document(G.mail_bytes(doc, html=html, forwarded=True), ParseContext(path="fwd.eml")).orders
     assert order.order_date == date(2026, 11, 27)
+
+
+@pytest.mark.parametrize("title,head", [
+    ("Rechnung", ("Pos.", "Beschreibung", "Menge", "Einzelpreis", "Betrag")),
+    ("Lieferschein", ("Pos.", "Beschreibung", "Menge", "Einzelpreis", "Betrag")),
+    ("Factura", ("Línea", "Descripción", "Cantidad", "Precio unitario", "Importe")),
+    ("Facture", ("Ligne", "Désignation", "Quantité", "Prix unitaire", "Montant")),
+    ("Devis", ("Ligne", "Désignation", "Quantité", "Prix unitaire", "Montant")),
+])
+def test_other_documents_in_german_spanish_french_are_no_orders(title, head):
+    """Now that their column labels are understood, an invoice, delivery note or quotation titled in
+    German, Spanish or French must still give no order."""
+    data = G.titled_pdf(title, head, (("1", "Hosting package", "3", "5,39", "16,17"),))
+    result = parse_document(data, ParseContext(path="doc.pdf"))
+    assert not result.orders and result.not_orders
+
+
+@pytest.mark.parametrize("title,head", [
+    ("BESTELLUNG", ("Pos.", "Beschreibung", "Menge", "Einzelpreis", "Betrag")),
+    ("ORDEN DE COMPRA", ("Línea", "Descripción", "Cantidad", "Precio unitario", "Importe")),
+    ("BON DE COMMANDE", ("Ligne", "Désignation", "Quantité", "Prix unitaire", "Montant")),
+])
+def test_orders_with_german_spanish_french_columns_are_read(title, head):
+    """The same tables titled as orders give their line: quantity, price and amount under their labels."""
+    data = G.titled_pdf(title, head, (("1", "Carton 400x300x250", "500", "4.00", "2000.00"),))
+    (order,) = parse_document(data, ParseContext(path="po.pdf")).orders
+    (line,) = order.lines
+    assert (str(line.quantity), str(line.unit_price), str(line.amount)) == ("500", "4.00", "2000.00")
