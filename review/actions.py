@@ -14,9 +14,11 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.engine import Engine
 
 from review.web import PageRoute, desk_of, signed_in
+from store import audit
 from store import outbox as outbox_store
+from store.audit import AuditRecord
 from store.db import session_scope, utcnow
-from store.models import DocumentStatus
+from store.models import DocumentStatus, Order, OutboxItem
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,7 @@ class Reprocessor:
         self._service: Any = None
 
     def __call__(self, document_id: int, *, by: str) -> str:
-        """Read the document again; returns the state it ended in."""
+        """Read the document again (and say so in the audit trail); returns its new state."""
         with self._lock:
             service = self._service or self._start()
             if not service.refresh_catalog():
@@ -49,6 +51,9 @@ class Reprocessor:
             if doc.status not in REPROCESS_STATES:
                 raise HTTPException(status_code=409, detail=f"the document is {doc.status}")
             outcome = service.process(service.reopen(document_id, claimed_by=f"desk/{by}"), data)
+        with session_scope(self.engine) as session:
+            audit.record(session, AuditRecord(utcnow(), by, "reprocess", f"{doc.status} -> {outcome.state}",
+                                              document_id=document_id))
         log.info("user=%s read the document again: now %s doc=%s", by, outcome.state, document_id)
         return outcome.state
 
@@ -78,9 +83,19 @@ def reprocess(request: Request, document_id: int) -> Response:
 
 def resend(request: Request, row_id: int) -> Response:
     """A dead outbox row goes back to the sender, due now."""
+    by = signed_in(request).account.name
     with session_scope(desk_of(request).engine) as session:
         done = outbox_store.resend(session, [row_id], utcnow())
-    if not done:
-        raise HTTPException(status_code=404)
-    log.info("user=%s sends outbox row=%s again", signed_in(request).account.name, row_id)
+        if not done:
+            raise HTTPException(status_code=404)
+        audit.record(session, AuditRecord(utcnow(), by, "resend", "dead -> pending", outbox_id=row_id,
+                                          document_id=_document_of_row(session, row_id)))
+    log.info("user=%s sends outbox row=%s again", by, row_id)
     return RedirectResponse("/?done=resent", status_code=303)
+
+
+def _document_of_row(session, row_id: int) -> int | None:
+    """The document whose case page shows this outbox row (through its order), if any."""
+    row = session.get(OutboxItem, row_id)
+    order = session.get(Order, row.order_id) if row is not None and row.order_id else None
+    return order.document_id if order is not None else None

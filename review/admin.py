@@ -10,7 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from review import auth
 from review.web import PageRoute, desk_of, render, signed_in
-from store import users
+from store import audit, users
+from store.audit import AuditRecord
 from store.db import session_scope, utcnow
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,11 @@ def routes() -> list[PageRoute]:
             PageRoute("/admin/users/{name}/reset", reset_password, "POST", admin=True),
             PageRoute("/admin/users/{name}/disable", disable_user, "POST", admin=True),
             PageRoute("/admin/users/{name}/enable", enable_user, "POST", admin=True)]
+
+
+def _audit(request: Request, action: str, detail: str) -> None:
+    with session_scope(desk_of(request).engine) as session:
+        audit.record(session, AuditRecord(utcnow(), signed_in(request).account.name, action, detail))
 
 
 @contextmanager
@@ -54,6 +60,7 @@ def add_user(request: Request, name: str = Form(...), role: str = Form("clerk"))
                            one_time=True)
     except users.UserError as e:
         return _page(request, message=str(e), status_code=400)
+    _audit(request, "user_add", f"{name.strip()} ({role})")
     log.info("user=%s added (%s) by user=%s", name, role, signed_in(request).account.name)
     return _page(request, message="user_added", one_time=password, for_user=name.strip())
 
@@ -62,6 +69,7 @@ def reset_password(request: Request, name: str) -> Response:
     password = auth.one_time_password()
     with session_scope(desk_of(request).engine) as session, _known_user():
         users.set_password(session, name, auth.hash_password(password), one_time=True)
+    _audit(request, "user_reset", name)
     log.info("user=%s got a one-time password from user=%s", name, signed_in(request).account.name)
     return _page(request, one_time=password, for_user=name)
 
@@ -69,6 +77,7 @@ def reset_password(request: Request, name: str) -> Response:
 def disable_user(request: Request, name: str) -> Response:
     with session_scope(desk_of(request).engine) as session, _known_user():
         users.set_disabled(session, name, True)
+    _audit(request, "user_disable", name)
     log.info("user=%s disabled by user=%s", name, signed_in(request).account.name)
     return RedirectResponse("/admin/users", status_code=303)
 
@@ -76,4 +85,5 @@ def disable_user(request: Request, name: str) -> Response:
 def enable_user(request: Request, name: str) -> Response:
     with session_scope(desk_of(request).engine) as session, _known_user():
         users.set_disabled(session, name, False)
+    _audit(request, "user_enable", name)
     return RedirectResponse("/admin/users", status_code=303)

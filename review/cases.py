@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from review.actions import REPROCESS_STATES
 from review.originals import PageCache, original_view, render_page
 from review.web import PageRoute, desk_of, render
-from store import documents
+from store import audit, documents
 from store.db import session_scope
 from store.queue import document_view, order_view
 
@@ -39,11 +39,13 @@ def _stored(request: Request, document_id: int) -> tuple[dict, bytes]:
 
 def case_page(request: Request, document_id: int) -> Response:
     view, data = _stored(request, document_id)
+    with session_scope(desk_of(request).engine) as session:
+        trail = audit.for_document(session, document_id)
     original = original_view(data, view["file"])
     lines_anomalies = {o["order_id"]: _by_line(o["anomalies"]) for o in view["orders"]}
     return render(request, "case.html", {"doc": view, "original": original, "line_anomalies": lines_anomalies,
                                          "can_reprocess": view["state"] in REPROCESS_STATES,
-                                         "done": request.query_params.get("done", "")})
+                                         "done": request.query_params.get("done", ""), "trail": trail})
 
 
 def _by_line(anomalies: list[dict]) -> dict[int | None, list[dict]]:

@@ -71,6 +71,9 @@ MESSAGES: dict[str, tuple[str, str]] = {   # key: (简体中文, English)
     "showing_newest": ("显示最新的 {n} 条，共 {m} 条；请用筛选缩小范围。",
                        "Showing the newest {n} of {m}; use the filters to narrow them down."),
     # the case page
+    "audit": ("操作记录", "Audit trail"),
+    "action_reprocess": ("重新读取", "read again"),
+    "action_resend": ("重新发送", "sent again"),
     "reprocess": ("重新读取", "Read again"),
     "reprocessed": ("已重新读取；之前的结果保存在历史中。", "Read again; the earlier outcome is kept in the history."),
     "resend": ("重新发送", "Send again"),

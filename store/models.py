@@ -343,3 +343,18 @@ class SigninFailure(SQLModel, table=True):
     name: str = Field(max_length=64, index=True)
     remote: str = Field(max_length=64)
     at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class AuditEntry(SQLModel, table=True):
+    """One thing a person did at the review desk; rows are only ever added (store.audit)."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    user_name: str = Field(max_length=64)
+    action: str = Field(max_length=32)
+    detail: str = Field(sa_type=sa.Text)
+    document_id: int | None = Field(default=None, index=True)
+    order_id: int | None = None
+    outbox_id: int | None = None

@@ -96,7 +96,7 @@ def test_sanitised_mail_html_keeps_text_and_drops_everything_that_runs_or_loads(
     assert 'href="https://ok.example/"' in clean and "noopener" in clean
 
 
-def test_read_again_keeps_the_earlier_outcome_in_the_history(engine, desk_settings, desk_client):
+def test_read_again_keeps_the_earlier_outcome_in_the_history_and_the_audit_trail_says_who(engine, desk_settings, desk_client):
     """The case page's "read again" goes through the document service: the document is decided
     again and its earlier outcome shows in the history."""
     fill_queue(engine, desk_settings)
@@ -109,6 +109,8 @@ def test_read_again_keeps_the_earlier_outcome_in_the_history(engine, desk_settin
     assert response.status_code == 303 and "done=reprocessed" in response.headers["location"]
     again = desk_client.get(response.headers["location"]).text
     assert 'id="done"' in again and 'class="history"' in again
+    trail = re.search(r'<table class="grid audit" id="audit">(.*?)</table>', again, re.S).group(1)
+    assert "mei" in trail and "failed -&gt; failed" in trail
     repeat = _doc_ids(engine)["x12-accepted.edi"]  # the last of that name wins: the repeat
     assert 'id="reprocess"' not in desk_client.get(f"/documents/{repeat}").text
 
@@ -127,3 +129,6 @@ def test_a_dead_row_is_sent_again(engine, desk_settings, desk_client):
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT status FROM outbox WHERE id = :id"), {"id": row}).scalar() == "pending"
     assert desk_client.post(f"/outbox/{row}/resend", data={"csrf": csrf}, follow_redirects=False).status_code == 404
+    with engine.connect() as conn:
+        entries = conn.execute(sa.text("SELECT user_name, action, detail, outbox_id FROM audit_log")).all()
+    assert [tuple(e) for e in entries] == [("mei", "resend", "dead -> pending", row)]

@@ -121,6 +121,9 @@ def test_an_admin_adds_a_user_who_must_set_a_password_at_first_sign_in(engine, d
     assert done.status_code == 303
     assert clerk.get("/", follow_redirects=False).status_code == 200
     assert sign_in(new_client(desk_app), "mei", one_time).status_code == 401
+    with engine.connect() as conn:
+        trail = conn.execute(sa.text("SELECT user_name, action, detail FROM audit_log")).all()
+    assert [tuple(e) for e in trail] == [("boss", "user_add", "mei (clerk)")]
 
 
 def test_passwords_are_stored_as_argon2_and_never_logged(engine, desk_client, run_cli, monkeypatch, caplog,
