@@ -70,6 +70,16 @@ MESSAGES: dict[str, tuple[str, str]] = {   # key: (简体中文, English)
     "age_7d": ("7 天以上", "over 7 days"),
     "showing_newest": ("显示最新的 {n} 条，共 {m} 条；请用筛选缩小范围。",
                        "Showing the newest {n} of {m}; use the filters to narrow them down."),
+    # the dashboard
+    "dashboard": ("概览", "Dashboard"),
+    "orders_today": ("今日订单（来源 · 状态）", "Orders today (source · status)"),
+    "orders_week": ("本周订单（来源 · 状态）", "Orders this week (source · status)"),
+    "touchless_rate": ("无人工处理比例（近 30 天，每日）", "Touchless rate (last 30 days, per day)"),
+    "anomalies_by_code": ("异常（按代码）", "Anomalies by code"),
+    "oldest_waiting": ("等待最久的事项到达于", "Oldest waiting case arrived"),
+    "arrival_to_confirmation": ("从到达到确认发出", "From arrival to confirmation"),
+    "median": ("中位数", "median"),
+    "confirmations": ("份确认", "confirmations"),
     # the case page
     "audit": ("操作记录", "Audit trail"),
     "action_reprocess": ("重新读取", "read again"),

@@ -65,3 +65,20 @@ def queue_sizes(conn: Connection) -> dict[str, tuple[int, datetime | None]]:
     """Per queue state (failed, review, not_an_order, repeat, dead): size and oldest arrival."""
     with Session(bind=conn) as session:
         return queue_summary(session)
+
+
+def orders_since(conn: Connection, since: datetime) -> list[Any]:
+    """(source, status, stored at) of the current orders stored since `since`, for the dashboard."""
+    return conn.execute(sa.select(DOCUMENTS.c.source, ORDERS.c.status, ORDERS.c.created_at)
+                        .join(DOCUMENTS, DOCUMENTS.c.id == ORDERS.c.document_id)
+                        .where(ORDERS.c.superseded_at.is_(None), ORDERS.c.created_at >= since)).all()
+
+
+def confirmation_delays(conn: Connection, since: datetime) -> list[float]:
+    """Seconds from a document's arrival to its confirmation's delivery, for confirmations
+    delivered since `since`."""
+    rows = conn.execute(sa.select(OUTBOX.c.delivered_at, DOCUMENTS.c.received_at)
+                        .join(ORDERS, ORDERS.c.id == OUTBOX.c.order_id)
+                        .join(DOCUMENTS, DOCUMENTS.c.id == ORDERS.c.document_id)
+                        .where(OUTBOX.c.stable_key.like("confirm:%"), OUTBOX.c.delivered_at >= since)).all()
+    return [max(0.0, (delivered - received).total_seconds()) for delivered, received in rows]

@@ -35,6 +35,10 @@ def test_first_admin_sets_a_password_adds_a_clerk_and_switches_language(live_des
     assert page.locator("h1").inner_text() == "待处理"
     assert page.locator("#queue tbody tr").count() >= 4
     screenshot(page, "queue")
+    page.click("a[href='/dashboard']")
+    assert page.locator("#chart-anomalies rect").count() >= 1
+    screenshot(page, "dashboard")
+    page.click("a[href='/']")
     page.select_option("select[name=state]", "review")
     page.click("form.filters button[type=submit]")
     assert set(page.locator("#queue .state").all_inner_texts()) == {"待审核"}
