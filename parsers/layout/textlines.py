@@ -16,20 +16,21 @@ from parsers.layout import prose
 from parsers.vocab import labels as F
 from parsers.context import ParseContext
 from parsers.model import ParsedLine, ParseResult, Provenance, SourceKind
-from parsers.vocab.numbers import document_mark, nfkc, parse_decimal
+from parsers.vocab.numbers import document_mark, nfkc, parse_decimal, respell
 from parsers.vocab.units import unit_pattern
 from parsers.build import Facts, build_order, read_row, respell_row, table_decimal_mark
 from parsers.layout import party
 from parsers.vocab.dates import date_order
 
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# 1,234.50 and 1.234,50, 4.000 and 0,009 alike: which mark is decimal is the document's to say.
+_NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _UNITS = unit_pattern(free_text=True)
 _QTY_UNIT = re.compile(rf"(?i)(?<![\w×*/.\-])({_NUM})\s*(万|千)?\s*({_UNITS})(?![A-Za-z])(?!\s*/)")
 _ENUM = re.compile(r"^\s*(?:[(（]\d{1,3}[)）]|\d{1,3}[.、)）:](?!\d)|[-*•·●▪]\s|No\.\s*\d{1,3}\b)\s*")
 _LABELED_QTY = re.compile(rf"(?i)(?:数量|qty|quantity)\s*[:：]?\s*({_NUM})\s*(万|千)?\s*([^\d\s,，;；、]{{0,5}})")
 _LABELED_PRICE = re.compile(rf"(?i)(?:单价|單價|unit\s*price|price)\s*[:：]?\s*[¥$€]?\s*({_NUM})")
 _LABELED_AMOUNT = re.compile(rf"(?i)(?:金额|amount)\s*[:：]?\s*[¥$€]?\s*({_NUM})")
-_PRICE_AFTER = re.compile(rf"(?i)^[\s,，;；\-–]*(?:@|at|x|×|单价|單價)?\s*(?:[¥$€]|rmb|usd|us\$|cny|eur)?\s*({_NUM})\s*(元|rmb|usd|cny|eur)?")
+_PRICE_AFTER = re.compile(rf"(?i)^[\s,，;；\-–]*(?:@|at|à|je|x|×|单价|單價)?\s*(?:[¥$€]|rmb|usd|us\$|cny|eur)?\s*({_NUM})\s*(元|rmb|usd|cny|eur)?")
 _CODE = re.compile(r"^(?=[A-Za-z0-9\-_./]*\d)(?=[A-Za-z0-9\-_./]*[A-Za-z\-.])[A-Za-z0-9][A-Za-z0-9\-_./]{2,29}$")
 _MEASURE = re.compile(r"(?i)^\d+(\.\d+)?(mm|cm|ml|l|g|kg|m|u|oz|mic|um|\")$|^\d+[x×*]\d+")
 _QUOTE_MARK = re.compile(r"(?i)^\s*(-{2,}\s*(原始邮件|original message|forwarded message|转发邮件|转发的邮件)|在.{0,40}写道[:：]$|on .{0,80}wrote:$)")
@@ -169,39 +170,43 @@ def _split_code(description: str) -> tuple[str | None, str]:
     return None, description
 
 
-def _price_after(text: str) -> tuple[Decimal | None, Decimal | None, str | None]:
+def _number(text: str, mark: str | None) -> Decimal | None:
+    return parse_decimal(respell(text, mark))
+
+
+def _price_after(text: str, mark: str | None = None) -> tuple[Decimal | None, Decimal | None, str | None]:
     """Unit price (and amount) printed after the quantity: "4.00元", "@ 4.00", "0.79  1,896.00"."""
     m = _PRICE_AFTER.match(text)
     if not m:
         return None, None, None
-    price = parse_decimal(m.group(1))
+    price = _number(m.group(1), mark)
     rest = text[m.end():]
     amount = _PRICE_AFTER.match(rest)
-    mark = m.group(0) if re.search(r"[¥$€元]|rmb|usd|cny|eur", m.group(0), re.I) else None
-    return price, parse_decimal(amount.group(1)) if amount else None, mark
+    sign = m.group(0) if re.search(r"[¥$€元]|rmb|usd|cny|eur", m.group(0), re.I) else None
+    return price, _number(amount.group(1), mark) if amount else None, sign
 
 
-def _free_line(text: str, n: int) -> tuple[ParsedLine, str | None] | None:
+def _free_line(text: str, n: int, mark: str | None = None) -> tuple[ParsedLine, str | None] | None:
     """An order line written freely, with the currency mark its price carries; None for prose."""
     enum = _ENUM.match(text)
     body = text[enum.end():] if enum else text
     labeled = _LABELED_QTY.search(body)
     if labeled:
-        qty = parse_decimal(labeled.group(1) + (labeled.group(2) or ""))
+        qty = _number(labeled.group(1) + (labeled.group(2) or ""), mark)
         unit = labeled.group(3) or None
         description = body[: labeled.start()]
         price_m, amount_m = _LABELED_PRICE.search(body), _LABELED_AMOUNT.search(body)
-        price = parse_decimal(price_m.group(1)) if price_m else None
-        amount = parse_decimal(amount_m.group(1)) if amount_m else None
-        mark = "元" if re.search(r"\d\s*元", body) else None
+        price = _number(price_m.group(1), mark) if price_m else None
+        amount = _number(amount_m.group(1), mark) if amount_m else None
+        sign = "元" if re.search(r"\d\s*元", body) else None
     else:
         matches = list(_QTY_UNIT.finditer(body))
         if not matches:
             return None
         m = matches[-1]
-        qty = parse_decimal(m.group(1) + (m.group(2) or ""))
+        qty = _number(m.group(1) + (m.group(2) or ""), mark)
         unit, description = m.group(3), body[: m.start()]
-        price, amount, mark = _price_after(body[m.end():])
+        price, amount, sign = _price_after(body[m.end():], mark)
     description = description.strip(" \t-–—:：,，;；、|")
     code, description = _split_code(description)
     if qty is None or not re.search(r"[A-Za-z\u4e00-\u9fff]", description or code or ""):
@@ -212,7 +217,7 @@ def _free_line(text: str, n: int) -> tuple[ParsedLine, str | None] | None:
                       unit_price=price, amount=amount, code=code,
                       ids=((("code", code),) if code else ()), confidence=0.8,
                       provenance=Provenance(line=n + 1))
-    return line, mark
+    return line, sign
 
 
 def _read_labels(lines: list[str], facts: Facts, used: set[int]) -> None:
@@ -323,7 +328,7 @@ def _read_prose(lines: list[str], found: list[ParsedLine], marks: list[str | Non
             found.append(line)
             continue
         labelled = prose.labelled_line(text, n, us, mark)
-        got = (labelled, _money_mark(text)) if labelled else _free_line(text, n)
+        got = (labelled, _money_mark(text)) if labelled else _free_line(text, n, mark)
         if got:
             used.add(n)
             found.append(got[0])

@@ -110,3 +110,21 @@ def test_labelled_fields_in_a_german_mail_read_its_numbers_its_way(seed):
     (order,) = orders_from_text(text, MAIL, SourceKind.EMAIL).orders
     (got,) = order.lines
     assert (got.quantity, got.unit_price) == (D(qty), D(price.replace(",", ".")))
+
+
+@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.parametrize("style", ["de", "en"])
+def test_free_lines_read_their_numbers_under_the_mails_decimal_mark(seed, style):
+    """Given free lines "Schraube M4 4.000 Stück à 0,009 EUR" (or 4,000 pcs @ 0.009), each
+    quantity and price reads as the mail means it."""
+    rng = random.Random(seed)
+    want, body = [], ["Hallo," if style == "de" else "Hello,", ""]
+    for n in range(1, rng.randint(2, 4)):
+        qty, price = rng.choice([(4000, "0.009"), (12000, "1.25"), (250, "12.40"), (2500, "0.69")])
+        q, p = f"{qty:,}", price
+        if style == "de":
+            q, p = q.replace(",", "."), p.replace(".", ",")
+        body.append(f"{n}. Schraube M{n} {q} {'Stück' if style == 'de' else 'pcs'} {'à' if style == 'de' else '@'} {p} EUR")
+        want.append((D(qty), D(price)))
+    (order,) = orders_from_text("\n".join(body), MAIL, SourceKind.EMAIL).orders
+    assert [(line.quantity, line.unit_price) for line in order.lines] == want
