@@ -21,8 +21,9 @@ from parsers.vocab import labels as F
 from parsers.vocab.dates import parse_date
 from parsers.vocab.numbers import nfkc, parse_decimal, parse_quantity
 
-# "Item 2:", "Line 2.", "No. 2", "第2项：", "2)" before the fields of one line.
-_LINE_PREFIX = re.compile(r"(?i)^\s*(?:(?:item|line|pos(?:ition)?|no\.?|#)\s*(\d{1,3})\s*[:：.)\-–]?|"
+# "Item 2:", "Line 2.", "Ligne 2 :", "Pos. 2", "No. 2", "第2项：", "2)" before the fields of one line.
+_LINE_PREFIX = re.compile(r"(?i)^\s*(?:(?:item|line|ligne|l[ií]nea|zeile|art[ií]culo|pos(?:ition|ici[oó]n)?\.?|no\.?|#)\s*"
+                          r"(\d{1,3})\s*[:：.)\-–]?|"
                           r"第\s*(\d{1,3})\s*[项行条項條]\s*[:：、.]?|[(（]?(\d{1,3})[.、)）:：](?!\d))\s*")
 # Segments end at ; ； | tab ， and at a comma not inside a number ("2,000" and "0,69" stay whole).
 _SEGMENTS = re.compile(r"\s*(?:[;；|\t]|，|(?<!\d),|,(?!\d))\s*")

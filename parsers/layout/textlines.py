@@ -67,21 +67,38 @@ def _header_columns(line: str) -> list[tuple[int, str | None, str]] | None:
     if len(re.findall(r"[:：]\s*[^\s:：]", line)) >= 2 or len(re.findall(r"\d+", line)) >= 2:
         return None
     columns: list[tuple[int, str | None, str]] = []
+    tabbed = "\t" in line  # a tab cell is one heading ("Customer Part #"), never split into words
     for start, _end, text in _chunks(line):
-        words, offset, i = text.split(" "), start, 0
-        if len(words) == 1:
+        pieces = _heading_words(text)
+        if tabbed or len(pieces) == 1 or (F.column_field(text) and _strong(pieces) < 2):
             columns.append((start, F.column_field(text), text))
             continue
-        while i < len(words):
-            j = next((j for j in range(len(words), i + 1, -1) if F.is_known_column(" ".join(words[i:j]))), i + 1)
-            label = " ".join(words[i:j])
+        offset = start
+        for label in pieces:
             columns.append((offset, F.column_field(label), label))
             offset += _width(label) + 1
-            i = j
     found = {f for _, f, _ in columns if f}
     if F.QUANTITY in found and found & F.ITEM_FIELDS and sum(1 for _, f, _ in columns if f) >= 3:
         return columns
     return None
+
+
+_STRONG = frozenset((F.QUANTITY, F.UNIT, F.UNIT_PRICE, F.AMOUNT, F.DESCRIPTION, F.NAME, F.SPEC))
+
+
+def _heading_words(text: str) -> list[str]:
+    """A single-spaced run of headings cut into the longest known labels ("Item Code Description Qty")."""
+    words, pieces, i = text.split(" "), [], 0
+    while i < len(words):
+        j = next((j for j in range(len(words), i + 1, -1) if F.is_known_column(" ".join(words[i:j]))), i + 1)
+        pieces.append(" ".join(words[i:j]))
+        i = j
+    return pieces
+
+
+def _strong(pieces: list[str]) -> int:
+    """How many pieces name a column of their own kind (quantity, unit, price, text ...)."""
+    return sum(1 for p in pieces if F.column_field(p) in _STRONG)
 
 
 def _cells(line: str, columns: list[tuple[int, str | None, str]], tabbed: bool) -> list[str | None]:
@@ -283,7 +300,15 @@ def _blocks(text: str) -> list[list[str]]:
     return [block for block in blocks if any(line.strip() for line in block)]
 
 
+def _unpipe(line: str) -> str:
+    """A row of a table drawn with pipes ("1 | EW-157 | PET bottle |  500") as tab-separated cells."""
+    if line.count("|") < 2 or "\t" in line:
+        return line
+    return "\t".join(cell.strip() for cell in line.strip().strip("|").split("|"))
+
+
 def _read_block(raw_lines: list[str], ctx: ParseContext, kind: SourceKind):
+    raw_lines = [_unpipe(line) for line in raw_lines]
     lines = [nfkc(line) if "\t" not in line else "\t".join(nfkc(c) for c in line.split("\t"))
              for line in raw_lines]
     facts, used = Facts(day_month=date_order(lines)), set()
