@@ -23,7 +23,7 @@ from parsers.layout import party
 from parsers.vocab.dates import date_order
 
 # 1,234.50 and 1.234,50, 4.000 and 0,009 alike: which mark is decimal is the document's to say.
-_NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_NUM = r"\d{1,3}(?:[.,]\d{3})+(?!\d)(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _UNITS = unit_pattern(free_text=True)
 _QTY_UNIT = re.compile(rf"(?i)(?<![\w×*/.\-])({_NUM})\s*(万|千)?\s*({_UNITS})(?![A-Za-z])(?!\s*/)")
 _ENUM = re.compile(r"^\s*(?:[(（]\d{1,3}[)）]|\d{1,3}[.、)）:](?!\d)|[-*•·●▪]\s|No\.\s*\d{1,3}\b)\s*")
@@ -70,7 +70,7 @@ def _header_columns(line: str) -> list[tuple[int, str | None, str]] | None:
     tabbed = "\t" in line  # a tab cell is one heading ("Customer Part #"), never split into words
     for start, _end, text in _chunks(line):
         pieces = _heading_words(text)
-        if tabbed or len(pieces) == 1 or (F.column_field(text) and _strong(pieces) < 2):
+        if tabbed or len(pieces) == 1 or _whole(text, pieces):
             columns.append((start, F.column_field(text), text))
             continue
         offset = start
@@ -83,9 +83,6 @@ def _header_columns(line: str) -> list[tuple[int, str | None, str]] | None:
     return None
 
 
-_STRONG = frozenset((F.QUANTITY, F.UNIT, F.UNIT_PRICE, F.AMOUNT, F.DESCRIPTION, F.NAME, F.SPEC))
-
-
 def _heading_words(text: str) -> list[str]:
     """A single-spaced run of headings cut into the longest known labels ("Item Code Description Qty")."""
     words, pieces, i = text.split(" "), [], 0
@@ -96,9 +93,12 @@ def _heading_words(text: str) -> list[str]:
     return pieces
 
 
-def _strong(pieces: list[str]) -> int:
-    """How many pieces name a column of their own kind (quantity, unit, price, text ...)."""
-    return sum(1 for p in pieces if F.column_field(p) in _STRONG)
+def _whole(text: str, pieces: list[str]) -> bool:
+    """A spaced heading names one column when, whole, it names what none of its words does:
+    "Customer Part #" is the customer's code, not a customer, a part and a number; "序号 物料编码"
+    and "Item Code Description Qty" are several columns."""
+    field = F.column_field(text)
+    return field is not None and field not in {F.column_field(p) for p in pieces}
 
 
 def _cells(line: str, columns: list[tuple[int, str | None, str]], tabbed: bool) -> list[str | None]:

@@ -51,3 +51,15 @@ def test_text_tables_keep_their_columns(seed, style):
     assert order.po_number == po
     got = [(l.customer_sku or l.code or l.our_sku, l.quantity, l.unit, l.unit_price) for l in order.lines]
     assert got == [(code, D(qty), unit, D(price)) for code, _, qty, unit, price in rows]
+
+
+@pytest.mark.parametrize("first", ["序号 物料编码", "No. Item Code", "# Part No."])
+def test_two_headings_one_space_apart_stay_two_columns(first):
+    """Given "序号 物料编码" (a counter and a code heading one space apart) over aligned rows, the
+    counter is no part of the code."""
+    text = "\n".join([f"{first}     Description        Qty      Unit  Price",
+                      "1    WY-BT-0500   500ml bottle       20,000    PCS   0.47",
+                      "2    WY-CP-038    Bottle cap         20,000    PCS   0.0827", ""])
+    (order,) = orders_from_text(text, MAIL, SourceKind.EMAIL).orders
+    assert [(l.code or l.customer_sku, l.unit_price) for l in order.lines] == [
+        ("WY-BT-0500", D("0.47")), ("WY-CP-038", D("0.0827"))]
