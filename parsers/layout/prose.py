@@ -13,7 +13,7 @@ Two kinds of prose carry order lines:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from parsers.build import read_row, respell_row
 from parsers.model import ParsedLine, Provenance
@@ -98,11 +98,7 @@ def labelled_line(text: str, n: int, us: bool = False, mark: str | None = None) 
     got = read_row(row, n, columns, labels, lambda r, c: f"line {r + 1}", us, None)
     if got is None:
         return None
-    return ParsedLine(**{**_fields_of(got.line), "provenance": Provenance(line=n + 1), "confidence": 0.85})
-
-
-def _fields_of(line: ParsedLine) -> dict:
-    return {name: getattr(line, name) for name in line.__slots__}
+    return replace(got.line, provenance=Provenance(line=n + 1), confidence=0.85)
 
 
 # --- change requests ------------------------------------------------------------------------
