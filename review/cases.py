@@ -12,7 +12,7 @@ from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from review.actions import REPROCESS_STATES
-from review.originals import PageCache, original_view, render_page
+from review.originals import PageCache, mail_attachment, mail_image, original_view, render_page
 from review.web import PageRoute, desk_of, render
 from store import audit, documents
 from store.db import session_scope
@@ -24,6 +24,8 @@ SAFE_NAME = re.compile(r"[^\w.\-]+")
 def routes() -> list[PageRoute]:
     return [PageRoute("/documents/{document_id}", case_page),
             PageRoute("/documents/{document_id}/original", original_file),
+            PageRoute("/documents/{document_id}/parts/{index}", attachment_file),
+            PageRoute("/documents/{document_id}/cid/{cid}", mail_image_file),
             PageRoute("/documents/{document_id}/pages/{page}", page_image),
             PageRoute("/orders/{order_id}", order_link)]
 
@@ -41,7 +43,7 @@ def case_page(request: Request, document_id: int) -> Response:
     view, data = _stored(request, document_id)
     with session_scope(desk_of(request).engine) as session:
         trail = audit.for_document(session, document_id)
-    original = original_view(data, view["file"])
+    original = original_view(data, view["file"], cid_base=f"/documents/{document_id}/cid/")
     lines_anomalies = {o["order_id"]: _by_line(o["anomalies"]) for o in view["orders"]}
     return render(request, "case.html", {"doc": view, "original": original, "line_anomalies": lines_anomalies,
                                          "can_reprocess": view["state"] in REPROCESS_STATES,
@@ -55,12 +57,34 @@ def _by_line(anomalies: list[dict]) -> dict[int | None, list[dict]]:
     return grouped
 
 
-def original_file(request: Request, document_id: int) -> Response:
-    """The original bytes, always as a download (never shown by the browser as a page)."""
-    view, data = _stored(request, document_id)
-    name = SAFE_NAME.sub("_", view["file"] or f"document-{document_id}") or f"document-{document_id}"
+def _download(data: bytes, name: str) -> Response:
+    """Bytes as a download, never shown by the browser as a page."""
+    safe = SAFE_NAME.sub("_", name) or "document"
     return Response(data, media_type="application/octet-stream",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    headers={"Content-Disposition": f'attachment; filename="{safe}"'})
+
+
+def original_file(request: Request, document_id: int) -> Response:
+    view, data = _stored(request, document_id)
+    return _download(data, view["file"] or f"document-{document_id}")
+
+
+def attachment_file(request: Request, document_id: int, index: int) -> Response:
+    """An e-mail's attachment (0-based, in the message's order) as a download."""
+    _, data = _stored(request, document_id)
+    found = mail_attachment(data, index)
+    if found is None:
+        raise HTTPException(status_code=404)
+    return _download(found[1], found[0])
+
+
+def mail_image_file(request: Request, document_id: int, cid: str) -> Response:
+    """An image the mail's HTML shows by `cid:`, from the stored message itself."""
+    _, data = _stored(request, document_id)
+    found = mail_image(data, cid)
+    if found is None:
+        raise HTTPException(status_code=404)
+    return Response(found[1], media_type=found[0])
 
 
 def page_image(request: Request, document_id: int, page: int) -> Response:

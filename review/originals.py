@@ -2,7 +2,8 @@
 
 PDFs and fax images become page images (rendered lazily, one page per request, cached);
 EDI interchanges are listed segment by segment; e-mails show their headers, their text and
-their HTML sanitised by nh3 (no script, no style, no images: nothing that runs or loads);
+their HTML sanitised by nh3 (no script, no style, no image but the message's own `cid:` ones:
+nothing that runs or loads from elsewhere), and their attachments as downloads;
 other text is shown as text. Everything else is offered as a download only.
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from urllib.parse import quote
 
 import nh3
 
@@ -27,12 +29,15 @@ SAFE_TAGS = {"a", "b", "i", "u", "em", "strong", "p", "br", "div", "span", "tabl
 SAFE_ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
 
 
+IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif"})
+
+
 @dataclass(frozen=True)
 class MailView:
     headers: list[tuple[str, str]]
     text: str
     html: str                       # sanitised: safe to put into the page as it is
-    attachments: list[str] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)   # names, by their index in the message
 
 
 @dataclass(frozen=True)
@@ -46,8 +51,9 @@ class OriginalView:
     text: str = ""
 
 
-def original_view(data: bytes, filename: str | None) -> OriginalView:
-    """Choose how to show a document from its bytes."""
+def original_view(data: bytes, filename: str | None, *, cid_base: str | None = None) -> OriginalView:
+    """Choose how to show a document from its bytes; an e-mail's `cid:` images point under
+    `cid_base` (the desk serves them from the stored message)."""
     magic = sniff(data, filename).magic
     if magic == "pdf":
         return OriginalView("pages", pages=pdf_page_count(data))
@@ -56,7 +62,7 @@ def original_view(data: bytes, filename: str | None) -> OriginalView:
     if magic in ("x12", "edifact"):
         return OriginalView("segments", segments=edi_segments(data, magic))
     if magic == "mail":
-        return OriginalView("mail", mail=mail_view(data))
+        return OriginalView("mail", mail=mail_view(data, cid_base=cid_base))
     if magic == "text":
         return OriginalView("text", text=_decode(data)[:MAX_TEXT_CHARS])
     return OriginalView("download")
@@ -75,24 +81,57 @@ def edi_segments(data: bytes, magic: str) -> list[str]:
     return [raw + tokens.syntax.terminator for raw in tokens.raw]
 
 
-def mail_view(data: bytes) -> MailView:
+def _message(data: bytes) -> EmailMessage:
+    return BytesParser(policy=policy.default).parsebytes(data)
+
+
+def mail_view(data: bytes, *, cid_base: str | None = None) -> MailView:
     """Headers people read, the first text part, the first HTML part sanitised, attachment names."""
-    message: EmailMessage = BytesParser(policy=policy.default).parsebytes(data)
+    message = _message(data)
     headers = [(name, str(message[name])) for name in ("From", "To", "Cc", "Date", "Subject") if message[name]]
     text_part = message.get_body(preferencelist=("plain",))
     html_part = message.get_body(preferencelist=("html",))
     attachments = [part.get_filename() or part.get_content_type() for part in message.iter_attachments()]
-    return MailView(headers=headers, text=_content(text_part), html=sanitise_html(_content(html_part)),
-                    attachments=attachments)
+    return MailView(headers=headers, text=_content(text_part),
+                    html=sanitise_html(_content(html_part), cid_base=cid_base), attachments=attachments)
 
 
-def sanitise_html(html: str) -> str:
-    """HTML that can neither run nor load anything: no script, style, images, frames or handlers."""
+def mail_attachment(data: bytes, index: int) -> tuple[str, bytes] | None:
+    """The message's attachment `index` (file name, bytes), or None."""
+    parts = list(_message(data).iter_attachments())
+    if not 0 <= index < len(parts):
+        return None
+    part = parts[index]
+    return part.get_filename() or f"attachment-{index + 1}", part.get_payload(decode=True) or b""
+
+
+def mail_image(data: bytes, cid: str) -> tuple[str, bytes] | None:
+    """The image the message's HTML names as `cid:<cid>` (content type, bytes), if it is one."""
+    for part in _message(data).walk():
+        if part.get("Content-ID", "").strip().strip("<>") == cid and part.get_content_type() in IMAGE_TYPES:
+            return part.get_content_type(), part.get_payload(decode=True) or b""
+    return None
+
+
+def sanitise_html(html: str, *, cid_base: str | None = None) -> str:
+    """HTML that can neither run nor load anything from elsewhere: no script, style, frames or
+    handlers; images only from the message itself (`cid:`, served under `cid_base`)."""
     if not html:
         return ""
-    return nh3.clean(html, tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+    tags, attributes = set(SAFE_TAGS), dict(SAFE_ATTRIBUTES)
+    if cid_base is not None:
+        tags.add("img")
+        attributes["img"] = {"src", "alt", "width", "height"}
+
+    def only_cid_images(tag: str, attribute: str, value: str) -> str | None:
+        if value.startswith("cid:"):
+            is_image = tag == "img" and attribute == "src" and cid_base is not None
+            return cid_base + quote(value[4:], safe="") if is_image else None
+        return None if (tag, attribute) == ("img", "src") else value
+
+    return nh3.clean(html, tags=tags, attributes=attributes, url_schemes={"http", "https", "mailto", "cid"},
                      link_rel="noopener noreferrer nofollow", strip_comments=True,
-                     clean_content_tags={"script", "style", "title", "head"})
+                     clean_content_tags={"script", "style", "title", "head"}, attribute_filter=only_cid_images)
 
 
 def _content(part) -> str:

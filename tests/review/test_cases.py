@@ -132,3 +132,39 @@ def test_a_dead_row_is_sent_again(engine, desk_settings, desk_client):
     with engine.connect() as conn:
         entries = conn.execute(sa.text("SELECT user_name, action, detail, outbox_id FROM audit_log")).all()
     assert [tuple(e) for e in entries] == [("mei", "resend", "dead -> pending", row)]
+
+
+def _mail_with_cid_image_and_attachment() -> tuple[bytes, bytes]:
+    from email.message import EmailMessage
+
+    logo = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 0, 0)).save(logo, format="PNG")
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "buyer@customer.example", "orders@ourco.example", "PO-7"
+    message.set_content("Order PO-7 attached.")
+    message.add_alternative('<p>Order PO-7 <img src="cid:logo@customer"> <img src="https://tracker.example/t.gif"></p>',
+                            subtype="html")
+    message.get_payload()[1].add_related(logo.getvalue(), "image", "png", cid="<logo@customer>")
+    message.add_attachment(b"line,qty\n1,20\n", maintype="text", subtype="csv", filename="PO-7.csv")
+    return message.as_bytes(), logo.getvalue()
+
+
+def test_a_mail_shows_its_own_cid_images_and_offers_its_attachments(engine, desk_client):
+    """Images the mail carries itself (cid:) are served from the stored message; a remote one
+    keeps no address; attachments download."""
+    from pipeline.service import arrive
+    from store.db import utcnow
+
+    data, logo = _mail_with_cid_image_and_attachment()
+    doc = arrive(engine, data, source="mail", source_ref="test/po7.eml", filename="po7.eml", message_id=None,
+                 now=utcnow()).document_id
+    add_user(engine, "mei")
+    sign_in(desk_client, "mei")
+    page = desk_client.get(f"/documents/{doc}").text
+    assert f'src="/documents/{doc}/cid/logo%40customer"' in page and "tracker.example" not in page
+    image = desk_client.get(f"/documents/{doc}/cid/logo%40customer")
+    assert image.content == logo and image.headers["content-type"] == "image/png"
+    assert desk_client.get(f"/documents/{doc}/cid/nothing").status_code == 404
+    link = re.search(rf'href="(/documents/{doc}/parts/\d+)">PO-7.csv<', page).group(1)
+    download = desk_client.get(link)
+    assert download.content == b"line,qty\n1,20\n" and download.headers["content-disposition"].startswith("attachment")
