@@ -14,6 +14,8 @@ from typing import Callable
 
 from parsers.vocab import labels as F
 from parsers.layout import party
+from parsers.layout import checks
+from parsers.layout.checks import RowNote, RowValues
 from parsers.context import ParseContext
 from parsers.errors import ParseError
 from parsers.model import (CheckName, CheckOutcome, CustomerCandidate, ParsedLine, ParsedOrder, ParseResult, Party,
@@ -216,10 +218,12 @@ def _row_currency(row: list[str | None], columns: dict[int, str]) -> str | None:
 
 @dataclass
 class _Row:
-    """One table row read by field: the line it makes and the header fields it repeats."""
+    """One table row read by field: the line it makes, the header fields it repeats, and its
+    printed row number (with any number the row arithmetic re-read or worked out)."""
 
     line: ParsedLine
     header: dict[str, tuple[str, Provenance]]
+    note: RowNote = field(default_factory=RowNote)
 
 
 def _item_text(values: dict[str, list[str]]) -> str | None:
@@ -301,16 +305,60 @@ def read_row(row: list[str | None], r: int, columns: dict[int, str], labels: dic
             if text:
                 key = F.ADDRESS_PART + str(col) if name == F.ADDRESS_PART else name
                 header[key] = (text, Provenance(cell=cell_name(r, col)))
-    return _Row(line, header)
+    return _Row(line, header, RowNote(number=_first(values, F.LINE_NO) or None))
+
+
+def _row_numbers(row: list[str | None], columns: dict[int, str]) -> RowValues:
+    """The row's quantity, price and amount as read and as printed (None: the table has no such column)."""
+    values = _row_values(row, columns)
+    texts = tuple(_first(values, name) if name in values else None
+                  for name in (F.QUANTITY, F.UNIT_PRICE, F.AMOUNT))
+    return RowValues(parse_quantity(texts[0])[0], parse_decimal(texts[1]), parse_decimal(texts[2]), texts)
+
+
+def settled_row(row: list[str | None], r: int, columns: dict[int, str], labels: dict[int, str],
+                cell_name: CellName, us: bool, year: int | None, *, ocr: bool) -> _Row | None:
+    """`read_row`, with the row arithmetic settling an OCR read's numbers (a misread digit,
+    an unreadable quantity worked out from the amount and the price)."""
+    raw = _row_numbers(row, columns)
+    settled, note = checks.settle_row(raw, ocr=ocr)
+    if settled.quantity is not None and raw.quantity is None:
+        qty_col = next(c for c, n in columns.items() if n == F.QUANTITY)
+        row = [str(settled.quantity) if c == qty_col else v for c, v in enumerate(row)]
+    got = read_row(row, r, columns, labels, cell_name, us, year)
+    if got is None or note is None:
+        return got
+    line = replace(got.line, quantity=settled.quantity, unit_price=settled.price, amount=settled.amount)
+    return _Row(line, got.header, replace(got.note, repaired=note))
+
+
+def unread_row(row: list[str | None], columns: dict[int, str], where: str) -> str | None:
+    """A sentence for a row that names an item and looks like an order line (a row number, a
+    quantity cell, a price) but gives no readable quantity; None for notes and wrapped text."""
+    values = _row_values(row, columns)
+    named = _item_text(values) or next((code for n in (F.CUSTOMER_SKU, F.OUR_SKU, F.CODE, F.BARCODE)
+                                        if (code := _code(values, n))), None)
+    qty_text = _first(values, F.QUANTITY)
+    number = _first(values, F.LINE_NO)
+    priced = any(parse_decimal(_first(values, n)) is not None for n in (F.UNIT_PRICE, F.AMOUNT))
+    if not named or not (qty_text or re.fullmatch(r"\d{1,4}", number) or priced):
+        return None
+    label = f"Row {number}" if re.fullmatch(r"\d{1,4}", number) else "A row"
+    what = f"its quantity \"{qty_text}\" is not a number" if qty_text else "it has no quantity"
+    return f"{label} ({where}, \"{named[:40]}\") could not be read: {what}."
 
 
 def _total_of(row: list[str | None], columns: dict[int, str]) -> Decimal | None:
+    """The amount of a totals row: its amount cell, else the last number cell, else the first
+    number written after the label ("合计金额：¥11,535.60（大写）人民币壹万...")."""
     amount_cols = [c for c, n in columns.items() if n == F.AMOUNT]
     for col in amount_cols + sorted(range(len(row)), reverse=True):
         value = parse_decimal(_cell(row, col))
         if value is not None:
             return value
-    return None
+    first = next((_cell(row, c) for c in range(len(row)) if _cell(row, c)), "")
+    label, sep, rest = first.partition(":")
+    return _money(rest) if sep and F.is_total_label(label) else None
 
 
 def _is_total_row(row: list[str | None], columns: dict[int, str]) -> bool:
@@ -331,6 +379,14 @@ def _money(text: str | None) -> Decimal | None:
     value = parse_decimal(text)
     if value is not None:
         return value
+    whole = re.search(r"\d[\d,.]*\d|\d", nfkc(text))
+    if whole and (value := parse_decimal(whole.group(0))) is not None:
+        return value
+    if whole and re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+[.,]\d{1,2}", whole.group(0)):
+        # OCR took a thousands comma for a point ("3.076.40"): the last mark is the decimal one.
+        digits = whole.group(0)
+        cut = max(digits.rfind("."), digits.rfind(","))
+        return Decimal(re.sub(r"\D", "", digits[:cut]) + "." + digits[cut + 1:])
     m = re.search(r"\d[\d,]*(?:\.\d+)?", nfkc(text))
     return parse_decimal(m.group(0)) if m else None
 
@@ -366,21 +422,25 @@ def _field_name(key: str) -> str:
 
 
 def build_order(facts: Facts, lines: list[ParsedLine], ctx: ParseContext, kind: SourceKind,
-                *, us: bool = False, confidence: float = 1.0) -> ParsedOrder:
-    """Turn header facts as printed and the lines read into one order (dates, currency, buyer)."""
+                *, us: bool = False, confidence: float = 1.0, notes: list[RowNote] | None = None,
+                unread: list[str] | None = None) -> ParsedOrder:
+    """Turn header facts as printed and the lines read into one order (dates, currency, buyer),
+    with the checks the read makes on itself (`layout.checks.verify`): row arithmetic, row
+    numbers (`notes`), the printed total, and the rows that could not be read (`unread`)."""
     values = facts.values
     order_date, delivery, date_doubts = _header_dates(facts, lines, ctx, us)
     numbered = tuple(_renumber(line, n) for n, line in enumerate(lines, start=1))
-    order = ParsedOrder(
+    stated = _money(values.get(F.TOTAL))
+    return ParsedOrder(
         source=SourceRef(path=ctx.path, part=ctx.part, kind=kind),
         po_number=_po(values.get(F.PO_NUMBER)), order_date=order_date,
         delivery_date=delivery,
-        currency=_currency(facts), ship_to=_ship_to(values), stated_total=_money(values.get(F.TOTAL)),
+        currency=_currency(facts), ship_to=_ship_to(values), stated_total=stated,
         buyer=Party(name=values.get(F.CUSTOMER), email=ctx.sender, candidates=tuple(facts.candidates)),
         is_change=facts.is_change or F.says_change(ctx.subject), lines=numbered,
         confidence=confidence,
-        fields={_field_name(k): v for k, v in facts.where.items()})
-    return replace(order, read_checks=order.read_checks + date_doubts) if date_doubts else order
+        fields={_field_name(k): v for k, v in facts.where.items()},
+        read_checks=checks.verify(numbered, notes or [], stated, unread=unread or ()) + date_doubts)
 
 
 def _header_dates(facts: Facts, lines: list[ParsedLine], ctx: ParseContext,
@@ -404,8 +464,9 @@ def _renumber(line: ParsedLine, n: int) -> ParsedLine:
 
 
 def _read_body(rows: Rows, start: int, columns: dict[int, str], facts: Facts, cell_name: CellName,
-               us: bool, year: int | None) -> list[_Row]:
-    """Rows below the header: lines, a totals row, notes and footer labels."""
+               us: bool, year: int | None, *, ocr: bool = False, unread: list[str] | None = None) -> list[_Row]:
+    """Rows below the header: lines, a totals row, notes and footer labels. A row that looks
+    like an order line but cannot be read is told in `unread`, never dropped silently."""
     found: list[_Row] = []
     labels = {col: _cell(rows[start - 1], col) for col in columns}
     for r in range(start, len(rows)):
@@ -419,18 +480,21 @@ def _read_body(rows: Rows, start: int, columns: dict[int, str], facts: Facts, ce
             facts.currency_hint = facts.currency_hint or next(
                 (code for c in range(len(row)) if (code := F.money_currency(_cell(row, c)))), None)
             continue
-        got = read_row(row, r, columns, labels, cell_name, us, year)
+        got = settled_row(row, r, columns, labels, cell_name, us, year, ocr=ocr)
         facts.currency_hint = facts.currency_hint or (_row_currency(row, columns) if got else None)
-        if got is None:
+        sentence = unread_row(row, columns, cell_name(r, 0)) if got is None else None
+        if sentence and unread is not None:
+            unread.append(sentence)
+        elif got is None:
             read_labels(rows, range(r, r + 1), facts, cell_name)
         else:
             found.append(got)
     return found
 
 
-def _group(found: list[_Row], facts: Facts) -> list[tuple[Facts, list[ParsedLine]]]:
+def _group(found: list[_Row], facts: Facts) -> list[tuple[Facts, list[_Row]]]:
     """One order per distinct PO number repeated on the rows (ERP exports); else one order."""
-    groups: dict[str, tuple[Facts, list[ParsedLine]]] = {}
+    groups: dict[str, tuple[Facts, list[_Row]]] = {}
     for item in found:
         po = item.header.get(F.PO_NUMBER, (facts.values.get(F.PO_NUMBER, ""), None))[0]
         if po not in groups:
@@ -441,7 +505,7 @@ def _group(found: list[_Row], facts: Facts) -> list[tuple[Facts, list[ParsedLine
             for name, text in facts.values.items():
                 own.put(name, text, facts.where.get(name))
             groups[po] = (own, [])
-        groups[po][1].append(item.line)
+        groups[po][1].append(item)
     return list(groups.values())
 
 
@@ -488,9 +552,13 @@ def orders_from_rows(rows: Rows, ctx: ParseContext, kind: SourceKind,
     facts.candidates = party.gather(rows, [Provenance(cell=cell_name(r, 0)) for r in range(len(rows))], head=h)
     us = facts.day_month == "mdy"
     order_date = parse_date(facts.values.get(F.ORDER_DATE), us=us) or ctx.sent
-    found = _read_body(rows, h + 1, columns, facts, cell_name, us, order_date.year if order_date else None)
+    unread: list[str] = []
+    found = _read_body(rows, h + 1, columns, facts, cell_name, us, order_date.year if order_date else None,
+                       ocr=kind is SourceKind.FAX, unread=unread)
     if not found:
-        raise ParseError("The table has a header but no row with both an item and a quantity.",
+        told = f" {unread[0]}" if unread else ""
+        raise ParseError(f"The table has a header but no row with both an item and a quantity.{told}",
                          Provenance(cell=cell_name(h, 0)))
-    orders = tuple(build_order(own, lines, ctx, kind, us=us) for own, lines in _group(found, facts))
+    orders = tuple(build_order(own, [g.line for g in group], ctx, kind, us=us, notes=[g.note for g in group],
+                               unread=unread) for own, group in _group(found, facts))
     return ParseResult(orders=orders)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from parsers.model import ParsedLine, ParsedOrder
+from parsers.model import CheckName, CheckOutcome, ParsedLine, ParsedOrder, SourceKind
 from reconcile.anomalies import Anomaly, AnomalyCode
 from reconcile.catalog import Customer, Material
 from reconcile.items import Ambiguous, ItemMatch, NoMatch
@@ -270,3 +270,29 @@ ORDER_CHECKS: tuple[Callable[[OrderFacts], Anomaly | None], ...] = (
     unknown_customer, duplicate_po, missing_field, total_mismatch,
     delivery_date_infeasible, credit_limit_exceeded, currency_mismatch,
 )
+
+
+# --- the read's own checks -------------------------------------------------------------------
+
+# Sums that disagree are a total mismatch; rows or pages missing, unreadable or uncounted are
+# missing fields (CONTRACT §4 has no other codes for them).
+_READ_CODES = {CheckName.ROW_ARITHMETIC: AnomalyCode.TOTAL_MISMATCH, CheckName.TOTAL: AnomalyCode.TOTAL_MISMATCH}
+# Reads whose characters are guesses: a check they could not make is a doubt too.
+OCR_KINDS = frozenset({SourceKind.FAX})
+
+
+def read_doubts(order: ParsedOrder) -> tuple[Anomaly, ...]:
+    """The read's own checks that failed (any read) or could not be made (an OCR read), each an
+    anomaly with the reader's sentence: such an order is never accepted."""
+    ocr = order.source.kind in OCR_KINDS
+    found = []
+    for check in order.doubts():
+        if check.outcome is CheckOutcome.NOT_MADE and not ocr:
+            continue
+        code = _READ_CODES.get(check.check, AnomalyCode.MISSING_FIELD)
+        if check.outcome is CheckOutcome.NOT_MADE:
+            code = AnomalyCode.MISSING_FIELD
+        said = "could not be made" if check.outcome is CheckOutcome.NOT_MADE else "failed"
+        found.append(Anomaly(code, f"{check.message} (the {check.check} check {said})", None,
+                             (("check", str(check.check)), ("outcome", str(check.outcome)))))
+    return tuple(found)

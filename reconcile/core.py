@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from parsers.model import ParsedLine, ParsedOrder, SourceKind
 from reconcile.catalog import Customer
-from reconcile.checks import LINE_CHECKS, ORDER_CHECKS, LineFacts, OrderFacts
+from reconcile.anomalies import Anomaly, AnomalyCode
+from reconcile.checks import LINE_CHECKS, ORDER_CHECKS, LineFacts, OrderFacts, read_doubts
 from reconcile.customers import identify_customer
 from reconcile.items import Match, looks_like_gtin, match_item
 from reconcile.pricing import applicable_price, money, plain
@@ -40,6 +41,7 @@ def reconcile(order: ParsedOrder, catalog: CatalogSnapshot, *, today: date,
     total = order_total(lines)
     ofacts = OrderFacts(order, customer, currency, facts, total, today, seen_pos, customer_doubt=found.doubt)
     anomalies = tuple(a for check in ORDER_CHECKS if (a := check(ofacts)) is not None)
+    anomalies += _new_doubts(read_doubts(order), anomalies)
     clean = not anomalies and not any(ln.anomalies for ln in lines)
     log.info("reconciled po=%s customer=%s anomalies=%d", order.po_number,
              customer.number if customer else None, len(anomalies) + sum(len(ln.anomalies) for ln in lines))
@@ -51,6 +53,12 @@ def reconcile(order: ParsedOrder, catalog: CatalogSnapshot, *, today: date,
         order_date=order.order_date, delivery_date=order.delivery_date, currency=currency,
         ship_to=order.ship_to or (customer.address if customer else None) or None,
         total=total, lines=lines, anomalies=anomalies)
+
+
+def _new_doubts(doubts: tuple[Anomaly, ...], found: tuple[Anomaly, ...]) -> tuple[Anomaly, ...]:
+    """The read's doubts, less a failed total check the printed-total check already reported."""
+    reported = any(a.code is AnomalyCode.TOTAL_MISMATCH for a in found)
+    return tuple(d for d in doubts if not (reported and dict(d.detail).get("check") == "total"))
 
 
 def line_facts(line: ParsedLine, customer: Customer | None, catalog: CatalogSnapshot,

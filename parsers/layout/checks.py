@@ -1,0 +1,309 @@
+"""Reads that check themselves: pure functions over the rows and lines a reader took from a page.
+
+A reader can misread a digit, lose a row or stop before the printed total; nothing downstream
+can tell unless the read checks itself against what the document prints about itself:
+
+- row arithmetic: quantity x unit price = the row's amount, within the rounding the printed
+  numbers allow. On an OCR read it chooses between readings of a number (9.991 or 9.99) and
+  works out one number of the three that could not be read from the other two;
+- row numbers: the printed row numbers run 1..N (or 10, 20 .. 10N), N = the rows read and,
+  when the grid is known, the rows it holds;
+- the total: the lines add up to the printed total;
+- the pages: "page 1/2" (页 1/2, Page 1 of 2, 第1页 共2页, P.001/002) means page 2 is there.
+
+Each check gives a `ReadCheck` (passed, failed, or not made, with a sentence); a parser
+puts them on `ParsedOrder.read_checks` and reconciliation turns the failed ones into
+anomalies. Nothing here reads bytes or knows a format.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from parsers.model import CheckName, CheckOutcome, ParsedLine, ReadCheck
+from parsers.vocab.numbers import nfkc, parse_decimal
+
+TOTAL_TOLERANCE = Decimal("0.01")
+# Characters OCR confuses with digits, and the digit each most likely was.
+_LOOKALIKES = {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1", "i": "1",
+               "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "G": "6", "b": "6", "g": "9", "q": "9"}
+
+
+@dataclass(frozen=True, slots=True)
+class RowNote:
+    """What the builder knows about one line besides its values: the row number printed on it
+    and, when a number was re-read or worked out, the sentence saying so."""
+
+    number: str | None = None
+    repaired: str | None = None
+
+
+# --- row arithmetic -------------------------------------------------------------------------
+
+def _half_unit(value: Decimal) -> Decimal:
+    """Half of the last printed decimal place: 6.13 -> 0.005, 1500 -> 0.5."""
+    exponent = value.as_tuple().exponent
+    return Decimal(5).scaleb(exponent - 1) if isinstance(exponent, int) else Decimal(0)
+
+
+def exact(quantity: Decimal, price: Decimal, amount: Decimal) -> bool:
+    """quantity x price rounds to the printed amount (at the amount's own decimals)."""
+    return abs(quantity * price - amount) <= _half_unit(amount)
+
+
+def within_rounding(quantity: Decimal, price: Decimal, amount: Decimal) -> bool:
+    """quantity x price = amount allowing for a price printed rounded (6.13 for 6.1333)."""
+    return abs(quantity * price - amount) <= abs(quantity) * _half_unit(price) + _half_unit(amount)
+
+
+def readings(text: str | None) -> list[Decimal]:
+    """Other ways an OCR'd number may read: look-alike letters as digits, one stray digit
+    (a speck) left out, a comma taken for a decimal point. The printed reading is not among them."""
+    raw = nfkc(text or "")
+    printed = parse_decimal(raw)
+    found: list[Decimal] = []
+
+    def add(candidate: str) -> None:
+        value = parse_decimal(candidate)
+        if value is not None and value != printed and value not in found:
+            found.append(value)
+
+    add("".join(_LOOKALIKES.get(ch, ch) for ch in raw))
+    digits = [i for i, ch in enumerate(raw) if ch.isdigit()]
+    for i in digits:
+        add(raw[:i] + raw[i + 1:])
+    if raw.count(",") == 1 and "." not in raw:
+        add(raw.replace(",", "."))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class RowValues:
+    """A row's three numbers as read and as printed (text), for the arithmetic."""
+
+    quantity: Decimal | None
+    price: Decimal | None
+    amount: Decimal | None
+    texts: tuple[str | None, str | None, str | None] = (None, None, None)
+
+
+_NAMES = ("quantity", "unit price", "amount")
+
+
+def settle_row(values: RowValues, *, ocr: bool) -> tuple[RowValues, str | None]:
+    """On an OCR read, the row's numbers made to agree where the page allows it, and a sentence
+    when one changed; other reads are returned as they are (their characters are not guesses).
+
+    With all three read and not exact, the other readings of each number are tried (one
+    number changed at a time) and the single one that makes the row exact is taken. With one
+    of the three unreadable (its column is there, `texts` holds None for a column that is
+    not), it is worked out from the other two when that gives a plain number.
+    """
+    numbers = [values.quantity, values.price, values.amount]
+    if not ocr:
+        return values, None
+    if all(n is not None for n in numbers):
+        return (values, None) if exact(*numbers) else _reread(values)
+    missing = [i for i, n in enumerate(numbers) if n is None]
+    if len(missing) == 1 and values.texts[missing[0]] is not None:
+        return _work_out(values, missing[0])
+    return values, None
+
+
+def _reread(values: RowValues) -> tuple[RowValues, str | None]:
+    numbers = [values.quantity, values.price, values.amount]
+    fixes: list[tuple[int, Decimal]] = []
+    for i in range(3):
+        for alt in readings(values.texts[i] or ""):
+            trial = list(numbers)
+            trial[i] = alt
+            if exact(*trial):
+                fixes.append((i, alt))
+    if len(fixes) != 1:
+        return values, None
+    i, alt = fixes[0]
+    fixed = list(numbers)
+    fixed[i] = alt
+    note = f"the {_NAMES[i]} read \"{values.texts[i]}\" was taken as {alt}, the reading that makes quantity x unit price = amount"
+    return RowValues(fixed[0], fixed[1], fixed[2], values.texts), note
+
+
+def _work_out(values: RowValues, i: int) -> tuple[RowValues, str | None]:
+    q, p, a = values.quantity, values.price, values.amount
+    value: Decimal | None = None
+    if i == 0 and p and a is not None:
+        value = a / p
+        value = value.quantize(Decimal(1)) if abs(value - value.to_integral_value()) < Decimal("0.0001") else None
+    elif i == 1 and q and a is not None:
+        value = next((v for places in range(5) if exact(q, v := (a / q).quantize(Decimal(1).scaleb(-places)), a)), None)
+    elif i == 2 and q is not None and p is not None:
+        value = q * p
+    if value is None or (i == 0 and value <= 0):
+        return values, None
+    fixed = [q, p, a]
+    fixed[i] = value
+    what = "could not be read" if not (values.texts[i] or "").strip() else f"read \"{values.texts[i]}\" is not a number"
+    note = f"the {_NAMES[i]} {what}; {value} was worked out from the other two numbers"
+    return RowValues(fixed[0], fixed[1], fixed[2], values.texts), note
+
+
+def arithmetic(lines: Sequence[ParsedLine], notes: Sequence[RowNote]) -> list[ReadCheck]:
+    """One check per line that prints a price and an amount: failed where they disagree, not made
+    where a number had to be worked out (the row then vouches for nothing)."""
+    checks: list[ReadCheck] = []
+    for line, note in zip(lines, _padded(notes, len(lines))):
+        q, p, a = line.quantity, line.unit_price, line.amount
+        if note.repaired and "worked out" in note.repaired:
+            checks.append(_check(CheckName.ROW_ARITHMETIC, CheckOutcome.NOT_MADE,
+                                 f"Line {line.line_no}: {note.repaired}, so the row could not be checked.", line.line_no))
+        elif q is None or p is None or a is None:
+            continue
+        elif within_rounding(q, p, a):
+            said = f" ({note.repaired})" if note.repaired else ""
+            checks.append(_check(CheckName.ROW_ARITHMETIC, CheckOutcome.PASSED,
+                                 f"Line {line.line_no}: quantity x unit price = amount{said}.", line.line_no))
+        else:
+            checks.append(_check(CheckName.ROW_ARITHMETIC, CheckOutcome.FAILED,
+                                 f"Line {line.line_no}: quantity {q} x unit price {p} = {q * p}, but the row's "
+                                 f"amount reads {a}; one of the three was misread or misprinted.", line.line_no))
+    return checks
+
+
+# --- row numbers -----------------------------------------------------------------------------
+
+def row_numbers(numbers: Sequence[str | None], grid_rows: int | None = None) -> ReadCheck | None:
+    """The printed row numbers run 1..N (or step, 2 step .. N step) over the N lines read;
+    None when the rows print no numbers at all (there is nothing to count them by)."""
+    printed = [_row_number(n) for n in numbers]
+    if not any(printed):
+        return None
+    if not all(re.fullmatch(r"\d{1,5}", n) for n in printed):
+        blank = next(i for i, n in enumerate(printed, start=1) if not re.fullmatch(r"\d{1,5}", n))
+        return _check(CheckName.ROW_NUMBERS, CheckOutcome.FAILED,
+                      f"Line {blank} has no readable row number while the other rows are numbered.", blank)
+    values = [int(n) for n in printed]
+    step = values[0] if values[0] > 1 and len(values) > 1 and values[1] == 2 * values[0] else 1
+    wanted = [step * k for k in range(1, len(values) + 1)]
+    if values != wanted:
+        gap = next(k for k, (got, want) in enumerate(zip(values, wanted), start=1) if got != want)
+        shown = ", ".join(printed)
+        return _check(CheckName.ROW_NUMBERS, CheckOutcome.FAILED,
+                      f"The row numbers read are {shown}, not {wanted[0]} to {wanted[-1]}: a row near line "
+                      f"{gap} was lost or misread.", gap)
+    if grid_rows is not None and grid_rows != len(values):
+        return _check(CheckName.ROW_NUMBERS, CheckOutcome.FAILED,
+                      f"The table has {grid_rows} filled rows but {len(values)} lines were read.")
+    return _check(CheckName.ROW_NUMBERS, CheckOutcome.PASSED, f"The rows are numbered 1 to {len(values)}.")
+
+
+def _row_number(text: str | None) -> str:
+    """A printed row number as digits: OCR specks around it dropped ("1.", ".1"), look-alikes read ("l" -> 1)."""
+    raw = nfkc(text or "").strip(" .,:;·、)）(（")
+    return "".join(_LOOKALIKES.get(ch, ch) for ch in raw) if len(raw) <= 5 else raw
+
+
+# --- the total -------------------------------------------------------------------------------
+
+def lines_sum(lines: Sequence[ParsedLine]) -> Decimal | None:
+    """Σ amounts (quantity x price where a line prints no amount); None when a line has neither."""
+    total = Decimal(0)
+    for line in lines:
+        if line.amount is not None:
+            total += line.amount
+        elif line.unit_price is not None and line.quantity is not None:
+            total += line.quantity * line.unit_price
+        else:
+            return None
+    return total
+
+
+def total(lines: Sequence[ParsedLine], stated: Decimal | None) -> ReadCheck | None:
+    """The lines add up to the printed total; None when the document prints no total."""
+    if stated is None:
+        return None
+    summed = lines_sum(lines)
+    if summed is None:
+        return _check(CheckName.TOTAL, CheckOutcome.NOT_MADE,
+                      f"The printed total {stated} could not be checked: some lines have no price or amount.")
+    if abs(summed - stated) <= TOTAL_TOLERANCE:
+        return _check(CheckName.TOTAL, CheckOutcome.PASSED, f"The lines add up to the printed total {stated}.")
+    return _check(CheckName.TOTAL, CheckOutcome.FAILED,
+                  f"The lines add up to {summed.quantize(Decimal('0.01'))} but the printed total is {stated}: "
+                  "a line was lost or misread.")
+
+
+# --- the pages -------------------------------------------------------------------------------
+
+_PAGE_MARKS = (
+    re.compile(r"(?i)\bpage\s*(\d{1,3})\s*(?:of|/)\s*(\d{1,3})\b"),
+    re.compile(r"第\s*(\d{1,3})\s*页\s*[,，/]?\s*共\s*(\d{1,3})\s*页"),
+    re.compile(r"页\s*[:：]?\s*(\d{1,3})\s*/\s*(\d{1,3})"),
+    re.compile(r"(?i)(?<![a-z])p[.:]?\s*(\d{1,3})\s*/\s*(\d{1,3})\b"),
+    re.compile(r"(?i)\bseite\s*(\d{1,3})\s*(?:von|/)\s*(\d{1,3})\b"),
+)
+
+
+def page_marks(text: str) -> list[tuple[int, int]]:
+    """(page, of) pairs printed in a line: "Page 1 of 2", 第1页 共2页, 页 1/2, P.001/002."""
+    found = []
+    for pattern in _PAGE_MARKS:
+        for m in pattern.finditer(nfkc(text)):
+            page, of = int(m.group(1)), int(m.group(2))
+            if 1 <= page <= of <= 200:
+                found.append((page, of))
+    return found
+
+
+def pages(texts: Sequence[str], present: int) -> ReadCheck | None:
+    """Every page the document counts is there; None when no page prints a count."""
+    marks = [mark for text in texts for mark in page_marks(text)]
+    if not marks:
+        return None
+    said = max(of for _page, of in marks)
+    if said > present:
+        missing = ", ".join(str(n) for n in range(present + 1, said + 1))
+        return _check(CheckName.PAGES, CheckOutcome.FAILED,
+                      f"The document counts {said} pages but only {present} arrived (page {missing} missing).")
+    return _check(CheckName.PAGES, CheckOutcome.PASSED, f"All {said} pages the document counts are there.")
+
+
+# --- the read as a whole -------------------------------------------------------------------
+
+def verify(lines: Sequence[ParsedLine], notes: Sequence[RowNote], stated_total: Decimal | None,
+           *, unread: Sequence[str] = (), grid_rows: int | None = None) -> tuple[ReadCheck, ...]:
+    """Every check the lines allow, and what could not be vouched for.
+
+    Besides the checks above: a row that could not be read is a failed check; printed prices
+    that neither the row amounts nor a total vouch for, and a set of rows that neither a total
+    nor row numbers count, are checks not made (which keep an OCR read out of `accepted`).
+    """
+    checks = [_check(CheckName.ROW_READ, CheckOutcome.FAILED, sentence) for sentence in unread]
+    checks += arithmetic(lines, notes)
+    numbered = row_numbers([n.number for n in _padded(notes, len(lines))], grid_rows)
+    summed = total(lines, stated_total)
+    checks += [c for c in (numbered, summed) if c is not None]
+    total_ok = summed is not None and summed.outcome is CheckOutcome.PASSED
+    if not total_ok and any(ln.unit_price is not None and ln.amount is None for ln in lines):
+        checks.append(_check(CheckName.ROW_ARITHMETIC, CheckOutcome.NOT_MADE,
+                             "The unit prices could not be checked: the rows print no amount and the "
+                             "order no total to add them up to."))
+    if summed is None and numbered is None:
+        checks.append(_check(CheckName.ROW_NUMBERS, CheckOutcome.NOT_MADE,
+                             "Whether every row was read could not be checked: the rows are not numbered "
+                             "and the order prints no total."))
+    return tuple(checks)
+
+
+def _padded(notes: Sequence[RowNote], n: int) -> list[RowNote]:
+    return list(notes[:n]) + [RowNote()] * max(0, n - len(notes))
+
+
+def _check(name: CheckName, outcome: CheckOutcome, message: str, line_no: int | None = None) -> ReadCheck:
+    return ReadCheck(name, outcome, message, line_no)
+
+
+def with_checks(line: ParsedLine, values: RowValues) -> ParsedLine:
+    """The line with the row's settled numbers."""
+    return replace(line, quantity=values.quantity, unit_price=values.price, amount=values.amount)
