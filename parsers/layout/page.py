@@ -19,6 +19,7 @@ from parsers.layout import rows as pagerows
 from parsers.layout import sheetlines
 from parsers import build as tables
 from parsers.layout import textlines
+from parsers.layout.checks import pages as pages_check
 from parsers.layout.headings import header_at as _header_at, is_header as _is_header
 from parsers.context import ParseContext
 from parsers.model import ParsedLine, ParsedOrder, ParseResult, Provenance, SourceKind
@@ -404,7 +405,9 @@ def read_pages(pages: list[Page], ctx: ParseContext, kind: SourceKind) -> ParseR
         return ParseResult(not_orders=("Nothing marks the document as a purchase order: no title, "
                                        "PO number, price or total.",))
     buyer = _letterhead(pages)
-    return replace(result, orders=tuple(_with_buyer(o, buyer) for o in result.orders))
+    counted = pages_check([join_words(line) for page in pages for line in group_lines(list(page.words))], len(pages))
+    return replace(result, orders=tuple(_with_buyer(replace(o, read_checks=o.read_checks + ((counted,) if counted else ())),
+                                                    buyer) for o in result.orders))
 
 
 def _bare(order: ParsedOrder) -> bool:
