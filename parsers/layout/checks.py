@@ -175,27 +175,34 @@ def arithmetic(lines: Sequence[ParsedLine], notes: Sequence[RowNote]) -> list[Re
 
 def row_numbers(numbers: Sequence[str | None], grid_rows: int | None = None) -> ReadCheck | None:
     """The printed row numbers run 1..N (or step, 2 step .. N step) over the N lines read;
-    None when the rows print no numbers at all (there is nothing to count them by)."""
+    None when no row number could be read at all (there is nothing to count the rows by).
+
+    A number OCR could not read is no proof of a lost row; every number that was read must
+    stand at its place, and the last line must be row N.
+    """
     printed = [_row_number(n) for n in numbers]
-    if not any(printed):
+    values = [int(n) if re.fullmatch(r"\d{1,5}", n) else None for n in printed]
+    known = [(k, v) for k, v in enumerate(values, start=1) if v is not None]
+    if not known:
         return None
-    if not all(re.fullmatch(r"\d{1,5}", n) for n in printed):
-        blank = next(i for i, n in enumerate(printed, start=1) if not re.fullmatch(r"\d{1,5}", n))
+    step = _step(values)
+    wrong = next((k for k, v in known if v != step * k), None)
+    if wrong is not None:
+        shown = ", ".join(n or "?" for n in printed)
         return _check(CheckName.ROW_NUMBERS, CheckOutcome.FAILED,
-                      f"Line {blank} has no readable row number while the other rows are numbered.", blank)
-    values = [int(n) for n in printed]
-    step = values[0] if values[0] > 1 and len(values) > 1 and values[1] == 2 * values[0] else 1
-    wanted = [step * k for k in range(1, len(values) + 1)]
-    if values != wanted:
-        gap = next(k for k, (got, want) in enumerate(zip(values, wanted), start=1) if got != want)
-        shown = ", ".join(printed)
-        return _check(CheckName.ROW_NUMBERS, CheckOutcome.FAILED,
-                      f"The row numbers read are {shown}, not {wanted[0]} to {wanted[-1]}: a row near line "
-                      f"{gap} was lost or misread.", gap)
+                      f"The row numbers read are {shown}, not {step} to {step * len(values)}: a row near "
+                      f"line {wrong} was lost or misread.", wrong)
     if grid_rows is not None and grid_rows != len(values):
         return _check(CheckName.ROW_NUMBERS, CheckOutcome.FAILED,
                       f"The table has {grid_rows} filled rows but {len(values)} lines were read.")
     return _check(CheckName.ROW_NUMBERS, CheckOutcome.PASSED, f"The rows are numbered 1 to {len(values)}.")
+
+
+def _step(values: list[int | None]) -> int:
+    """1 for rows numbered 1, 2, 3; 10 for item numbers 10, 20, 30 (the first two read tell)."""
+    first = next((v for v in values if v is not None), 1)
+    k = values.index(first) + 1
+    return first // k if first > 1 and first % k == 0 and first // k > 1 and (first // k) % 10 == 0 else 1
 
 
 def _row_number(text: str | None) -> str:

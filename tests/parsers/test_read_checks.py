@@ -1,0 +1,190 @@
+"""Reads that check themselves: table tests of each check in `parsers/layout/checks.py`, and the
+builder putting them on the orders it reads from tables (a lost row, a misread digit, a row
+whose quantity cannot be read, a total written after its label)."""
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from parsers import build
+from parsers.context import ParseContext
+from parsers.layout import checks
+from parsers.layout.checks import RowNote, RowValues
+from parsers.model import CheckName, CheckOutcome, ParsedLine, SourceKind
+from parsers.vocab.numbers import parse_decimal
+
+CTX = ParseContext(path="t.xlsx")
+
+
+@pytest.mark.parametrize("q, p, a, is_exact, rounded", [
+    ("10", "9.99", "99.90", True, True),
+    ("10", "9.991", "99.90", False, True),      # agrees only if the price was printed rounded
+    ("1500", "6.13", "9200.00", False, True),   # 6.1333 printed as 6.13
+    ("1500", "6.13", "9300.00", False, False),
+    ("20000", "0.0046", "92.00", True, True),
+    ("3", "5.95", "17.85", True, True),
+    ("3", "5.95", "18.85", False, False),
+])
+def test_row_arithmetic_within_the_printed_rounding(q, p, a, is_exact, rounded):
+    """quantity x price = amount exactly at the amount's decimals, or allowing the price's rounding."""
+    assert checks.exact(D(q), D(p), D(a)) is is_exact
+    assert checks.within_rounding(D(q), D(p), D(a)) is rounded
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("9.991", D("9.99")), ("1O0", D(100)), ("l,500", D(1500)), ("12S", D(125)),
+])
+def test_other_readings_of_an_ocr_number(text, expected):
+    assert expected in checks.readings(text)
+
+
+def _values(q, p, a):
+    return RowValues(*(parse_decimal(t) if t is not None else None for t in (q, p, a)), (q, p, a))
+
+
+@pytest.mark.parametrize("q, p, a, ocr, want, changed", [
+    # A price read 9.991 where 9.99 was printed: the arithmetic picks 9.99 (OCR reads only).
+    ("10", "9.991", "99.90", True, (D(10), D("9.99"), D("99.90")), "unit price"),
+    ("10", "9.991", "99.90", False, (D(10), D("9.991"), D("99.90")), None),
+    # A quantity that cannot be read is worked out from the amount and the price.
+    ("1,5#0", "6.13", "9195.00", True, (D(1500), D("6.13"), D("9195.00")), "quantity"),
+    ("", "6.13", "9195.00", True, (D(1500), D("6.13"), D("9195.00")), "quantity"),
+    ("1500", "6.%3", "9195.00", True, (D(1500), D("6.13"), D("9195.00")), "unit price"),
+    ("1500", "6.13", "~~", True, (D(1500), D("6.13"), D("9195.00")), "amount"),
+    # Nothing to work from: the table has no amount column.
+    ("1,5#0", "6.13", None, True, (None, D("6.13"), None), None),
+    # Two readings would both do: no guess is taken.
+    ("10", "9.991", "99.91", True, (D(10), D("9.991"), D("99.91")), None),
+])
+def test_settle_row_chooses_a_reading_or_works_out_one_number(q, p, a, ocr, want, changed):
+    settled, note = checks.settle_row(_values(q, p, a), ocr=ocr)
+    assert (settled.quantity, settled.price, settled.amount) == want
+    assert (note is not None) is (changed is not None)
+    if changed:
+        assert changed in note
+
+
+@pytest.mark.parametrize("numbers, grid, outcome, line", [
+    (["1", "2", "3"], None, CheckOutcome.PASSED, None),
+    (["1.", ".2", "3"], None, CheckOutcome.PASSED, None),     # OCR specks around the numbers
+    (["10", "20", "30"], None, CheckOutcome.PASSED, None),    # SAP-style item numbers
+    (["1", "2", "4"], None, CheckOutcome.FAILED, 3),          # row 3 was lost
+    (["2", "3"], None, CheckOutcome.FAILED, 1),               # row 1 was lost
+    (["1", "", "3"], None, CheckOutcome.PASSED, None),       # a number OCR missed is no lost row
+    ([None, "3"], None, CheckOutcome.FAILED, 2),
+    (["1", "2", "3"], 4, CheckOutcome.FAILED, None),          # the grid holds a fourth filled row
+    (["1", "2", "3"], 3, CheckOutcome.PASSED, None),
+])
+def test_row_numbers_run_one_to_n(numbers, grid, outcome, line):
+    check = checks.row_numbers(numbers, grid)
+    assert check.check is CheckName.ROW_NUMBERS and check.outcome is outcome and check.line_no == line
+
+
+def test_rows_without_numbers_give_no_row_number_check():
+    assert checks.row_numbers([None, None]) is None
+
+
+def _line(q, p=None, a=None, no=1):
+    return ParsedLine(line_no=no, description="x", quantity=D(q), unit_price=D(p) if p else None,
+                      amount=D(a) if a else None)
+
+
+@pytest.mark.parametrize("lines, stated, outcome", [
+    ([_line("10", "9.99"), _line("2", "1.50")], "102.90", CheckOutcome.PASSED),
+    ([_line("10", "9.99", "99.90"), _line("2", None, "3.00")], "102.90", CheckOutcome.PASSED),
+    ([_line("10", "9.99")], "102.90", CheckOutcome.FAILED),   # a line was lost
+    ([_line("10", "9.99"), _line("2")], "102.90", CheckOutcome.NOT_MADE),
+    ([_line("10", "9.99")], None, None),
+])
+def test_lines_add_up_to_the_printed_total(lines, stated, outcome):
+    check = checks.total(lines, D(stated) if stated else None)
+    assert (check.outcome if check else None) is outcome
+
+
+@pytest.mark.parametrize("texts, present, outcome", [
+    (["2026-11-17 09:20 FROM: 0532-86961234 TO: 0512-66581234 P.001/002"], 1, CheckOutcome.FAILED),
+    (["2026-11-17 09:20 FROM: 0532-86961234 P:001/002", "P:002/002"], 2, CheckOutcome.PASSED),
+    (["第1页 共2页"], 1, CheckOutcome.FAILED),
+    (["Page 1 of 2"], 1, CheckOutcome.FAILED),
+    (["Page 1 of 2", "Page 2 of 2"], 2, CheckOutcome.PASSED),
+    (["页 1/2"], 1, CheckOutcome.FAILED),
+    (["Seite 1 von 3"], 2, CheckOutcome.FAILED),
+    (["规格 1/2 英寸", "Ship 1/2 pallets"], 1, None),
+    (["no page marks here"], 1, None),
+])
+def test_a_page_count_means_every_page_is_there(texts, present, outcome):
+    check = checks.pages(texts, present)
+    assert (check.outcome if check else None) is outcome
+    if outcome is CheckOutcome.FAILED:
+        assert "missing" in check.message
+
+
+def test_a_read_with_nothing_to_vouch_for_it_says_so():
+    """Given prices but no amounts, no total and no row numbers, two checks are not made."""
+    made = checks.verify([_line("10", "9.99"), _line("2", "1.50", no=2)], [], None)
+    not_made = {c.check for c in made if c.outcome is CheckOutcome.NOT_MADE}
+    assert not_made == {CheckName.ROW_ARITHMETIC, CheckName.ROW_NUMBERS}
+
+
+def test_numbered_rows_adding_up_to_the_total_are_verified():
+    made = checks.verify([_line("10", "9.99"), _line("2", "1.50", no=2)], [RowNote("1"), RowNote("2")], D("102.90"))
+    assert made and all(c.outcome is CheckOutcome.PASSED for c in made)
+
+
+# --- the builder -------------------------------------------------------------------------------
+
+HEAD = ["序号", "物料编码", "品名", "数量", "单价", "金额"]
+
+
+def _read(rows, kind=SourceKind.XLSX):
+    (order,) = build.orders_from_rows([["采购订单"], ["订单编号：PO-9"], HEAD, *rows], CTX, kind).orders
+    return order
+
+
+def _outcomes(order):
+    return {(c.check, c.outcome) for c in order.read_checks}
+
+
+def test_a_table_that_lost_a_row_fails_its_row_numbers_and_total():
+    order = _read([["1", "A-1", "纸箱", "10", "2.00", "20.00"], ["3", "A-3", "胶带", "5", "3.00", "15.00"],
+                   ["合计", None, None, None, None, "45.00"]])
+    assert (CheckName.ROW_NUMBERS, CheckOutcome.FAILED) in _outcomes(order)
+    assert (CheckName.TOTAL, CheckOutcome.FAILED) in _outcomes(order)
+    assert not order.verified
+
+
+def test_a_row_whose_quantity_cannot_be_read_is_reported_not_dropped():
+    order = _read([["1", "A-1", "纸箱", "10", "2.00", "20.00"], ["2", "A-2", "胶带", "see note", "3.00", None]])
+    assert [ln.code for ln in order.lines] == ["A-1"]
+    (unread,) = [c for c in order.read_checks if c.check is CheckName.ROW_READ]
+    assert unread.outcome is CheckOutcome.FAILED
+    assert "Row 2" in unread.message and "see note" in unread.message
+
+
+def test_a_row_that_does_not_multiply_out_fails_its_arithmetic():
+    order = _read([["1", "A-1", "纸箱", "10", "2.00", "20.00"], ["2", "A-2", "胶带", "5", "3.00", "16.00"]])
+    failed = [c for c in order.read_checks if c.outcome is CheckOutcome.FAILED]
+    assert [(c.check, c.line_no) for c in failed] == [(CheckName.ROW_ARITHMETIC, 2)]
+    assert "Line 2" in failed[0].message
+
+
+def test_an_ocr_read_takes_the_reading_the_arithmetic_vouches_for():
+    order = _read([["1", "A-1", "纸箱", "10", "9.991", "99.90"], ["2", "A-2", "胶带", "5", "3.00", "15.00"]],
+                  kind=SourceKind.FAX)
+    assert order.lines[0].unit_price == D("9.99")
+    assert "9.991" in next(c.message for c in order.read_checks if c.line_no == 1)
+    assert order.verified  # both rows multiply out and are numbered 1..2
+
+
+def test_a_total_written_after_its_label_is_read():
+    order = _read([["1", "A-1", "纸箱", "10", "2.00", "20.00"],
+                   ["合计金额：¥1,020.00（大写）人民币壹仟零贰拾元整"]])
+    assert order.stated_total == D("1020.00")
+    assert (CheckName.TOTAL, CheckOutcome.FAILED) in _outcomes(order)
+
+
+def test_a_total_ocr_read_with_points_for_commas_is_read():
+    order = _read([["1", "A-1", "纸箱", "1000", "3.0764", "3076.40"], ["合计金额：￥3.076.40（大写）"]])
+    assert order.stated_total == D("3076.40")
+    assert (CheckName.TOTAL, CheckOutcome.PASSED) in _outcomes(order)
