@@ -322,7 +322,8 @@ def _add_table_line(sheet: _Sheet, page: int, cells: list[list[Word]], is_header
     if F.is_total_label(first):
         sheet.totalled.add(sheet.table)
     if (qty_col is not None and not cells[qty_col] and sheet.rows and not F.is_total_label(first)
-            and _has_quantity(sheet.rows[-1], qty_col) and sheet.places[-1][0] == page):
+            and _has_quantity(sheet.rows[-1], qty_col) and sheet.places[-1][0] == page
+            and sum(1 for c in cells if c) < 3):  # a row of its own whose quantity is unreadable
         if not _labelled_id(sheet, [w for c in cells for w in c]):
             _extend_row(sheet, cells)
         return
