@@ -77,11 +77,19 @@ def _pdf_table(c, top: float, rows, ruled: bool) -> None:
             c.line(COLUMN_X[0], top - 18 * r, COLUMN_X[-1], top - 18 * r)
 
 
-def fax_page(rows=ROWS, *, skew: float = 0.7, speckle: int = 3000, seed: int = 7) -> Image.Image:
-    """An A4 page at 200 dpi, drawn, skewed, speckled and binarised like a received fax."""
+def fax_page(rows=ROWS, *, skew: float = 0.7, speckle: int = 3000, seed: int = 7, total: str | None = None,
+             banner: str | None = None, blot: int | None = None) -> Image.Image:
+    """An A4 page at 200 dpi, drawn, skewed, speckled and binarised like a received fax.
+
+    `total` prints "合计金额：¥<total>" under the table, `banner` a fax machine's top line (such
+    as "... P.001/002"), and `blot` inks over the quantity cell of that row (0-based), as a
+    smudge or a fold does.
+    """
     page = Image.new("L", (1654, 2339), 255)
     draw = ImageDraw.Draw(page)
     big, small = ImageFont.truetype(FONT, 56), ImageFont.truetype(FONT, 36)
+    if banner:
+        draw.text((40, 30), banner, font=ImageFont.truetype(FONT, 28), fill=0)
     draw.text((560, 110), "测试食品有限公司", font=big, fill=0)
     draw.text((660, 200), "采购订单", font=big, fill=0)
     for i, text in enumerate(FIELDS):
@@ -101,6 +109,12 @@ def fax_page(rows=ROWS, *, skew: float = 0.7, speckle: int = 3000, seed: int = 7
         draw.line([(x, top), (x, bottom)], fill=0, width=3)
     for r in range(len(rows) + 2):
         draw.line([(xs[0], top + pitch * r), (xs[-1], top + pitch * r)], fill=0, width=3)
+    if blot is not None:
+        y = top + pitch * (blot + 1)
+        for x in range(xs[3] + 10, xs[4] - 10, 6):  # scribbled over
+            draw.line([(x, y + 20), (x + 6, y + 50)], fill=0, width=2)
+    if total:
+        draw.text((100, bottom + 50), f"合计金额：¥{total}", font=small, fill=0)
     return fax_scan(page, skew=skew, speckle=speckle, seed=seed)
 
 
