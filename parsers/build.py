@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Callable
 
+from parsers.vocab import doctypes
 from parsers.vocab import labels as F
 from parsers.layout import party
 from parsers.layout import checks
@@ -27,7 +28,6 @@ Rows = list[list[str | None]]
 CellName = Callable[[int, int], str]
 
 _HEADER_SEARCH_ROWS = 60
-_NOT_ORDER_TITLES = re.compile(r"(?i)对账单|询价|statement of account|request for quotation|\bRFQ\b")
 
 
 @dataclass
@@ -545,9 +545,11 @@ def orders_from_rows(rows: Rows, ctx: ParseContext, kind: SourceKind,
     facts = Facts(currency_hint=_money_hint(rows[h], columns))
     read_labels(rows, range(h), facts, cell_name)
     _title_buyer(rows, h, facts, cell_name)
-    title = " ".join(_cell(row, c) for row in rows[:h] for c in range(len(row)))
-    if _NOT_ORDER_TITLES.search(title) and not re.search(r"(?i)订单|purchase order", title):
-        return ParseResult(not_orders=("The table is not a purchase order (its title says otherwise).",))
+    above = [_cell(row, c) for row in rows[:h] for c in range(len(row)) if _cell(row, c)]
+    titles = [t for t in above if ":" not in t and len(t) <= 60]
+    verdict = doctypes.not_an_order(titles, " ".join(above))
+    if verdict and not doctypes.says_order(" ".join(above)):
+        return ParseResult(not_orders=(verdict,))
     facts.day_month = date_order([_cell(row, c) for row in rows for c in range(len(row))])
     facts.candidates = party.gather(rows, [Provenance(cell=cell_name(r, 0)) for r in range(len(rows))], head=h)
     us = facts.day_month == "mdy"

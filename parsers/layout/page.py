@@ -22,6 +22,8 @@ from parsers.layout import textlines
 from parsers.layout.checks import pages as pages_check
 from parsers.layout.headings import header_at as _header_at, is_header as _is_header
 from parsers.context import ParseContext
+from parsers.errors import ParseError
+from parsers.vocab import doctypes
 from parsers.model import ParsedLine, ParsedOrder, ParseResult, Provenance, SourceKind
 from parsers.layout.words import (CJK, Box, Line, Page, Word, column_label, line_height, union_box,
                                group_lines, header_label, join_words, phrases)
@@ -386,7 +388,7 @@ def _title_says_not_order(pages: list[Page]) -> bool:
     head = next((i for i, line in enumerate(lines[:25]) if _is_header(line)), len(texts))
     titles = [t for t in texts[:head] if not re.search(r"[:：]", t)]
     top = " ".join(t for t in texts[:10] if not re.search(r"[:：]", t))
-    titled = any(_TITLE_START.match(t) for t in titles)
+    titled = any(_TITLE_START.match(t) for t in titles) or doctypes.not_an_order(titles[:10], "") is not None
     return (bool(_NOT_ORDER_TITLE.search(top)) or titled) and not _ORDER_TITLE.search(" ".join(titles))
 
 
@@ -403,8 +405,13 @@ def read_pages(pages: list[Page], ctx: ParseContext, kind: SourceKind) -> ParseR
     else:
         result = _read_text(pages, ctx, kind)
     if result.orders and all(_bare(o) for o in result.orders) and not _titled_order(pages):
+        if kind is SourceKind.FAX:  # a fax is sent to the order desk: a person reads what we cannot
+            raise ParseError(doctypes.no_order_read("fax") + " Nothing on it marks an order: no title, "
+                             "PO number, price or total.")
         return ParseResult(not_orders=("Nothing marks the document as a purchase order: no title, "
                                        "PO number, price or total.",))
+    if not result.orders and not result.failures and (kind is SourceKind.FAX or _order_title(pages)):
+        raise ParseError(doctypes.no_order_read("fax" if kind is SourceKind.FAX else "document, titled as an order,"))
     buyer = _letterhead(pages)
     counted = pages_check([join_words(line) for page in pages for line in group_lines(list(page.words))], len(pages))
     return replace(result, orders=tuple(_with_buyer(replace(o, read_checks=o.read_checks + ((counted,) if counted else ())),
@@ -424,6 +431,14 @@ def _titled_order(pages: list[Page]) -> bool:
     """Whether a page names itself an order ("Purchase Order", 采购订单, 订货单) anywhere."""
     return any(_ORDER_TITLE.search(re.sub(r"\s+", "", join_words(p))) or _ORDER_TITLE.search(join_words(p))
                for page in pages for line in group_lines(list(page.words)) for p in phrases(line))
+
+
+def _order_title(pages: list[Page]) -> bool:
+    """Whether page 1 carries an order title: a short phrase near its top, no "label: value"."""
+    lines = group_lines(list(pages[0].words))[:15] if pages else []
+    texts = [join_words(p) for line in lines for p in phrases(line)]
+    return any(len(t) <= 40 and not re.search(r"[:：]", t) and doctypes.says_order(re.sub(r"\s+", " ", t))
+               for t in texts)
 
 
 def _letterhead(pages: list[Page]) -> tuple[str, Provenance, float] | None:

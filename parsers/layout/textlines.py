@@ -13,6 +13,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from parsers.layout import prose
+from parsers.vocab import doctypes
 from parsers.vocab import labels as F
 from parsers.context import ParseContext
 from parsers.model import ParsedLine, ParseResult, Provenance, SourceKind
@@ -375,11 +376,21 @@ def _header_currency(lines: list[str]) -> str | None:
     return None
 
 
+def _titles(head: str, subject: str | None) -> list[str]:
+    """The subject and the short lines that open the text without a "label: value": its titles."""
+    lines = [nfkc(line).strip() for line in head.splitlines() if line.strip()][:8]
+    return [t for t in [nfkc(subject or ""), *lines]
+            if t and len(t) <= 40 and not re.search(r"[:：,，。.!?！？;；]", t)]
+
+
 def orders_from_text(text: str, ctx: ParseContext, kind: SourceKind) -> ParseResult:
     """Read the order in a free text; text with no order lines is reported as not an order."""
     head = "\n".join(_blocks(text)[0]) if _blocks(text) else ""
     if _NOT_ORDER.search(head) or _NOT_ORDER.search(ctx.subject or ""):
         return ParseResult(not_orders=("The text is a request for quotation or a statement, not an order.",))
+    verdict = doctypes.not_an_order(_titles(head, ctx.subject), text)
+    if verdict:
+        return ParseResult(not_orders=(verdict,))
     for block in _blocks(text):
         order = _read_block(block, ctx, kind)
         if order is not None:
