@@ -19,7 +19,7 @@ from parsers.context import ParseContext
 from parsers.model import ParsedLine, ParseResult, Provenance, SourceKind
 from parsers.vocab.numbers import document_mark, nfkc, parse_decimal, respell
 from parsers.vocab.units import unit_pattern
-from parsers.build import Facts, build_order, read_row, respell_row, table_decimal_mark
+from parsers.build import Facts, build_order, read_row, respell_row, table_decimal_mark, unread_row
 from parsers.layout import party
 from parsers.vocab.dates import date_order
 
@@ -119,7 +119,8 @@ def _cells(line: str, columns: list[tuple[int, str | None, str]], tabbed: bool) 
     return cells
 
 
-def _read_table(lines: list[str], facts: Facts, us: bool, used: set[int]) -> list[ParsedLine]:
+def _read_table(lines: list[str], facts: Facts, us: bool, used: set[int],
+                unread: list[str] | None = None) -> list[ParsedLine]:
     """Lines of the first aligned table under a header line; marks the text lines it used."""
     for h, raw in enumerate(lines):
         columns = _header_columns(raw)
@@ -150,6 +151,11 @@ def _read_table(lines: list[str], facts: Facts, us: bool, used: set[int]) -> lis
                 facts.put(F.TOTAL, stated, Provenance(line=n + 1))
             continue
         got = read_row(row, n, mapping, labels, lambda r, c: "", us, None)
+        told = unread_row(row, mapping, f"line {n + 1}") if got is None and unread is not None else None
+        if told:  # a table row whose quantity cannot be read is told, and the table goes on
+            unread.append(told)
+            used.add(n)
+            continue
         if got is None:
             break
         used.add(n)
@@ -315,7 +321,8 @@ def _read_block(raw_lines: list[str], ctx: ParseContext, kind: SourceKind):
     facts, used = Facts(day_month=date_order(lines)), set()
     facts.candidates = party.gather(lines, [Provenance(line=n + 1) for n in range(len(lines))])
     us = facts.day_month == "mdy"
-    found = _read_table(raw_lines, facts, us, used)
+    unread: list[str] = []
+    found = _read_table(raw_lines, facts, us, used, unread)
     if found:
         found = [replace(l, description=nfkc(l.description) if l.description else None) for l in found]
     marks: list[str | None] = []
@@ -331,7 +338,7 @@ def _read_block(raw_lines: list[str], ctx: ParseContext, kind: SourceKind):
     if not facts.values.get(F.CURRENCY):
         hint = next((F.currency_code(m) for m in marks if m), None)
         facts.currency_hint = facts.currency_hint or hint or _header_currency(raw_lines)
-    order = build_order(facts, found, ctx, kind, us=us, confidence=min(l.confidence for l in found))
+    order = build_order(facts, found, ctx, kind, us=us, confidence=min(l.confidence for l in found), unread=unread)
     if changed:  # a change request names the order's own line numbers: keep them
         order = replace(order, lines=tuple(replace(l, line_no=n) for l, n in zip(order.lines, changed)))
     return order

@@ -188,3 +188,16 @@ def test_a_total_ocr_read_with_points_for_commas_is_read():
     order = _read([["1", "A-1", "纸箱", "1000", "3.0764", "3076.40"], ["合计金额：￥3.076.40（大写）"]])
     assert order.stated_total == D("3076.40")
     assert (CheckName.TOTAL, CheckOutcome.PASSED) in _outcomes(order)
+
+
+def test_a_text_table_row_whose_quantity_cannot_be_read_is_told_and_the_table_goes_on():
+    """A plain-text table no longer stops at the first row whose quantity does not parse."""
+    from parsers.layout import textlines
+
+    text = ("订单号：PO-5\n\n序号  物料编码  品名       数量   单价\n1     A-1       纸箱       10     2.00\n"
+            "2     A-2       胶带       待定   3.00\n3     A-3       标签       5      1.00\n")
+    (order,) = textlines.orders_from_text(text, ParseContext(path="t.txt"), SourceKind.TEXT).orders
+    assert [ln.code or ln.description for ln in order.lines][-1] in ("A-3", "标签")
+    assert len(order.lines) == 2
+    (told,) = [c for c in order.read_checks if c.check is CheckName.ROW_READ]
+    assert "Row 2" in told.message and "待定" in told.message
