@@ -511,10 +511,11 @@ def _group(found: list[_Row], facts: Facts) -> list[tuple[Facts, list[_Row]]]:
 
 def table_decimal_mark(body: Rows, columns: dict[int, str]) -> str | None:
     """A table's decimal mark (1.234,50 or 1,234.50, "4.000" and "0,009" alike), decided by the rows'
-    own arithmetic, quantity x price = amount, else by the numbers that show it; None if nothing does."""
+    own arithmetic, quantity x price = amount, else by the numbers its cells show; None if nothing does."""
     cols = [next((c for c, n in columns.items() if n == name), None) for name in (F.QUANTITY, F.UNIT_PRICE, F.AMOUNT)]
-    numeric = [c for c in cols if c is not None]
-    return table_mark([_cell(row, c) for row in body for c in numeric],
+    # Every cell may show the mark ("0,6963" under a price heading no vocabulary knows); only the
+    # quantity, price and amount cells do arithmetic.
+    return table_mark([_cell(row, c) for row in body for c in range(len(row))],
                       [(_cell(row, cols[0]), *(_cell(row, c) if c is not None else None for c in cols[1:]))
                        for row in body if cols[0] is not None])
 

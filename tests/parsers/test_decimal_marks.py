@@ -85,3 +85,14 @@ def test_a_text_table_reads_its_numbers_under_its_own_decimal_mark(seed, style):
     text = "Guten Tag,\n\nBestellung PO-77\n\n" + "\n".join("\t".join(r) for r in rows[2:]) + "\n\nDanke"
     (order,) = orders_from_text(text, ParseContext(path="m.eml"), SourceKind.EMAIL).orders
     assert [(line.quantity, line.unit_price) for line in order.lines] == want
+
+
+def test_numbers_under_headings_no_vocabulary_knows_still_show_the_mark():
+    """Given a German table whose price and sum headings are unknown, the cells under them
+    (0,7598 | 7.522,02) still say that 9.900 is nine thousand nine hundred."""
+    rows = [["Bestellnummer", "4500952009"], [],
+            ["Pos", "Artikelnr", "Description", "Qty", "Unit", "Stückkosten", "Zwischensumme"],
+            ["1", "A-100", "Schraube", "9.900", "Stk", "0,7598", "7.522,02"],
+            ["2", "A-200", "Mutter", "1.973", "Stk", "0,4432", "874,43"]]
+    (order,) = orders_from_rows(rows, ParseContext(path="po.csv"), SourceKind.CSV).orders
+    assert [line.quantity for line in order.lines] == [D(9900), D(1973)]
