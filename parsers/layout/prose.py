@@ -147,11 +147,19 @@ def change_request(text: str) -> Change | None:
                   po.group(1) if po else None)
 
 
+def _item_words(text: str) -> str | None:
+    """What a change request says of the item, without its bracketed code label and the verb
+    ("Bubble wrap (P/N ), change the" -> "Bubble wrap")."""
+    text = re.sub(r"[(（][^()（）]*[)）]", " ", text)
+    text = re.sub(r"(?i)[\s,，]*(?:please\s+)?(?:change|amend|revise|update|modify)(?:\s+the)?\s*$|[\s,，]*(?:请)?(?:将|把)?$", "", text)
+    return re.sub(r"\s+", " ", text).strip(" ,，:：;；") or None
+
+
 def change_line(change: Change, n: int) -> ParsedLine | None:
     """The changed line of a change order: the line number asked about with its new value."""
     code_m = _ITEM_CODE.search(change.item)
     code = code_m.group(0) if code_m else None
-    description = (change.item.replace(code, " ") if code else change.item).strip(" ()（）") or None
+    description = _item_words(change.item.replace(code, " ") if code else change.item)
     values: dict = {"line_no": change.line_no, "description": description, "code": code,
                     "ids": (("code", code),) if code else (), "provenance": Provenance(line=n + 1),
                     "confidence": 0.8}

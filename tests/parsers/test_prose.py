@@ -128,3 +128,10 @@ def test_free_lines_read_their_numbers_under_the_mails_decimal_mark(seed, style)
         want.append((D(qty), D(price)))
     (order,) = orders_from_text("\n".join(body), MAIL, SourceKind.EMAIL).orders
     assert [(line.quantity, line.unit_price) for line in order.lines] == want
+
+
+def test_a_change_request_names_the_item_without_its_code_label_or_verb():
+    text = "Please amend PO PO-2026-2005: line 9, Bubble wrap (P/N KJG-91013), change the quantity from 321 M to 642 M."
+    (order,) = orders_from_text(text, MAIL, SourceKind.EMAIL).orders
+    (line,) = order.lines
+    assert (line.line_no, line.code, line.description, line.quantity, line.unit) == (9, "KJG-91013", "Bubble wrap", D(642), "M")
