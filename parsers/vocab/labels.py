@@ -98,7 +98,7 @@ _LABELS: dict[str, tuple[str, ...]] = {
                     "shipdate", "needbydate", "requesteddeliverydate", "requireddeliverydate",
                     # de, es, fr
                     "liefertermin", "lieferdatum", "wunschtermin", "gewunschterliefertermin", "lieferungbis",
-                    "fechadeentrega", "fechaentrega", "plazodeentrega", "entregaantesde",
+                    "fechadeentrega", "fechaentrega", "plazodeentrega", "entregaantesde", "entrega",
                     "datedelivraison", "datelivraison", "delaidelivraison", "livraisonsouhaitee", "livraisonle"),
     PO_NUMBER: ("订单号", "订单编号", "采购单号", "采购订单号", "采购单编号", "采购订单编号", "订单号码",
                 "po号", "pono", "ponumber", "po", "po#", "purchaseorderno", "合同号", "合同编号", "采购合同号",
@@ -154,6 +154,14 @@ for _field in reversed(_LABEL_ORDER):
 _HEADER_INDEX.update({"要求交期": DELIVERY_DATE, "交货时间": DELIVERY_DATE, "到货时间": DELIVERY_DATE,
                       "requireddeliverydate": DELIVERY_DATE, "deliverby": DELIVERY_DATE,
                       "收货人地址": SHIP_TO, "供货日期": DELIVERY_DATE})
+
+# Every header label of four or more characters with one character blurred ("采?单号"), for OCR
+# reads; a blur two fields share maps to "" and settles nothing.
+_HEADER_BLURS: dict[str, str] = {}
+for _key, _field in _HEADER_INDEX.items():
+    for _i in range(len(_key) if len(_key) >= 4 else 0):
+        _blur = _key[:_i] + "?" + _key[_i + 1:]
+        _HEADER_BLURS[_blur] = _field if _HEADER_BLURS.get(_blur, _field) == _field else ""
 
 # Column headers seen in the wild that the exact lists miss: (pattern on the key, field).
 _COLUMN_PATTERNS: tuple[tuple[str, str | None], ...] = (
@@ -307,20 +315,45 @@ def _plausible(field: str, value: str) -> bool:
 
 
 def _prefix_label(text: str) -> tuple[str, str, str] | None:
-    """The longest run of words (or CJK characters) at the start of `text` that is a header label."""
+    """The longest run of words (or CJK characters) at the start of `text` that is a header label;
+    failing that, a label glued to its value as OCR leaves it ("DeliveryDateDec23,2026")."""
     words = text.split()
     for k in range(min(len(words), 6), 0, -1):
-        field = header_field(" ".join(words[:k]))
+        field = header_field(" ".join(words[:k])) or _ocr_label(" ".join(words[:k]))
         if field:
             return field, " ".join(words[:k]), " ".join(words[k:])
     head = _CJK_HEAD.match(text)
     if head:
         run = head.group(1)
         for k in range(len(run), 1, -1):
-            field = header_field(run[:k])
+            field = header_field(run[:k]) or _ocr_label(run[:k])
             if field:
                 return field, run[:k], (run[k:] + " " + head.group(2)).strip()
+    return _glued_label(text)
+
+
+def _glued_label(text: str) -> tuple[str, str, str] | None:
+    """A Latin label with no space before its value: the longest prefix that is a label, when the
+    rest starts a value (a digit, or a capital after a lower-case letter: "OrderDate16-Nov-26")."""
+    for end in range(min(len(text), 32), 3, -1):
+        head, rest = text[:end], text[end:]
+        if not rest or not re.match(r"[A-Za-z.#]", head[-1]) or head[-1].islower() and rest[0].islower():
+            continue
+        field = header_field(head)
+        if field:
+            return field, head, rest.strip()
     return None
+
+
+def _ocr_label(label: str) -> str | None:
+    """A label of four or more characters with one character misread (探购单号 for 采购单号), when
+    only one field's label reads so."""
+    key = label_key(label)
+    cjk = bool(re.search(r"[\u4e00-\u9fff]", key))
+    if len(key) < (4 if cjk else 8):  # a short Latin word one letter off is another word ("data")
+        return None
+    fields = {_HEADER_BLURS.get(key[:i] + "?" + key[i + 1:]) for i in range(len(key))} - {None}
+    return fields.pop() if len(fields) == 1 and "" not in fields else None
 
 
 def is_title(label: str | None) -> bool:

@@ -140,3 +140,22 @@ def test_orders_with_german_spanish_french_columns_are_read(title, head):
     (order,) = parse_document(data, ParseContext(path="po.pdf")).orders
     (line,) = order.lines
     assert (str(line.quantity), str(line.unit_price), str(line.amount)) == ("500", "4.00", "2000.00")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("DeliveryDateDec23,2026", ("delivery_date", "Dec23,2026")),
+    ("OrderDate16-Nov-26", ("order_date", "16-Nov-26")),
+    ("P.O.NumberPO-2026-0002", ("po_number", "PO-2026-0002")),
+    ("Bestellnummer4500123", ("po_number", "4500123")),
+    ("探購單号 MP26-00004", ("po_number", "MP26-00004")),
+])
+def test_ocr_reads_glued_or_one_character_off_labels(text, expected):
+    """OCR drops the space between a label and its value, or misreads one character of a long label."""
+    found = split_label(text)
+    assert found is not None and (found[0], found[2]) == expected
+
+
+@pytest.mark.parametrize("text", ["Datenschutz", "Data: 42", "Customerservice is great"])
+def test_words_that_only_start_like_labels_are_not_labels(text):
+    found = split_label(text)
+    assert found is None or not found[2]
