@@ -125,6 +125,7 @@ class CheckName(StrEnum):
     PAGES = "pages"                     # "page 1/2": every page is there
     ROW_READ = "row read"               # a row in the table could be read at all
     DATE_ORDER = "date order"           # a date like 11/12/2026 whose day-month order the document settles
+    CHANGE_REQUEST = "change request"   # a change written as a sentence names only what changes
 
 
 class CheckOutcome(StrEnum):

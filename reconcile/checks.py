@@ -279,6 +279,8 @@ ORDER_CHECKS: tuple[Callable[[OrderFacts], Anomaly | None], ...] = (
 _READ_CODES = {CheckName.ROW_ARITHMETIC: AnomalyCode.TOTAL_MISMATCH, CheckName.TOTAL: AnomalyCode.TOTAL_MISMATCH}
 # Reads whose characters are guesses: a check they could not make is a doubt too.
 OCR_KINDS = frozenset({SourceKind.FAX})
+# Checks that no read can make, whatever its source: their absence is always a doubt.
+_NEVER_VOUCHED = frozenset({CheckName.CHANGE_REQUEST})
 
 
 def read_doubts(order: ParsedOrder) -> tuple[Anomaly, ...]:
@@ -287,7 +289,7 @@ def read_doubts(order: ParsedOrder) -> tuple[Anomaly, ...]:
     ocr = order.source.kind in OCR_KINDS
     found = []
     for check in order.doubts():
-        if check.outcome is CheckOutcome.NOT_MADE and not ocr:
+        if check.outcome is CheckOutcome.NOT_MADE and not ocr and check.check not in _NEVER_VOUCHED:
             continue
         code = _READ_CODES.get(check.check, AnomalyCode.MISSING_FIELD)
         if check.outcome is CheckOutcome.NOT_MADE:

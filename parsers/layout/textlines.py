@@ -16,7 +16,7 @@ from parsers.layout import prose
 from parsers.vocab import doctypes
 from parsers.vocab import labels as F
 from parsers.context import ParseContext
-from parsers.model import ParsedLine, ParseResult, Provenance, SourceKind
+from parsers.model import CheckName, CheckOutcome, ParsedLine, ParsedOrder, ParseResult, Provenance, ReadCheck, SourceKind
 from parsers.vocab.numbers import document_mark, nfkc, parse_decimal, respell
 from parsers.vocab.units import unit_pattern
 from parsers.build import Facts, build_order, read_row, respell_row, table_decimal_mark, unread_row
@@ -340,8 +340,18 @@ def _read_block(raw_lines: list[str], ctx: ParseContext, kind: SourceKind):
         facts.currency_hint = facts.currency_hint or hint or _header_currency(raw_lines)
     order = build_order(facts, found, ctx, kind, us=us, confidence=min(l.confidence for l in found), unread=unread)
     if changed:  # a change request names the order's own line numbers: keep them
-        order = replace(order, lines=tuple(replace(l, line_no=n) for l, n in zip(order.lines, changed)))
+        order = replace(order, lines=tuple(replace(l, line_no=n) for l, n in zip(order.lines, changed)),
+                        read_checks=order.read_checks + (_change_doubt(order, changed),))
     return order
+
+
+def _change_doubt(order: ParsedOrder, changed: list[int]) -> ReadCheck:
+    # A sentence gives the new value of one field and nothing to check it against, and the rest of
+    # the order lives only in the order it changes: a clerk applies it, orderdesk does not.
+    lines = ", ".join(str(n) for n in changed)
+    return ReadCheck(CheckName.CHANGE_REQUEST, CheckOutcome.NOT_MADE,
+                     f"PO {order.po_number or '?'}: a change to line {lines} written as a sentence; only the "
+                     "changed value is known, so a clerk applies it to the order")
 
 
 def _read_prose(lines: list[str], found: list[ParsedLine], marks: list[str | None], used: set[int],

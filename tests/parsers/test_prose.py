@@ -9,7 +9,7 @@ import pytest
 
 from parsers.context import ParseContext
 from parsers.layout.textlines import orders_from_text
-from parsers.model import SourceKind
+from parsers.model import CheckName, SourceKind
 
 MAIL = ParseContext(path="m.eml", sender="buyer@example.com", sent=date(2026, 11, 18), subject="采购")
 
@@ -81,6 +81,8 @@ def test_a_change_request_in_a_sentence_is_a_change_order_with_the_changed_line(
     assert order.is_change and order.po_number == po
     (line,) = order.lines
     assert (line.line_no, line.quantity, line.unit) == (n, D(new), unit)
+    (doubt,) = [c for c in order.doubts() if c.check is CheckName.CHANGE_REQUEST]
+    assert f"line {n}" in doubt.message and po in doubt.message
 
 
 def test_a_price_change_request_names_the_new_price():

@@ -39,6 +39,8 @@ def _checked(*checks: ReadCheck, kind: SourceKind = SourceKind.PDF):
     (ReadCheck(N.ROW_NUMBERS, O.NOT_MADE, "Whether every row was read could not be checked."),
      SourceKind.PDF, None),  # a text read's characters are no guesses: nothing to doubt
     (ReadCheck(N.TOTAL, O.PASSED, "The lines add up to the printed total 420.00."), SourceKind.FAX, None),
+    (ReadCheck(N.CHANGE_REQUEST, O.NOT_MADE, "PO 7: a change to line 2 written as a sentence."),
+     SourceKind.EMAIL, C.MISSING_FIELD),  # no text read vouches for a change it was told in prose
 ])
 def test_each_doubt_becomes_its_contract_code(check, kind, code):
     doubts = read_doubts(_checked(check, kind=kind))
