@@ -25,9 +25,12 @@ from parsers.context import ParseContext
 from parsers.errors import ParseError
 from parsers.model import ParseResult, SourceKind
 from parsers.ocr import LineRecogniser, OcrEngine, OcrWord, default_engine
+from parsers.layout import grid
+from parsers.formats import faxgrid
 from parsers.layout.words import CJK, union_box
 
 _GROUPED = re.compile(r"\d{1,3}(?:[;:]\d{3})+(?:\.\d+)?")
+_DOTTED = re.compile(r"\d+[:;]\d+(?:\.\d+)+")  # "1:01.0003": a dotted item code, never a time
 MAX_PAGES = 50            # a fax of more pages than this is not an order
 MAX_PIXELS = 40_000_000   # per page; an A4 page at 300 dpi is 8.7 million
 RENDER_DPI = 200          # faxes are sent at 200 dpi; more only slows OCR
@@ -35,6 +38,7 @@ MAX_SIDE = 2400           # longer sides (phone photos) are scaled down to this
 DOUBT = 0.9               # a word read with less confidence than this is read again
 NEAR = 0.8                # words closer than this many text heights on a line are one run
 CODE_REACH = 3.5          # ... and Latin/digit words this close (a code cut where letters were lost)
+RULE_TOLERANCE = 4        # px within which two ruling strokes meet
 REREAD_SCALE = 2          # the run's crop is enlarged this much before it is read again
 
 
@@ -99,16 +103,59 @@ def _prepared(frame: Image.Image) -> Image.Image:
 
 
 def _read(engine: OcrEngine, image: Image.Image, number: int) -> layout.Page:
-    words = [w for w in engine.read(image) if w.text.strip()]
-    angle = skew(words)
-    centre = (image.width / 2, image.height / 2)
-    straight = [_straighten(w, angle, centre) for w in words]
-    level = image.rotate(-angle, resample=Image.Resampling.NEAREST, fillcolor=255) if angle else image
-    rules = vertical_rules(level)
+    """One page: levelled by its ruling lines (else by the slope of its text), its ruled tables read
+    cell by cell where the engine can read crops (`faxgrid`), the rest by the engine; words read
+    with doubt are read again."""
+    import numpy as np
+
+    angle = grid.image_skew(np.asarray(image))
+    tables: list[grid.Grid] = []
+    if angle is not None:
+        level = _rotated(image, angle)
+        verticals, horizontals, ruled = grid.image_rules(np.asarray(level))
+        tables = faxgrid.table_grids(grid.find_grids(verticals, horizontals, RULE_TOLERANCE), level.width)
+    if tables and isinstance(engine, LineRecogniser):
+        words = faxgrid.read_page(engine, level, tables, ruled, _band_reader(engine, image, angle or 0.0))
+        cells = [w for w in words if any(_inside(w, g) for g in tables)]
+        rest = [w for w in words if not any(_inside(w, g) for g in tables)]
+    else:
+        found = [w for w in engine.read(image) if w.text.strip()]
+        angle = angle if angle is not None else skew(found)
+        centre = (image.width / 2, image.height / 2)
+        cells, rest = [], [_straighten(w, angle, centre) for w in found]
+        level = _rotated(image, angle)
+        verticals, horizontals, _ruled = grid.image_rules(np.asarray(level))
     if isinstance(engine, LineRecogniser):
-        straight = reread_doubtful(straight, level, rules, engine)
-    return layout.Page(number=number, words=tuple(straight), rules=tuple(rules),
-                       height=float(image.height))
+        rest = reread_doubtful(rest, level, verticals, engine)
+    words = [layout.Word(_digits(w.text), w.box, w.confidence) for w in cells + rest]
+    return layout.Page(number=number, words=tuple(words), rules=tuple(verticals),
+                       height=float(image.height), hrules=tuple(horizontals))
+
+
+def _inside(w: layout.Word, table: grid.Grid) -> bool:
+    x0, top, x1, bottom = table.box
+    return x0 <= w.cx <= x1 and top <= w.cy <= bottom
+
+
+def _band_reader(engine: OcrEngine, image: Image.Image, angle: float) -> faxgrid.BandReader:
+    """Reads a band of the levelled page on the page as scanned (levelling blurs small print),
+    its words straightened into the levelled page's coordinates."""
+    centre = (image.width / 2, image.height / 2)
+    a = math.radians(angle)
+
+    def read(top: int, bottom: int) -> list[layout.Word]:
+        ys = [-(x - centre[0]) * math.sin(a) + (y - centre[1]) * math.cos(a) + centre[1]
+              for x in (0, image.width) for y in (top, bottom)]
+        y0, y1 = max(int(min(ys)), 0), min(int(math.ceil(max(ys))), image.height)
+        found = [OcrWord(w.text, (w.box[0], w.box[1] + y0, w.box[2], w.box[3] + y0), w.confidence, w.angle)
+                 for w in engine.read(image.crop((0, y0, image.width, y1))) if w.text.strip()]
+        return [_straighten(w, angle, centre) for w in found]
+
+    return read
+
+
+def _rotated(image: Image.Image, angle: float) -> Image.Image:
+    return image.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor=255) if abs(angle) >= 0.05 else image
 
 
 def reread_doubtful(words: list[layout.Word], image: Image.Image, rules: list[layout.Box],
@@ -201,35 +248,6 @@ def _crop(image: Image.Image, box: layout.Box) -> Image.Image:
     return crop.resize(size, Image.Resampling.BICUBIC)
 
 
-def vertical_rules(image: Image.Image, min_length: int = 60) -> list[layout.Box]:
-    """Vertical ruling lines in a (straightened) page image: dark runs taller than `min_length` px."""
-    import numpy as np
-
-    dark = np.asarray(image.convert("L")) < 128
-    dark = dark | np.roll(dark, 1, axis=1) | np.roll(dark, -1, axis=1)  # tolerate a pixel of slant
-    run = np.zeros(dark.shape[1], dtype=np.int32)
-    found: list[tuple[int, int, int]] = []
-    for y, row in enumerate(dark):
-        ended = np.nonzero(~row & (run >= min_length))[0]
-        found.extend((int(x), y - int(run[x]), y) for x in ended)
-        run = np.where(row, run + 1, 0)
-    found.extend((int(x), dark.shape[0] - int(run[x]), dark.shape[0]) for x in np.nonzero(run >= min_length)[0])
-    return _merge_rules(found)
-
-
-def _merge_rules(found: list[tuple[int, int, int]]) -> list[layout.Box]:
-    """Neighbouring pixel columns of one drawn line become one rule at their mean x."""
-    rules: list[list[float]] = []  # x_sum, count, top, bottom, last x
-    for x, top, bottom in sorted(found, key=lambda f: (f[1] // 20, f[0])):
-        for r in rules:
-            if abs(x - r[4]) <= 3 and top < r[3] and bottom > r[2]:
-                r[0] += x; r[1] += 1; r[2] = min(r[2], top); r[3] = max(r[3], bottom); r[4] = x
-                break
-        else:
-            rules.append([x, 1, top, bottom, x])
-    return [(r[0] / r[1], r[2], r[0] / r[1], r[3]) for r in rules]
-
-
 def skew(words: list[OcrWord]) -> float:
     """The page's skew in degrees: the median baseline slope of its longer text runs."""
     slopes = [w.angle for w in words if (w.box[2] - w.box[0]) > 4 * (w.box[3] - w.box[1]) and abs(w.angle) < 5]
@@ -250,5 +268,8 @@ def _straighten(w: OcrWord, angle: float, centre: tuple[float, float]) -> layout
 
 
 def _digits(text: str) -> str:
-    """OCR reads a thousands comma as ';' or ':' at fax resolution ("3;000"); a number means a comma."""
-    return text.replace(";", ",").replace(":", ",") if _GROUPED.fullmatch(text) else text
+    """OCR reads a thousands comma as ';' or ':' at fax resolution ("3;000"); a number means a comma.
+    It reads a dot as ':' too, which a dotted code shows ("1:01.0003" is 1.01.0003)."""
+    if _GROUPED.fullmatch(text):
+        return text.replace(";", ",").replace(":", ",")
+    return text.replace(";", ".").replace(":", ".") if _DOTTED.fullmatch(text) else text

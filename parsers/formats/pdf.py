@@ -84,8 +84,9 @@ def read_page(page: pdfium.PdfPage, number: int) -> layout.Page:
     textpage = page.get_textpage()
     words = tuple(_words(textpage, size, rotation))
     # Rules are read on upright pages only; a turned page's table falls back to its gutters.
-    rules = tuple(_vertical_rules(page, size[1])) if rotation == 0 else ()
-    return layout.Page(number=number, words=words, rules=rules, height=size[0] if rotation in (90, 270) else size[1])
+    verticals, horizontals = _rules(page, size[1]) if rotation == 0 else ([], [])
+    return layout.Page(number=number, words=words, rules=tuple(verticals), hrules=tuple(horizontals),
+                       height=size[0] if rotation in (90, 270) else size[1])
 
 
 def _upright(box: tuple[float, float, float, float], size: tuple[float, float], rotation: int) -> layout.Box:
@@ -135,19 +136,23 @@ def _flush(chars: list[tuple[str, float, float, float, float]]) -> Iterator[layo
         chars.clear()
 
 
-def _vertical_rules(page: pdfium.PdfPage, height: float) -> Iterator[layout.Box]:
-    """Vertical line segments drawn by path objects (table borders, cell rectangles)."""
+def _rules(page: pdfium.PdfPage, height: float) -> tuple[list[layout.Box], list[layout.Box]]:
+    """(vertical, horizontal) line segments drawn by path objects: table borders, cell rectangles."""
+    verticals: list[layout.Box] = []
+    horizontals: list[layout.Box] = []
     for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2):
         left, bottom, right, top = obj.get_bounds()
-        if top - bottom < 5:
-            continue  # a horizontal rule
-        if right - left <= 3:
-            yield ((left + right) / 2, height - top, (left + right) / 2, height - bottom)
-            continue
-        yield from _path_verticals(obj, height)
+        if top - bottom <= 3 and right - left > 5:
+            horizontals.append((left, height - (top + bottom) / 2, right, height - (top + bottom) / 2))
+        elif right - left <= 3 and top - bottom > 5:
+            verticals.append(((left + right) / 2, height - top, (left + right) / 2, height - bottom))
+        elif top - bottom > 3 and right - left > 3:
+            for seg in _path_segments(obj, height):
+                (verticals if seg[0] == seg[2] else horizontals).append(seg)
+    return verticals, horizontals
 
 
-def _path_verticals(obj: pdfium.PdfObject, height: float) -> Iterator[layout.Box]:
+def _path_segments(obj: pdfium.PdfObject, height: float) -> Iterator[layout.Box]:
     m = obj.get_matrix()
     x, y = ctypes.c_float(), ctypes.c_float()
     start = prev = None
@@ -159,13 +164,17 @@ def _path_verticals(obj: pdfium.PdfObject, height: float) -> Iterator[layout.Box
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
             start = point
         elif kind == pdfium_c.FPDF_SEGMENT_LINETO and prev is not None:
-            yield from _vertical(prev, point, height)
+            yield from _straight(prev, point, height)
         if pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None:
-            yield from _vertical(point, start, height)
+            yield from _straight(point, start, height)
         prev = point
 
 
-def _vertical(a: tuple[float, float], b: tuple[float, float], height: float) -> Iterator[layout.Box]:
+def _straight(a: tuple[float, float], b: tuple[float, float], height: float) -> Iterator[layout.Box]:
+    """A segment as a vertical or horizontal rule (x0 == x1 marks a vertical one); slanted ones are not rules."""
     if abs(a[0] - b[0]) < 1.5 and abs(a[1] - b[1]) > 5:
         x = (a[0] + b[0]) / 2
         yield (x, height - max(a[1], b[1]), x, height - min(a[1], b[1]))
+    elif abs(a[1] - b[1]) < 1.5 and abs(a[0] - b[0]) > 5:
+        y = height - (a[1] + b[1]) / 2
+        yield (min(a[0], b[0]), y, max(a[0], b[0]), y)

@@ -9,7 +9,64 @@ from __future__ import annotations
 import re
 
 from parsers.vocab import labels as F
-from parsers.layout.words import Line, Word, column_label, join_words, line_height, phrases, union_box
+from parsers.layout.words import CJK, Line, Word, column_label, join_words, line_height, phrases, union_box
+
+_LONGEST_LABEL = 12  # characters: no heading label is longer
+
+
+def split_labels(line: Line) -> Line:
+    """Heading words that run known labels together ("单位数量": the text detector joined two narrow
+    columns into one run) as one word per label, the run's box shared out by characters."""
+    out: Line = []
+    for w in line:
+        parts = _spelled_by_labels(w.text) if CJK.search(w.text) and not F.is_known_column(w.text) else None
+        if not parts or len(parts) < 2:
+            out.append(w)
+            continue
+        step = (w.box[2] - w.box[0]) / len(w.text)
+        start = 0
+        for part in parts:
+            box = (w.box[0] + start * step, w.box[1], w.box[0] + (start + len(part)) * step, w.box[3])
+            out.append(Word(part, box, w.confidence))
+            start += len(part)
+    return out
+
+
+def _spelled_by_labels(text: str) -> list[str] | None:
+    """The fewest known column labels that spell `text` end to end, or None."""
+    best: list[list[str] | None] = [[]] + [None] * len(text)
+    for i in range(len(text)):
+        done = best[i]
+        if done is None:
+            continue
+        for j in range(i + 1, min(len(text), i + _LONGEST_LABEL) + 1):
+            if F.is_known_column(text[i:j]) and (best[j] is None or len(done) + 1 < len(best[j] or ())):
+                best[j] = done + [text[i:j]]
+    return best[-1]
+
+
+def heading_cells(line: Line) -> list[list[Word]]:
+    """A heading line's cells: its phrases, a phrase made of several known labels ("单位 数量" printed
+    closer than a word gap) cut into one cell per label. Gaps alone never decide it."""
+    out: list[list[Word]] = []
+    for cell in phrases(split_labels(line), 0.8):
+        out.extend(_label_groups(cell))
+    return out
+
+
+def _label_groups(cell: list[Word]) -> list[list[Word]]:
+    """The fewest runs of consecutive words that are each a known label, else the cell whole."""
+    if len(cell) == 1 or F.is_known_column(join_words(cell)):
+        return [cell]
+    best: list[list[list[Word]] | None] = [[]] + [None] * len(cell)
+    for i in range(len(cell)):
+        done = best[i]
+        if done is None:
+            continue
+        for j in range(i + 1, len(cell) + 1):
+            if F.is_known_column(join_words(cell[i:j])) and (best[j] is None or len(done) + 1 < len(best[j] or ())):
+                best[j] = done + [cell[i:j]]
+    return best[-1] or [cell]
 
 
 def header_fields(cells: list[list[Word]]) -> set[str]:
@@ -26,7 +83,7 @@ def header_fields(cells: list[list[Word]]) -> set[str]:
 
 def is_header(line: Line, below: Line | None = None, cells: list[list[Word]] | None = None) -> bool:
     """Whether a line (or its given heading cells) names an item, a quantity and a third column."""
-    cells = cells if cells is not None else phrases(line, 0.8)
+    cells = cells if cells is not None else heading_cells(line)
     found = header_fields(cells)
     if F.QUANTITY not in found and F.UNIT in found and below is not None and _counts_under(cells, below):
         found = (found - {F.UNIT}) | {F.QUANTITY}  # a numeric "Units" column is the count (tables.count_column)
@@ -59,7 +116,7 @@ def header_at(lines: list[Line], i: int) -> Line | None:
     upper, lower = lines[i - 1], lines[i]
     if min(w.box[1] for w in lower) - max(w.box[3] for w in upper) > 0.8 * line_height(lower):
         return None
-    cells = phrases(lower, 0.8)
+    cells = heading_cells(lower)
     tops = phrases(upper, 0.8)
     over = [[t for t in tops if t[0].box[0] < c[-1].box[2] and t[-1].box[2] > c[0].box[0]] for c in cells]
     if any(not any(t in o for o in over) for t in tops):

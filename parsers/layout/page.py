@@ -20,7 +20,8 @@ from parsers.layout import sheetlines
 from parsers import build as tables
 from parsers.layout import textlines
 from parsers.layout.checks import pages as pages_check
-from parsers.layout.headings import header_at as _header_at, is_header as _is_header
+from parsers.layout.grid import Grid, find_grids, row_cells, split_at_rules, text_lines
+from parsers.layout.headings import header_at as _header_at, heading_cells, is_header as _is_header, split_labels
 from parsers.context import ParseContext
 from parsers.errors import ParseError
 from parsers.vocab import doctypes
@@ -53,6 +54,10 @@ class _Table:
     last: int
     ruled: bool = False
     header: Line | None = None  # the heading words (both lines of a two-line heading); None: continued
+    grid: Grid | None = None  # a ruled table read cell by cell ...
+    cells: list[list[list[Word]]] = field(default_factory=list)  # ... its words by grid row and column
+    body: int = 0  # the first grid row under the heading
+    head: list[list[Word]] = field(default_factory=list)  # the heading's words by grid column
 
 
 @dataclass
@@ -144,7 +149,7 @@ def _gutter_spans(lines: list[Line], h: int, end: int) -> list[tuple[float, floa
     across the gutters, are left out of it when there are such rows.
     """
     size = line_height(lines[h])
-    boxes = [(c[0].box[0], c[-1].box[2]) for c in phrases(lines[h], 0.8)]
+    boxes = [(c[0].box[0], c[-1].box[2]) for c in heading_cells(lines[h])]
     body = [line for line in lines[h + 1:end]
             if not (F.is_total_label(line[0].text) or F.is_total_label(join_words(phrases(line)[0])))]
     rows = [line for line in body if len(phrases(line)) >= 3]
@@ -191,11 +196,58 @@ def _canonical(spans: list[tuple[float, float]], canon: list[tuple[float, float]
     return out
 
 
+_HEAD_ROWS = 4  # grid rows searched for the heading (a title or field rows may be boxed above it)
+
+
+def _grid_table(page: Page, lines: list[Line], canon: list[tuple[float, float]] | None) -> _Table | None:
+    """A ruled table whose heading row, each cell read on its own, names an item, a quantity and a
+    third column: narrow columns stay apart however close their labels are printed."""
+    if not page.rules or not page.hrules or not page.words:
+        return None
+    tol = 0.3 * statistics.median(w.height for w in page.words)
+    for grid in find_grids(page.rules, page.hrules, tol):
+        x0, top, x1, bottom = grid.box
+        words = split_at_rules([w for w in page.words if top <= w.cy <= bottom and x0 - w.height <= w.cx <= x1 + w.height],
+                               grid)
+        rows = row_cells(words, grid)
+        for r in range(min(grid.rows - 1, _HEAD_ROWS)):
+            depth = _heading_depth(rows, r)
+            mids = [statistics.median(w.cy for w in line) for line in lines]
+            inside = [i for i, y in enumerate(mids) if grid.ys[r] <= y <= bottom]
+            if depth and inside:
+                spans = grid.spans()
+                index = _canonical(spans, canon) if canon else list(range(len(spans)))
+                head = [[w for k in range(depth) for w in rows[r + k][c]] for c in range(grid.columns)]
+                return _Table(spans, index, inside[0], inside[-1] + 1, True, [w for c in head for w in c],
+                              grid, rows, r + depth, head)
+    return None
+
+
+def _heading_depth(rows: list[list[list[Word]]], r: int) -> int:
+    """1 when grid row r is the table's heading, 2 when rows r and r + 1 head it together, else 0."""
+    for depth in (1, 2):
+        if r + depth >= len(rows):
+            return 0
+        named = [[w for k in range(depth) for w in rows[r + k][c]] for c in range(len(rows[r]))]
+        named = [c for c in named if c]
+        below = [w for c in rows[r + depth] for w in c]
+        if named and _is_header([w for c in named for w in c], below or None, named):
+            return depth
+    return 0
+
+
 def _find_table(page: Page, lines: list[Line], canon: list[tuple[float, float]] | None) -> _Table | None:
+    gridded = _grid_table(page, lines, canon)
+    if gridded is not None:
+        return gridded
     found = next(((i, head) for i in range(len(lines)) if (head := _header_at(lines, i)) is not None), None)
     if found is None:
         return _continued_table(lines, canon) if canon else None
     h, head = found
+    if head is lines[h]:
+        lines[h] = head = split_labels(head)  # "单位数量" read as one run heads two columns
+    else:
+        head = split_labels(head)
     spans = _rule_spans(page, lines[h])
     bottom = _rule_bottom(page, spans, lines[h]) if spans else None
     if bottom is not None and bottom <= max(w.box[3] for w in lines[h]) + line_height(lines[h]):
@@ -285,7 +337,10 @@ def _sheet(pages: list[Page]) -> tuple[_Sheet, bool]:
             # Inside the table a repeated line is an order line (the same item again), not a footer.
             if (p, i) in read or ((p, i) in skip and (i not in inside or _PAGE_NUMBER.match(join_words(line).strip()))):
                 continue
-            if i in inside:
+            if i in inside and table.grid is not None:
+                if i == table.first:
+                    _add_grid(sheet, page.number, table, width)
+            elif i in inside:
                 heading = i == table.first and table.header is not None
                 if heading:
                     sheet.table += 1
@@ -300,14 +355,39 @@ def _sheet(pages: list[Page]) -> tuple[_Sheet, bool]:
     return sheet, canon is not None
 
 
+def _remap(cells: list[list[Word]], index: list[int], width: int) -> list[list[Word]]:
+    """Cells of a table's own columns placed in the first table's columns."""
+    out: list[list[Word]] = [[] for _ in range(width)]
+    for c, words in enumerate(cells):
+        out[index[c]].extend(words)
+    return out
+
+
+def _add_grid(sheet: _Sheet, page: int, table: _Table, width: int) -> None:
+    """A ruled table, one order row per grid row; a grid row holding several quantities (a table
+    ruled between columns only) is read line by line, with the grid's columns."""
+    assert table.grid is not None
+    sheet.table += 1
+    _add_table_line(sheet, page, _remap(table.head, table.index, width), True)
+    for row in table.cells[table.body:]:
+        cells = _remap(row, table.index, width)
+        if sheet.qty_col is not None and text_lines(cells[sheet.qty_col]) > 1:
+            for line in group_lines([w for cell in row for w in cell]):
+                by_column = [[w for w in line if table.grid.column_of(w.cx) == c] for c in range(table.grid.columns)]
+                _add_table_line(sheet, page, _remap(by_column, table.index, width), False)
+        else:
+            _add_table_line(sheet, page, cells, False, joins=False)
+
+
 def _relabel(row: list[str | None]) -> None:
     for c, text in enumerate(row):
         if text:
             row[c] = header_label(text)
 
 
-def _add_table_line(sheet: _Sheet, page: int, cells: list[list[Word]], is_header: bool) -> None:
-    """A table line; a line with no quantity right under a row continues that row's cells."""
+def _add_table_line(sheet: _Sheet, page: int, cells: list[list[Word]], is_header: bool, joins: bool = True) -> None:
+    """A table line; a line with no quantity right under a row continues that row's cells (when it
+    `joins`: a ruled row is a row of its own)."""
     if is_header:
         sheet.add(page, cells)
         row = sheet.rows[-1]
@@ -323,7 +403,7 @@ def _add_table_line(sheet: _Sheet, page: int, cells: list[list[Word]], is_header
     first = next((join_words(c) for c in cells if c), "")
     if F.is_total_label(first):
         sheet.totalled.add(sheet.table)
-    if (qty_col is not None and not cells[qty_col] and sheet.rows and not F.is_total_label(first)
+    if (joins and qty_col is not None and not cells[qty_col] and sheet.rows and not F.is_total_label(first)
             and _has_quantity(sheet.rows[-1], qty_col) and sheet.places[-1][0] == page
             and sum(1 for c in cells if c) < 3):  # a row of its own whose quantity is unreadable
         if not _labelled_id(sheet, [w for c in cells for w in c]):

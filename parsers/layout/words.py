@@ -40,12 +40,13 @@ class Word:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """The words of one page (1-based `number`), its vertical ruling lines, and its height."""
+    """The words of one page (1-based `number`), its vertical and horizontal ruling lines, its height."""
 
     number: int
     words: tuple[Word, ...]
     rules: tuple[Box, ...] = ()
     height: float = 0.0
+    hrules: tuple[Box, ...] = ()
 
 
 Line = list[Word]

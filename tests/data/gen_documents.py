@@ -277,3 +277,123 @@ if __name__ == "__main__":
     (here / "fax").mkdir(exist_ok=True)
     (here / "pdf" / "ruled-zh.pdf").write_bytes(text_pdf())
     (here / "fax" / "skewed-g4.tif").write_bytes(fax_tiff([fax_page()]))
+
+
+# Ruled fax tables with the variations received faxes show: narrow columns (单位|数量 a few
+# pixels apart), any column order, a 序号 column, a code right beside the row number, an amount
+# column and a total row, skew, specks, 200 dpi binarised G4. Each column is (heading, field, width px).
+GRID_COLUMNS = {
+    "line_no": ("序号", 70), "code": ("物料编码", 210), "name": ("品名", 220), "spec": ("规格", 230),
+    "unit": ("单位", 76), "quantity": ("数量", 110), "unit_price": ("单价", 120), "amount": ("金额", 150),
+    "remark": ("备注", 120),
+}
+GRID_ITEMS = (("1.05.0031", "不锈钢螺丝", "M6*20", "个"), ("2.01.0107", "纸箱", "400*300*250", "只"),
+              ("1.04.0047", "封箱胶带", "48mm*100m", "卷"), ("3.02.0005", "缠绕膜", "500mm", "卷"),
+              ("1.01.0003", "价格标签", "40×30mm", "张"), ("2.03.0210", "PE自封袋", "20*30cm", "包"),
+              ("4.11.0009", "工作手套", "L号", "双"), ("1.07.0120", "扎带", "4*200", "袋"))
+
+
+def grid_rows(n: int, seed: int = 1) -> list[dict[str, str]]:
+    """n order rows with every field filled; quantity x unit price = amount to the cent."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        code, name, spec, unit = GRID_ITEMS[(i + seed) % len(GRID_ITEMS)]
+        qty = rng.choice((5, 12, 40, 100, 288, 500, 1200, 3000, 20000))
+        price = rng.choice(("0.35", "1.20", "2.85", "6.13", "12.50", "48.00", "0.0046"))
+        amount = f"{qty * float(price):,.2f}"
+        rows.append({"line_no": str(i + 1), "code": code, "name": name, "spec": spec, "unit": unit,
+                     "quantity": f"{qty:,}", "unit_price": price, "amount": amount, "remark": ""})
+    return rows
+
+
+def grid_fax(rows: list[dict[str, str]], columns: tuple[str, ...] = ("line_no", "code", "name", "spec", "unit",
+             "quantity", "unit_price", "amount"), *, skew: float = 0.7, speckle: int = 2000, seed: int = 7,
+             font_px: int = 32, pitch: int = 58, total: bool = True) -> Image.Image:
+    """A ruled Chinese purchase-order fax page at 200 dpi with the given columns in the given order."""
+    page = Image.new("L", (1654, 2339), 255)
+    draw = ImageDraw.Draw(page)
+    big, small = ImageFont.truetype(FONT, 52), ImageFont.truetype(FONT, font_px)
+    draw.text((520, 100), "测试机械配件有限公司", font=big, fill=0)
+    draw.text((680, 185), "采购订单", font=big, fill=0)
+    for i, text in enumerate(("订单编号：GF-2026-118", "订单日期：2026-11-17", "交货日期：2026-12-08")):
+        draw.text((100, 300 + 52 * i), text, font=small, fill=0)
+    widths = [GRID_COLUMNS[c][1] for c in columns]
+    scale = min(1.0, 1480 / sum(widths))
+    xs = [90]
+    for w in widths:
+        xs.append(xs[-1] + round(w * scale))
+    top = 480
+    lines = [[GRID_COLUMNS[c][0] for c in columns]] + [[r[c] for c in columns] for r in rows]
+    for r, cells in enumerate(lines):
+        y = top + pitch * r + (pitch - font_px) // 2 - 2
+        for i, text in enumerate(cells):
+            width = draw.textlength(text, font=small)
+            numeric = r > 0 and columns[i] in ("quantity", "unit_price", "amount")
+            x = xs[i + 1] - 8 - width if numeric else (xs[i] + xs[i + 1] - width) / 2 if r == 0 else xs[i] + 8
+            draw.text((x, y), text, font=small, fill=0)
+    bottom = top + pitch * len(lines)
+    if total and "amount" in columns:
+        value = sum(float(r["amount"].replace(",", "")) for r in rows)
+        a = columns.index("amount")
+        draw.text((xs[0] + 8, bottom + (pitch - font_px) // 2 - 2), "合计", font=small, fill=0)
+        text = f"{value:,.2f}"
+        draw.text((xs[a + 1] - 8 - draw.textlength(text, font=small), bottom + (pitch - font_px) // 2 - 2),
+                  text, font=small, fill=0)
+        bottom += pitch
+    for x in xs:
+        draw.line([(x, top), (x, bottom)], fill=0, width=2)
+    for y in range(top, bottom + 1, pitch):
+        draw.line([(xs[0], y), (xs[-1], y)], fill=0, width=2)
+    draw.text((100, bottom + 60), "采购员：王丽    审核：李强", font=small, fill=0)
+    return fax_scan(page, skew=skew, speckle=speckle, seed=seed)
+
+
+def grid_pdf(rows: list[dict[str, str]], columns: tuple[str, ...] = ("line_no", "code", "name", "spec", "unit",
+             "quantity", "unit_price", "amount"), *, cell_boxes: bool = False) -> bytes:
+    """The ruled order of `grid_fax` as a text PDF: the same columns, widths and order, drawn as lines
+    (or, with `cell_boxes`, as one rectangle per cell, as some ERPs draw them)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("WQY", FONT, subfontIndex=0))
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4)
+    height = A4[1]
+    c.setFont("WQY", 14)
+    c.drawString(200, height - 50, "测试机械配件有限公司")
+    c.drawString(250, height - 75, "采购订单")
+    c.setFont("WQY", 8)
+    for i, text in enumerate(("订单编号：GF-2026-118", "订单日期：2026-11-17", "交货日期：2026-12-08")):
+        c.drawString(36, height - 105 - 13 * i, text)
+    widths = [GRID_COLUMNS[col][1] * 0.36 for col in columns]
+    scale = min(1.0, 530 / sum(widths))
+    xs = [32.0]
+    for w in widths:
+        xs.append(xs[-1] + w * scale)
+    pitch, top = 16.0, height - 160
+    lines = [[GRID_COLUMNS[col][0] for col in columns]] + [[r[col] for col in columns] for r in rows]
+    for r, cells in enumerate(lines):
+        y = top - pitch * r - 11
+        for i, text in enumerate(cells):
+            if r > 0 and columns[i] in ("quantity", "unit_price", "amount"):
+                c.drawRightString(xs[i + 1] - 2, y, text)
+            elif r == 0:
+                c.drawCentredString((xs[i] + xs[i + 1]) / 2, y, text)
+            else:
+                c.drawString(xs[i] + 2, y, text)
+    bottom = top - pitch * len(lines)
+    if cell_boxes:
+        for r in range(len(lines)):
+            for i in range(len(columns)):
+                c.rect(xs[i], top - pitch * (r + 1), xs[i + 1] - xs[i], pitch)
+    else:
+        for x in xs:
+            c.line(x, top, x, bottom)
+        for r in range(len(lines) + 1):
+            c.line(xs[0], top - pitch * r, xs[-1], top - pitch * r)
+    c.showPage()
+    c.save()
+    return out.getvalue()
