@@ -115,9 +115,13 @@ def _read(engine: OcrEngine, image: Image.Image, number: int) -> layout.Page:
         verticals, horizontals, ruled = grid.image_rules(np.asarray(level))
         tables = faxgrid.table_grids(grid.find_grids(verticals, horizontals, RULE_TOLERANCE), level.width)
     if tables and isinstance(engine, LineRecogniser):
-        words = faxgrid.read_page(engine, level, tables, ruled, _band_reader(engine, image, angle or 0.0))
-        cells = [w for w in words if any(_inside(w, g) for g in tables)]
-        rest = [w for w in words if not any(_inside(w, g) for g in tables)]
+        cells = faxgrid.read_cells(engine, level, tables, ruled)
+        centre = (image.width / 2, image.height / 2)
+        # The whole page is detected as before (the rest of the page reads as it always did);
+        # what the detector found inside a table gives way to the cells' own readings.
+        found = [w for w in engine.read(image) if w.text.strip()]
+        rest = [w for w in (_straighten(w, angle or 0.0, centre) for w in found)
+                if not any(_inside(w, g) for g in tables)]
     else:
         found = [w for w in engine.read(image) if w.text.strip()]
         angle = angle if angle is not None else skew(found)
@@ -135,23 +139,6 @@ def _read(engine: OcrEngine, image: Image.Image, number: int) -> layout.Page:
 def _inside(w: layout.Word, table: grid.Grid) -> bool:
     x0, top, x1, bottom = table.box
     return x0 <= w.cx <= x1 and top <= w.cy <= bottom
-
-
-def _band_reader(engine: OcrEngine, image: Image.Image, angle: float) -> faxgrid.BandReader:
-    """Reads a band of the levelled page on the page as scanned (levelling blurs small print),
-    its words straightened into the levelled page's coordinates."""
-    centre = (image.width / 2, image.height / 2)
-    a = math.radians(angle)
-
-    def read(top: int, bottom: int) -> list[layout.Word]:
-        ys = [-(x - centre[0]) * math.sin(a) + (y - centre[1]) * math.cos(a) + centre[1]
-              for x in (0, image.width) for y in (top, bottom)]
-        y0, y1 = max(int(min(ys)), 0), min(int(math.ceil(max(ys))), image.height)
-        found = [OcrWord(w.text, (w.box[0], w.box[1] + y0, w.box[2], w.box[3] + y0), w.confidence, w.angle)
-                 for w in engine.read(image.crop((0, y0, image.width, y1))) if w.text.strip()]
-        return [_straighten(w, angle, centre) for w in found]
-
-    return read
 
 
 def _rotated(image: Image.Image, angle: float) -> Image.Image:

@@ -4,11 +4,11 @@ Where the ruling lines give the cells, the text detector has nothing to find: ea
 is cut into its text lines and read by the recognition model alone. That is faster than
 detecting text on the whole page, and a number is never cut at a gap the detector saw in it
 ("2.85" read as "2" and "85") nor run together with its neighbour across a narrow column.
-Only the bands of the page outside the tables go through full detection.
+The rest of the page, with the tables blanked out, goes through detection as before.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from PIL import Image
 
@@ -31,14 +31,9 @@ def table_grids(grids: Sequence[Grid], width: int) -> list[Grid]:
             and min(b - a for a, b in zip(g.ys, g.ys[1:])) >= 2 * MIN_TEXT]
 
 
-BandReader = Callable[[int, int], list[Word]]
-
-
-def read_page(engine: LineRecogniser, image: Image.Image, grids: Sequence[Grid], ruled,
-              read_band: BandReader) -> list[Word]:
-    """The words of a level page: table cells read by the recogniser, the bands of the page above,
-    between and below the tables by `read_band(top, bottom)`. `ruled` masks the rules' own ink,
-    which is left out of every cell."""
+def read_cells(engine: LineRecogniser, image: Image.Image, grids: Sequence[Grid], ruled) -> list[Word]:
+    """The words in the cells of a level page's tables, read by the recogniser alone. `ruled`
+    masks the rules' own ink, which is left out of every cell, as are the page's specks."""
     import numpy as np
 
     gray = np.asarray(image.convert("L"))
@@ -46,10 +41,7 @@ def read_page(engine: LineRecogniser, image: Image.Image, grids: Sequence[Grid],
     boxes = [box for g in grids for box in cell_lines(ink, g)]
     clean = Image.fromarray(np.where(ruled | _specks(ink), 255, gray).astype(np.uint8))
     readings = engine.recognise([_crop(clean, box) for box in boxes]) if boxes else []
-    words = [Word(text.strip(), box, conf) for box, (text, conf) in zip(boxes, readings) if text.strip()]
-    for top, bottom in _bands(grids, image.height):
-        words.extend(w for w in read_band(top, bottom) if top <= w.cy <= bottom)
-    return words
+    return [Word(text.strip(), box, conf) for box, (text, conf) in zip(boxes, readings) if text.strip()]
 
 
 def _specks(ink):
@@ -61,18 +53,6 @@ def _specks(ink):
     small = stats[:, cv2.CC_STAT_AREA] < SPECK
     small[0] = False
     return small[labels]
-
-
-def _bands(grids: Sequence[Grid], height: int) -> list[tuple[int, int]]:
-    """The page's horizontal bands outside the tables (each at least a text line high)."""
-    out, top = [], 0
-    for g in sorted(grids, key=lambda g: g.ys[0]):
-        if g.ys[0] - top >= 2 * MIN_TEXT:
-            out.append((top, int(g.ys[0]) + 2))
-        top = max(top, int(g.ys[-1]) - 2)
-    if height - top >= 2 * MIN_TEXT:
-        out.append((top, height))
-    return out
 
 
 def cell_lines(ink, grid: Grid) -> list[Box]:
