@@ -103,37 +103,39 @@ def _prepared(frame: Image.Image) -> Image.Image:
 
 
 def _read(engine: OcrEngine, image: Image.Image, number: int) -> layout.Page:
-    """One page: levelled by its ruling lines (else by the slope of its text), its ruled tables read
-    cell by cell where the engine can read crops (`faxgrid`), the rest by the engine; words read
-    with doubt are read again."""
+    """One page read by the engine and straightened by the slope of its text; its ruled tables
+    found on the page levelled by their own rules and, where the engine can read crops, read cell
+    by cell (`faxgrid`) in place of what the detector saw there; words read with doubt read again."""
+    found = [w for w in engine.read(image) if w.text.strip()]
+    angle = skew(found)
+    centre = (image.width / 2, image.height / 2)
+    straight = [_straighten(w, angle, centre) for w in found]
+    level = image.rotate(-angle, resample=Image.Resampling.NEAREST, fillcolor=255) if angle else image
+    rules = vertical_rules(level)
+    tables, cells = _tables(engine, image)
+    if cells:
+        straight = [w for w in straight if not any(_inside(w, g) for g in tables)]
+    if isinstance(engine, LineRecogniser):
+        straight = reread_doubtful(straight, level, rules, engine)
+    words = [layout.Word(_digits(w.text), w.box, w.confidence) for w in cells + straight]
+    return layout.Page(number=number, words=tuple(words), rules=tuple(rules), height=float(image.height),
+                       grids=tuple(tables))
+
+
+def _tables(engine: OcrEngine, image: Image.Image) -> tuple[list[grid.Grid], list[layout.Word]]:
+    """The page's ruled tables (on the page levelled by its longest rules) and, when the engine can
+    read crops, the words of their cells read one text line at a time."""
     import numpy as np
 
     angle = grid.image_skew(np.asarray(image))
-    tables: list[grid.Grid] = []
-    if angle is not None:
-        level = _rotated(image, angle)
-        verticals, horizontals, ruled = grid.image_rules(np.asarray(level))
-        tables = faxgrid.table_grids(grid.find_grids(verticals, horizontals, RULE_TOLERANCE), level.width)
-    if tables and isinstance(engine, LineRecogniser):
-        cells = faxgrid.read_cells(engine, level, tables, ruled)
-        centre = (image.width / 2, image.height / 2)
-        # The whole page is detected as before (the rest of the page reads as it always did);
-        # what the detector found inside a table gives way to the cells' own readings.
-        found = [w for w in engine.read(image) if w.text.strip()]
-        rest = [w for w in (_straighten(w, angle or 0.0, centre) for w in found)
-                if not any(_inside(w, g) for g in tables)]
-    else:
-        found = [w for w in engine.read(image) if w.text.strip()]
-        angle = angle if angle is not None else skew(found)
-        centre = (image.width / 2, image.height / 2)
-        cells, rest = [], [_straighten(w, angle, centre) for w in found]
-        level = _rotated(image, angle)
-        verticals, horizontals, _ruled = grid.image_rules(np.asarray(level))
-    if isinstance(engine, LineRecogniser):
-        rest = reread_doubtful(rest, level, verticals, engine)
-    words = [layout.Word(_digits(w.text), w.box, w.confidence) for w in cells + rest]
-    return layout.Page(number=number, words=tuple(words), rules=tuple(verticals),
-                       height=float(image.height), hrules=tuple(horizontals))
+    if angle is None:
+        return [], []
+    level = _rotated(image, angle)
+    verticals, horizontals, ruled = grid.image_rules(np.asarray(level))
+    tables = faxgrid.table_grids(grid.find_grids(verticals, horizontals, RULE_TOLERANCE), level.width)
+    if not tables or not isinstance(engine, LineRecogniser):
+        return tables, []
+    return tables, faxgrid.read_cells(engine, level, tables, ruled)
 
 
 def _inside(w: layout.Word, table: grid.Grid) -> bool:
@@ -233,6 +235,35 @@ def _crop(image: Image.Image, box: layout.Box) -> Image.Image:
     crop = image.crop((round(x0), round(top), round(x1), round(bottom)))
     size = (max(crop.width * REREAD_SCALE, 1), max(crop.height * REREAD_SCALE, 1))
     return crop.resize(size, Image.Resampling.BICUBIC)
+
+
+def vertical_rules(image: Image.Image, min_length: int = 60) -> list[layout.Box]:
+    """Vertical ruling lines in a (straightened) page image: dark runs taller than `min_length` px."""
+    import numpy as np
+
+    dark = np.asarray(image.convert("L")) < 128
+    dark = dark | np.roll(dark, 1, axis=1) | np.roll(dark, -1, axis=1)  # tolerate a pixel of slant
+    run = np.zeros(dark.shape[1], dtype=np.int32)
+    found: list[tuple[int, int, int]] = []
+    for y, row in enumerate(dark):
+        ended = np.nonzero(~row & (run >= min_length))[0]
+        found.extend((int(x), y - int(run[x]), y) for x in ended)
+        run = np.where(row, run + 1, 0)
+    found.extend((int(x), dark.shape[0] - int(run[x]), dark.shape[0]) for x in np.nonzero(run >= min_length)[0])
+    return _merge_rules(found)
+
+
+def _merge_rules(found: list[tuple[int, int, int]]) -> list[layout.Box]:
+    """Neighbouring pixel columns of one drawn line become one rule at their mean x."""
+    rules: list[list[float]] = []  # x_sum, count, top, bottom, last x
+    for x, top, bottom in sorted(found, key=lambda f: (f[1] // 20, f[0])):
+        for r in rules:
+            if abs(x - r[4]) <= 3 and top < r[3] and bottom > r[2]:
+                r[0] += x; r[1] += 1; r[2] = min(r[2], top); r[3] = max(r[3], bottom); r[4] = x
+                break
+        else:
+            rules.append([x, 1, top, bottom, x])
+    return [(r[0] / r[1], r[2], r[0] / r[1], r[3]) for r in rules]
 
 
 def skew(words: list[OcrWord]) -> float:

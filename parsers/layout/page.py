@@ -202,10 +202,10 @@ _HEAD_ROWS = 4  # grid rows searched for the heading (a title or field rows may 
 def _grid_table(page: Page, lines: list[Line], canon: list[tuple[float, float]] | None) -> _Table | None:
     """A ruled table whose heading row, each cell read on its own, names an item, a quantity and a
     third column: narrow columns stay apart however close their labels are printed."""
-    if not page.rules or not page.hrules or not page.words:
+    if not page.words or not (page.grids or (page.rules and page.hrules)):
         return None
     tol = 0.3 * statistics.median(w.height for w in page.words)
-    for grid in find_grids(page.rules, page.hrules, tol):
+    for grid in page.grids or find_grids(page.rules, page.hrules, tol):
         x0, top, x1, bottom = grid.box
         words = split_at_rules([w for w in page.words if top <= w.cy <= bottom and x0 - w.height <= w.cx <= x1 + w.height],
                                grid)

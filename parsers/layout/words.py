@@ -8,8 +8,12 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from parsers.vocab import labels as F
+
+if TYPE_CHECKING:
+    from parsers.layout.grid import Grid
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom; y grows downwards
 
@@ -47,6 +51,7 @@ class Page:
     rules: tuple[Box, ...] = ()
     height: float = 0.0
     hrules: tuple[Box, ...] = ()
+    grids: tuple[Grid, ...] = ()  # ruled tables the page's reader found itself (else from the rules)
 
 
 Line = list[Word]
