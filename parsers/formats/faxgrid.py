@@ -22,6 +22,7 @@ LINE_GAP = 2         # px of blank rows that part two text lines in a cell
 MIN_TEXT = 8         # px: an ink band lower than this is not a line of text
 WORD_GAP = 0.6       # a blank stretch wider than this many line heights parts two words on a line
 PAD_X, PAD_Y = 16, 8  # px of white beside and above/below a crop, about what the text detector leaves
+MIN_SCORE = 0.5      # readings less sure than this are noise (a scribble read as "8"), as the engine drops them
 MIN_TABLE_SHARE = 0.25  # a grid narrower than this share of the page is a drawing, not a table
 
 
@@ -41,7 +42,8 @@ def read_cells(engine: LineRecogniser, image: Image.Image, grids: Sequence[Grid]
     boxes = [box for g in grids for box in cell_lines(ink, g)]
     clean = Image.fromarray(np.where(ruled | _specks(ink), 255, gray).astype(np.uint8))
     readings = engine.recognise([_crop(clean, box) for box in boxes]) if boxes else []
-    return [Word(text.strip(), box, conf) for box, (text, conf) in zip(boxes, readings) if text.strip()]
+    return [Word(text.strip(), box, conf) for box, (text, conf) in zip(boxes, readings)
+            if text.strip() and conf >= MIN_SCORE]
 
 
 def _specks(ink):
