@@ -20,7 +20,7 @@ from parsers.layout import sheetlines
 from parsers import build as tables
 from parsers.layout import textlines
 from parsers.layout.checks import pages as pages_check
-from parsers.layout.grid import Grid, find_grids, row_cells, split_at_rules, text_lines
+from parsers.layout.grid import Grid, row_cells, split_at_rules, text_lines
 from parsers.layout.headings import header_at as _header_at, heading_cells, is_header as _is_header, split_labels
 from parsers.context import ParseContext
 from parsers.errors import ParseError
@@ -202,10 +202,11 @@ _HEAD_ROWS = 4  # grid rows searched for the heading (a title or field rows may 
 def _grid_table(page: Page, lines: list[Line], canon: list[tuple[float, float]] | None) -> _Table | None:
     """A ruled table whose heading row, each cell read on its own, names an item, a quantity and a
     third column: narrow columns stay apart however close their labels are printed."""
-    if not page.words or not (page.grids or (page.rules and page.hrules)):
+    # Only grids a page's reader found (scans) for now: on text PDFs the grid from path objects
+    # still misplaces the rows of some ruled layouts (third-party Lingbo POs), so they keep the rules path.
+    if not page.words or not page.grids:
         return None
-    tol = 0.3 * statistics.median(w.height for w in page.words)
-    for grid in page.grids or find_grids(page.rules, page.hrules, tol):
+    for grid in page.grids:
         x0, top, x1, bottom = grid.box
         words = split_at_rules([w for w in page.words if top <= w.cy <= bottom and x0 - w.height <= w.cx <= x1 + w.height],
                                grid)
