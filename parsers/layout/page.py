@@ -483,7 +483,9 @@ def read_pages(pages: list[Page], ctx: ParseContext, kind: SourceKind) -> ParseR
         first = sheet.first_header or 0
         result = replace(result, orders=tuple(sheetlines.month_first(sheetlines.refine(_locate(o, sheet), sheet, first),
                                                                      sheet.rows) for o in result.orders))
-    else:
+    if not has_table or not (result.orders or result.failures):
+        # A boxed header with no order rows under it is no order table: the lines may be
+        # written as prose ("Item 1: …, quantity 90 EA, unit price £ 0.155"), read as text.
         result = _read_text(pages, ctx, kind)
     if result.orders and all(_bare(o) for o in result.orders) and not _titled_order(pages):
         if kind is SourceKind.FAX:  # a fax is sent to the order desk: a person reads what we cannot
