@@ -3,7 +3,7 @@
 Purchase orders written in Word put header fields in paragraphs ("订单编号：X\t\t订单日期：Y")
 and the lines in a table, with the total and delivery address often below it. Laying every
 paragraph and table row out as rows of one sheet, in document order, lets the shared table
-reader (`tables.orders_from_rows`) find the header row and read the labels above and below it,
+reader (`build.orders_from_rows`) find the header row and read the labels above and below it,
 exactly as it does for a spreadsheet. A document without an order table is read as free text.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from parsers import build as tables
+from parsers import build
 
 from parsers.layout import textlines
 from parsers.context import ParseContext
@@ -120,6 +120,6 @@ def parse(data: bytes, ctx: ParseContext) -> ParseResult:
     sheet = read_sheet(_open(data))
     if not sheet.rows:
         raise ParseError("The Word file holds no text.")
-    if tables.find_header(sheet.rows) is not None:
-        return tables.orders_from_rows(sheet.rows, ctx, SourceKind.DOCX, sheet.cell_name)
+    if build.find_header(sheet.rows) is not None:
+        return build.orders_from_rows(sheet.rows, ctx, SourceKind.DOCX, sheet.cell_name)
     return textlines.orders_from_text("\n".join(sheet.lines), ctx, SourceKind.DOCX)

@@ -4,7 +4,7 @@ Words with boxes become lines; the line that names an item and a quantity column
 order table, whose columns come from the ruling lines when the page has them and otherwise
 from the vertical gutters between the words of the header and the rows below it. The page
 is then laid out as rows of cells and handed to the shared table reader
-(`tables.orders_from_rows`), so header labels, totals rows and line fields are read the same
+(`build.orders_from_rows`), so header labels, totals rows and line fields are read the same
 way as in a spreadsheet; a page with no order table is read as free text by `textlines`.
 Every value keeps its page and box, and OCR confidences lower the line's and order's own.
 """
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from parsers.vocab import labels as F
 from parsers.layout import rows as pagerows
 from parsers.layout import sheetlines
-from parsers import build as tables
+from parsers import build
 from parsers.layout import textlines
 from parsers.layout.checks import pages as pages_check
 from parsers.layout.grid import Grid, row_cells, split_at_rules, text_lines
@@ -479,7 +479,7 @@ def read_pages(pages: list[Page], ctx: ParseContext, kind: SourceKind) -> ParseR
         return ParseResult(not_orders=("The document is titled as something other than a purchase order.",))
     sheet, has_table = _sheet(pages)
     if has_table:
-        result = tables.orders_from_rows(sheet.rows, ctx, kind, cell_name=sheet.cell_name)
+        result = build.orders_from_rows(sheet.rows, ctx, kind, cell_name=sheet.cell_name)
         first = sheet.first_header or 0
         result = replace(result, orders=tuple(sheetlines.month_first(sheetlines.refine(_locate(o, sheet), sheet, first),
                                                                      sheet.rows) for o in result.orders))

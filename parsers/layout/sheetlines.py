@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from parsers.vocab import labels as F
-from parsers import build as tables
+from parsers import build
 from parsers.model import ParsedLine, ParsedOrder
 from parsers.vocab.dates import parse_date
 from parsers.vocab.numbers import nfkc
@@ -107,7 +107,7 @@ def month_first(order: ParsedOrder, rows: list[list[str | None]]) -> ParsedOrder
     texts = [c for row in rows for c in row if c]
     where = order.fields.get("order_date")
     m = _ROW.match((where.cell if where else None) or "")
-    if not m or tables.us_dates(texts) or not us_context(texts):
+    if not m or build.us_dates(texts) or not us_context(texts):
         return order
     r, c = int(m.group(1)) - 1, int(m.group(2)) - 1
     text = nfkc(rows[r][c] or "") if r < len(rows) and c < len(rows[r]) else ""
