@@ -357,13 +357,23 @@ def _total_of(row: list[str | None], columns: dict[int, str]) -> Decimal | None:
         if value is not None:
             return value
     first = next((_cell(row, c) for c in range(len(row)) if _cell(row, c)), "")
-    label, sep, rest = first.partition(":")
-    return _money(rest) if sep and F.is_total_label(label) else None
+    label, rest = _label_and_amount(first)
+    return _money(rest) if rest and F.is_total_label(label) else None
+
+
+# "合计金额：¥11,535.60（大写）…", "總計 39,761.21", "Total: 1,234.50": a label and its amount in one cell.
+_LABEL_THEN_AMOUNT = re.compile(r"^(.*?)[\s:：]*((?:[¥$€£￥]|[A-Z]{3})?\s*-?\d[\d.,\s]*.*)$")
+
+
+def _label_and_amount(text: str) -> tuple[str, str]:
+    """A cell's label and the amount written after it ("" when the cell holds no number)."""
+    m = _LABEL_THEN_AMOUNT.match(text)
+    return (m.group(1), m.group(2)) if m and m.group(1) else (text.split(":")[0], "")
 
 
 def _is_total_row(row: list[str | None], columns: dict[int, str]) -> bool:
     texts = [_cell(row, c) for c in range(len(row)) if _cell(row, c)]
-    return bool(texts) and F.is_total_label(texts[0].split(":")[0])
+    return bool(texts) and F.is_total_label(_label_and_amount(texts[0])[0])
 
 
 def us_dates(texts: list[str]) -> bool:

@@ -153,3 +153,15 @@ def test_item_column_of_codes_beside_description_is_a_code():
     rows = [["Item", "Description", "Qty"], ["AB-100", "Carton", "5"]]
     line = _read(rows).orders[0].lines[0]
     assert (line.code, line.description) == ("AB-100", "Carton")
+
+
+@pytest.mark.parametrize("cell, total", [("總計 39,761.21", "39761.21"), ("Total: 1,234.50", "1234.50"),
+                                         ("合计金额：¥11,535.60（大写）壹万", "11535.60"), ("Grand Total USD 88.00", "88.00")])
+def test_a_totals_cell_holding_its_label_and_amount_is_the_stated_total(cell, total):
+    """Given a table with no amount column whose totals row writes label and amount in one cell,
+    the amount is the order's stated total (so the total check can be made)."""
+    rows = [["品名", "产品编号", "数量", "单位", "单价"],
+            ["纸箱", "1.01.0003", "10", "个", "2.00"],
+            [None, None, None, None, cell]]
+    (order,) = _read(rows).orders
+    assert order.stated_total == Decimal(total) and len(order.lines) == 1
