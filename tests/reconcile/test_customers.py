@@ -88,8 +88,7 @@ def test_a_tie_is_unknown_and_names_both_customers():
 def test_agreeing_hints_beat_a_lone_one():
     """Letterhead and address of one customer outweigh a buyer field naming another by its short name only."""
     a, b = CUSTOMERS[0], CUSTOMERS[1]
-    if not a.address or not b.short_name:
-        pytest.skip("catalog factory lacks an address or short name")
+    assert a.address and b.short_name, "the test catalog must give the first customer an address, the second a short name"
     found = identify_customer(_hints((K.LETTERHEAD, a.name), (K.ADDRESS, a.address),
                                      (K.BUYER_FIELD, b.short_name + "采购部")), SNAP)
     assert found.customer is not None and found.customer.number == a.number
