@@ -15,6 +15,7 @@ from connectors.errors import CatalogError
 from daemon.cli_support import (UsageError, add_settings_arguments, cli_worker_name, engine_for,
                                 settings_for)
 from daemon.config import ConfigError, Settings
+from daemon.learned_cli import add_commands as add_learned_commands
 from daemon.queue_cli import add_commands as add_queue_commands
 from daemon.users_cli import add_commands as add_user_commands
 from store import catalog as catalog_store
@@ -195,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_backup)
     add_queue_commands(sub)
     add_user_commands(sub)
+    add_learned_commands(sub)
     return ap
 
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from outbox.plan import DocumentFacts, plan_outbox, plan_repeat, rejecting_ack, with_rejected_sets
 from outbox.settings import OutboxSettings
@@ -31,7 +32,7 @@ from reconcile import CatalogSnapshot, reconcile
 from reconcile.checks import po_key
 from reconcile.customers import match_customer
 from store import catalog as catalog_store
-from store import documents, orders
+from store import documents, learned, orders
 from store.db import session_scope, utcnow
 from store.documents import Arrival
 from store.models import Document, DocumentStatus
@@ -109,24 +110,41 @@ class DocumentService:
         self.catalog: CatalogSnapshot | None = None
         self.contacts: dict[str, tuple[str, ...]] = {}
         self.fingerprint: str | None = None
+        self.learned_version: str | None = None
 
     def refresh_catalog(self) -> bool:
-        """Load the stored catalog when it changed; False when none is loaded at all."""
+        """Load the stored catalog when it changed (with what clerks taught laid over it); False
+        when none is loaded at all."""
         with session_scope(self.engine) as session:
             fingerprint = catalog_store.catalog_fingerprint_in_db(session)
             if fingerprint is None or fingerprint == self.fingerprint:
+                self.refresh_learned(session)
                 return self.catalog is not None
             records = catalog_store.load_catalog(session)
+            version = learned.learned_version(session)
+            taught = learned.load_learned(session)
         if records is None:
             return self.catalog is not None
         gc.unfreeze()
-        self.catalog = CatalogSnapshot.from_records(records)
+        self.catalog = CatalogSnapshot.from_records(records, taught)
+        self.learned_version = version
         self.contacts = {c.number: c.emails for c in self.catalog.customers if c.emails}
         self.fingerprint = fingerprint
         gc.collect()
         gc.freeze()  # the snapshot lives for the process: keep it out of every GC pass
         log.info("catalog %s loaded (%d materials)", fingerprint[:12], len(records.materials))
         return True
+
+    def refresh_learned(self, session: Session) -> None:
+        """Lay what clerks taught since the last look over the catalog: one small query when
+        nothing changed, milliseconds when something did (the catalog's indexes are kept)."""
+        if self.catalog is None:
+            return
+        version = learned.learned_version(session)
+        if version != self.learned_version:
+            self.catalog = self.catalog.with_learned(learned.load_learned(session))
+            self.learned_version = version
+            log.info("learned codes and aliases %s laid over the catalog", version)
 
     def load(self, document_id: int) -> tuple[Document, bytes]:
         """A document's ledger row and raw bytes."""
@@ -177,6 +195,7 @@ class DocumentService:
             return self.settle_repeat(doc, data, result)
         pos = [o.po_number for o in result.orders if o.po_number]
         with session_scope(self.engine) as session:
+            self.refresh_learned(session)  # a clerk's "remember" counts from the next document on
             seen = orders.seen_for(session, pos)
         outcome = self.decide(doc, data, result, seen)
         with session_scope(self.engine) as session:

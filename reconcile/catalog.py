@@ -65,6 +65,33 @@ class UnitConversion:
     rate: Decimal          # 1 from_unit = rate to_unit
 
 
+class AliasKind:
+    """What a learned customer alias is: where on an order it identifies the customer."""
+
+    SENDER = "sender"      # an e-mail address (or an @domain) the orders come from
+    NAME = "name"          # a company name printed as letterhead, stamp or buyer field
+
+    ALL = (SENDER, NAME)
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerAlias:
+    """A sender address or printed company name a clerk taught to mean this customer."""
+
+    customer: str          # customers.FNumber
+    kind: str              # AliasKind.SENDER | AliasKind.NAME
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedRecords:
+    """What clerks taught at the review desk, newest per key already chosen: customer item
+    codes (laid over the bundle's `customer_items`) and customer aliases."""
+
+    customer_items: tuple[CustomerItem, ...] = ()
+    aliases: tuple[CustomerAlias, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class CatalogRecords:
     """Everything a catalog bundle holds, unindexed."""

@@ -1,10 +1,13 @@
 """Who sent the order: the envelope (e-mail sender, EDI id) first, then everything the document
 says about its buyer, weighed together.
 
-The sender's address or EDI id decides when it points at exactly one customer. Otherwise every
+The sender's address or EDI id decides when it points at exactly one customer; an address a
+clerk taught (a learned alias, `CatalogSnapshot.sender_aliases`) is asked before the master's
+FEmail. Otherwise every
 hint the reader gathered (letterhead, stamp, labelled buyer field, printed e-mail and domain,
 address, phone, `Party.candidates`) is matched against FName, FShortName, FEmail and FAddress;
 one clear best is the customer, a tie is "unknown" with the customers it could be, never a guess.
+A company name a clerk taught as a customer's alias counts above the master's own names.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from rapidfuzz import fuzz
 
 from parsers.model import CandidateKind, CustomerCandidate, Party
 from reconcile.catalog import Customer
-from reconcile.snapshot import CatalogSnapshot, code_key
+from reconcile.snapshot import CatalogSnapshot, code_key, sender_key
 from reconcile.textnorm import name_key
 
 NAME_FUZZ_THRESHOLD = 92.0
@@ -64,12 +67,25 @@ def _by_envelope(buyer: Party, catalog: CatalogSnapshot) -> str | None:
     senders = [buyer.email] + [c.text for c in buyer.candidates if c.kind is CandidateKind.SENDER]
     edi_ids = [buyer.edi_id] + [c.text for c in buyer.candidates if c.kind is CandidateKind.EDI_ID]
     for address in senders:
-        if (found := _by_email(address, catalog)):
+        if (found := _by_alias(address, catalog)) or (found := _by_email(address, catalog)):
             return found
     for edi_id in edi_ids:
         if (found := _by_edi(edi_id, catalog)):
             return found
     return None
+
+
+def _by_alias(address: str | None, catalog: CatalogSnapshot) -> str | None:
+    """The customer a clerk taught this sender address, or its domain, to be."""
+    return _unique(_alias_hits(address, catalog))
+
+
+def _alias_hits(address: str | None, catalog: CatalogSnapshot) -> tuple[str, ...]:
+    addr = sender_key(address)
+    if "@" not in addr:
+        return ()
+    domain = addr.rsplit("@", 1)[1].removeprefix("www.")
+    return catalog.sender_aliases.get(addr, ()) or catalog.sender_aliases.get("@" + domain, ())
 
 
 def _by_email(address: str | None, catalog: CatalogSnapshot) -> str | None:
@@ -128,7 +144,8 @@ def _hint_hits(candidate: CustomerCandidate, catalog: CatalogSnapshot) -> dict[s
         return _name_hits(candidate.text, catalog)
     if candidate.kind in (CandidateKind.EMAIL, CandidateKind.REPLY_TO):
         exact, domain = _email_hits(candidate.text, catalog)
-        return {**{n: 75 for n in domain}, **{n: 90 for n in exact}}
+        taught = _alias_hits(candidate.text, catalog)
+        return {**{n: 75 for n in domain}, **{n: 90 for n in exact + taught}}
     if candidate.kind is CandidateKind.DOMAIN:
         return {n: 75 for n in _domain_hits(candidate.text, catalog)}
     if candidate.kind is CandidateKind.ADDRESS:
@@ -139,11 +156,17 @@ def _hint_hits(candidate: CustomerCandidate, catalog: CatalogSnapshot) -> dict[s
 
 
 def _name_hits(text: str, catalog: CatalogSnapshot) -> dict[str, int]:
-    """90 for a name equal to FName or FShortName, 80 for one inside the other, 70 for a near spelling."""
+    """90 for a name equal to FName or FShortName, 80 for one inside the other, 70 for a near
+    spelling; a learned alias 95 when equal, 85 when one holds the other."""
     printed = name_key(text)
     if not printed:
         return {}
     found: dict[str, int] = {}
+    for key, number in catalog.name_aliases:
+        if key == printed:
+            found[number] = 95
+        elif min(len(key), len(printed)) >= _MIN_CONTAINED and (key in printed or printed in key):
+            found[number] = max(found.get(number, 0), 85)
     for key, number in catalog.name_keys:
         if key == printed:
             points = 90

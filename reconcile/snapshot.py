@@ -7,15 +7,17 @@ hundred candidates to rapidfuzz.
 """
 from __future__ import annotations
 
+import copy
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import numpy as np
 
-from reconcile.catalog import CatalogRecords, Customer, CustomerItem, Material, PriceEntry
+from reconcile.catalog import (AliasKind, CatalogRecords, Customer, CustomerItem, LearnedRecords,
+                               Material, PriceEntry)
 from reconcile.textnorm import name_key, tokens
 from reconcile.units import ConversionTable, index_conversions
 
@@ -64,10 +66,11 @@ def bigrams(text: str) -> set[str]:
 
 
 class CatalogSnapshot:
-    """An immutable, indexed view of one catalog bundle."""
+    """An immutable, indexed view of one catalog bundle, with what clerks taught laid over it."""
 
-    def __init__(self, records: CatalogRecords) -> None:
+    def __init__(self, records: CatalogRecords, learned: LearnedRecords = LearnedRecords()) -> None:
         self.records = records
+        self._bundle_items = records.customer_items
         self._materials = {m.number: m for m in records.materials}
         self._material_keys = {code_key(m.number): m.number for m in records.materials}
         self._customers = {c.number: c for c in records.customers}
@@ -77,18 +80,41 @@ class CatalogSnapshot:
         for number, qty in records.stock:
             self._stock[number] += qty
         self.units: ConversionTable = index_conversions(records.units)
-        self._cust_codes = {(ci.customer, code_key(ci.code)): ci for ci in records.customer_items}
-        self._cust_names = _group((ci.customer, name_entry(ci.material, ci.name)) for ci in records.customer_items)
         self.names: tuple[NameEntry, ...] = tuple(
             name_entry(m.number, f"{m.name} {m.specification}") for m in records.materials)
         self._postings = _bigram_postings(self.names)
         self._exact = _group((e.compact, e.material) for e in self.names)
         self._build_customer_index(records.customers)
+        self._learn(learned)
 
     @classmethod
-    def from_records(cls, records: CatalogRecords) -> CatalogSnapshot:
-        """Index a catalog bundle's records."""
-        return cls(records)
+    def from_records(cls, records: CatalogRecords, learned: LearnedRecords = LearnedRecords()) -> CatalogSnapshot:
+        """Index a catalog bundle's records, with the learned customer items and aliases over them."""
+        return cls(records, learned)
+
+    def with_learned(self, learned: LearnedRecords) -> CatalogSnapshot:
+        """This catalog with another set of learned rows laid over the bundle's: the heavy indexes
+        are shared, so a clerk's "remember" costs milliseconds, not a rebuild."""
+        twin = copy.copy(self)
+        twin._learn(learned)
+        return twin
+
+    def _learn(self, learned: LearnedRecords) -> None:
+        """Index the customer items (learned codes win over the bundle's for the same customer
+        and code) and the learned aliases; rows naming an item or customer not in this catalog
+        are left out."""
+        taught = tuple(ci for ci in learned.customer_items
+                       if ci.material in self._materials and ci.customer in self._customers)
+        items = merge_customer_items(self._bundle_items, taught)
+        self.records = replace(self.records, customer_items=items)
+        self.learned = learned
+        self._cust_codes = {(ci.customer, code_key(ci.code)): ci for ci in items}
+        self._cust_names = _group((ci.customer, name_entry(ci.material, ci.name)) for ci in items if ci.name)
+        aliases = [a for a in learned.aliases if a.customer in self._customers]
+        self.sender_aliases = _group((sender_key(a.text), a.customer) for a in aliases
+                                     if a.kind == AliasKind.SENDER and sender_key(a.text))
+        self.name_aliases: tuple[tuple[str, str], ...] = tuple(
+            (name_key(a.text), a.customer) for a in aliases if a.kind == AliasKind.NAME and name_key(a.text))
 
     # --- plain lookups -------------------------------------------------------------------
 
@@ -186,6 +212,19 @@ class CatalogSnapshot:
         self.name_keys: tuple[tuple[str, str], ...] = tuple(
             (name_key(text), c.number) for c in customers for text in (c.name, c.short_name)
             if text and name_key(text))
+
+
+def sender_key(address: str | None) -> str:
+    """A sender address (or an `@domain`) for lookup: trimmed, no angle brackets, lower-case."""
+    return (address or "").strip().strip("<>").strip().lower()
+
+
+def merge_customer_items(bundle: tuple[CustomerItem, ...],
+                         learned: tuple[CustomerItem, ...]) -> tuple[CustomerItem, ...]:
+    """The bundle's customer items with the learned ones laid over them: a learned code replaces
+    the bundle's row for the same customer and code."""
+    taught = {(ci.customer, code_key(ci.code)) for ci in learned}
+    return tuple(ci for ci in bundle if (ci.customer, code_key(ci.code)) not in taught) + learned
 
 
 def _group(pairs: Iterable[tuple]) -> dict:

@@ -358,3 +358,32 @@ class AuditEntry(SQLModel, table=True):
     document_id: int | None = Field(default=None, index=True)
     order_id: int | None = None
     outbox_id: int | None = None
+
+
+class LearnedItem(SQLModel, table=True):
+    """A customer's own item code a clerk taught ("remember"); rows are only ever added and the
+    newest for a customer and code counts (store.learned)."""
+
+    __tablename__ = "learned_items"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer: str = Field(max_length=64)
+    code: str = Field(max_length=128)
+    name: str = Field(default="", max_length=255)
+    material: str = Field(max_length=64)
+    user_name: str = Field(max_length=64)
+    at: datetime = Field(sa_type=UTCDateTime)
+
+
+class LearnedAlias(SQLModel, table=True):
+    """A sender address or printed company name a clerk taught to mean a customer; rows are
+    only ever added and the newest for a kind and text counts (store.learned)."""
+
+    __tablename__ = "learned_aliases"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    alias: str = Field(max_length=255)
+    customer: str = Field(max_length=64)
+    user_name: str = Field(max_length=64)
+    at: datetime = Field(sa_type=UTCDateTime)
