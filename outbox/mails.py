@@ -32,6 +32,21 @@ _QUESTIONS = {
                               "round it to full packs?"),
 }
 
+# Why an order is rejected, as the customer reads it (the desk offers these keys).
+REJECT_REASONS: dict[str, tuple[str, str]] = {
+    "not_sold": ("订单中的物料不在我们的供货范围内。", "we do not supply the items in this order."),
+    "unreadable": ("我们无法完整读取此订单，请重新发送清晰的订单。",
+                   "we could not read the order completely; please send it again in a legible form."),
+    "duplicate": ("此订单与之前收到的订单重复，我们不会重复处理。",
+                  "it repeats an order we already received, which we will not process twice."),
+    "price": ("订单价格与我们的报价不一致，请按最新报价重新下单。",
+              "its prices differ from our quotation; please order again at the current prices."),
+    "stock": ("所订物料库存不足，目前无法供货。", "the items ordered are not in stock and cannot be supplied now."),
+    "credit": ("贵司信用额度已满，请联系我们的财务部门。",
+               "your credit limit is reached; please contact our accounts department."),
+    "other": ("请见下方说明。", "please see the note below."),
+}
+
 
 def mail_domain(settings: OutboxSettings) -> str:
     """The domain of our From: address, used on the right of every Message-ID."""
@@ -50,7 +65,8 @@ def build_mail(payload: dict[str, Any], *, stable_key: str, order_id: int | None
     """The mail an outbox row of kind `mail` stands for, chosen by its `purpose`."""
     builders = {"confirmation": build_confirmation, "anomaly": build_staff_alert,
                 "failure": build_staff_alert, "query": build_customer_query,
-                "dead_letter": build_dead_letter, "watcher_alert": build_watcher_alert}
+                "dead_letter": build_dead_letter, "watcher_alert": build_watcher_alert,
+                "rejection": build_rejection}
     builder = builders.get(payload.get("purpose", ""))
     if builder is None:
         raise ValueError(f"unknown mail purpose {payload.get('purpose')!r}")
@@ -103,6 +119,21 @@ def build_customer_query(payload: dict[str, Any], *, stable_key: str, order_id: 
     body = _ENV.get_template("customer_query.txt.j2").render(
         po=po, questions=questions, company=settings.company_name, **_greetings(order))
     subject = _reply_subject(doc, f"订单问题 Question about your order {po}".strip())
+    msg = _message(settings, payload["to"], subject, body, stable_key)
+    _thread(msg, doc)
+    return msg
+
+
+def build_rejection(payload: dict[str, Any], *, stable_key: str, order_id: int | None,
+                    settings: OutboxSettings) -> EmailMessage:
+    """Bilingual notice that an order was not accepted, with the reason a clerk chose and their note."""
+    order, doc = payload["order"], payload.get("doc") or {}
+    reason_zh, reason_en = REJECT_REASONS.get(payload.get("reason") or "", REJECT_REASONS["other"])
+    po = order.get("po_number") or ""
+    body = _ENV.get_template("rejection.txt.j2").render(
+        po=po, reason_zh=reason_zh, reason_en=reason_en, note=(payload.get("note") or "").strip(),
+        company=settings.company_name, **_greetings(order))
+    subject = _reply_subject(doc, f"订单未能接受 Order not accepted {po}".strip())
     msg = _message(settings, payload["to"], subject, body, stable_key)
     _thread(msg, doc)
     return msg

@@ -14,7 +14,7 @@ from parsers.model import ParsedLine, ParsedOrder, SourceKind
 from reconcile.catalog import Customer
 from reconcile.anomalies import Anomaly, AnomalyCode
 from reconcile.checks import LINE_CHECKS, ORDER_CHECKS, LineFacts, OrderFacts, read_doubts
-from reconcile.customers import identify_customer
+from reconcile.customers import CustomerMatch, identify_customer
 from reconcile.items import Match, looks_like_gtin, match_item
 from reconcile.pricing import applicable_price, money, plain
 from reconcile.result import OrderStatus, ReconciledLine, ReconciledOrder
@@ -25,13 +25,16 @@ log = logging.getLogger(__name__)
 
 
 def reconcile(order: ParsedOrder, catalog: CatalogSnapshot, *, today: date,
-              seen_pos: Container[tuple[str, str]] = frozenset()) -> ReconciledOrder:
+              seen_pos: Container[tuple[str, str]] = frozenset(),
+              customer_code: str | None = None) -> ReconciledOrder:
     """Match the order's customer and items, price the lines and run every check.
 
     `seen_pos` holds the (customer code, PO number) pairs already processed; recording this
-    order's pair afterwards is the caller's job (see `checks.po_key`).
+    order's pair afterwards is the caller's job (see `checks.po_key`). `customer_code` is a
+    customer a person chose at the review desk: it replaces identifying one from the document
+    (a code the catalog does not know is UNKNOWN_CUSTOMER, as any unknown customer).
     """
-    found = identify_customer(order.buyer, catalog)
+    found = _chosen(customer_code, catalog) if customer_code else identify_customer(order.buyer, catalog)
     customer = found.customer
     currency = order.currency or (customer.currency if customer else None)
     pricing_day = order.order_date or today
@@ -53,6 +56,13 @@ def reconcile(order: ParsedOrder, catalog: CatalogSnapshot, *, today: date,
         order_date=order.order_date, delivery_date=order.delivery_date, currency=currency,
         ship_to=order.ship_to or (customer.address if customer else None) or None,
         total=total, lines=lines, anomalies=anomalies)
+
+
+def _chosen(code: str, catalog: CatalogSnapshot) -> CustomerMatch:
+    customer = catalog.customer(code)
+    if customer is None:
+        return CustomerMatch(None, f"The customer code {code} chosen for this order is not in the catalog.")
+    return CustomerMatch(customer)
 
 
 def _new_doubts(doubts: tuple[Anomaly, ...], found: tuple[Anomaly, ...]) -> tuple[Anomaly, ...]:

@@ -29,10 +29,17 @@ class AuditRecord:
 
 def record(session: Session, entry: AuditRecord) -> None:
     """Add one entry and commit."""
-    session.execute(sa.insert(AUDIT).values(at=entry.at, user_name=entry.user, action=entry.action,
-                                            detail=entry.detail, document_id=entry.document_id,
-                                            order_id=entry.order_id, outbox_id=entry.outbox_id))
+    add(session, [entry])
     session.commit()
+
+
+def add(session: Session, entries: list[AuditRecord]) -> None:
+    """Add entries inside the caller's transaction (they stand or fall with what they describe)."""
+    if entries:
+        session.execute(sa.insert(AUDIT), [
+            {"at": e.at, "user_name": e.user, "action": e.action, "detail": e.detail,
+             "document_id": e.document_id, "order_id": e.order_id, "outbox_id": e.outbox_id}
+            for e in entries])
 
 
 def for_document(session: Session, document_id: int) -> list[AuditRecord]:

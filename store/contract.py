@@ -98,6 +98,14 @@ def stored_payload(order: ReconciledOrder) -> dict[str, Any]:
     record["_fields"] = {name: _where(p) for name, p in parsed.fields.items()}
     record["_anomalies"] = [{"code": str(a.code), "message": a.message, "line_no": a.line_no}
                             for a in order.all_anomalies()]
+    # What the review desk needs to check a corrected order again the same way: the buyer as the
+    # document named it, the EDI envelope to acknowledge, and each line's unit and price as printed
+    # (a price filled in from the list is not the customer's).
+    buyer = parsed.buyer
+    record["_buyer"] = {"name": buyer.name, "edi_id": buyer.edi_id, "email": buyer.email}
+    record["_envelope"] = [list(pair) for pair in parsed.envelope]
+    record["_message_type"] = parsed.message_type
+    record["_printed"] = [{"unit": ln.parsed.unit, "unit_price": _dec(ln.parsed.unit_price)} for ln in order.lines]
     return record
 
 

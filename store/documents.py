@@ -190,19 +190,11 @@ def reopen_document(session: Session, document_id: int, *, claimed_by: str, now:
     Its current orders are marked superseded (they stay, with their outbox rows, for the
     history) and stop counting as seen POs, so reading it again is not its own duplicate.
     """
-    from store.orders import forget_seen
-
     doc = get_document(session, document_id)
     if doc is None:
         raise LookupError(f"no document {document_id}")
-    current = sa.and_(ORDERS.c.document_id == document_id, ORDERS.c.superseded_at.is_(None))
     try:
-        ids, payloads = _current_orders(session, current)
-        session.execute(sa.insert(HISTORY).values(
-            document_id=document_id, status=doc.status, reason=doc.reason, replaced_at=now,
-            orders_json=json.dumps([{"order_id": i, **p} for i, p in zip(ids, payloads)], ensure_ascii=False)))
-        forget_seen(session, ids)
-        session.execute(sa.update(ORDERS).where(current).values(superseded_at=now))
+        keep_outcome(session, doc, now)
         session.execute(sa.update(DOCUMENTS).where(DOCUMENTS.c.id == document_id).values(
             status=DocumentStatus.CLAIMED, claimed_by=claimed_by, claimed_at=now, reason=None,
             attempts=DOCUMENTS.c.attempts + 1))
@@ -211,6 +203,21 @@ def reopen_document(session: Session, document_id: int, *, claimed_by: str, now:
         session.rollback()
         raise
     return get_document(session, document_id)
+
+
+def keep_outcome(session: Session, doc: Document, now: datetime) -> list[int]:
+    """Move a document's current outcome into its history (no commit): its orders are marked
+    superseded (they stay, with their outbox rows) and stop counting as seen POs. Returns their ids."""
+    from store.orders import forget_seen
+
+    current = sa.and_(ORDERS.c.document_id == doc.id, ORDERS.c.superseded_at.is_(None))
+    ids, payloads = _current_orders(session, current)
+    session.execute(sa.insert(HISTORY).values(
+        document_id=doc.id, status=doc.status, reason=doc.reason, replaced_at=now,
+        orders_json=json.dumps([{"order_id": i, **p} for i, p in zip(ids, payloads)], ensure_ascii=False)))
+    forget_seen(session, ids)
+    session.execute(sa.update(ORDERS).where(current).values(superseded_at=now))
+    return ids
 
 
 def _current_orders(session: Session, current: Any) -> tuple[list[int], list[dict[str, Any]]]:

@@ -387,3 +387,19 @@ class LearnedAlias(SQLModel, table=True):
     customer: str = Field(max_length=64)
     user_name: str = Field(max_length=64)
     at: datetime = Field(sa_type=UTCDateTime)
+
+
+class OrderDraft(SQLModel, table=True):
+    """A clerk's corrections to one order (or an order typed in for a document that has none),
+    kept until the order is approved or rejected; `draft_key` is "<document>:<order>" or
+    "<document>:new"."""
+
+    __tablename__ = "order_drafts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_key: str = Field(max_length=64, unique=True)
+    document_id: int = Field(foreign_key="documents.id", index=True)
+    order_id: int | None = None
+    draft_json: str = Field(sa_type=sa.Text)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    updated_by: str = Field(max_length=64)

@@ -34,7 +34,7 @@ def save_outcome(session: Session, outcome: DocumentOutcome, *, now: datetime) -
     """Write a document's orders, lines, anomalies, seen POs and outbox rows and its final state;
     commit. All or nothing: any error rolls everything back and re-raises. Returns the order ids."""
     try:
-        order_ids = [_insert_order(session, outcome.document_id, order, now) for order in outcome.orders]
+        order_ids = [insert_order(session, outcome.document_id, order, now) for order in outcome.orders]
         insert_new(session, SEEN, [{"customer_key": k.customer, "po_number": k.po_number,
                                     "order_id": order_ids[k.order_index]} for k in outcome.seen],
                    ["customer_key", "po_number"])
@@ -48,7 +48,7 @@ def save_outcome(session: Session, outcome: DocumentOutcome, *, now: datetime) -
     return order_ids
 
 
-def _insert_order(session: Session, document_id: int, order: OrderRecord, now: datetime) -> int:
+def insert_order(session: Session, document_id: int, order: OrderRecord, now: datetime) -> int:
     result = session.execute(sa.insert(ORDERS).values(**_order_values(document_id, order, now)))
     order_id = int(result.inserted_primary_key[0])
     rec = order.reconciled
@@ -89,12 +89,16 @@ def _order_values(document_id: int, order: OrderRecord, now: datetime) -> dict[s
     }
 
 
-def seen_for(session: Session, po_numbers: Iterable[str]) -> set[PoKey]:
-    """The seen (customer, PO) keys among these PO numbers, read now."""
+def seen_for(session: Session, po_numbers: Iterable[str], *, excluding: Iterable[int] = ()) -> set[PoKey]:
+    """The seen (customer, PO) keys among these PO numbers, read now; `excluding` names orders
+    whose own keys do not count (an order being approved is not its own duplicate)."""
     pos = {po for po in po_numbers if po}
     if not pos:
         return set()
     query = sa.select(SEEN.c.customer_key, SEEN.c.po_number).where(SEEN.c.po_number.in_(pos))
+    skipped = [int(i) for i in excluding]
+    if skipped:
+        query = query.where(sa.or_(SEEN.c.order_id.is_(None), SEEN.c.order_id.notin_(skipped)))
     return {(row[0], row[1]) for row in session.execute(query)}
 
 

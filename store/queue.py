@@ -181,7 +181,7 @@ def order_view(session: Session, order_id: int) -> dict[str, Any] | None:
     outbox = session.execute(sa.select(OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.stable_key, OUTBOX.c.status,
                                        OUTBOX.c.attempts, OUTBOX.c.last_error)
                              .where(OUTBOX.c.order_id == order_id).order_by(OUTBOX.c.id)).mappings().all()
-    return {"order_id": row["id"], "document_id": row["document_id"],
+    return {"order_id": row["id"], "document_id": row["document_id"], "status": row["status"],
             "superseded_at": row["superseded_at"].isoformat() if row["superseded_at"] else None,
             "order": contract_json(json.loads(row["payload_json"])),
             "provenance": [{"line_no": ln.line_no, "confidence": ln.confidence,

@@ -1,0 +1,184 @@
+"""An order a clerk corrected, checked again and approved, or rejected: the desk's way through
+the one document service.
+
+The corrected order goes through the same `reconcile` and `plan_outbox` as every document
+(`DocumentService`'s catalog, customer contacts, document facts and shadow mode), so an approved
+order gets the confirmation, ERP export and EDI purchase-order acknowledgement an accepted one
+gets. What the clerk vouches for is explicit: a line whose price was accepted loses its
+PRICE_MISMATCH; anomalies that leave the order unusable (no item, no price, no customer…)
+refuse approval; any other that remains must be accepted in so many words (`accept_remaining`).
+The write happens under the writers' lock, against the seen POs read under it.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from outbox.plan import MAIL, DocumentFacts, customer_recipients, doc_payload, order_payload, plan_outbox
+from outbox.shadow import hold
+from parsers.model import ParsedOrder
+from reconcile import CatalogSnapshot, reconcile
+from reconcile.anomalies import Anomaly, AnomalyCode
+from reconcile.checks import po_key
+from reconcile.result import OrderStatus, ReconciledOrder
+from store import decisions, orders
+from store.audit import AuditRecord
+from store.db import session_scope
+from store.records import OrderRecord, OutboxRow, PoKey
+
+log = logging.getLogger(__name__)
+
+# Anomalies no approval can cover: the order could not be exported or confirmed as it is.
+BLOCKING = frozenset({AnomalyCode.UNKNOWN_CUSTOMER, AnomalyCode.MISSING_FIELD, AnomalyCode.UNKNOWN_ITEM,
+                      AnomalyCode.AMBIGUOUS_ITEM, AnomalyCode.INACTIVE_ITEM, AnomalyCode.NO_PRICE,
+                      AnomalyCode.UNIT_MISMATCH})
+
+
+class ApprovalRefused(Exception):
+    """The corrected order cannot be approved yet; the message says why, in sentences."""
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A corrected order to check or approve: the order as the clerk wants it (`parsed`), the
+    customer they chose, the lines whose price they accept, and whether they accept whatever
+    other anomaly remains."""
+
+    document_id: int
+    order_id: int | None             # the order that was read; None for one typed in
+    parsed: ParsedOrder
+    customer: str | None = None
+    accepted_prices: frozenset[int] = frozenset()
+    accept_remaining: bool = False
+
+
+def recheck(correction: Correction, catalog: CatalogSnapshot, *, today: Any,
+            seen: set[PoKey]) -> ReconciledOrder:
+    """The corrected order reconciled again, less the price differences the clerk accepted."""
+    rec = reconcile(correction.parsed, catalog, today=today, seen_pos=seen, customer_code=correction.customer)
+    return waive_prices(rec, correction.accepted_prices)
+
+
+def waive_prices(rec: ReconciledOrder, accepted: frozenset[int]) -> ReconciledOrder:
+    """Drop PRICE_MISMATCH from the lines whose price was accepted; the status follows."""
+    lines = tuple(replace(ln, anomalies=tuple(a for a in ln.anomalies if a.code is not AnomalyCode.PRICE_MISMATCH))
+                  if ln.line_no in accepted else ln for ln in rec.lines)
+    clean = not rec.anomalies and not any(ln.anomalies for ln in lines)
+    return replace(rec, lines=lines, status=OrderStatus.ACCEPTED if clean else OrderStatus.REVIEW)
+
+
+def blocking(rec: ReconciledOrder) -> tuple[Anomaly, ...]:
+    """The anomalies that keep this order from being approved, whoever vouches for it."""
+    found = tuple(a for a in rec.all_anomalies() if a.code in BLOCKING)
+    if not rec.lines:
+        found += (Anomaly(AnomalyCode.MISSING_FIELD, "The order has no lines."),)
+    return found
+
+
+def verdict(rec: ReconciledOrder, accept_remaining: bool) -> ReconciledOrder:
+    """The order as approved (status accepted), or `ApprovalRefused` saying what must change."""
+    stop = blocking(rec)
+    if stop:
+        raise ApprovalRefused(" ".join(_numbered(a) for a in stop))
+    remaining = rec.all_anomalies()
+    if remaining and not accept_remaining:
+        raise ApprovalRefused("Accept the remaining anomalies to approve: "
+                              + " ".join(_numbered(a) for a in remaining))
+    return replace(rec, status=OrderStatus.ACCEPTED)
+
+
+def _numbered(a: Anomaly) -> str:
+    return f"Line {a.line_no}: {a.message}" if a.line_no is not None else a.message
+
+
+def approval_rows(rec: ReconciledOrder, facts: DocumentFacts, settings: Any,
+                  contacts: dict[str, tuple[str, ...]]) -> list[OutboxRow]:
+    """What an accepted order sends (confirmation, ERP export, the EDI purchase-order
+    acknowledgement), less the interchange's functional acknowledgement, sent when it arrived."""
+    rows = plan_outbox([OrderRecord(reconciled=rec)], facts, settings, contacts=contacts)
+    return hold([r for r in rows if not r.stable_key.startswith("fack:")], settings.mode)
+
+
+class Approvals:
+    """Check, approve and reject corrected orders with a `DocumentService` (its catalog, settings,
+    business date and document facts). One at a time per service: the caller holds its lock."""
+
+    def __init__(self, service: Any) -> None:
+        self.service = service
+
+    def check(self, correction: Correction) -> ReconciledOrder:
+        """The corrected order as reconciliation sees it now (for the case page)."""
+        with session_scope(self.service.engine) as session:
+            seen = orders.seen_for(session, [correction.parsed.po_number or ""], excluding=_own(correction))
+        return recheck(correction, self._catalog(), today=self.service.today(), seen=seen)
+
+    def approve(self, correction: Correction, *, by: str, now: datetime) -> int:
+        """Approve the corrected order; returns the new order's id. `ApprovalRefused` when it
+        cannot be approved as it is, `decisions.AlreadyDecided` when it was decided meanwhile."""
+        doc, data = self.service.load(correction.document_id)
+        facts = self.service.facts(doc, data)
+        with session_scope(self.service.engine) as session:
+            orders.serialise_writers(session)
+            decisions.ensure_open(session, correction.document_id, correction.order_id)
+            seen = orders.seen_for(session, [correction.parsed.po_number or ""], excluding=_own(correction))
+            rec = verdict(recheck(correction, self._catalog(), today=self.service.today(), seen=seen),
+                          correction.accept_remaining)
+            rows = approval_rows(rec, facts, self.service.settings, self.service.contacts)
+            entry = AuditRecord(now, by, "approve", _approved_detail(rec, correction),
+                                document_id=correction.document_id)
+            order_id = decisions.save_approval(
+                session, document_id=correction.document_id, old_order_id=correction.order_id,
+                record=OrderRecord(reconciled=rec), seen=po_key(rec.customer_code, rec.po_number),
+                rows=rows, entry=entry, now=now)
+        log.info("user=%s approved po=%s as order=%s doc=%s", by, rec.po_number, order_id, correction.document_id)
+        return order_id
+
+    def reject(self, correction: Correction, rec: ReconciledOrder, *, reason: str, note: str, by: str,
+               now: datetime) -> None:
+        """Reject an open order (`rec`: as the clerk sees it): the customer is told why, in both
+        languages, through the outbox."""
+        if correction.order_id is None:
+            raise ApprovalRefused("Only an order that was read can be rejected.")
+        doc, data = self.service.load(correction.document_id)
+        facts = self.service.facts(doc, data)
+        row = rejection_row(correction.order_id, rec, facts, reason, note, self.service.contacts)
+        entry = AuditRecord(now, by, "reject", f"{reason}: {note}" if note else reason,
+                            document_id=correction.document_id, order_id=correction.order_id)
+        with session_scope(self.service.engine) as session:
+            decisions.save_rejection(session, order_id=correction.order_id,
+                                     rows=hold([row], self.service.settings.mode), entry=entry, now=now)
+        log.info("user=%s rejected order=%s (%s) doc=%s", by, correction.order_id, reason, correction.document_id)
+
+    def _catalog(self) -> CatalogSnapshot:
+        if not self.service.refresh_catalog():
+            raise ApprovalRefused("No catalog is loaded, so nothing can be checked.")
+        return self.service.catalog
+
+
+def _own(correction: Correction) -> list[int]:
+    return [correction.order_id] if correction.order_id is not None else []
+
+
+def _approved_detail(rec: ReconciledOrder, correction: Correction) -> str:
+    accepted = [f"{a.code}" + (f" (line {a.line_no})" if a.line_no else "") for a in rec.all_anomalies()]
+    prices = ", ".join(str(n) for n in sorted(correction.accepted_prices))
+    said = f"PO {rec.po_number or '—'}, customer {rec.customer_code}, total {rec.total or '—'}"
+    if prices:
+        said += f"; price accepted on line {prices}"
+    return said + (f"; accepted: {', '.join(accepted)}" if accepted else "")
+
+
+def rejection_row(order_id: int, rec: ReconciledOrder, facts: DocumentFacts, reason: str, note: str,
+                  contacts: dict[str, tuple[str, ...]]) -> OutboxRow:
+    """The bilingual mail telling the customer why their order was rejected, or
+    `ApprovalRefused` when no address of theirs is known."""
+    order = order_payload(OrderRecord(reconciled=rec))
+    to = customer_recipients(order, contacts)
+    if not to:
+        raise ApprovalRefused("No e-mail address of this customer is known, so the reason cannot be "
+                              "sent; set the customer first.")
+    payload = {"purpose": "rejection", "to": to, "order": order, "doc": doc_payload(facts),
+               "reason": reason, "note": note}
+    return OutboxRow(MAIL, f"rejected:{order_id}", payload, order_id=order_id)

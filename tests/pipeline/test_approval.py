@@ -1,0 +1,133 @@
+"""Approve and reject through the one document service: a corrected order is reconciled again,
+replaces the order that was read, and plans the outbox rows an accepted order plans, once."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from connectors.catalog_bundle import catalog_fingerprint, read_bundle
+from daemon.config import Settings
+from outbox.mails import build_mail
+from pipeline.approval import ApprovalRefused, Approvals, Correction
+from pipeline.sandbox import ParseSandbox
+from pipeline.service import DocumentService
+from review.corrections import (accept_price, accepted_prices, from_payload, remove_line, set_header, set_line,
+                                to_parsed)
+from store import catalog as catalog_store
+from store.decisions import AlreadyDecided
+from store.db import make_engine, migrate, session_scope
+from store.queue import document_view, queue_items
+
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden"
+TODAY = date(2026, 11, 20)
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def service(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'od.db'}")
+    migrate(engine)
+    records = read_bundle(GOLDEN / "catalog")
+    with session_scope(engine) as session:
+        catalog_store.replace_catalog(session, records, catalog_fingerprint(records))
+    settings = Settings(database_url=str(engine.url), staff_emails=("desk@ourco.example",))
+    with ParseSandbox(timeout_s=60, memory_mb=2048) as sandbox:
+        svc = DocumentService(engine, settings, sandbox=sandbox, today=lambda: TODAY)
+        svc.refresh_catalog()
+        yield svc
+
+
+def _take(service, name: str) -> dict:
+    outcome = service.take((GOLDEN / name).read_bytes(), source="edi", source_ref=f"edi/{name}",
+                           filename=name, message_id=None, claimed_by="test")
+    with session_scope(service.engine) as session:
+        return document_view(session, outcome.document_id)
+
+
+def _stored_payload(service, order_id: int) -> dict:
+    with service.engine.connect() as conn:
+        return json.loads(conn.execute(sa.text("SELECT payload_json FROM orders WHERE id = :i"),
+                                       {"i": order_id}).scalar_one())
+
+
+def _outbox(service) -> list[tuple]:
+    with service.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.text("SELECT order_id, kind, stable_key, payload_json FROM outbox "
+                                                       "ORDER BY id"))]
+
+
+def _corrected(service, view: dict):
+    """The EDIFACT order in review, corrected as a clerk would: the unknown line removed, the
+    quantity made a pack multiple, the price accepted, the delivery date moved."""
+    order_id = view["orders"][0]["order_id"]
+    draft = from_payload(_stored_payload(service, order_id))
+    draft = remove_line(draft, 1)
+    draft = set_line(draft, 0, "quantity", "25000")
+    draft = accept_price(draft, 0, True)
+    draft = set_header(draft, "delivery_date", "2027-01-29")
+    return order_id, Correction(view["document_id"], order_id, to_parsed(draft), customer=draft.customer,
+                                accepted_prices=accepted_prices(draft))
+
+
+def test_a_corrected_edi_order_is_approved_once_with_confirmation_export_and_ordrsp(service):
+    view = _take(service, "edifact-anomalies.edi")
+    order_id, correction = _corrected(service, view)
+    before = {row[2] for row in _outbox(service)}
+    approvals = Approvals(service)
+    assert approvals.check(correction).status == "accepted"
+    new_id = approvals.approve(correction, by="mei", now=NOW)
+    with pytest.raises(AlreadyDecided):
+        approvals.approve(correction, by="mei", now=NOW)          # the second click changes nothing
+    added = [row for row in _outbox(service) if row[2] not in before]
+    assert sorted(row[2] for row in added) == sorted(
+        f"approved:{new_id}:{key}" for key in (f"confirm:{view['document_id']}:0",
+                                               f"erp:{view['document_id']}:0", f"poack:{view['document_id']}:0"))
+    assert {row[0] for row in added} == {new_id}
+    confirmation = next(json.loads(r[3]) for r in added if r[1] == "mail")
+    assert confirmation["to"] == ["orders@beispiel.example.de"]
+    mail = build_mail(confirmation, stable_key="k", order_id=new_id, settings=service.settings)
+    assert "25000" in mail.get_content() and "BH-4480" in mail["Subject"]
+    with session_scope(service.engine) as session:
+        now_view = document_view(session, view["document_id"])
+        assert [o["order_id"] for o in now_view["orders"]] == [new_id]
+        assert now_view["orders"][0]["order"]["status"] == "accepted"
+        assert not [i for i in queue_items(session) if i.state == "review"]
+
+
+def test_approval_is_refused_while_an_item_is_unknown_and_nothing_is_written(service):
+    view = _take(service, "edifact-anomalies.edi")
+    order_id = view["orders"][0]["order_id"]
+    draft = from_payload(_stored_payload(service, order_id))
+    correction = Correction(view["document_id"], order_id, to_parsed(draft), customer=draft.customer,
+                            accept_remaining=True)
+    before = _outbox(service)
+    with pytest.raises(ApprovalRefused, match="Line 2"):
+        Approvals(service).approve(correction, by="mei", now=NOW)
+    assert _outbox(service) == before
+    with session_scope(service.engine) as session:
+        assert document_view(session, view["document_id"])["orders"][0]["order_id"] == order_id
+
+
+def test_a_rejected_order_mails_the_customer_the_reason_in_both_languages_once(service):
+    view = _take(service, "edifact-anomalies.edi")
+    order_id, correction = _corrected(service, view)
+    approvals = Approvals(service)
+    rec = approvals.check(correction)
+    approvals.reject(correction, rec, reason="stock", note="Back in March.", by="mei", now=NOW)
+    with pytest.raises(AlreadyDecided):
+        approvals.reject(correction, rec, reason="stock", note="", by="mei", now=NOW)
+    with pytest.raises(AlreadyDecided):
+        approvals.approve(replace(correction, accept_remaining=True), by="mei", now=NOW)
+    rows = [r for r in _outbox(service) if r[2] == f"rejected:{order_id}"]
+    assert len(rows) == 1 and rows[0][0] == order_id
+    mail = build_mail(json.loads(rows[0][3]), stable_key=rows[0][2], order_id=order_id, settings=service.settings)
+    body = mail.get_content()
+    assert "库存不足" in body and "not in stock" in body and "Back in March." in body
+    assert mail["To"] == "orders@beispiel.example.de"
+    with session_scope(service.engine) as session:
+        assert document_view(session, view["document_id"])["orders"][0]["status"] == "rejected"
