@@ -58,7 +58,22 @@ def recheck(correction: Correction, catalog: CatalogSnapshot, *, today: Any,
             seen: set[PoKey]) -> ReconciledOrder:
     """The corrected order reconciled again, less the price differences the clerk accepted."""
     rec = reconcile(correction.parsed, catalog, today=today, seen_pos=seen, customer_code=correction.customer)
-    return waive_prices(rec, correction.accepted_prices)
+    return waive_prices(chosen_items(rec, catalog), correction.accepted_prices)
+
+
+def chosen_items(rec: ReconciledOrder, catalog: CatalogSnapshot) -> ReconciledOrder:
+    """A line whose item code the clerk gave must be that item: a code the catalog does not know
+    is UNKNOWN_ITEM, never quietly replaced by what the description matches."""
+    lines = []
+    for ln in rec.lines:
+        code = ln.parsed.our_sku
+        if code and catalog.material(code) is None:
+            # whatever else was found concerned another item (or none): only this is true of the line
+            ln = replace(ln, sku=None, base_quantity=None, list_price=None, anomalies=(Anomaly(
+                AnomalyCode.UNKNOWN_ITEM, f"The item code {code} given for line {ln.line_no} is not in the catalog.",
+                ln.line_no),))
+        lines.append(ln)
+    return replace(rec, lines=tuple(lines))
 
 
 def waive_prices(rec: ReconciledOrder, accepted: frozenset[int]) -> ReconciledOrder:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -21,6 +22,7 @@ from store.db import session_scope, utcnow
 from store.models import DocumentStatus, Order, OutboxItem
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # A document in one of these states is finished and may be read again.
 REPROCESS_STATES = (DocumentStatus.PROCESSED, DocumentStatus.FAILED, DocumentStatus.NOT_AN_ORDER)
@@ -56,6 +58,12 @@ class Reprocessor:
                                               document_id=document_id))
         log.info("user=%s read the document again: now %s doc=%s", by, outcome.state, document_id)
         return outcome.state
+
+    def using(self, work: Callable[[Any], T]) -> T:
+        """Run `work(service)` with the desk's document service, one at a time (approvals and
+        re-checks of corrected orders share its catalog and settings)."""
+        with self._lock:
+            return work(self._service or self._start())
 
     def _start(self) -> Any:
         from pipeline.sandbox import ParseSandbox

@@ -11,7 +11,9 @@ import re
 from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from outbox.mails import REJECT_REASONS
 from review.actions import REPROCESS_STATES
+from review.editing import TYPE_IN_STATES, edit_views
 from review.originals import PageCache, mail_attachment, mail_image, original_view, render_page
 from review.web import PageRoute, desk_of, render
 from store import audit, documents
@@ -40,14 +42,26 @@ def _stored(request: Request, document_id: int) -> tuple[dict, bytes]:
 
 
 def case_page(request: Request, document_id: int) -> Response:
+    return case_response(request, document_id)
+
+
+def case_response(request: Request, document_id: int, *, error: str = "", unsaved: dict | None = None,
+                  status: int = 200) -> Response:
+    """The case page; after a refused correction, with the sentence why and the clerk's draft."""
     view, data = _stored(request, document_id)
     with session_scope(desk_of(request).engine) as session:
         trail = audit.for_document(session, document_id)
     original = original_view(data, view["file"], cid_base=f"/documents/{document_id}/cid/")
     lines_anomalies = {o["order_id"]: _by_line(o["anomalies"]) for o in view["orders"]}
-    return render(request, "case.html", {"doc": view, "original": original, "line_anomalies": lines_anomalies,
-                                         "can_reprocess": view["state"] in REPROCESS_STATES,
-                                         "done": request.query_params.get("done", ""), "trail": trail})
+    edits = edit_views(request, view, error=error, unsaved=unsaved)
+    editing = {e.order_id for e in edits}
+    return render(request, "case.html", {
+        "doc": view, "original": original, "line_anomalies": lines_anomalies, "edits": edits,
+        "editing": editing, "error": error if not unsaved else "", "reasons": list(REJECT_REASONS),
+        "can_reprocess": view["state"] in REPROCESS_STATES,
+        "can_type_in": view["state"] in TYPE_IN_STATES and not any(e.order_id is None for e in edits),
+        "can_mark_not_order": view["state"] != "not_an_order" and view["state"] in REPROCESS_STATES,
+        "done": request.query_params.get("done", ""), "trail": trail}, status_code=status)
 
 
 def _by_line(anomalies: list[dict]) -> dict[int | None, list[dict]]:

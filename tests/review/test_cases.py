@@ -27,7 +27,7 @@ def test_a_case_page_shows_the_segments_beside_the_lines_and_their_anomalies(eng
     segments = re.findall(r"<li><code>([^<]+)</code></li>", page)
     assert segments[0].startswith("UNB+") and any(s.startswith("LIN+") for s in segments)
     assert "UNKNOWN_ITEM" in page and "PAPER STRAW 6MM" in page
-    assert 'class="anomaly-row"' in page
+    assert 'class="anomaly"><code>UNKNOWN_ITEM</code>' in page   # in review: under its line of the correction form
 
 
 def test_the_staff_mail_link_leads_to_the_case_page(engine, desk_settings, desk_client):
