@@ -59,7 +59,7 @@ def case_response(request: Request, document_id: int, *, error: str = "", unsave
         "doc": view, "original": original, "line_anomalies": lines_anomalies, "edits": edits,
         "editing": editing, "error": error if not unsaved else "", "reasons": list(REJECT_REASONS),
         "can_reprocess": view["state"] in REPROCESS_STATES,
-        "can_type_in": view["state"] in TYPE_IN_STATES and not any(e.order_id is None for e in edits),
+        "can_type_in": view["state"] in TYPE_IN_STATES and not edits,
         "can_mark_not_order": view["state"] != "not_an_order" and view["state"] in REPROCESS_STATES,
         "done": request.query_params.get("done", ""), "trail": trail}, status_code=status)
 

@@ -76,6 +76,12 @@ class EditView:
         line = self.draft.lines[index]
         return {name: corrections.shown(getattr(line, name)) for name in corrections.LINE_FIELDS}
 
+    def list_price(self, index: int) -> str:
+        """The price the re-check used for a line whose price the clerk left empty (the list's)."""
+        if self.checked is None or index >= len(self.checked.lines):
+            return ""
+        return corrections.shown(self.checked.lines[index].unit_price)
+
 
 # --- the case page's part ----------------------------------------------------------------
 
@@ -106,9 +112,12 @@ def edit_views(request: Request, view: dict[str, Any], *, error: str = "",
 
 
 def _read(desk: Any, order_id: int) -> Draft:
+    """The order as it was read; one that could not be read at all starts with an empty line,
+    for the clerk to type it in beside the original."""
     with session_scope(desk.engine) as session:
         order = session.get(Order, order_id)
-        return corrections.from_payload(json.loads(order.payload_json))
+        draft = corrections.from_payload(json.loads(order.payload_json))
+    return draft if draft.lines else corrections.add_line(draft)
 
 
 def _check(desk: Any, document_id: int, order_id: int | None, draft: Draft) -> ReconciledOrder | None:

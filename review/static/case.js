@@ -142,10 +142,24 @@
 
   // --- keys ----------------------------------------------------------------------------------
 
+  // The form the keys act on: the one last worked in, else the one the address points at
+  // (#edit-KEY after a save), else the first.
+  var current = null;
+  document.addEventListener("focusin", function (event) {
+    if (event.target.form && event.target.form.classList.contains("draft")) { current = event.target.form; }
+  });
+  var target = window.location.hash && document.querySelector(window.location.hash + " form.draft");
+  if (target) {
+    current = target;
+    var skus = target.querySelectorAll("input[name$=-sku][data-search]");
+    var last = skus[skus.length - 1];
+    var start = last && !last.value ? last : fields(target)[0];   // a line just added: its item first
+    if (start) { start.focus(); }
+  }
+
   document.addEventListener("keydown", function (event) {
     var input = event.target;
-    var form = input.form || document.activeElement && document.activeElement.form || forms[0];
-    if (!form || !form.classList.contains("draft")) { form = forms[0]; }
+    var form = (input.form && input.form.classList.contains("draft")) ? input.form : current || forms[0];
     if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
       event.preventDefault();
       press(form, "approve");

@@ -151,8 +151,9 @@ QUEUE_DOCUMENTS = (("edifact-anomalies.edi", "edi"), ("x12-truncated.edi", "edi"
                    ("x12-accepted.edi", "edi"), ("x12-accepted.edi", "fax"), ("csv-order.csv", "fax"))
 
 
-def fill_queue(engine, settings: Settings) -> None:
-    """Take golden documents through the one document service, as the daemon would."""
+def fill_queue(engine, settings: Settings, extra: tuple[tuple[bytes, str, str], ...] = ()) -> list[int]:
+    """Take golden documents (and `extra` ones: bytes, file name, source) through the one document
+    service, as the daemon would; returns the document ids, in that order."""
     from connectors.catalog_bundle import catalog_fingerprint, read_bundle
     from pipeline.sandbox import ParseSandbox
     from pipeline.service import DocumentService
@@ -161,9 +162,9 @@ def fill_queue(engine, settings: Settings) -> None:
     records = read_bundle(GOLDEN / "catalog")
     with session_scope(engine) as session:
         catalog_store.replace_catalog(session, records, catalog_fingerprint(records))
+    documents = [((GOLDEN / name).read_bytes(), name, source) for name, source in QUEUE_DOCUMENTS] + list(extra)
     with ParseSandbox(timeout_s=60, memory_mb=2048) as sandbox:
         service = DocumentService(engine, settings, sandbox=sandbox, today=lambda: date(2026, 11, 20))
         service.refresh_catalog()
-        for name, source in QUEUE_DOCUMENTS:
-            service.take((GOLDEN / name).read_bytes(), source=source, source_ref=f"{source}/{name}",
-                         filename=name, message_id=None, claimed_by="test")
+        return [service.take(data, source=source, source_ref=f"{source}/{name}", filename=name, message_id=None,
+                             claimed_by="test").document_id for data, name, source in documents]
