@@ -69,7 +69,8 @@ def _client(engine):
         from fastapi.testclient import TestClient
     from review.app import factory
 
-    client = TestClient(factory(Settings(), engine), base_url="http://127.0.0.1")
+    # As `orderdesk run` serves it: a page render worker is started with the desk.
+    client = TestClient(factory(Settings(), engine, warm_pages=True), base_url="http://127.0.0.1")
     token = client.get("/signin").text.split('name="csrf" value="')[1].split('"')[0]
     client.post("/signin", data={"name": "bench", "password": PASSWORD, "csrf": token})
     return client
@@ -89,10 +90,9 @@ def print_figures(cases: int = 10_000) -> None:
         engine = make_engine(f"sqlite:///{Path(folder) / 'desk.db'}")
         migrate(engine)
         fill(engine, cases)
-        with session_scope(engine) as session:
-            from store import documents
-            doc = documents.add_document(session, ten_page_pdf(), filename="ten.pdf", source="fax",
-                                         now=utcnow()).document_id
+        from pipeline.service import arrive
+        doc = arrive(engine, ten_page_pdf(), source="fax", source_ref="ten.pdf", filename="ten.pdf",
+                     message_id=None, now=utcnow()).document_id
         client = _client(engine)
         print(f"desk queue, {cases:,} cases   all {_ms(client, '/'):7.0f} ms   "
               f"filtered {_ms(client, '/?state=review&code=PRICE_MISMATCH&source=fax'):7.0f} ms (median of 5)")

@@ -1,5 +1,8 @@
 """Parsers never trust input: each document is read in a worker process with a time and a memory limit.
 
+(`CallSandbox` gives the same limits to any other pure function of untrusted bytes: the review
+desk draws PDF and fax pages with it.)
+
 A document that hangs its parser, exhausts memory (decompression and zip bombs), crashes the
 interpreter or raises becomes a `ParseResult` holding one `FailedPart` with a sentence a clerk
 understands, and the daemon goes on. The worker process is reused between documents (a
@@ -31,47 +34,48 @@ _MP = multiprocessing.get_context("forkserver")
 _PRELOAD = ["parsers.registry"]
 
 
-class ParseSandbox:
-    """A reusable worker process that reads one document at a time within the limits.
+class SandboxWorker:
+    """A child process with a memory limit, fed one request at a time over a pipe.
 
-    Use as a context manager, or call `close()`; one sandbox serves one thread.
-    `parse_fn` defaults to `parsers.registry.parse_document`; it must be importable by name.
+    It is reused between requests (a request costs a pipe round trip, not a process start) and
+    replaced whenever it dies, is killed for overrunning its time, or has served `max_requests`.
+    `target(conn, *child_args())` is the child's loop; one sandbox serves one thread.
     """
 
-    def __init__(self, *, timeout_s: float = 60, memory_mb: int = 1024,
-                 parse_fn: ParseFn | None = None, max_documents: int = 500) -> None:
+    def __init__(self, *, target: Callable[..., None], timeout_s: float, max_requests: int, name: str) -> None:
         self.timeout_s = timeout_s
-        self.memory_mb = memory_mb
-        self.parse_fn = parse_fn
-        self.max_documents = max_documents
+        self._target, self._name, self._max_requests = target, name, max_requests
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
         self._served = 0
 
-    def __enter__(self) -> ParseSandbox:
+    def __enter__(self) -> SandboxWorker:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def parse(self, data: bytes, ctx: ParseContext) -> ParseResult:
-        """Read `data` in the worker; never raises for anything the document does."""
+    def child_args(self) -> tuple:
+        """What the next worker's loop is started with (read when it starts)."""
+        return ()
+
+    def exchange(self, request: object) -> tuple[str, object]:
+        """Send one request and wait for the child's (status, payload); ("timeout", None) when it
+        overran (it is killed), ("died", exit code) when it died meanwhile."""
         conn = self._worker()
         try:
-            conn.send((data, ctx))
+            conn.send(request)
         except (BrokenPipeError, ConnectionResetError, EOFError):
-            return self._after_death(data, ctx)
+            return self._died()
         if not conn.poll(self.timeout_s):
             self._stop()
-            log.warning("parser timed out after %ss on doc=%s part=%s", self.timeout_s, ctx.path, ctx.part)
-            return failed_result(data, ctx, f"Reading the document took longer than {self.timeout_s:g} s; "
-                                            "it was stopped.")
+            return "timeout", None
         try:
             status, payload = conn.recv()
         except (EOFError, ConnectionResetError, OSError):
-            return self._after_death(data, ctx)
+            return self._died()
         self._served += 1
-        return self._reply(status, payload, data, ctx)
+        return status, payload
 
     def close(self) -> None:
         """Stop the worker process, if one is running."""
@@ -85,14 +89,14 @@ class ParseSandbox:
         self._process = self._conn = None
 
     def _worker(self) -> Connection:
-        if self._process is not None and (not self._process.is_alive() or self._served >= self.max_documents):
+        if self._process is not None and (not self._process.is_alive() or self._served >= self._max_requests):
             self.close()
         if self._conn is None:
             # The fork server imports the parsers once (this only counts before it first starts).
             _MP.set_forkserver_preload(_PRELOAD)
             parent_end, child_end = _MP.Pipe()
-            self._process = _MP.Process(target=serve, args=(child_end, self.memory_mb, self.parse_fn),
-                                        name="orderdesk-parse", daemon=True)
+            self._process = _MP.Process(target=self._target, args=(child_end, *self.child_args()), name=self._name,
+                                        daemon=True)
             self._process.start()
             child_end.close()
             self._conn, self._served = parent_end, 0
@@ -103,18 +107,50 @@ class ParseSandbox:
             self._process.kill()
         self.close()
 
-    def _after_death(self, data: bytes, ctx: ParseContext) -> ParseResult:
-        """The worker died while reading: killed for memory by the kernel, or crashed."""
+    def _died(self) -> tuple[str, object]:
+        """The worker died while working: killed for memory by the kernel, or crashed."""
         process = self._process
         if process is not None:
             process.join(timeout=5)
         code = process.exitcode if process is not None else None
         self.close()
-        log.warning("parser worker died (exit %s) on doc=%s part=%s", code, ctx.path, ctx.part)
-        if code == -signal.SIGKILL:
-            return failed_result(data, ctx, self._memory_reason())
-        return failed_result(data, ctx, f"The document's reader crashed ({_exit_words(code)}); "
-                                        "it needs a person to read it.")
+        return "died", code
+
+
+class ParseSandbox(SandboxWorker):
+    """A reusable worker process that reads one document at a time within the limits.
+
+    Use as a context manager, or call `close()`; one sandbox serves one thread.
+    `parse_fn` defaults to `parsers.registry.parse_document`; it must be importable by name.
+    """
+
+    def __init__(self, *, timeout_s: float = 60, memory_mb: int = 1024,
+                 parse_fn: ParseFn | None = None, max_documents: int = 500) -> None:
+        super().__init__(target=serve, timeout_s=timeout_s, max_requests=max_documents, name="orderdesk-parse")
+        self.memory_mb = memory_mb
+        self.parse_fn = parse_fn
+        self.max_documents = max_documents
+
+    def child_args(self) -> tuple:
+        return self.memory_mb, self.parse_fn
+
+    def __enter__(self) -> ParseSandbox:
+        return self
+
+    def parse(self, data: bytes, ctx: ParseContext) -> ParseResult:
+        """Read `data` in the worker; never raises for anything the document does."""
+        status, payload = self.exchange((data, ctx))
+        if status == "timeout":
+            log.warning("parser timed out after %ss on doc=%s part=%s", self.timeout_s, ctx.path, ctx.part)
+            return failed_result(data, ctx, f"Reading the document took longer than {self.timeout_s:g} s; "
+                                            "it was stopped.")
+        if status == "died":
+            log.warning("parser worker died (exit %s) on doc=%s part=%s", payload, ctx.path, ctx.part)
+            if payload == -signal.SIGKILL:
+                return failed_result(data, ctx, self._memory_reason())
+            return failed_result(data, ctx, f"The document's reader crashed ({_exit_words(payload)}); "
+                                            "it needs a person to read it.")
+        return self._reply(status, payload, data, ctx)
 
     def _reply(self, status: str, payload: object, data: bytes, ctx: ParseContext) -> ParseResult:
         if status == "ok" and isinstance(payload, ParseResult):
@@ -130,6 +166,41 @@ class ParseSandbox:
 
     def _memory_reason(self) -> str:
         return f"The document needs more memory than allowed ({self.memory_mb} MB) to be read."
+
+
+class SandboxError(Exception):
+    """A sandboxed call did not give an answer; the message says why in one sentence."""
+
+
+class CallSandbox(SandboxWorker):
+    """Runs a pure function of untrusted bytes (`fn`, importable by name) in a worker process
+    with a time and a memory limit, one call at a time; the review desk draws page images with
+    it, so a hostile PDF costs the desk nothing but its own worker."""
+
+    def __init__(self, fn: Callable[..., object], *, timeout_s: float = 20, memory_mb: int = 512,
+                 max_calls: int = 200) -> None:
+        super().__init__(target=serve_calls, timeout_s=timeout_s, max_requests=max_calls, name="orderdesk-call")
+        self.memory_mb = memory_mb
+        self.fn = fn
+
+    def child_args(self) -> tuple:
+        return self.memory_mb, self.fn
+
+    def call(self, *args: object) -> object:
+        """`fn(*args)` as the worker answered; SandboxError when it overran, ran out of memory,
+        crashed or raised."""
+        status, payload = self.exchange(args)
+        if status == "ok":
+            return payload
+        if status == "memory":
+            self.close()
+        if status == "timeout":
+            raise SandboxError(f"It took longer than {self.timeout_s:g} s and was stopped.")
+        if status == "memory" or (status == "died" and payload == -signal.SIGKILL):
+            raise SandboxError(f"It needs more memory than allowed ({self.memory_mb} MB).")
+        if status == "died":
+            raise SandboxError(f"Its worker crashed ({_exit_words(payload)}).")  # type: ignore[arg-type]
+        raise SandboxError(f"It failed ({payload}).")
 
 
 def parse_in_sandbox(data: bytes, ctx: ParseContext, *, timeout_s: float = 60, memory_mb: int = 1024,
@@ -183,6 +254,26 @@ def serve(conn: Connection, memory_mb: int, parse_fn: ParseFn | None) -> None:
         except Exception as e:  # a result that cannot be pickled is a reader bug
             conn.send(("error", type(e).__name__))
         if status == "memory":
+            return
+
+
+def serve_calls(conn: Connection, memory_mb: int, fn: Callable[..., object]) -> None:
+    """A call worker's loop: limit memory, then answer calls until the pipe closes."""
+    limit_memory(memory_mb)
+    while True:
+        try:
+            args = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: tuple[str, object] = ("ok", fn(*args))
+        except MemoryError:
+            reply = ("memory", None)
+        except BaseException as e:  # noqa: BLE001 - anything the input makes `fn` raise is its failure
+            reply = ("error", type(e).__name__)
+        del args
+        conn.send(reply)
+        if reply[0] == "memory":
             return
 
 

@@ -24,6 +24,7 @@ from outbox.plan import DocumentFacts, plan_outbox, plan_repeat, rejecting_ack, 
 from outbox.settings import OutboxSettings
 from outbox.shadow import hold
 from parsers.context import ParseContext
+from parsers.detect import sniff
 from parsers.headers import MailHeaders, mail_headers
 from parsers.model import ParseResult, Party
 from pipeline.envelope import read_envelope
@@ -53,7 +54,8 @@ def arrive(engine: Engine, data: bytes, *, source: str, source_ref: str, filenam
     with session_scope(engine) as session:
         arrival = documents.add_document(session, data, filename=name, source=source,
                                          source_ref=source_ref, message_id=message_id, now=now,
-                                         claimed_by=claimed_by, sender=mail.sender, subject=mail.subject)
+                                         claimed_by=claimed_by, sender=mail.sender, subject=mail.subject,
+                                         kind=document_kind(data, name))
     if arrival.is_new:
         log.info("stored %s from %s (%d bytes) doc=%s", name, source, len(data), arrival.document_id)
     elif not arrival.created:
@@ -62,6 +64,11 @@ def arrive(engine: Engine, data: bytes, *, source: str, source_ref: str, filenam
         log.info("%s from %s repeats doc=%s; stored as doc=%s", name, source, arrival.repeat_of,
                  arrival.document_id)
     return arrival
+
+
+def document_kind(data: bytes, filename: str | None) -> str:
+    """What the bytes are (pdf, tiff, png, mail, x12, edifact, text, zip, ...), by their magic."""
+    return sniff(data, filename).magic
 
 
 def evaluate(result: ParseResult, catalog: CatalogSnapshot, *, today: date,

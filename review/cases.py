@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from outbox.mails import REJECT_REASONS
 from review.actions import REPROCESS_STATES
 from review.editing import TYPE_IN_STATES, edit_views
-from review.originals import PageCache, mail_attachment, mail_image, original_view, render_page
+from review.originals import PAGE_KINDS, mail_attachment, mail_image, original_view
 from review.web import PageRoute, desk_of, render
 from store import audit, documents
 from store.db import session_scope
@@ -41,6 +41,11 @@ def _stored(request: Request, document_id: int) -> tuple[dict, bytes]:
         return view, documents.load_blob(session, view["sha256"])
 
 
+def _kind(request: Request, view: dict, data: bytes) -> str:
+    """The document's stored kind; for one stored before kinds were, found by a render worker."""
+    return view["kind"] or desk_of(request).pages.kind(view["sha256"], data, view["file"])
+
+
 def case_page(request: Request, document_id: int) -> Response:
     return case_response(request, document_id)
 
@@ -51,7 +56,9 @@ def case_response(request: Request, document_id: int, *, error: str = "", unsave
     view, data = _stored(request, document_id)
     with session_scope(desk_of(request).engine) as session:
         trail = audit.for_document(session, document_id)
-    original = original_view(data, view["file"], cid_base=f"/documents/{document_id}/cid/")
+    kind = _kind(request, view, data)
+    pages = desk_of(request).pages.count(view["sha256"], data, kind) if kind in PAGE_KINDS else 0
+    original = original_view(data, kind, page_count=pages, cid_base=f"/documents/{document_id}/cid/")
     lines_anomalies = {o["order_id"]: _by_line(o["anomalies"]) for o in view["orders"]}
     edits = edit_views(request, view, error=error, unsaved=unsaved)
     editing = {e.order_id for e in edits}
@@ -102,16 +109,13 @@ def mail_image_file(request: Request, document_id: int, cid: str) -> Response:
 
 
 def page_image(request: Request, document_id: int, page: int) -> Response:
-    """Page `page` (1-based) of a PDF or fax as PNG, rendered on first request and cached."""
+    """Page `page` (1-based) of a PDF or fax as PNG, drawn by a render worker on first request
+    and cached."""
     view, data = _stored(request, document_id)
-    cache: PageCache = desk_of(request).pages
-    key = (view["sha256"], page)
-    png = cache.get(key)
+    kind = _kind(request, view, data)
+    png = desk_of(request).pages.page(view["sha256"], data, kind, page) if kind in PAGE_KINDS else None
     if png is None:
-        png = render_page(data, page - 1)
-        if png is None:
-            raise HTTPException(status_code=404)
-        cache.put(key, png)
+        raise HTTPException(status_code=404)
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
 

@@ -328,10 +328,15 @@ def type_in(request: Request, document_id: int) -> Response:
 
 
 def _kind(session: Any, doc: Any) -> SourceKind:
-    from parsers.detect import sniff
-    from store.documents import load_blob
+    """The order's source kind from the document's kind stored at arrival (found again for a
+    document stored before kinds were)."""
+    magic = doc.kind
+    if magic is None:
+        from pipeline.service import document_kind
+        from store.documents import load_blob
 
-    return KIND_BY_MAGIC.get(sniff(load_blob(session, doc.sha256), doc.filename).magic, SourceKind.TEXT)
+        magic = document_kind(load_blob(session, doc.sha256), doc.filename)
+    return KIND_BY_MAGIC.get(magic, SourceKind.TEXT)
 
 
 # --- the pickers' searches ----------------------------------------------------------------

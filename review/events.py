@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from review.web import PageRoute, desk_of
 from store.db import session_scope
-from store.queue import STATES, QueueItem, queue_items
+from store.queue import Counts, queue_counts
 
 KEEPALIVE_EVERY = 3       # polls without news, then a comment line keeps proxies from closing us
 RETRY_MS = 3000
@@ -26,19 +26,16 @@ def routes() -> list[PageRoute]:
     return [PageRoute("/events/queue", queue_events)]
 
 
-def signature(items: list[QueueItem]) -> str:
-    """The queue's count and newest arrival per state, as the event's data (and the page's)."""
-    found: dict[str, list] = {state: [0, None] for state in STATES}
-    for item in items:
-        entry = found[item.state]
-        entry[0] += 1
-        entry[1] = max(entry[1] or item.since.isoformat(), item.since.isoformat())
+def signature(counts: Counts) -> str:
+    """The queue's count and newest arrival per state (`store.queue.queue_counts`), as the
+    event's data (and the page's)."""
+    found = {state: [n, newest.isoformat() if newest else None] for state, (n, _, newest) in counts.items()}
     return json.dumps(found, sort_keys=True)
 
 
 def queue_signature(engine) -> str:
     with session_scope(engine) as session:
-        return signature(queue_items(session))
+        return signature(queue_counts(session))
 
 
 async def queue_events(request: Request) -> StreamingResponse:

@@ -1,6 +1,8 @@
-"""How the case page shows an original document: its kind decides.
+"""How the case page shows an original document: its kind (found at arrival) decides.
 
-PDFs and fax images become page images (rendered lazily, one page per request, cached);
+PDFs and fax images become page images, drawn lazily (one page per request) in sandboxed
+worker processes with a time and memory limit (`PageRenderer`, on pipeline.sandbox), so a
+hostile PDF never runs pdfium in the desk's own process; images and page counts are cached;
 EDI interchanges are listed segment by segment; e-mails show their headers, their text and
 their HTML sanitised by nh3 (no script, no style, no image but the message's own `cid:` ones:
 nothing that runs or loads from elsewhere), and their attachments as downloads;
@@ -9,6 +11,8 @@ other text is shown as text. Everything else is offered as a download only.
 from __future__ import annotations
 
 import io
+import logging
+import queue
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -19,7 +23,9 @@ from urllib.parse import quote
 
 import nh3
 
-from parsers.detect import sniff
+from pipeline.sandbox import CallSandbox, SandboxError
+
+log = logging.getLogger(__name__)
 
 PAGE_SCALE = 1.4              # about 100 dpi for a letter page: readable on a laptop screen
 MAX_TEXT_CHARS = 200_000
@@ -30,6 +36,9 @@ SAFE_ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {
 
 
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif"})
+PAGE_KINDS = frozenset({"pdf", "tiff", "png", "jpeg", "gif"})
+RENDER_TIMEOUT_S = 20         # one page, or one page count
+RENDER_MEMORY_MB = 768
 
 
 @dataclass(frozen=True)
@@ -51,19 +60,18 @@ class OriginalView:
     text: str = ""
 
 
-def original_view(data: bytes, filename: str | None, *, cid_base: str | None = None) -> OriginalView:
-    """Choose how to show a document from its bytes; an e-mail's `cid:` images point under
-    `cid_base` (the desk serves them from the stored message)."""
-    magic = sniff(data, filename).magic
-    if magic == "pdf":
-        return OriginalView("pages", pages=pdf_page_count(data))
-    if magic in ("tiff", "png", "jpeg", "gif"):
-        return OriginalView("pages", pages=image_page_count(data))
-    if magic in ("x12", "edifact"):
-        return OriginalView("segments", segments=edi_segments(data, magic))
-    if magic == "mail":
+def original_view(data: bytes, kind: str | None, *, page_count: int = 0,
+                  cid_base: str | None = None) -> OriginalView:
+    """Choose how to show a document from its stored kind (`page_count` for PDFs and images,
+    from `PageRenderer.count`); an e-mail's `cid:` images point under `cid_base` (the desk
+    serves them from the stored message)."""
+    if kind in PAGE_KINDS:
+        return OriginalView("pages", pages=page_count)
+    if kind in ("x12", "edifact"):
+        return OriginalView("segments", segments=edi_segments(data, kind))
+    if kind == "mail":
         return OriginalView("mail", mail=mail_view(data, cid_base=cid_base))
-    if magic == "text":
+    if kind == "text":
         return OriginalView("text", text=_decode(data)[:MAX_TEXT_CHARS])
     return OriginalView("download")
 
@@ -152,7 +160,22 @@ def _decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
-# --- page images ------------------------------------------------------------------------------
+# --- page images: drawn in sandboxed workers --------------------------------------------------
+
+
+def draw(task: str, data: bytes, kind: str, index: int = 0) -> bytes | int | str | None:
+    """What a render worker does (run only inside `CallSandbox`): "count" the pages, "render"
+    page `index` (0-based) as PNG (None when there is no such page), or "kind": what the bytes
+    are, for documents stored before kinds were (`kind` is then the file name)."""
+    if task == "count":
+        return pdf_page_count(data) if kind == "pdf" else image_page_count(data)
+    if task == "render":
+        return render_page(data, index, kind)
+    if task == "kind":
+        from pipeline.service import document_kind
+
+        return document_kind(data, kind)
+    raise ValueError(f"unknown task {task!r}")
 
 
 def pdf_page_count(data: bytes) -> int:
@@ -178,10 +201,9 @@ def image_page_count(data: bytes) -> int:
         return 0
 
 
-def render_page(data: bytes, index: int) -> bytes | None:
+def render_page(data: bytes, index: int, kind: str) -> bytes | None:
     """Page `index` (0-based) of a PDF or a fax image as PNG; None when there is no such page."""
-    magic = sniff(data).magic
-    image = _pdf_page(data, index) if magic == "pdf" else _image_page(data, index)
+    image = _pdf_page(data, index) if kind == "pdf" else _image_page(data, index)
     if image is None:
         return None
     out = io.BytesIO()
@@ -212,22 +234,76 @@ def _image_page(data: bytes, index: int):
 
 
 class PageCache:
-    """The last `size` rendered pages, by (document hash, page), shared by the desk's threads."""
+    """The last `size` answers (page images, page counts), by key, shared by the desk's threads."""
 
     def __init__(self, size: int = 128) -> None:
         self.size = size
-        self._pages: OrderedDict[tuple[str, int], bytes] = OrderedDict()
+        self._pages: OrderedDict[tuple[str, int], object] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, int]) -> bytes | None:
+    def get(self, key: tuple[str, int]) -> object | None:
         with self._lock:
-            png = self._pages.get(key)
-            if png is not None:
+            found = self._pages.get(key)
+            if found is not None:
                 self._pages.move_to_end(key)
-            return png
+            return found
 
-    def put(self, key: tuple[str, int], png: bytes) -> None:
+    def put(self, key: tuple[str, int], value: object) -> None:
         with self._lock:
-            self._pages[key] = png
+            self._pages[key] = value
             while len(self._pages) > self.size:
                 self._pages.popitem(last=False)
+
+
+class PageRenderer:
+    """Page counts and page images of stored documents, drawn by `workers` sandboxed processes
+    (each within RENDER_TIMEOUT_S and RENDER_MEMORY_MB) and cached by document hash.
+
+    A page that cannot be drawn (the worker overran, ran out of memory or crashed) is None:
+    the desk answers it like a missing page, and the next request gets a fresh worker.
+    """
+
+    def __init__(self, *, workers: int = 2, cache_size: int = 128) -> None:
+        self.cache = PageCache(cache_size)
+        self._idle: queue.Queue[CallSandbox] = queue.Queue()
+        for _ in range(workers):
+            self._idle.put(CallSandbox(draw, timeout_s=RENDER_TIMEOUT_S, memory_mb=RENDER_MEMORY_MB))
+
+    def kind(self, sha256: str, data: bytes, filename: str | None) -> str:
+        """What the bytes are, for a document stored before kinds were recorded."""
+        return str(self._cached((sha256, -2), "kind", data, filename or "") or "binary")
+
+    def count(self, sha256: str, data: bytes, kind: str) -> int:
+        """How many pages the PDF or image has (0 when it cannot be read)."""
+        return int(self._cached((sha256, -1), "count", data, kind) or 0)
+
+    def page(self, sha256: str, data: bytes, kind: str, number: int) -> bytes | None:
+        """Page `number` (1-based) as PNG, or None."""
+        png = self._cached((sha256, number), "render", data, kind, number - 1)
+        return png if isinstance(png, bytes) else None
+
+    def warm(self) -> None:
+        """Start the workers now (in the background), so the first case page does not wait for them."""
+        threading.Thread(target=self._call, args=("count", b"", "png"), daemon=True).start()
+
+    def close(self) -> None:
+        while not self._idle.empty():
+            self._idle.get().close()
+
+    def _cached(self, key: tuple[str, int], *args: object) -> object | None:
+        found = self.cache.get(key)
+        if found is None:
+            found = self._call(*args)
+            if found is not None:
+                self.cache.put(key, found)
+        return found
+
+    def _call(self, *args: object) -> object | None:
+        sandbox = self._idle.get()
+        try:
+            return sandbox.call(*args)
+        except SandboxError as e:
+            log.warning("a page could not be drawn (%s): %s", args[0], e)
+            return None
+        finally:
+            self._idle.put(sandbox)

@@ -1,11 +1,11 @@
 """The queue page: everything that needs a person, newest first, with filters and counts.
 
-The items come from `store.queue.queue_items`, the same query as `orderdesk queue`; this
-module only filters them (a pure function over the items) and renders them.
+The items come from `store.queue.queue_page`, the same queue as `orderdesk queue`, filtered,
+counted and cut to a page in the database (10,000 cases stay quick); this module reads the
+filter from the query string and renders the page.
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Mapping
@@ -16,14 +16,14 @@ from fastapi.responses import Response
 from review.events import signature
 from review.web import PageRoute, desk_of, render
 from store.db import session_scope, utcnow
-from store.queue import STATES, QueueItem, queue_items
+from store.queue import STATES, QueueItem, QueueQuery, queue_choices, queue_counts, queue_page
 
 AGES = {"1h": timedelta(hours=1), "1d": timedelta(days=1), "7d": timedelta(days=7)}
 MAX_ROWS = 300       # a page of the newest; the filters narrow it down, the counts stay whole
 
 
 def routes() -> list[PageRoute]:
-    return [PageRoute("/", queue_page)]
+    return [PageRoute("/", queue_page_view)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,15 +45,14 @@ class QueueFilter:
                    customer=query.get("customer", "").strip(), code=query.get("code", "").strip().upper(),
                    age=age if age in AGES else "")
 
-    def keeps(self, item: QueueItem, now: datetime) -> bool:
-        """Whether `item` passes every filter but the state (the counts are taken before it)."""
-        if self.source and item.source != self.source:
-            return False
-        if self.customer and self.customer.casefold() not in (item.customer or "").casefold():
-            return False
-        if self.code and self.code not in item.codes:
-            return False
-        return not self.age or now - item.since >= AGES[self.age]
+    def narrows(self) -> bool:
+        """Whether anything but the state is filtered (the counts then differ from the whole queue's)."""
+        return bool(self.source or self.customer or self.code or self.age)
+
+    def query(self, now: datetime) -> QueueQuery:
+        """The filter as the store takes it (an age becomes the latest arrival time it keeps)."""
+        return QueueQuery(state=self.state, source=self.source, customer=self.customer, code=self.code,
+                          waiting_since=now - AGES[self.age] if self.age else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,23 +65,23 @@ class QueueView:
     total: int
     sources: list[str]
     codes: list[str]
+    signature: str = ""          # the whole queue's counts, for the live updates (review.events)
 
 
-def queue_view(items: list[QueueItem], wanted: QueueFilter, now: datetime) -> QueueView:
-    """Filter and order the queue for the page; counts follow every filter but the state."""
-    kept = [i for i in items if wanted.keeps(i, now)]
-    counts = Counter(i.state for i in kept)
-    rows = sorted((i for i in kept if not wanted.state or i.state == wanted.state),
-                  key=lambda i: i.since, reverse=True)
-    return QueueView(rows=rows[:MAX_ROWS], matching=len(rows), counts={s: counts.get(s, 0) for s in STATES}, total=len(kept),
-                     sources=sorted({i.source for i in items if i.source}),
-                     codes=sorted({c for i in items for c in i.codes}))
+def queue_view(session, wanted: QueueFilter, now: datetime) -> QueueView:
+    """The page's rows (newest first), counts following every filter but the state, and choices."""
+    page = queue_page(session, wanted.query(now), limit=MAX_ROWS)
+    sources, codes = queue_choices(session)
+    counts = {state: n for state, (n, _, _) in page.counts.items()}
+    # The live updates compare the whole queue's counts: the filtered ones serve when nothing is filtered.
+    whole = queue_counts(session) if wanted.narrows() else page.counts
+    return QueueView(rows=page.rows, matching=page.matching, counts=counts, total=sum(counts.values()),
+                     sources=sources, codes=codes, signature=signature(whole))
 
 
-def queue_page(request: Request) -> Response:
+def queue_page_view(request: Request) -> Response:
     wanted = QueueFilter.from_query(request.query_params)
     with session_scope(desk_of(request).engine) as session:
-        items = queue_items(session)
-    view = queue_view(items, wanted, utcnow())
+        view = queue_view(session, wanted, utcnow())
     return render(request, "queue.html", {"view": view, "wanted": wanted, "states": STATES,
-                                          "ages": list(AGES), "signature": signature(items)})
+                                          "ages": list(AGES), "signature": view.signature})

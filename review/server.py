@@ -43,7 +43,9 @@ class DeskServer(uvicorn.Server):
         try:
             super().run(sockets)
         finally:
-            reprocess = getattr(self.config.app.state.desk, "reprocess", None)
+            desk = self.config.app.state.desk
+            desk.pages.close()  # the page render workers
+            reprocess = getattr(desk, "reprocess", None)
             if reprocess is not None:
                 reprocess.close()  # the parse sandbox's process, when a document was read again
 
@@ -60,7 +62,8 @@ def server_for(settings: DeskSettings, engine: Engine, *, port: int | None = Non
     from review.app import factory
 
     review = settings.review
-    config = uvicorn.Config(factory(settings, engine, wait_for_news=wait_for_news), host=review.host,
+    app = factory(settings, engine, wait_for_news=wait_for_news, warm_pages=True)
+    config = uvicorn.Config(app, host=review.host,
                             port=review.port if port is None else port, log_config=None,
                             access_log=False, proxy_headers=False, server_header=False,
                             lifespan="off", timeout_graceful_shutdown=GRACE_SECONDS)

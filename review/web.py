@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 
 from review.auth import same_token
 from review.i18n import pick_language, translate
-from review.originals import PageCache
+from review.originals import PageRenderer
 from review.settings import ReviewSettings
 from store.users import SignedIn
 
@@ -50,7 +50,7 @@ class Desk:
     templates: Jinja2Templates
     zone: ZoneInfo
     signin_style: str          # the sign-in page's stylesheet, inline: no file is served before sign-in
-    pages: PageCache = field(default_factory=PageCache)   # rendered PDF and fax pages
+    pages: PageRenderer = field(default_factory=PageRenderer)   # PDF and fax pages, drawn in sandboxes
     # Waits up to the given seconds for news from the daemon's bus (True when it came);
     # without a bus the live updates simply poll.
     wait_for_news: Callable[[float], bool] = field(default=lambda seconds: time.sleep(seconds) or False)

@@ -53,7 +53,7 @@ class Arrival:
 def add_document(
     session: Session, data: bytes, *, filename: str, source: str, source_ref: str | None = None,
     message_id: str | None = None, now: datetime, claimed_by: str | None = None,
-    sender: str | None = None, subject: str | None = None,
+    sender: str | None = None, subject: str | None = None, kind: str | None = None,
 ) -> Arrival:
     """Store a document's bytes and ledger row and commit; only then may the source be acknowledged.
 
@@ -68,7 +68,7 @@ def add_document(
     values: dict[str, Any] = {
         "sha256": digest, "size": len(data), "filename": filename, "source": source,
         "source_ref": source_ref, "message_id": message_id, "received_at": now, "attempts": 0,
-        "status": DocumentStatus.NEW, "sender": sender, "subject": subject}
+        "status": DocumentStatus.NEW, "sender": sender, "subject": subject, "kind": kind}
     if first is not None:
         values.update(repeat_of=first.id, reason=_repeat_reason(first))
     if claimed_by is not None:

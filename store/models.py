@@ -89,6 +89,7 @@ class Document(SQLModel, table=True):
     sender: str | None = None                                   # a mail's From address
     subject: str | None = Field(default=None, sa_type=sa.Text)  # a mail's Subject
     customer_code: str | None = None  # known without an order (e.g. the sender of a non-order)
+    kind: str | None = Field(default=None, max_length=16)  # what its bytes are (pdf, tiff, mail, x12, ...)
     claimed_by: str | None = None
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     attempts: int = 0

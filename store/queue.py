@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import partial
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
@@ -56,83 +55,174 @@ class QueueItem:
         return self.state == "repeat" or (self.state == "not_an_order" and self.customer is None)
 
 
+@dataclass(frozen=True, slots=True)
+class QueueQuery:
+    """Which queue items to keep; empty or None means any. `code` keeps orders in review with
+    that anomaly; `waiting_since` keeps items that arrived at or before it."""
+
+    state: str = ""
+    source: str = ""
+    customer: str = ""         # part of the customer's name or code, any case
+    code: str = ""
+    waiting_since: datetime | None = None
+
+
+Counts = dict[str, tuple[int, datetime | None, datetime | None]]   # state -> (items, oldest, newest)
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePage:
+    """The newest `limit` items that pass a filter, how many pass it, and per state the count,
+    oldest and newest arrival (taken with every filter but the state)."""
+
+    rows: list[QueueItem]
+    matching: int
+    counts: Counts
+
+
 def queue_items(session: Session, *, states: tuple[str, ...] = STATES,
                 since: datetime | None = None) -> list[QueueItem]:
     """The queue, oldest first within each state, states in the order of `STATES`."""
-    readers = {"failed": _failed, "review": _review, "not_an_order": partial(_documents_in, state="not_an_order"),
-               "repeat": partial(_documents_in, state="repeat"), "dead": _dead}
-    items: list[QueueItem] = []
-    for state in STATES:
-        if state in states:
-            found = readers[state](session)
-            items += sorted((i for i in found if since is None or i.since >= since), key=lambda i: i.since)
-    return items
+    queue = _queue()
+    query = sa.select(queue).where(queue.c.state.in_(states))
+    if since is not None:
+        query = query.where(queue.c.since >= since)
+    rows = session.execute(query.order_by(queue.c.since, queue.c.document_id)).all()
+    rank = {state: n for n, state in enumerate(STATES)}
+    return _items(session, sorted(rows, key=lambda r: rank[r.state]))
+
+
+def queue_page(session: Session, wanted: QueueQuery, *, limit: int) -> QueuePage:
+    """One page of the queue, newest first, filtered, counted and cut in the database."""
+    queue = _queue()
+    kept = _filtered(queue, wanted)
+    counts = queue_counts(session, wanted)
+    shown = kept + ([queue.c.state == wanted.state] if wanted.state else [])
+    rows = session.execute(sa.select(queue).where(*shown).order_by(queue.c.since.desc(), queue.c.document_id.desc())
+                           .limit(limit)).all()
+    matching = counts[wanted.state][0] if wanted.state else sum(n for n, _, _ in counts.values())
+    return QueuePage(_items(session, rows), matching, counts)
 
 
 def queue_summary(session: Session) -> dict[str, tuple[int, datetime | None]]:
     """Per state: how many items and the arrival time of the oldest."""
-    summary: dict[str, tuple[int, datetime | None]] = {}
-    for state in STATES:
-        found = queue_items(session, states=(state,))
-        summary[state] = (len(found), min((i.since for i in found), default=None))
-    return summary
+    return {state: (n, oldest) for state, (n, oldest, _) in queue_counts(session).items()}
+
+
+def queue_counts(session: Session, wanted: QueueQuery | None = None) -> Counts:
+    """Per state: how many items pass every filter of `wanted` but the state, the oldest
+    arrival among them and the newest."""
+    queue = _queue()
+    kept = _filtered(queue, wanted) if wanted is not None else []
+    found = session.execute(sa.select(queue.c.state, sa.func.count(), sa.func.min(queue.c.since),
+                                      sa.func.max(queue.c.since)).where(*kept).group_by(queue.c.state)).all()
+    counts: Counts = {state: (0, None, None) for state in STATES}
+    for state, n, oldest, newest in found:
+        counts[state] = (n, _aware(oldest), _aware(newest))
+    return counts
+
+
+def queue_choices(session: Session) -> tuple[list[str], list[str]]:
+    """What the filters offer: the sources documents came from, the anomaly codes ever found."""
+    sources = session.execute(sa.select(DOCUMENTS.c.source).where(DOCUMENTS.c.source.is_not(None)).distinct())
+    codes = session.execute(sa.select(ANOMALIES.c.code).distinct())
+    return sorted(s for (s,) in sources), sorted(str(c) for (c,) in codes)
+
+
+def _filtered(queue: Any, wanted: QueueQuery) -> list[Any]:
+    """The conditions of every filter but the state."""
+    kept: list[Any] = []
+    if wanted.source:
+        kept.append(queue.c.source == wanted.source)
+    if wanted.customer:
+        kept.append(sa.func.lower(queue.c.customer).contains(wanted.customer.lower(), autoescape=True))
+    if wanted.code:
+        kept += [queue.c.state == "review",
+                 queue.c.order_id.in_(sa.select(ANOMALIES.c.order_id).where(ANOMALIES.c.code == wanted.code))]
+    if wanted.waiting_since is not None:
+        kept.append(queue.c.since <= wanted.waiting_since)
+    return kept
+
+
+def _aware(moment: datetime | str | None) -> datetime | None:
+    """An aggregate's time stamp (SQLite hands min/max back as text, without the zone)."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+# --- the queue as one query: every kind of item in the same columns ----------------------------
 
 
 def _doc_name() -> Any:
     return sa.func.coalesce(DOCUMENTS.c.subject, DOCUMENTS.c.filename)
 
 
-def _documents_in(session: Session, *, state: str) -> list[QueueItem]:
-    rows = session.execute(sa.select(DOCUMENTS.c.id, _doc_name().label("name"), DOCUMENTS.c.customer_code,
-                                     DOCUMENTS.c.reason, DOCUMENTS.c.received_at, DOCUMENTS.c.source)
-                           .where(DOCUMENTS.c.status == state)).all()
-    return [QueueItem(state, r.id, None, None, r.name, r.customer_code, r.reason or "", r.received_at,
-                      source=r.source) for r in rows]
+def _none(kind: Any) -> Any:
+    return sa.cast(sa.null(), kind)
 
 
-def _failed(session: Session) -> list[QueueItem]:
-    """Failed documents, and failed orders of documents that also yielded others."""
-    items = _documents_in(session, state=DocumentStatus.FAILED)
-    rows = session.execute(_order_query().where(
-        ORDERS.c.status == "failed", DOCUMENTS.c.status != DocumentStatus.FAILED)).all()
-    return items + [QueueItem("failed", r.document_id, r.id, None, r.name, r.customer,
-                              r.failure or "", r.received_at, r.po_number, r.source) for r in rows]
+def _state(state: str) -> Any:
+    """A state as a constant of the query (a bound parameter has no type PostgreSQL can infer in a UNION)."""
+    assert state in STATES
+    return sa.literal_column(f"'{state}'", sa.String)
 
 
-def _review(session: Session) -> list[QueueItem]:
-    rows = session.execute(_order_query().where(ORDERS.c.status == "review")).all()
-    anomalies = _anomalies(session, [r.id for r in rows])
-    return [QueueItem("review", r.document_id, r.id, None, r.name, r.customer,
-                      " ".join(sentence for _, sentence in anomalies.get(r.id, []))
-                      or "An anomaly needs a person.", r.received_at, r.po_number, r.source,
-                      tuple(dict.fromkeys(code for code, _ in anomalies.get(r.id, []))))
-            for r in rows]
+def _queue() -> Any:
+    """Every queue item as a row (state, document_id, order_id, outbox_id, name, customer,
+    reason, since, po_number, source, payload_json); orders superseded by a re-process are history."""
+    def documents_in(state: str, status: str) -> Any:
+        return (sa.select(_state(state).label("state"), DOCUMENTS.c.id.label("document_id"),
+                          _none(sa.Integer).label("order_id"), _none(sa.Integer).label("outbox_id"),
+                          _doc_name().label("name"), DOCUMENTS.c.customer_code.label("customer"),
+                          DOCUMENTS.c.reason.label("reason"), DOCUMENTS.c.received_at.label("since"),
+                          _none(sa.String).label("po_number"), DOCUMENTS.c.source.label("source"),
+                          _none(sa.Text).label("payload_json"))
+                .where(DOCUMENTS.c.status == status))
+
+    def orders_in(state: str) -> Any:
+        return (sa.select(_state(state), ORDERS.c.document_id, ORDERS.c.id, _none(sa.Integer), _doc_name(),
+                          sa.func.coalesce(ORDERS.c.customer_name, ORDERS.c.customer_code), ORDERS.c.failure,
+                          DOCUMENTS.c.received_at, ORDERS.c.po_number, DOCUMENTS.c.source, _none(sa.Text))
+                .join(DOCUMENTS, DOCUMENTS.c.id == ORDERS.c.document_id)
+                .where(ORDERS.c.status == state, ORDERS.c.superseded_at.is_(None)))
+
+    dead = (sa.select(_state("dead"), ORDERS.c.document_id, _none(sa.Integer), OUTBOX.c.id,
+                      OUTBOX.c.kind + " " + OUTBOX.c.stable_key,
+                      sa.func.coalesce(ORDERS.c.customer_name, ORDERS.c.customer_code),
+                      OUTBOX.c.last_error, OUTBOX.c.created_at, ORDERS.c.po_number, _none(sa.String),
+                      OUTBOX.c.payload_json)
+            .select_from(OUTBOX.outerjoin(ORDERS, ORDERS.c.id == OUTBOX.c.order_id))
+            .where(OUTBOX.c.status == OutboxStatus.DEAD))
+    failed_orders = orders_in("failed").where(DOCUMENTS.c.status != DocumentStatus.FAILED)
+    return sa.union_all(documents_in("failed", DocumentStatus.FAILED), failed_orders, orders_in("review"),
+                        documents_in("not_an_order", "not_an_order"), documents_in("repeat", "repeat"),
+                        dead).subquery("queue")
 
 
-def _dead(session: Session) -> list[QueueItem]:
-    """Dead outbox rows; the document is the order's, or the one the payload names (a failure alert)."""
-    query = (sa.select(OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.stable_key, OUTBOX.c.last_error,
-                       OUTBOX.c.created_at, OUTBOX.c.payload_json, ORDERS.c.document_id, ORDERS.c.po_number,
-                       sa.func.coalesce(ORDERS.c.customer_name, ORDERS.c.customer_code).label("customer"))
-             .select_from(OUTBOX.outerjoin(ORDERS, ORDERS.c.id == OUTBOX.c.order_id))
-             .where(OUTBOX.c.status == OutboxStatus.DEAD))
-    return [QueueItem("dead", r.document_id or _payload_document(r.payload_json), None, r.id,
-                      f"{r.kind} {r.stable_key}", r.customer, r.last_error or "It could not be delivered.",
-                      r.created_at, r.po_number)
-            for r in session.execute(query)]
+def _items(session: Session, rows: list[Any]) -> list[QueueItem]:
+    """Queue rows as items: orders in review get their anomalies' codes and sentences, dead
+    rows the document their payload names, and every item a sentence."""
+    anomalies = _anomalies(session, [r.order_id for r in rows if r.state == "review"])
+    items = []
+    for r in rows:
+        found = anomalies.get(r.order_id, []) if r.state == "review" else []
+        reason = " ".join(sentence for _, sentence in found) if r.state == "review" else r.reason
+        items.append(QueueItem(r.state, r.document_id or _payload_document(r.payload_json), r.order_id, r.outbox_id,
+                               r.name, r.customer, reason or _DEFAULT_REASON[r.state], _aware(r.since),
+                               r.po_number, r.source, tuple(dict.fromkeys(code for code, _ in found))))
+    return items
+
+
+_DEFAULT_REASON = {"failed": "", "review": "An anomaly needs a person.", "not_an_order": "", "repeat": "",
+                   "dead": "It could not be delivered."}
 
 
 def _payload_document(payload_json: str | None) -> int | None:
     doc = (json.loads(payload_json or "null") or {}).get("doc") or {}
     return doc.get("document_id")
-
-
-def _order_query() -> Any:
-    return (sa.select(ORDERS.c.id, ORDERS.c.document_id, ORDERS.c.failure, ORDERS.c.po_number,
-                      sa.func.coalesce(ORDERS.c.customer_name, ORDERS.c.customer_code).label("customer"),
-                      _doc_name().label("name"), DOCUMENTS.c.received_at, DOCUMENTS.c.source)
-            .join(DOCUMENTS, DOCUMENTS.c.id == ORDERS.c.document_id)
-            .where(ORDERS.c.superseded_at.is_(None)))
 
 
 def _anomalies(session: Session, order_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
@@ -163,6 +253,7 @@ def document_view(session: Session, document_id: int) -> dict[str, Any] | None:
     return {"document_id": row["id"], "state": row["status"], "reason": row["reason"],
             "file": row["filename"], "subject": row["subject"], "sender": row["sender"],
             "source": row["source"], "source_ref": row["source_ref"], "customer": row["customer_code"],
+            "kind": row["kind"],
             "received_at": row["received_at"].isoformat(), "size": row["size"], "sha256": row["sha256"],
             "repeat_of": row["repeat_of"], "repeats": list(repeats), "attempts": row["attempts"],
             "orders": [order_view(session, i) for i in order_ids], "history": history(session, document_id)}

@@ -18,7 +18,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from pipeline.sandbox import ParseSandbox, parse_in_sandbox
+from pipeline.sandbox import CallSandbox, ParseSandbox, SandboxError, parse_in_sandbox
 from parsers.context import ParseContext
 from parsers.model import ParseResult, SourceKind
 
@@ -299,3 +299,23 @@ def test_the_real_reader_is_the_default():
     """Without parse_fn, the sandbox reads with parsers.registry.parse_document."""
     result = parse_in_sandbox(GOOD_CSV, ParseContext(path="po.csv"), timeout_s=30)
     assert [(o.source.kind, o.po_number) for o in result.orders] == [(SourceKind.CSV, "SB-1")]
+
+
+@pytest.mark.parametrize("fn, reason", [
+    (sleep_forever, "It took longer than 1.5 s and was stopped."),
+    (allocate_ten_gigabytes, "It needs more memory than allowed (256 MB)."),
+    (killed_by_the_kernel, "It needs more memory than allowed (256 MB)."),
+    (exit_at_once, "Its worker crashed (exit status 3)."),
+    (segfault, "Its worker crashed (signal SIGSEGV)."),
+    (raise_value_error, "It failed (ValueError)."),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_a_sandboxed_call_that_misbehaves_raises_with_a_sentence_and_the_next_call_works(fn, reason):
+    """The call sandbox (the desk's page drawing) has the parse sandbox's limits: whatever the
+    function does to its worker, the caller gets one sentence and the next call a fresh worker."""
+    with CallSandbox(fn, timeout_s=1.5, memory_mb=256) as sandbox:
+        with pytest.raises(SandboxError) as raised:
+            sandbox.call(b"x", PDF_CTX)
+        assert str(raised.value) == reason
+        sandbox.fn = echo_size
+        sandbox.close()
+        assert sandbox.call(b"abc", PDF_CTX).not_orders == ("3 bytes from inbox/po.pdf",)

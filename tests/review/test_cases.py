@@ -7,7 +7,7 @@ import re
 import sqlalchemy as sa
 from PIL import Image
 
-from review.originals import original_view, render_page, sanitise_html
+from review.originals import PageRenderer, original_view, sanitise_html
 from tests.review.conftest import GOLDEN, add_user, fill_queue, sign_in
 
 
@@ -66,17 +66,26 @@ def _pdf(pages: int) -> bytes:
     return out.getvalue()
 
 
-def test_pdf_and_fax_pages_render_as_images():
-    pdf = _pdf(3)
-    assert original_view(pdf, "po.pdf").pages == 3
-    png = render_page(pdf, 2)
-    assert png.startswith(b"\x89PNG") and Image.open(io.BytesIO(png)).width > 500
-    assert render_page(pdf, 3) is None
-    frames = [Image.new("1", (400, 300), 1) for _ in range(2)]
-    tiff = io.BytesIO()
-    frames[0].save(tiff, format="TIFF", save_all=True, append_images=frames[1:])
-    assert original_view(tiff.getvalue(), "fax.tif").pages == 2
-    assert render_page(tiff.getvalue(), 1).startswith(b"\x89PNG")
+def test_pdf_and_fax_pages_render_as_images_in_sandboxed_workers():
+    """Pages are counted and drawn by the render workers; a page that is not there, or bytes
+    that are no PDF, give nothing (and the workers go on)."""
+    renderer = PageRenderer(workers=1)
+    try:
+        pdf = _pdf(3)
+        assert renderer.count("a", pdf, "pdf") == 3
+        assert original_view(pdf, "pdf", page_count=3).kind == "pages"
+        png = renderer.page("a", pdf, "pdf", 3)
+        assert png.startswith(b"\x89PNG") and Image.open(io.BytesIO(png)).width > 500
+        assert renderer.page("a", pdf, "pdf", 4) is None
+        assert renderer.page("b", b"%PDF-1.4 broken", "pdf", 1) is None
+        frames = [Image.new("1", (400, 300), 1) for _ in range(2)]
+        tiff = io.BytesIO()
+        frames[0].save(tiff, format="TIFF", save_all=True, append_images=frames[1:])
+        assert renderer.count("c", tiff.getvalue(), "tiff") == 2
+        assert renderer.page("c", tiff.getvalue(), "tiff", 2).startswith(b"\x89PNG")
+        assert renderer.kind("d", pdf, "scan.bin") == "pdf", "a document stored before kinds were"
+    finally:
+        renderer.close()
 
 
 HOSTILE = """<html><head><style>body { background: url(http://evil.example/bg.png) }</style>

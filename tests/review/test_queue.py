@@ -5,8 +5,12 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
+import sqlalchemy as sa
 
 from review.queue import QueueFilter, queue_view
+from store.blobs import put_blob, sha256_hex
+from store.db import session_scope
+from store.models import AnomalyRow, Document, Order
 from store.queue import STATES, QueueItem
 from tests.review.conftest import add_user, fill_queue, sign_in
 
@@ -28,6 +32,36 @@ ITEMS = [
 ]
 
 
+@pytest.fixture
+def stored(engine):
+    store_items(engine)
+    return engine
+
+
+def store_items(engine) -> None:
+    """ITEMS as the document service would have left them in the database."""
+    with session_scope(engine) as session:
+        put_blob(session, b"x")
+        for i in ITEMS:
+            status = "processed" if i.state == "review" else i.state
+            session.execute(sa.insert(Document.__table__).values(
+                id=i.document_id, sha256=sha256_hex(b"x"), size=1, filename=i.name, source=i.source,
+                received_at=i.since, status=status, attempts=1, reason=i.reason,
+                customer_code=None if i.state == "review" else i.customer))
+            if i.state == "review":
+                session.execute(sa.insert(Order.__table__).values(
+                    id=i.order_id, document_id=i.document_id, source_path=i.name, status="review",
+                    customer_name=i.customer, payload_json="{}", created_at=i.since))
+                session.execute(sa.insert(AnomalyRow.__table__), [
+                    {"order_id": i.order_id, "code": code, "message": f"{code} sentence."} for code in i.codes])
+        session.commit()
+
+
+def _view(engine, query, now=NOW):
+    with session_scope(engine) as session:
+        return queue_view(session, QueueFilter.from_query(query), now)
+
+
 @pytest.mark.parametrize("query, shown", [
     ({}, [3, 2, 5, 1, 4]),                                 # newest first
     ({"state": "review"}, [3, 2]),
@@ -38,13 +72,13 @@ ITEMS = [
     ({"age": "1h", "state": "review"}, [2]),
     ({"state": "nonsense", "age": "forever"}, [3, 2, 5, 1, 4]),   # unknown values are ignored
 ])
-def test_queue_filters(query, shown):
-    view = queue_view(ITEMS, QueueFilter.from_query(query), NOW)
+def test_queue_filters(stored, query, shown):
+    view = _view(stored, query)
     assert [i.document_id for i in view.rows] == shown
 
 
-def test_counts_follow_every_filter_but_the_state():
-    view = queue_view(ITEMS, QueueFilter.from_query({"state": "failed", "customer": "acme"}), NOW)
+def test_counts_follow_every_filter_but_the_state(stored):
+    view = _view(stored, {"state": "failed", "customer": "acme"})
     assert view.counts == {"failed": 0, "review": 1, "not_an_order": 1, "repeat": 0, "dead": 0}
     assert view.total == 2 and view.rows == []
     assert view.codes == ["DUPLICATE_PO", "PRICE_MISMATCH", "UNKNOWN_ITEM"] and view.sources == ["edi", "fax", "mail"]
@@ -68,7 +102,14 @@ def test_the_queue_page_lists_what_the_document_service_left_for_a_person(engine
     assert "x12-truncated.edi" in failed
 
 
-def test_a_long_queue_shows_the_newest_page_and_says_how_many_match(monkeypatch):
+def test_a_long_queue_shows_the_newest_page_and_says_how_many_match(stored, monkeypatch):
     monkeypatch.setattr("review.queue.MAX_ROWS", 2)
-    view = queue_view(ITEMS, QueueFilter(), NOW)
+    view = _view(stored, {})
     assert [i.document_id for i in view.rows] == [3, 2] and view.matching == 5 and view.total == 5
+
+
+def test_an_order_in_review_carries_its_codes_and_sentences(stored):
+    row = next(i for i in _view(stored, {"code": "UNKNOWN_ITEM"}).rows)
+    assert row.codes == ("UNKNOWN_ITEM", "PRICE_MISMATCH") and row.customer == "Acme Trading"
+    assert row.reason == "UNKNOWN_ITEM sentence. PRICE_MISMATCH sentence."
+    assert row.since == NOW - timedelta(hours=2)

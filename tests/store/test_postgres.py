@@ -244,3 +244,23 @@ def test_two_workers_racing_on_one_po_flag_exactly_one_duplicate(migrated, sandb
     assert len(duplicates) == 1 and duplicates[0] in ids[:2]
     # The one that saved second found the PO seen under the lock and evaluated again.
     assert evaluations == Counter({doc_id: 2 if doc_id == duplicates[0] else 1 for doc_id in ids})
+
+
+def test_the_queue_and_the_learned_rows_on_postgres(migrated) -> None:
+    """The queue page's one query (a UNION of every kind of item, filtered and counted in the
+    database) and the learned codes give on PostgreSQL what they give on SQLite."""
+    from reconcile.catalog import CustomerItem
+    from review.queue import QueueFilter, queue_view
+    from store import learned
+    from tests.review import test_queue
+
+    test_queue.store_items(migrated)
+    with session_scope(migrated) as session:
+        everything = queue_view(session, QueueFilter.from_query({}), test_queue.NOW)
+        acme = queue_view(session, QueueFilter.from_query({"customer": "acme", "age": "1h"}), test_queue.NOW)
+        learned.remember_item(session, CustomerItem("C1", "X-1", "x", "1.01"), by="ann", now=NOW)
+        taught = learned.load_learned(session)
+    assert [i.document_id for i in everything.rows] == [3, 2, 5, 1, 4]
+    assert everything.counts == {"failed": 1, "review": 2, "not_an_order": 1, "repeat": 1, "dead": 0}
+    assert [i.document_id for i in acme.rows] == [2, 5] and acme.rows[0].since.tzinfo is not None
+    assert taught.customer_items == (CustomerItem("C1", "X-1", "x", "1.01"),)
