@@ -133,6 +133,7 @@ MESSAGES: dict[str, tuple[str, str]] = {   # key: (简体中文, English)
     "done_not_an_order": ("已标记为非订单。", "Marked not an order."),
     "done_typing": ("请在右侧录入订单。", "Type the order in on the right."),
     "order_status_rejected": ("已拒绝", "Rejected"),
+    "order_status_approved": ("已批准", "Approved"),
     "search": ("搜索", "Search"),
     "stock": ("库存", "Stock"),
     "price": ("价格", "Price"),

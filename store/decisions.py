@@ -31,6 +31,7 @@ OUTBOX = OutboxItem.__table__
 SEEN = SeenPo.__table__
 OPEN_STATUSES = ("review", "failed")   # an order a clerk may still approve or reject
 REJECTED = "rejected"
+APPROVED = "approved"   # accepted by a person: the CONTRACT payload says accepted, the row says who decided
 
 
 class AlreadyDecided(Exception):
@@ -122,8 +123,9 @@ def save_approval(session: Session, *, document_id: int, old_order_id: int | Non
                   seen: PoKey | None, rows: list[OutboxRow], entry: AuditRecord, now: datetime) -> int:
     """Write an approved order in the caller's transaction and commit; returns its id.
 
-    The order that was read (`old_order_id`) is superseded, or, for an order typed in, its
-    draft is consumed: whichever it is must still be there, else `AlreadyDecided` and nothing is
+    The new order's row status is `approved` (its CONTRACT payload says accepted), so the
+    dashboard's touchless rate does not count it. The order that was read (`old_order_id`) is
+    superseded, or, for an order typed in, its draft is consumed: whichever it is must still be there, else `AlreadyDecided` and nothing is
     written. The outbox rows' keys are made the new order's own (`approved:<id>:…`), so they
     are delivered once, whatever was planned for the document before.
     """
@@ -134,6 +136,7 @@ def save_approval(session: Session, *, document_id: int, old_order_id: int | Non
         if not _delete_draft(session, document_id, old_order_id) and old_order_id is None:
             raise AlreadyDecided("this order was already approved")
         order_id = insert_order(session, document_id, record, now)
+        session.execute(sa.update(ORDERS).where(ORDERS.c.id == order_id).values(status=APPROVED))
         if seen is not None:
             insert_new(session, SEEN, [{"customer_key": seen[0], "po_number": seen[1], "order_id": order_id}],
                        ["customer_key", "po_number"])

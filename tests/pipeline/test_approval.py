@@ -95,7 +95,8 @@ def test_a_corrected_edi_order_is_approved_once_with_confirmation_export_and_ord
     with session_scope(service.engine) as session:
         now_view = document_view(session, view["document_id"])
         assert [o["order_id"] for o in now_view["orders"]] == [new_id]
-        assert now_view["orders"][0]["order"]["status"] == "accepted"
+        assert now_view["orders"][0]["order"]["status"] == "accepted"    # as CONTRACT §3 says it
+        assert now_view["orders"][0]["status"] == "approved"             # by a person
         assert not [i for i in queue_items(session) if i.state == "review"]
 
 
@@ -131,3 +132,27 @@ def test_a_rejected_order_mails_the_customer_the_reason_in_both_languages_once(s
     assert mail["To"] == "orders@beispiel.example.de"
     with session_scope(service.engine) as session:
         assert document_view(session, view["document_id"])["orders"][0]["status"] == "rejected"
+
+
+def test_an_approval_that_dies_half_way_leaves_nothing_and_can_be_made_again(service, monkeypatch):
+    """Given a failure after the new order was inserted (as when the process dies before the
+    commit), nothing of the approval remains; approving again then sends everything once."""
+    from store import audit as audit_store
+
+    view = _take(service, "edifact-anomalies.edi")
+    order_id, correction = _corrected(service, view)
+    before = _outbox(service)
+
+    def dies(*args, **kwargs):
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(audit_store, "add", dies)
+    with pytest.raises(OSError):
+        Approvals(service).approve(correction, by="mei", now=NOW)
+    assert _outbox(service) == before
+    with session_scope(service.engine) as session:
+        (order,) = document_view(session, view["document_id"])["orders"]
+        assert (order["order_id"], order["status"]) == (order_id, "review")
+    monkeypatch.undo()
+    new_id = Approvals(service).approve(correction, by="mei", now=NOW)
+    assert len([r for r in _outbox(service) if r[2].startswith(f"approved:{new_id}:")]) == 3

@@ -117,7 +117,7 @@ def test_a_failed_fax_is_typed_in_approved_and_delivered_once(live_desk, browser
 
 def _approved_order(engine, document_id: int) -> int:
     with engine.connect() as conn:
-        return conn.execute(sa.text("SELECT id FROM orders WHERE document_id = :d AND status = 'accepted'"),
+        return conn.execute(sa.text("SELECT id FROM orders WHERE document_id = :d AND status = 'approved'"),
                             {"d": document_id}).scalar_one()
 
 

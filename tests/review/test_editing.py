@@ -95,7 +95,7 @@ def test_approve_sends_once_and_a_second_click_changes_nothing(engine, desk_sett
         keys = conn.execute(sa.text("SELECT stable_key FROM outbox WHERE stable_key LIKE 'approved:%'")).scalars().all()
         status = conn.execute(sa.text("SELECT status FROM orders WHERE document_id = :d AND superseded_at IS NULL"),
                               {"d": doc}).scalars().all()
-    assert len(keys) == 3 and status == ["accepted"]
+    assert len(keys) == 3 and status == ["approved"]   # a person's acceptance: not touchless
     assert [a for _, a, _ in _audit(engine, doc)][-1] == "approve"
 
 
@@ -172,3 +172,22 @@ def test_every_action_is_refused_without_the_csrf_token(engine, desk_settings, d
                  f"/documents/{doc}/not-an-order", f"/documents/{doc}/type-in"):
         assert desk_client.post(path, data={"op": "approve", "reason": "price"}).status_code == 403, path
     assert _audit(engine, doc) == []
+
+
+def test_split_and_merge_through_the_form(engine, desk_settings, desk_client):
+    """Split line 1 in two deliveries, then merge them back: the lines and the audit say so."""
+    _signed_in(engine, desk_settings, desk_client)
+    doc = _doc(engine, "edifact-anomalies.edi")
+    order = _review_order(engine, doc)
+    form = _form(desk_client.get(f"/documents/{doc}").text, str(order))
+    desk_client.post(f"/documents/{doc}/edit/{order}", data={**form, "op": "split:1", "split-1": "4500"})
+    page = desk_client.get(f"/documents/{doc}").text
+    form = _form(page, str(order))
+    assert [form[f"line-{n}-quantity"] for n in (1, 2, 3)] == ["20000", "4500", "1000"]
+    assert form["line-2-sku"] == "3.01.0001"
+    desk_client.post(f"/documents/{doc}/edit/{order}", data={**form, "op": "merge:1"})
+    form = _form(desk_client.get(f"/documents/{doc}").text, str(order))
+    assert [form[f"line-{n}-quantity"] for n in (1, 2)] == ["24500", "1000"] and "line-3-quantity" not in form
+    assert [a for _, a, _ in _audit(engine, doc)] == ["split_line", "merge_lines"]
+    refused = desk_client.post(f"/documents/{doc}/edit/{order}", data={**form, "op": "merge:1"})
+    assert refused.status_code == 422 and "not the same item" in refused.text
