@@ -306,7 +306,7 @@ def not_an_order(request: Request, document_id: int) -> Response:
     except LookupError:
         raise HTTPException(status_code=404)
     except decisions.AlreadyDecided:
-        pass
+        return RedirectResponse(f"/documents/{document_id}?done=already_decided", status_code=303)
     return RedirectResponse(f"/documents/{document_id}?done=not_an_order", status_code=303)
 
 
@@ -328,15 +328,15 @@ def type_in(request: Request, document_id: int) -> Response:
 
 
 def _kind(session: Any, doc: Any) -> SourceKind:
-    """The order's source kind from the document's kind stored at arrival (found again for a
-    document stored before kinds were)."""
-    magic = doc.kind
-    if magic is None:
-        from pipeline.service import document_kind
+    """The format an order typed in beside this document counts as read from: what its bytes
+    were found to be at arrival (older rows, without it, are looked at once)."""
+    kind = doc.kind
+    if kind is None:
+        from parsers.detect import sniff
         from store.documents import load_blob
 
-        magic = document_kind(load_blob(session, doc.sha256), doc.filename)
-    return KIND_BY_MAGIC.get(magic, SourceKind.TEXT)
+        kind = sniff(load_blob(session, doc.sha256), doc.filename).magic
+    return KIND_BY_MAGIC.get(kind, SourceKind.TEXT)
 
 
 # --- the pickers' searches ----------------------------------------------------------------

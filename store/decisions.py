@@ -187,8 +187,8 @@ def save_not_an_order(session: Session, document_id: int, *, reason: str, entry:
     doc = get_document(session, document_id)
     if doc is None:
         raise LookupError(f"no document {document_id}")
-    if doc.status == DocumentStatus.NOT_AN_ORDER:
-        raise AlreadyDecided(f"document {document_id} is already marked not an order")
+    if doc.status not in (DocumentStatus.PROCESSED, DocumentStatus.FAILED):   # not while a worker reads it
+        raise AlreadyDecided(f"document {document_id} is {doc.status}")
     try:
         keep_outcome(session, doc, now)
         session.execute(sa.delete(DRAFTS).where(DRAFTS.c.document_id == document_id))
