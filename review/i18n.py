@@ -110,6 +110,7 @@ MESSAGES: dict[str, tuple[str, str]] = {   # key: (简体中文, English)
     "approve": ("批准", "Approve"),
     "reject": ("拒绝并通知客户", "Reject and tell the customer"),
     "reject_reason": ("拒绝原因", "Reason"),
+    "reject_confirm": ("拒绝此订单并立即通知客户？", "Reject this order and tell the customer now?"),
     "reject_note": ("说明（发给客户）", "Note (sent to the customer)"),
     "reject_not_sold": ("不在供货范围", "items we do not supply"),
     "reject_unreadable": ("无法读取", "could not be read"),

@@ -6,6 +6,13 @@
 "use strict";
 
 (function () {
+  // Rejecting mails the customer at once: ask first (the question is in the form's data-confirm).
+  document.querySelectorAll("form.reject[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+  });
+
   var forms = document.querySelectorAll("form.draft");
   if (!forms.length) { return; }
 

@@ -132,6 +132,11 @@ def test_an_order_is_rejected_and_the_customer_gets_the_reason_in_both_languages
     screenshot(page, "desk-case-review")
     page.select_option("form.reject select[name=reason]", "stock")
     page.fill("form.reject input[name=note]", "Expected again in March.")
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.click("form.reject button")                       # the clerk thinks again: nothing is sent
+    assert asked == ["拒绝此订单并立即通知客户？"] and page.locator("form.reject").count() == 1
+    page.once("dialog", lambda d: d.accept())
     page.click("form.reject button")
     page.wait_for_selector("#done[data-done=rejected]")
     _drain(_sender(live_desk, smtp_sink, tmp_path))
