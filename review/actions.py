@@ -34,20 +34,26 @@ def routes() -> list[PageRoute]:
 
 
 class Reprocessor:
-    """The desk's document service; its parse sandbox starts on the first use and serves one
-    document at a time (a second clerk waits for the first)."""
+    """The desk's document service; its parse sandbox starts on the first use and reads one
+    document at a time (a second clerk waits for the first). Checking and approving corrected
+    orders (`using`) need its catalog, not its sandbox: they wait only for each other and for a
+    catalog being loaded, never for a fax being read."""
 
     def __init__(self, engine: Engine, settings: Any) -> None:
         self.engine = engine
         self.settings = settings
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()           # the sandbox: one document read at a time
+        self._catalog_lock = threading.Lock()   # loading the catalog; checks and approvals
+        self._start_lock = threading.Lock()
         self._service: Any = None
 
     def __call__(self, document_id: int, *, by: str) -> str:
         """Read the document again (and say so in the audit trail); returns its new state."""
         with self._lock:
-            service = self._service or self._start()
-            if not service.refresh_catalog():
+            service = self._started()
+            with self._catalog_lock:
+                loaded = service.refresh_catalog()
+            if not loaded:
                 raise HTTPException(status_code=409, detail="no catalog is loaded")
             doc, data = service.load(document_id)
             if doc.status not in REPROCESS_STATES:
@@ -62,8 +68,13 @@ class Reprocessor:
     def using(self, work: Callable[[Any], T]) -> T:
         """Run `work(service)` with the desk's document service, one at a time (approvals and
         re-checks of corrected orders share its catalog and settings)."""
-        with self._lock:
-            return work(self._service or self._start())
+        service = self._started()
+        with self._catalog_lock:
+            return work(service)
+
+    def _started(self) -> Any:
+        with self._start_lock:
+            return self._service or self._start()
 
     def _start(self) -> Any:
         from pipeline.sandbox import ParseSandbox
