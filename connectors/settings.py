@@ -66,3 +66,27 @@ def node_name(configured: str = "") -> str:
     share one database each must have its own name.
     """
     return configured.strip() or socket.gethostname()
+
+
+@dataclass(frozen=True, slots=True)
+class K3CloudSettings:
+    """`[k3cloud]`: the K3 Cloud WebAPI (third-party system login). Empty `server_url` = not used:
+    accepted orders go out as import files and the catalog comes from the bundle folder."""
+
+    server_url: str = ""                  # e.g. https://erp.example.com/k3cloud/
+    acct_id: str = ""                     # the data centre (账套) id
+    user_name: str = ""                   # the integration user
+    app_id: str = ""                      # the third-party application id, "<client id>_<code>"
+    app_secret_env: str = ""              # environment variable holding the app secret
+    app_secret_credential: str = ""       # or a systemd credential name
+    lcid: int = 2052                      # language of K3's messages (2052 = Simplified Chinese)
+    org_num: int = 0                      # organisation number when several are enabled (0 = default)
+    ca_file: str = ""                     # a PEM bundle for an in-house certificate authority
+    timeout_seconds: float = 30.0
+    auto_submit_audit: bool = False       # Save with IsAutoSubmitAndAudit (submitted and audited at once)
+    page_size: int = 2000                 # rows per ExecuteBillQuery page
+    write_customer_items: bool = True     # learned customer item codes saved as SAL_CustMatMapping
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.server_url.strip())

@@ -56,4 +56,4 @@ def process_json(run_cli, db_url):
 # Fixture modules of the real servers, one per server: Dovecot, the aiosmtpd sink, the daemon,
 # PostgreSQL.
 pytest_plugins = ["tests.fixtures.dovecot", "tests.fixtures.smtp_sink", "tests.fixtures.daemon_proc",
-                  "tests.fixtures.postgres"]
+                  "tests.fixtures.postgres", "tests.fixtures.k3server"]
