@@ -15,7 +15,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -79,7 +79,7 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
-class _Table:
+class Table:
     """One file's header (K3 key -> column index and header text) and its data rows."""
 
     file: str
@@ -87,20 +87,58 @@ class _Table:
     rows: list[tuple[int, tuple[object, ...]]]
 
 
-def read_bundle(folder: Path) -> CatalogRecords:
+Progress = Callable[[str, int], None]   # (step, rows so far), for a terminal's progress counter
+
+
+def read_bundle(folder: Path, progress: Progress | None = None) -> CatalogRecords:
     """Read every catalog file in `folder`; materials and customers must be present."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CatalogError(f"catalog folder {folder} does not exist or is not a folder.")
-    files = _find_files(folder)
-    tables = {name: _read_table(path, name) for name, path in files.items()}
+    tables = {}
+    for name, path in _find_files(folder).items():
+        tables[name] = _read_table(path, name)
+        if progress is not None:
+            progress(f"reading {path.name}", len(tables[name].rows))
+    return records_from_tables(tables, progress)
+
+
+def table_from_rows(name: str, source: str, keys: Sequence[str],
+                    rows: Iterable[Sequence[object]]) -> Table:
+    """A catalog file's table from rows read elsewhere (K3 Cloud's WebAPI): `keys` are the
+    bundle's K3 keys (CONTRACT §1) of the values in each row, `source` names where they came
+    from in error messages. Rows are numbered from 1."""
+    unknown = [k for k in keys if k not in COLUMNS[name]]
+    if unknown:
+        raise ValueError(f"{unknown[0]} is not a column of {name}")
+    columns = {key: (index, key) for index, key in enumerate(keys)}
+    for key in REQUIRED_COLUMNS[name]:
+        if key not in columns:
+            raise CatalogError(f"{source}: required column {key} [{COLUMNS[name][key]}] is missing.",
+                               file=source, column=key)
+    numbered = [(no, tuple(values)) for no, values in enumerate(rows, start=1) if _has_value(values)]
+    return Table(source, columns, numbered)
+
+
+def records_from_tables(tables: dict[str, Table], progress: Progress | None = None) -> CatalogRecords:
+    """The records of a catalog's tables, each row checked and typed as a bundle file's would be."""
+    for name in REQUIRED_FILES:
+        if name not in tables:
+            raise CatalogError(f"the catalog has no {name}.", file=name)
+
+    def build(name: str, make: Callable[[_Row], T]) -> tuple[T, ...]:
+        built = _build(tables.get(name), make)
+        if progress is not None and name in tables:
+            progress(f"checking {name}", len(built))
+        return built
+
     return CatalogRecords(
-        materials=_unique(_build(tables.get("materials"), _material), "materials", tables),
-        customers=_unique(_build(tables.get("customers"), _customer), "customers", tables),
-        prices=_build(tables.get("prices"), _price),
-        customer_items=_build(tables.get("customer_items"), _customer_item),
-        stock=_sum_stock(_build(tables.get("stock"), _stock)),
-        units=_build(tables.get("units"), _unit),
+        materials=_unique(build("materials", _material), "materials", tables),
+        customers=_unique(build("customers", _customer), "customers", tables),
+        prices=build("prices", _price),
+        customer_items=build("customer_items", _customer_item),
+        stock=_sum_stock(build("stock", _stock)),
+        units=build("units", _unit),
     )
 
 
@@ -141,14 +179,14 @@ def _find_files(folder: Path) -> dict[str, Path]:
     return found
 
 
-def _read_table(path: Path, name: str) -> _Table:
+def _read_table(path: Path, name: str) -> Table:
     raw_rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(path)
     header = next(raw_rows, None)
     if header is None:
         raise CatalogError(f"{path.name} is empty: it has no header row.", file=path.name, row=1)
     columns = _map_header(header, name, path.name)
     rows = [(no, values) for no, values in enumerate(raw_rows, start=2) if _has_value(values)]
-    return _Table(path.name, columns, rows)
+    return Table(path.name, columns, rows)
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[object, ...]]:
@@ -211,7 +249,7 @@ def _has_value(values: tuple[object, ...]) -> bool:
 class _Row:
     """One data row with typed accessors that raise `CatalogError` naming file, row and column."""
 
-    def __init__(self, table: _Table, row_no: int, values: tuple[object, ...]) -> None:
+    def __init__(self, table: Table, row_no: int, values: tuple[object, ...]) -> None:
         self.table, self.row_no, self.values = table, row_no, values
 
     def raw(self, key: str) -> object | None:
@@ -340,7 +378,7 @@ def _number_date(value: float) -> date | None:
 # --- records -------------------------------------------------------------------------------
 
 
-def _build(table: _Table | None, make: Callable[[_Row], T]) -> tuple[T, ...]:
+def _build(table: Table | None, make: Callable[[_Row], T]) -> tuple[T, ...]:
     if table is None:
         return ()
     return tuple(make(_Row(table, no, values)) for no, values in table.rows)
@@ -423,7 +461,7 @@ def _sum_stock(rows: tuple[tuple[str, Decimal], ...]) -> tuple[tuple[str, Decima
     return tuple(totals.items())
 
 
-def _unique(records: tuple[T, ...], name: str, tables: dict[str, _Table]) -> tuple[T, ...]:
+def _unique(records: tuple[T, ...], name: str, tables: dict[str, Table]) -> tuple[T, ...]:
     """Materials and customers are keyed by FNumber; a repeated one is an export error."""
     table = tables[name]
     seen: set[str] = set()

@@ -86,7 +86,22 @@ class K3CloudSettings:
     auto_submit_audit: bool = False       # Save with IsAutoSubmitAndAudit (submitted and audited at once)
     page_size: int = 2000                 # rows per ExecuteBillQuery page
     write_customer_items: bool = True     # learned customer item codes saved as SAL_CustMatMapping
+    fields: tuple[str, ...] = ()          # K3 field keys read for catalog columns, e.g.
+                                          # ["materials.FPackQty = FIncreaseQty"] (README)
 
     @property
     def enabled(self) -> bool:
         return bool(self.server_url.strip())
+
+
+CATALOG_SOURCES = ("bundle", "k3cloud")
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogSettings:
+    """`[catalog]`: where the catalog comes from. "bundle" loads `paths.catalog` at start;
+    "k3cloud" reads it from K3 Cloud (`[k3cloud]`) at start when none is loaded, and again every
+    `sync_minutes` (0 = only by `orderdesk catalog sync`)."""
+
+    source: str = "bundle"
+    sync_minutes: float = 60.0

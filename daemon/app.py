@@ -79,6 +79,8 @@ def prepare(settings: Settings, engine: Engine) -> None:
 def load_catalog(settings: Settings, engine: Engine) -> None:
     """Load the bundle at paths.catalog when its fingerprint differs from the stored one (on
     PostgreSQL under an advisory lock: the second of two nodes starting together finds it loaded)."""
+    if settings.catalog.source == "k3cloud":
+        return _first_k3_catalog(settings, engine)
     folder = Path(settings.paths.catalog)
     with session_scope(engine) as session:
         lock_transaction(session, CATALOG_LOCK)  # nodes starting together load it once
@@ -95,6 +97,20 @@ def load_catalog(settings: Settings, engine: Engine) -> None:
             catalog_store.replace_catalog(session, records, fingerprint)
             log.info("catalog %s loaded from %s (%d materials)", fingerprint[:12], folder,
                      len(records.materials))
+
+
+def _first_k3_catalog(settings: Settings, engine: Engine) -> None:
+    """With the catalog from K3: read it now when none is stored yet; else the sync thread keeps
+    it fresh (a stored catalog is never replaced by the bundle folder)."""
+    from daemon.catalog_sync import SYNC_ERRORS, sync_catalog
+
+    with session_scope(engine) as session:
+        if catalog_store.catalog_fingerprint_in_db(session) is not None:
+            return
+    try:
+        sync_catalog(settings, engine)
+    except SYNC_ERRORS as exc:
+        raise ConfigError(f"no catalog: none is stored and K3 Cloud's could not be read ({exc}).")
 
 
 def inbox_folders(settings: Settings) -> dict[str, Path]:
@@ -118,6 +134,11 @@ def build_threads(settings: Settings, engine: Engine, doorbell: Doorbell) -> lis
         specs.append(ThreadSpec(f"folder-{source}", watcher.run_forever))
     specs += _imap_threads(settings, engine, ingest_fn, WatcherAlerts(engine, settings, doorbell))
     specs += _sender_threads(settings, engine, doorbell)
+    if settings.catalog.source == "k3cloud" and settings.catalog.sync_minutes > 0:
+        from daemon.catalog_sync import CatalogSyncer
+
+        syncer = CatalogSyncer(settings, engine, on_change=lambda: doorbell.ring("outbox"))
+        specs.append(ThreadSpec("catalog-sync", syncer.run_forever))
     return specs
 
 

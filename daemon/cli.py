@@ -90,11 +90,36 @@ def _print_summary(orders: list[dict]) -> None:
 
 
 def cmd_catalog_import(args: argparse.Namespace) -> int:
-    records = read_bundle(Path(args.folder))
+    from daemon.progress import Progress
+
     engine = engine_for(settings_for(args))
-    with session_scope(engine) as session:
-        catalog_store.replace_catalog(session, records, catalog_fingerprint(records))
+    with Progress() as progress:
+        records = read_bundle(Path(args.folder), progress)
+        with session_scope(engine) as session:
+            catalog_store.replace_catalog(session, records, catalog_fingerprint(records), progress=progress)
     print(_catalog_summary(records))
+    return 0
+
+
+def cmd_catalog_sync(args: argparse.Namespace) -> int:
+    from connectors.errors import PermanentError, TransientError
+    from daemon.catalog_sync import sync_catalog
+    from daemon.progress import Progress
+
+    settings = settings_for(args)
+    if not settings.k3cloud.enabled:
+        raise UsageError("catalog sync reads K3 Cloud: set [k3cloud] server_url and its sign-in "
+                         "in the settings file (README, \"K3 Cloud\").")
+    engine = engine_for(settings)
+    try:
+        with Progress() as progress:
+            result = sync_catalog(settings, engine, progress=progress)
+    except (TransientError, PermanentError) as exc:
+        print(f"orderdesk: catalog sync failed, the stored catalog is unchanged: {exc}", file=sys.stderr)
+        return 1
+    print(_catalog_summary(result.records))
+    print(f"read from K3 Cloud in {result.seconds:.1f} s; "
+          + ("stored" if result.changed else "the stored catalog was already the same"))
     return 0
 
 
@@ -179,6 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     ci.add_argument("folder", metavar="DIR")
     add_settings_arguments(ci)
     ci.set_defaults(func=cmd_catalog_import)
+    cy = csub.add_parser("sync", help="read the catalog from K3 Cloud ([k3cloud]) and store it")
+    add_settings_arguments(cy)
+    cy.set_defaults(func=cmd_catalog_sync)
     cs = csub.add_parser("show", help="summarise the loaded catalog")
     add_settings_arguments(cs)
     cs.set_defaults(func=cmd_catalog_show)

@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from connectors.errors import ConfigError
-from connectors.settings import ImapAccount, SmtpSettings, node_name, secret
+from connectors.settings import (CATALOG_SOURCES, CatalogSettings, ImapAccount, K3CloudSettings,
+                                 SmtpSettings, node_name, secret)
 from outbox.settings import ErpSettings
 from review.settings import ReviewSettings
 
-__all__ = ["ConfigError", "ErpSettings", "ImapAccount", "MODES", "Paths", "ReviewSettings", "Settings",
+__all__ = ["CatalogSettings", "ConfigError", "ErpSettings", "K3CloudSettings", "ImapAccount", "MODES", "Paths", "ReviewSettings", "Settings",
            "SmtpSettings", "Thresholds", "load_settings", "node_name", "secret"]
 
 MODES = ("live", "shadow")
@@ -74,6 +75,8 @@ class Settings:
     erp: ErpSettings = field(default_factory=ErpSettings)
     thresholds: Thresholds = field(default_factory=Thresholds)
     review: ReviewSettings = field(default_factory=ReviewSettings)
+    k3cloud: K3CloudSettings = field(default_factory=K3CloudSettings)
+    catalog: CatalogSettings = field(default_factory=CatalogSettings)
     imap: tuple[ImapAccount, ...] = ()
 
 
@@ -99,6 +102,11 @@ def _check(settings: Settings) -> None:
     """Values a type alone cannot check: the mode and the IMAP first-contact dates."""
     if settings.mode not in MODES:
         raise ConfigError(f"mode must be one of {', '.join(MODES)}, not {settings.mode!r}.")
+    if settings.catalog.source not in CATALOG_SOURCES:
+        raise ConfigError(f"catalog.source must be one of {', '.join(CATALOG_SOURCES)}, "
+                          f"not {settings.catalog.source!r}.")
+    if settings.catalog.source == "k3cloud" and not settings.k3cloud.enabled:
+        raise ConfigError("catalog.source is \"k3cloud\" but k3cloud.server_url is not set.")
     for account in settings.imap:
         if account.since:
             try:
@@ -126,8 +134,8 @@ def _value(f, raw: Any, where: str) -> Any:
         if not isinstance(raw, list):
             raise ConfigError(f"{where} must be a list of [[imap]] tables.")
         return tuple(_build(ImapAccount, item, f"{where}[{i}].") for i, item in enumerate(raw))
-    sub = {"paths": Paths, "smtp": SmtpSettings, "erp": ErpSettings, "thresholds": Thresholds,
-           "review": ReviewSettings}.get(f.name)
+    sections = (Paths, SmtpSettings, ErpSettings, Thresholds, ReviewSettings, K3CloudSettings, CatalogSettings)
+    sub = {cls.__name__: cls for cls in sections}.get(str(kind))  # a section, by its type
     if sub is not None:
         return _build(sub, raw, f"{where}.")
     return _scalar(kind, default, raw, where)

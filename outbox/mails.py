@@ -66,7 +66,7 @@ def build_mail(payload: dict[str, Any], *, stable_key: str, order_id: int | None
     builders = {"confirmation": build_confirmation, "anomaly": build_staff_alert,
                 "failure": build_staff_alert, "query": build_customer_query,
                 "dead_letter": build_dead_letter, "watcher_alert": build_watcher_alert,
-                "rejection": build_rejection}
+                "rejection": build_rejection, "catalog_alert": build_catalog_alert}
     builder = builders.get(payload.get("purpose", ""))
     if builder is None:
         raise ValueError(f"unknown mail purpose {payload.get('purpose')!r}")
@@ -158,6 +158,17 @@ def build_watcher_alert(payload: dict[str, Any], *, stable_key: str, order_id: i
             "Orders arriving there are not read until this is fixed; the watcher keeps retrying.\n"
             f"\n-- \n{settings.company_name}\n")
     subject = f"[orderdesk] Watcher alert: {payload.get('watcher')} ({payload.get('alert')})"
+    return _message(settings, payload["to"], subject, body, stable_key)
+
+
+def build_catalog_alert(payload: dict[str, Any], *, stable_key: str, order_id: int | None,
+                        settings: OutboxSettings) -> EmailMessage:
+    """Tell staff that the catalog could not be read from the ERP and the old one is still used."""
+    body = (f"The catalog could not be read from {payload.get('source')}:\n\n{payload.get('message')}\n\n"
+            f"Orders are still checked against the last good catalog (loaded {payload.get('loaded_at')}).\n"
+            "orderdesk tries again at the next sync; `orderdesk catalog sync` tries at once.\n"
+            f"\n-- \n{settings.company_name}\n")
+    subject = f"[orderdesk] Catalog sync failed ({payload.get('source')})"
     return _message(settings, payload["to"], subject, body, stable_key)
 
 

@@ -218,6 +218,16 @@ def watcher_alert_row(watcher: str, alert: str, message: str, at: datetime,
                  "message": message, "at": at.isoformat()})
 
 
+def catalog_alert_row(source: str, message: str, loaded_at: str | None, at: datetime,
+                      settings: OutboxSettings) -> OutboxRow:
+    """A staff mail saying a catalog sync failed and the last good catalog stays in use; one per
+    hour at most (the key holds the hour), however often the sync is retried."""
+    to = list(settings.staff_emails) or [DEFAULT_STAFF]
+    return _row(MAIL, f"catalog:{source}:failed:{at.strftime('%Y%m%d%H')}", None,
+                {"purpose": "catalog_alert", "to": to, "source": source, "message": message,
+                 "loaded_at": loaded_at or "never", "at": at.isoformat()})
+
+
 def _staff_row(key: str, index: int | None, purpose: str, order: dict[str, Any],
                facts: dict[str, Any], settings: OutboxSettings) -> OutboxRow:
     to = list(settings.staff_emails) or [DEFAULT_STAFF]

@@ -1,6 +1,7 @@
 """The catalog copy (CONTRACT §1) in the database: replaced whole, loaded whole, known by fingerprint."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import fields
 from datetime import datetime
 from decimal import Decimal
@@ -24,18 +25,26 @@ CATALOG_TABLES: tuple[tuple[type, sa.Table, str, frozenset[str]], ...] = (
 )
 STOCK = StockRow.__table__
 
+INSERT_CHUNK = 20_000   # rows per INSERT batch (and per progress report)
+
+
 def replace_catalog(session: Session, records: CatalogRecords, fingerprint: str, *,
-                    now: datetime | None = None) -> None:
-    """Replace the stored catalog with `records` in one transaction and commit."""
+                    now: datetime | None = None,
+                    progress: Callable[[str, int], None] | None = None) -> None:
+    """Replace the stored catalog with `records` in one transaction and commit: readers see the
+    old catalog or the new one, never a mix. `progress(table, rows saved)` follows the inserts."""
     try:
         for _, table, _, _ in CATALOG_TABLES:
             session.execute(sa.delete(table))
         session.execute(sa.delete(STOCK))
         session.execute(sa.delete(META))
         for record_type, table, attribute, decimals in CATALOG_TABLES:
-            rows = [_catalog_row(record, decimals) for record in getattr(records, attribute)]
-            if rows:
-                session.execute(sa.insert(table), rows)
+            records_of = getattr(records, attribute)
+            for start in range(0, len(records_of), INSERT_CHUNK):
+                chunk = records_of[start:start + INSERT_CHUNK]
+                session.execute(sa.insert(table), [_catalog_row(record, decimals) for record in chunk])
+                if progress is not None:
+                    progress(f"saving {attribute}", start + len(chunk))
         if records.stock:
             session.execute(sa.insert(STOCK), [{"material": m, "qty": str(q)} for m, q in records.stock])
         session.execute(sa.insert(META).values(id=1, fingerprint=fingerprint, loaded_at=now or utcnow()))
@@ -85,3 +94,8 @@ def _catalog_record(record_type: type, row: Any, decimals: frozenset[str]) -> An
             value = tuple(e for e in value.split(";") if e)
         values[field.name] = value
     return record_type(**values)
+
+
+def catalog_loaded_at(session: Session) -> datetime | None:
+    """When the stored catalog was last replaced, or None when none was ever loaded."""
+    return session.execute(sa.select(META.c.loaded_at).where(META.c.id == 1)).scalar_one_or_none()
