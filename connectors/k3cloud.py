@@ -59,6 +59,15 @@ class SessionLost(TransientError):
     """K3 no longer knows our session: sign in again (the client does so once by itself)."""
 
 
+class NotSent(TransientError):
+    """The request never reached K3 (no connection): nothing happened there."""
+
+
+class OutcomeUnknown(TransientError):
+    """A Save went out but its answer did not come back (a timeout, a broken connection, HTTP
+    5xx): K3 may have stored the bill. Look it up later, not at once: K3 may still be saving it."""
+
+
 @dataclass(frozen=True, slots=True)
 class Saved:
     """What K3 answered to a Save: the bill's internal id and its number (FBillNo / FNumber)."""
@@ -219,7 +228,12 @@ class K3Client:
         submit = self.settings.auto_submit_audit if auto_submit is None else auto_submit
         data = {"NeedUpDateFields": [], "IsDeleteEntry": "true",
                 "IsAutoSubmitAndAudit": "true" if submit else "false", **(extra or {}), "Model": model}
-        return saved_from(self.call("Save", {"formid": form_id, "data": data}))
+        try:
+            return saved_from(self.call("Save", {"formid": form_id, "data": data}))
+        except (SessionLost, NotSent):
+            raise
+        except TransientError as exc:
+            raise OutcomeUnknown(f"{exc} K3 may have saved it; it is looked up before the next try.") from exc
 
     def query(self, form_id: str, fields: Sequence[str], *, filter: str = "", order: str = "",
               page_size: int | None = None, on_page: Callable[[int], None] | None = None
@@ -282,10 +296,14 @@ class K3Client:
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
         try:
             response = self.http.post(url, headers=headers, content=data)
+        except httpx.ConnectTimeout as exc:
+            raise NotSent(f"cannot reach K3 Cloud at {self.settings.server_url}: {exc}")
         except httpx.TimeoutException as exc:
             raise TransientError(f"K3 Cloud did not answer in {self.settings.timeout_seconds:g} s ({exc}).")
+        except httpx.ConnectError as exc:
+            raise NotSent(f"cannot reach K3 Cloud at {self.settings.server_url}: {exc}")
         except httpx.TransportError as exc:
-            raise TransientError(f"cannot reach K3 Cloud at {self.settings.server_url}: {exc}")
+            raise TransientError(f"the connection to K3 Cloud broke: {exc}")
         finally:
             self.http.cookies.clear()   # the session is kept explicitly, not in a cookie jar
         return response

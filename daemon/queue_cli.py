@@ -137,6 +137,8 @@ def _describe_order(view: dict[str, Any], indent: str = "") -> str:
            f"{who}, {len(order['lines'])} lines, total {order['total'] or '-'} {order['currency'] or ''}"]
     if order["failure"]:
         out.append(f"{indent}  why: {order['failure']}")
+    if view.get("erp_bill_no"):
+        out.append(f"{indent}  in K3 Cloud as sales order {view['erp_bill_no']}")
     out += [f"{indent}  - {a['message']} [{a['code']}]" for a in view["anomalies"]]
     out += [f"{indent}  outbox {o['id']}: {o['kind']} {o['status']}" for o in view["outbox"]]
     return "\n".join(out)

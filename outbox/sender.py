@@ -26,16 +26,18 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from connectors.edi_drop import (EdiDrop, FolderSyncer, Writer, remove_stale_temps, safe_name,
                                  write_atomically)
 from connectors.errors import PermanentError, TransientError
+from connectors.k3cloud import K3Client, OutcomeUnknown
 from connectors.maildir import MaildirTransport
 from connectors.settings import node_name
 from connectors.smtp import SmtpTransport
 from outbox import edifact_out, x12_out
 from outbox.erp_export import write_export
+from outbox.erp_k3 import save_order
 from outbox.mails import build_mail
 from outbox.plan import DEFAULT_STAFF, EDI_ACK, ERP_EXPORT, MAIL
 from outbox.settings import OutboxSettings
@@ -70,16 +72,18 @@ class Transports:
     edi: EdiDrop
     export_write: Writer = field(default=write_atomically)
     sync: Callable[[], None] = field(default=_no_sync)
+    k3: K3Client | None = None    # accepted orders saved in K3 Cloud instead of written as files
 
 
 def default_transports(settings: OutboxSettings) -> Transports:
     """SMTP when a host is configured, else the local maildir; EDI drop and export files on
-    disk, their folders fsynced once per batch."""
+    disk, their folders fsynced once per batch; K3 Cloud's WebAPI for orders when configured."""
     mail: MailTransport = (SmtpTransport(settings.smtp) if settings.smtp.host
                            else MaildirTransport(settings.paths.maildir))
     folders = FolderSyncer()
+    k3 = K3Client(settings.k3cloud) if settings.k3cloud.enabled else None
     return Transports(mail=mail, edi=EdiDrop(settings.paths.edi_outbound, write=folders.write),
-                      export_write=folders.write, sync=folders.sync)
+                      export_write=folders.write, sync=folders.sync, k3=k3)
 
 
 def _utcnow() -> datetime:
@@ -111,6 +115,7 @@ class Attempt:
     row: ClaimedRow
     error: str | None = None
     permanent: bool = False
+    bill_no: str | None = None    # the ERP's number of an order saved there (K3 FBillNo)
 
     @property
     def held(self) -> bool:
@@ -120,7 +125,15 @@ class Attempt:
     @property
     def wrote_files(self) -> bool:
         """Delivered as files, which are durable only after their folders are synced."""
-        return self.error is None and not self.held and self.row.kind in (EDI_ACK, ERP_EXPORT)
+        if self.error is not None or self.held:
+            return False
+        return self.row.kind == EDI_ACK or (self.row.kind == ERP_EXPORT and self.bill_no is None)
+
+
+def _retry_at_once(exc: BaseException) -> bool:
+    """A transient failure is tried again at once, except a Save whose outcome is unknown: the ERP
+    may still be storing it, so it is looked up after the backoff instead."""
+    return isinstance(exc, TransientError) and not isinstance(exc, OutcomeUnknown)
 
 
 class OutboxSender:
@@ -176,6 +189,8 @@ class OutboxSender:
             self._pool.shutdown(wait=True)
             self._pool = None
         self._close_idle()
+        if self.transports.k3 is not None:
+            self.transports.k3.close()
 
     # -- a batch ------------------------------------------------------------------------------
 
@@ -237,11 +252,11 @@ class OutboxSender:
     def _attempt(self, row: ClaimedRow) -> Attempt:
         """Deliver one row (with quick retries); never raises, so one row cannot stop the others."""
         try:
-            for attempt in Retrying(retry=retry_if_exception_type(TransientError),
+            for attempt in Retrying(retry=retry_if_exception(_retry_at_once),
                                     stop=stop_after_attempt(self.quick_retries),
                                     wait=wait_exponential(multiplier=0.1, max=1.0), reraise=True):
                 with attempt:
-                    self._deliver(row)
+                    bill_no = self._deliver(row)
         except PermanentError as exc:
             return Attempt(row, str(exc), permanent=True)
         except (TransientError, OSError) as exc:
@@ -249,20 +264,24 @@ class OutboxSender:
         except Exception as exc:  # noqa: BLE001 - a bug must not stop the other rows
             log.exception("outbox: unexpected error on row=%s key=%s", row.id, row.stable_key)
             return Attempt(row, f"{type(exc).__name__}: {exc}")
-        return Attempt(row)
+        return Attempt(row, bill_no=bill_no)
 
-    def _deliver(self, row: ClaimedRow) -> None:
+    def _deliver(self, row: ClaimedRow) -> str | None:
+        """Deliver one row; returns the ERP's bill number when the order was saved in K3."""
         if is_held(row.payload):
             self._send_staff_copy(row)
         elif row.kind == MAIL:
             self._send_mail(row)
         elif row.kind == EDI_ACK:
             self._drop_ack(row)
+        elif row.kind == ERP_EXPORT and self.transports.k3 is not None:
+            return save_order(self.transports.k3, row.payload, self.settings.erp)
         elif row.kind == ERP_EXPORT:
             write_export(self.settings.paths.export, row.payload, order_id=row.order_id,
                          erp=self.settings.erp, write=self.transports.export_write)
         else:
             raise PermanentError(f"unknown outbox kind {row.kind!r}")
+        return None
 
     def _send_mail(self, row: ClaimedRow) -> None:
         msg = build_mail(row.payload, stable_key=row.stable_key, order_id=row.order_id,
@@ -352,7 +371,8 @@ class OutboxSender:
         """Delivered; or due again after a backoff; or dead (with a staff alert row to add)."""
         row, error = attempt.row, attempt.error
         if error is None:
-            return Outcome(row.id, OutboxStatus.HELD if attempt.held else OutboxStatus.DELIVERED), None
+            status = OutboxStatus.HELD if attempt.held else OutboxStatus.DELIVERED
+            return Outcome(row.id, status, bill_no=attempt.bill_no), None
         if not attempt.permanent and row.attempts < self.settings.thresholds.outbox_max_attempts:
             delay = min(self.settings.thresholds.outbox_backoff_seconds * 2 ** (row.attempts - 1),
                         MAX_BACKOFF_SECONDS)

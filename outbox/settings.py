@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from connectors.settings import SmtpSettings
+from connectors.settings import K3CloudSettings, SmtpSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,8 @@ class OutboxSettings(Protocol):
     def smtp(self) -> SmtpSettings: ...
     @property
     def erp(self) -> ErpSettings: ...
+    @property
+    def k3cloud(self) -> K3CloudSettings: ...
     @property
     def paths(self) -> OutboxPaths: ...
     @property

@@ -164,6 +164,7 @@ MESSAGES: dict[str, tuple[str, str]] = {   # key: (简体中文, English)
     "delivery_date": ("交货日期", "Delivery date"),
     "currency": ("币别", "Currency"),
     "ship_to": ("收货地址", "Ship to"),
+    "erp_bill_no": ("K3 销售订单号", "K3 sales order"),
     "line_no": ("行", "Line"),
     "customer_sku": ("客户料号", "Customer item"),
     "description": ("描述", "Description"),

@@ -120,6 +120,7 @@ class Order(SQLModel, table=True):
     payload_json: str = Field(sa_type=sa.Text)
     created_at: datetime = Field(sa_type=UTCDateTime)
     superseded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # re-processed since
+    erp_bill_no: str | None = Field(default=None, max_length=64)  # K3 Cloud's FBillNo once saved there
 
 
 class DocumentHistory(SQLModel, table=True):

@@ -19,11 +19,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from store.db import insert_new, update_and_commit
-from store.models import Counter, OutboxItem, OutboxStatus
+from store.models import Counter, Order, OutboxItem, OutboxStatus
 from store.records import OutboxRow
 
 OUTBOX = OutboxItem.__table__
 COUNTERS = Counter.__table__
+ORDERS = Order.__table__
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ class Outcome:
     status: str
     error: str | None = None
     next_attempt_at: datetime | None = None
+    bill_no: str | None = None    # delivered into the ERP, which numbered the order so
 
 
 def claim_due(session: Session, now: datetime, *, limit: int = 20,
@@ -90,6 +92,10 @@ def record_outcomes(session: Session, outcomes: list[Outcome], now: datetime, *,
         for outcome in outcomes:
             session.execute(sa.update(OUTBOX).where(OUTBOX.c.id == outcome.row_id)
                             .values(**_outcome_values(outcome, now)))
+            if outcome.bill_no:
+                order_of_row = sa.select(OUTBOX.c.order_id).where(OUTBOX.c.id == outcome.row_id).scalar_subquery()
+                session.execute(sa.update(ORDERS).where(ORDERS.c.id == order_of_row)
+                                .values(erp_bill_no=outcome.bill_no))
         insert_new(session, OUTBOX, outbox_values(new_rows, now), ["stable_key"])
         session.commit()
     except BaseException:

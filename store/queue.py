@@ -273,6 +273,7 @@ def order_view(session: Session, order_id: int) -> dict[str, Any] | None:
                                        OUTBOX.c.attempts, OUTBOX.c.last_error)
                              .where(OUTBOX.c.order_id == order_id).order_by(OUTBOX.c.id)).mappings().all()
     return {"order_id": row["id"], "document_id": row["document_id"], "status": row["status"],
+            "erp_bill_no": row["erp_bill_no"],
             "superseded_at": row["superseded_at"].isoformat() if row["superseded_at"] else None,
             "order": contract_json(json.loads(row["payload_json"])),
             "provenance": [{"line_no": ln.line_no, "confidence": ln.confidence,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from connectors.settings import SmtpSettings
+from connectors.settings import K3CloudSettings, SmtpSettings
 from outbox.settings import ErpSettings
 
 
@@ -33,6 +33,7 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     erp: ErpSettings = field(default_factory=ErpSettings)
+    k3cloud: K3CloudSettings = field(default_factory=K3CloudSettings)
     paths: Paths = field(default_factory=Paths)
     thresholds: Thresholds = field(default_factory=Thresholds)
     node: str = "test-node"

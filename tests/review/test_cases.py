@@ -177,3 +177,15 @@ def test_a_mail_shows_its_own_cid_images_and_offers_its_attachments(engine, desk
     link = re.search(rf'href="(/documents/{doc}/parts/\d+)">PO-7.csv<', page).group(1)
     download = desk_client.get(link)
     assert download.content == b"line,qty\n1,20\n" and download.headers["content-disposition"].startswith("attachment")
+
+
+def test_the_k3_sales_order_number_is_on_the_case_page(engine, desk_settings, desk_client):
+    """Given an order K3 Cloud numbered (FBillNo kept by the outbox), its case page shows the number."""
+    fill_queue(engine, desk_settings)
+    add_user(engine, "mei")
+    sign_in(desk_client, "mei")
+    with engine.begin() as conn:
+        order_id, doc_id = conn.execute(sa.text("SELECT id, document_id FROM orders ORDER BY id")).first()
+        conn.execute(sa.text("UPDATE orders SET erp_bill_no = 'XSDD000042' WHERE id = :id"), {"id": order_id})
+    page = desk_client.get(f"/documents/{doc_id}").text
+    assert re.search(r'class="erp-bill-no">XSDD000042<', page)
