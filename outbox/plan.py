@@ -34,6 +34,7 @@ QUERY_CODES = frozenset({AnomalyCode.UNKNOWN_ITEM, AnomalyCode.PRICE_MISMATCH,
 MAIL = "mail"
 EDI_ACK = "edi_ack"
 ERP_EXPORT = "erp_export"
+ERP_MAPPING = "erp_mapping"   # a learned customer item code, saved in K3 as SAL_CustMatMapping
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +217,13 @@ def watcher_alert_row(watcher: str, alert: str, message: str, at: datetime,
     return _row(MAIL, f"watch:{watcher}:{alert}:{hour}", None,
                 {"purpose": "watcher_alert", "to": to, "watcher": watcher, "alert": alert,
                  "message": message, "at": at.isoformat()})
+
+
+def mapping_row(learned_id: int, customer: str, code: str, name: str, material: str) -> OutboxRow:
+    """A customer item code a clerk taught, to be saved in K3 Cloud (SAL_CustMatMapping); keyed
+    by the learned row, so each teaching is written once."""
+    return _row(ERP_MAPPING, f"custmat:{learned_id}", None,
+                {"customer": customer, "code": code, "name": name, "material": material})
 
 
 def catalog_alert_row(source: str, message: str, loaded_at: str | None, at: datetime,

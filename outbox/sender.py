@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -37,13 +38,14 @@ from connectors.settings import node_name
 from connectors.smtp import SmtpTransport
 from outbox import edifact_out, x12_out
 from outbox.erp_export import write_export
-from outbox.erp_k3 import save_order
+from outbox.erp_k3 import save_mapping, save_order
 from outbox.mails import build_mail
-from outbox.plan import DEFAULT_STAFF, EDI_ACK, ERP_EXPORT, MAIL
+from outbox.plan import DEFAULT_STAFF, EDI_ACK, ERP_EXPORT, ERP_MAPPING, MAIL, mapping_row
 from outbox.settings import OutboxSettings
 from outbox.shadow import is_held, staff_copy
 from store import outbox as outbox_repo
 from store.db import session_scope
+from store.learned import unplanned_items
 from store.models import OutboxStatus
 from store.outbox import ClaimedRow, Outcome
 from store.records import OutboxRow
@@ -52,6 +54,7 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 3600.0
+LEARNED_EVERY_S = 5.0    # how often taught customer item codes are looked for, to write to K3
 RECORD_EVERY_S = 0.05   # delivered mails wait at most this long to be recorded (a kill repeats them)
 
 
@@ -151,11 +154,13 @@ class OutboxSender:
         self.quick_retries = max(1, quick_retries)
         self.name = sender_name(settings.node)
         self._pool: ThreadPoolExecutor | None = None
+        self._next_learned = 0.0
 
     def run_once(self) -> int:
         """Release stale claims, claim what is due and deliver it; returns how many rows were handled."""
         now = self.clock()
         stale = now - timedelta(seconds=self.settings.thresholds.claim_stale_seconds)
+        self._plan_learned(now)
         with session_scope(self.engine) as session:
             released = outbox_repo.release_stale_sending(session, claimed_before=stale)
             if released:
@@ -166,6 +171,20 @@ class OutboxSender:
         if len(rows) < self.batch:  # the backlog is drained: end the idle SMTP connections
             self._close_idle()
         return len(rows)
+
+    def _plan_learned(self, now: datetime) -> None:
+        """Outbox rows for customer item codes clerks taught since, to be saved in K3 (when it is
+        configured, `k3cloud.write_customer_items` is on and nothing is held in shadow mode);
+        looked for at most every LEARNED_EVERY_S."""
+        if (self.transports.k3 is None or not self.settings.k3cloud.write_customer_items
+                or self.settings.mode == "shadow" or time.monotonic() < self._next_learned):
+            return
+        self._next_learned = time.monotonic() + LEARNED_EVERY_S
+        with session_scope(self.engine) as session:
+            rows = [mapping_row(i, item.customer, item.code, item.name, item.material)
+                    for i, item in unplanned_items(session, "custmat:")]
+            if rows:
+                outbox_repo.add_rows(session, rows, now)
 
     def run_forever(self, stop: threading.Event, wait: Callable[[float], bool] | None = None) -> None:
         """Deliver until `stop` is set; `wait(seconds)` sleeps between empty rounds (a doorbell may
@@ -279,6 +298,11 @@ class OutboxSender:
         elif row.kind == ERP_EXPORT:
             write_export(self.settings.paths.export, row.payload, order_id=row.order_id,
                          erp=self.settings.erp, write=self.transports.export_write)
+        elif row.kind == ERP_MAPPING and self.transports.k3 is not None:
+            save_mapping(self.transports.k3, row.payload, self.settings.erp)
+        elif row.kind == ERP_MAPPING:
+            raise PermanentError("K3 Cloud is not configured ([k3cloud]); export the learned codes "
+                                 "with `orderdesk learned export DIR` instead.")
         else:
             raise PermanentError(f"unknown outbox kind {row.kind!r}")
         return None

@@ -15,7 +15,7 @@ from email.utils import parseaddr
 from typing import Any
 
 from outbox.mails import mail_domain, stable_message_id
-from outbox.plan import DEFAULT_STAFF, EDI_ACK, ERP_EXPORT, MAIL
+from outbox.plan import DEFAULT_STAFF, EDI_ACK, ERP_EXPORT, ERP_MAPPING, MAIL
 from outbox.settings import OutboxSettings
 from store.records import OutboxRow
 
@@ -26,7 +26,7 @@ CUSTOMER_PURPOSES = frozenset({"confirmation", "query"})
 
 def leaves(kind: str, payload: dict[str, Any]) -> bool:
     """Whether a row of this kind and payload would go outside: to a customer, partner or the ERP."""
-    if kind in (EDI_ACK, ERP_EXPORT):
+    if kind in (EDI_ACK, ERP_EXPORT, ERP_MAPPING):
         return True
     return kind == MAIL and payload.get("purpose") in CUSTOMER_PURPOSES
 

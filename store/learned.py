@@ -20,7 +20,7 @@ from reconcile.snapshot import code_key, sender_key
 from reconcile.textnorm import name_key
 from store import audit
 from store.audit import AuditRecord
-from store.models import CustomerItemRow, LearnedAlias, LearnedItem
+from store.models import CustomerItemRow, LearnedAlias, LearnedItem, OutboxItem
 
 ITEMS = LearnedItem.__table__
 ALIASES = LearnedAlias.__table__
@@ -119,3 +119,16 @@ def _item_before(session: Session, customer: str, code: str) -> str | None:
     bundle = session.execute(sa.select(BUNDLE_ITEMS.c.code, BUNDLE_ITEMS.c.material)
                              .where(BUNDLE_ITEMS.c.customer == customer)).all()
     return next((material for found, material in [*learned, *bundle] if code_key(found) == key), None)
+
+
+def unplanned_items(session: Session, key_prefix: str) -> list[tuple[int, CustomerItem]]:
+    """Learned item codes as they stand (newest per customer and code) that have no outbox row
+    `<key_prefix><learned id>` yet: what is still to be written to the ERP, oldest first."""
+    outbox = OutboxItem.__table__
+    planned = sa.exists().where(outbox.c.stable_key == sa.literal(key_prefix) + sa.cast(ITEMS.c.id, sa.String))
+    newest: dict[tuple[str, str], int] = {}
+    for row in session.execute(sa.select(ITEMS.c.id, ITEMS.c.customer, ITEMS.c.code).order_by(ITEMS.c.id)):
+        newest[(row.customer, code_key(row.code))] = row.id
+    rows = session.execute(sa.select(ITEMS).where(ITEMS.c.id.in_(list(newest.values())), ~planned)
+                           .order_by(ITEMS.c.id)) if newest else []
+    return [(row.id, CustomerItem(row.customer, row.code, row.name, row.material)) for row in rows]
