@@ -185,7 +185,8 @@ def test_the_k3_sales_order_number_is_on_the_case_page(engine, desk_settings, de
     add_user(engine, "mei")
     sign_in(desk_client, "mei")
     with engine.begin() as conn:
-        order_id, doc_id = conn.execute(sa.text("SELECT id, document_id FROM orders ORDER BY id")).first()
+        order_id, doc_id = conn.execute(sa.text("SELECT id, document_id FROM orders WHERE status = 'accepted' "
+                                                "ORDER BY id")).first()
         conn.execute(sa.text("UPDATE orders SET erp_bill_no = 'XSDD000042' WHERE id = :id"), {"id": order_id})
     page = desk_client.get(f"/documents/{doc_id}").text
     assert re.search(r'class="erp-bill-no">XSDD000042<', page)
