@@ -67,6 +67,7 @@ def main() -> None:
     ap.add_argument("--items", type=int, default=100_000, help="catalog size for match latency")
     ap.add_argument("--queries", type=int, default=2000, help="lines matched for latency")
     ap.add_argument("--no-fax", action="store_true", help="skip the OCR figure (it takes a few seconds)")
+    ap.add_argument("--no-k3", action="store_true", help="skip the K3 catalog sync figure (100,000 materials)")
     ap.add_argument("--e2e", action="store_true", help="also run orderdesk itself against Dovecot and an SMTP sink, and on "
                     "PostgreSQL with one node and two (~2 min)")
     ap.add_argument("--desk", action="store_true", help="also time the review desk: a 10,000-case queue, a 10-page PDF case")
@@ -100,6 +101,9 @@ def main() -> None:
         whole, ocr = fax_seconds_per_page(CatalogSnapshot.from_records(catalog(20_000)))
         print(f"faxed page               {whole:10.2f} s/page   (read + reconciled; the OCR engine alone {ocr:.2f} s, "
               f"ratio {whole / ocr:.2f})")
+    if not a.no_k3:
+        from bench.k3sync import figure_line
+        print(figure_line())
     if a.e2e:
         from bench.e2e import print_figures
         from bench.nodes import print_figures as print_node_figures

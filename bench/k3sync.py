@@ -1,0 +1,71 @@
+"""`python -m bench` figure: a catalog sync of 100,000 materials and 300,000 price rows from the
+test K3 (tests/fixtures/k3server.py) into a fresh SQLite database, run in a process of its own
+so its memory does not count in the main benchmark's peak.
+
+The test K3 serves pages from memory on loopback in this same process, so the figure is
+orderdesk's side (paging, JSON, the bundle reader's checks, the fingerprint, the store) plus
+the stand-in's own JSON encoding: a real K3 Cloud's query time comes on top.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def run(materials: int, prices: int) -> str:
+    from daemon.catalog_sync import sync_catalog
+    from daemon.config import CatalogSettings, K3CloudSettings, Settings
+    from store.db import make_engine, migrate
+    from tests.fixtures.k3server import APP_SECRET, K3Stand, generated_catalog
+
+    stand = K3Stand().start()
+    os.environ["ORDERDESK_TEST_K3_SECRET"] = APP_SECRET
+    steps: dict[str, float] = {}
+    started = time.monotonic()
+
+    def progress(step: str, _: int) -> None:
+        steps[step.split()[0]] = time.monotonic() - started
+
+    try:
+        stand.put_forms(generated_catalog(materials, prices))
+        with tempfile.TemporaryDirectory() as tmp:
+            engine = make_engine(f"sqlite:///{Path(tmp) / 'bench.db'}")
+            migrate(engine)
+            settings = Settings(k3cloud=K3CloudSettings(**stand.settings()), catalog=CatalogSettings(source="k3cloud"))
+            started = time.monotonic()
+            result = sync_catalog(settings, engine, progress=progress)
+            engine.dispose()
+    finally:
+        stand.stop()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    read, checked = steps.get("reading", 0.0), steps.get("checking", 0.0)
+    return (f"K3 catalog sync          {result.seconds:10.1f} s        ({len(result.records.materials):,} materials, "
+            f"{len(result.records.prices):,} prices from the test K3 in pages of 2,000: read {read:.1f} s, "
+            f"checked {checked - read:.1f} s, stored {result.seconds - checked:.1f} s; process peak {peak:,.0f} MB)")
+
+
+def figure_line(materials: int = 100_000, prices: int = 300_000) -> str:
+    """The figure, measured in a child process."""
+    done = subprocess.run([sys.executable, "-m", "bench.k3sync", "--materials", str(materials),
+                           "--prices", str(prices)], capture_output=True, text=True, timeout=1800)
+    if done.returncode != 0:
+        return f"K3 catalog sync          failed: {done.stderr.strip().splitlines()[-1:]}"
+    return done.stdout.strip()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(prog="python -m bench.k3sync")
+    ap.add_argument("--materials", type=int, default=100_000)
+    ap.add_argument("--prices", type=int, default=300_000)
+    a = ap.parse_args()
+    print(run(a.materials, a.prices))
+
+
+if __name__ == "__main__":
+    main()
