@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from parsers.model import ParsedLine, ParsedOrder, Party, SourceKind, SourceRef
+from parsers.model import CandidateKind, CustomerCandidate, ParsedLine, ParsedOrder, Party, SourceKind, SourceRef
 
 HEADER_FIELDS = ("customer", "po_number", "order_date", "delivery_date", "currency", "ship_to")
 LINE_FIELDS = ("customer_sku", "description", "quantity", "unit", "unit_price", "sku")
@@ -242,8 +242,7 @@ def from_payload(payload: Mapping[str, Any]) -> Draft:
         customer=customer.get("code"), po_number=payload.get("po_number"),
         order_date=_day(payload.get("order_date")), delivery_date=_day(payload.get("delivery_date")),
         currency=payload.get("currency"), ship_to=payload.get("ship_to"), lines=lines,
-        buyer=Party(name=buyer.get("name", customer.get("name")), edi_id=buyer.get("edi_id"),
-                    email=buyer.get("email", customer.get("email"))),
+        buyer=party_from({"name": customer.get("name"), "email": customer.get("email"), **buyer}),
         envelope=tuple(tuple(pair) for pair in payload.get("_envelope") or ()),
         is_change=bool(payload.get("_is_change")), message_type=payload.get("_message_type"))
 
@@ -288,8 +287,7 @@ def to_json(draft: Draft) -> dict[str, Any]:
             **{name: shown(getattr(draft, name)) or None for name in HEADER_FIELDS},
             "lines": [{**{name: shown(getattr(ln, name)) or None for name in LINE_FIELDS},
                        "accept_price": ln.accept_price} for ln in draft.lines],
-            "buyer": {"name": draft.buyer.name, "edi_id": draft.buyer.edi_id, "email": draft.buyer.email},
-            "envelope": [list(pair) for pair in draft.envelope], "is_change": draft.is_change,
+            "buyer": party_json(draft.buyer), "envelope": [list(pair) for pair in draft.envelope], "is_change": draft.is_change,
             "message_type": draft.message_type}
 
 
@@ -299,10 +297,25 @@ def from_json(data: Mapping[str, Any]) -> Draft:
                             accept_price=bool(line.get("accept_price"))) for line in data.get("lines") or [])
     return Draft(source=SourceRef(source["path"], source.get("part"), SourceKind(source["kind"])),
                  **{name: parse_value(name, data.get(name)) for name in HEADER_FIELDS},
-                 lines=lines, buyer=Party(name=buyer.get("name"), edi_id=buyer.get("edi_id"),
-                                          email=buyer.get("email")),
+                 lines=lines, buyer=party_from(buyer),
                  envelope=tuple(tuple(pair) for pair in data.get("envelope") or ()),
                  is_change=bool(data.get("is_change")), message_type=data.get("message_type"))
+
+
+_HINT_KINDS = frozenset(kind.value for kind in CandidateKind)
+
+
+def party_json(party: Party) -> dict[str, Any]:
+    """The buyer as the document named it, with every hint the reader gathered (letterhead,
+    stamp, ...): a re-check identifies the customer from the same hints, and learning offers them."""
+    return {"name": party.name, "edi_id": party.edi_id, "email": party.email,
+            "hints": [[str(c.kind), c.text] for c in party.candidates]}
+
+
+def party_from(data: Mapping[str, Any]) -> Party:
+    hints = tuple(CustomerCandidate(CandidateKind(kind), text) for kind, text in data.get("hints") or ()
+                  if kind in _HINT_KINDS)
+    return Party(name=data.get("name"), edi_id=data.get("edi_id"), email=data.get("email"), candidates=hints)
 
 
 def _day(text: str | None) -> date | None:

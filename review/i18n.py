@@ -186,6 +186,21 @@ MESSAGES: dict[str, tuple[str, str]] = {   # key: (简体中文, English)
     "doc_state_repeat": ("重复", "Repeat"),
     "doc_state_new": ("等待处理", "Waiting"),
     "doc_state_claimed": ("处理中", "Being read"),
+    # learning (review.learning)
+    "remember": ("记住", "Remember"),
+    "remember_item_title": ("记住：此客户的这个料号就是所选物料", "Remember: this customer's item code means the item picked"),
+    "remember_as_customer": ("记为此客户：", "Remember as this customer:"),
+    "done_remembered": ("已记住，下一张订单将自动匹配。", "Remembered: the next order will match by itself."),
+    "learned": ("已学习", "Learned"),
+    "learned_items": ("客户料号对照", "Customer item codes"),
+    "learned_aliases": ("客户别名", "Customer aliases"),
+    "learned_alias": ("别名", "Alias"),
+    "learned_by": ("由", "By"),
+    "learned_at": ("时间", "When"),
+    "learned_nothing": ("尚未学习任何内容。", "Nothing has been taught yet."),
+    "learned_download": ("下载 K3 客户物料对应表导入文件", "Download the K3 customer-material mapping import file"),
+    "alias_sender": ("发件人", "Sender"),
+    "alias_name": ("公司名称", "Company name"),
 }
 
 

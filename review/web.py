@@ -80,6 +80,9 @@ class PageRoute:
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True
+    from review.learning import name_hints  # the case page's "remember this name" offers these
+
+    templates.env.globals["name_hints"] = name_hints
     return templates
 
 

@@ -102,7 +102,8 @@ def stored_payload(order: ReconciledOrder) -> dict[str, Any]:
     # document named it, the EDI envelope to acknowledge, and each line's unit and price as printed
     # (a price filled in from the list is not the customer's).
     buyer = parsed.buyer
-    record["_buyer"] = {"name": buyer.name, "edi_id": buyer.edi_id, "email": buyer.email}
+    record["_buyer"] = {"name": buyer.name, "edi_id": buyer.edi_id, "email": buyer.email,
+                        "hints": [[str(c.kind), c.text] for c in buyer.candidates]}
     record["_envelope"] = [list(pair) for pair in parsed.envelope]
     record["_message_type"] = parsed.message_type
     record["_printed"] = [{"unit": ln.parsed.unit, "unit_price": _dec(ln.parsed.unit_price)} for ln in order.lines]

@@ -1,0 +1,51 @@
+"""The remember endpoint's refusals and the learned page with its K3 file, in-process."""
+from __future__ import annotations
+
+import io
+import re
+
+from openpyxl import load_workbook
+
+from reconcile.catalog import CustomerItem
+from store import learned
+from store.db import session_scope, utcnow
+from tests.review.conftest import add_user, csrf_of, fill_queue, sign_in
+from tests.review.test_browser_learning import csv_order
+
+
+def _draft_form(page: str, key: str) -> dict[str, str]:
+    """The correction form's fields as the page shows them."""
+    form = re.search(rf'<article class="order edit" id="edit-{key}".*?<form[^>]*class="draft"[^>]*>(.*?)</form>',
+                     page, re.S).group(1)
+    return {name: value for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form)}
+
+
+def test_remembering_a_line_without_a_picked_item_is_refused_with_a_sentence(engine, desk_settings, desk_client):
+    """Given a line whose item matched nothing, "remember" before an item is picked teaches
+    nothing and says why; one for a line number that does not exist likewise."""
+    doc = fill_queue(engine, desk_settings, extra=((csv_order("HZ-R-1", "HZ-CX-9"), "hz-r-1.csv", "fax"),))[-1]
+    add_user(engine, "mei")
+    sign_in(desk_client, "mei")
+    page = desk_client.get(f"/documents/{doc}").text
+    key = re.search(r'id="remember-item-(\w+)-1"', page).group(1)
+    form = _draft_form(page, key)
+    for what, said in (("item:1", "Pick the item of line 1 first"), ("item:7", "There is no such line.")):
+        response = desk_client.post(f"/documents/{doc}/remember/{key}", data={**form, "remember": what},
+                                    follow_redirects=False)
+        assert response.status_code == 422 and said in response.text
+    with session_scope(engine) as session:
+        assert learned.taught_items(session) == []
+
+
+def test_a_clerk_downloads_the_k3_mapping_of_what_was_learned(engine, desk_client):
+    add_user(engine, "mei")
+    with session_scope(engine) as session:
+        learned.remember_item(session, CustomerItem("C001", "HZ-1", "盒", "1.01.0001"), by="ann", now=utcnow())
+    sign_in(desk_client, "mei")
+    page = desk_client.get("/learned").text
+    assert "HZ-1" in page and "ann" in page and csrf_of(page)
+    response = desk_client.get("/learned/SAL_CustMatMapping.xlsx")
+    assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("FCustomerId", "FCustMatNo", "FCustMatName", "FMaterialId")
+    assert rows[2] == ("C001", "HZ-1", "盒", "1.01.0001")
