@@ -301,6 +301,9 @@ class K3Client:
         except httpx.TimeoutException as exc:
             raise TransientError(f"K3 Cloud did not answer in {self.settings.timeout_seconds:g} s ({exc}).")
         except httpx.ConnectError as exc:
+            if "CERTIFICATE_VERIFY_FAILED" in str(exc):   # retrying will not make it trusted
+                raise K3Error(f"K3 Cloud's certificate at {self.settings.server_url} is not trusted ({exc}); "
+                              "if it comes from an in-house authority, set k3cloud.ca_file to its PEM file.")
             raise NotSent(f"cannot reach K3 Cloud at {self.settings.server_url}: {exc}")
         except httpx.TransportError as exc:
             raise TransientError(f"the connection to K3 Cloud broke: {exc}")

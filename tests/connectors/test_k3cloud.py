@@ -128,3 +128,17 @@ def test_missing_credentials_are_a_config_error():
     with pytest.raises(ConfigError, match="ca_file"):
         K3Client(K3CloudSettings(server_url="https://k3.example.com/k3cloud/", app_id="1_" + "A" * 32,
                                  ca_file="/nonexistent/ca.pem"), app_secret="s")
+
+
+def test_tls_is_verified_and_an_in_house_ca_file_is_trusted(smtp_cert_dir, monkeypatch):
+    """Given the test K3 over TLS with a certificate no system authority signed: refused at once
+    (a permanent error naming ca_file), and trusted once ca_file names its PEM."""
+    stand = K3Stand().start(cert_dir=smtp_cert_dir)
+    try:
+        assert stand.url.startswith("https://")
+        with pytest.raises(K3Error, match="not trusted.*ca_file"):
+            client_for(stand).save("SAL_SaleOrder", ORDER)
+        saved = client_for(stand, ca_file=str(smtp_cert_dir / "cert.pem")).save("SAL_SaleOrder", ORDER)
+        assert saved.number == "XSDD000001"
+    finally:
+        stand.stop()

@@ -117,3 +117,30 @@ def test_catalog_sync_command(k3server, tmp_path, run_cli):
     status, out, err = run_cli("catalog", "sync", "--db", db)
     assert status == 2 and "[k3cloud] server_url" in err
 
+
+
+def test_the_daemon_reads_k3_at_start_only_when_no_catalog_is_stored(k3server, engine):
+    """Given catalog.source = "k3cloud": an empty database gets K3's catalog at start; a stored
+    one is kept (the sync thread refreshes it), and its next sync is due sync_minutes after it."""
+    from daemon.app import load_catalog
+
+    bundle = read_bundle(GOLDEN / "catalog")
+    k3server.put_forms(k3_rows(bundle))
+    settings = k3_settings(k3server)
+    load_catalog(settings, engine)
+    fingerprint, records = stored(engine)
+    assert records == bundle and k3server.calls["ExecuteBillQuery"] > 0
+    calls = k3server.calls["ExecuteBillQuery"]
+    load_catalog(settings, engine)
+    assert k3server.calls["ExecuteBillQuery"] == calls and stored(engine)[0] == fingerprint
+    wait = CatalogSyncer(settings, engine)._seconds_to_next(settings.catalog.sync_minutes * 60)
+    assert 3500 < wait <= 3600
+
+
+def test_the_daemon_will_not_start_without_any_catalog_when_k3_cannot_be_read(k3server, engine):
+    from daemon.app import load_catalog
+    from daemon.config import ConfigError
+
+    k3server.fail("http500", times=100)
+    with pytest.raises(ConfigError, match="no catalog: none is stored and K3 Cloud's could not be read"):
+        load_catalog(k3_settings(k3server), engine)
