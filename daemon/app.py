@@ -137,7 +137,7 @@ def build_threads(settings: Settings, engine: Engine, doorbell: Doorbell) -> lis
     if settings.catalog.source == "k3cloud" and settings.catalog.sync_minutes > 0:
         from daemon.catalog_sync import CatalogSyncer
 
-        syncer = CatalogSyncer(settings, engine, on_change=lambda: doorbell.ring("outbox"))
+        syncer = CatalogSyncer(settings, engine)   # workers pick a new catalog up at their next check
         specs.append(ThreadSpec("catalog-sync", syncer.run_forever))
     return specs
 
