@@ -94,11 +94,13 @@ class CatalogSyncer:
         return True
 
     def run_forever(self, stop: threading.Event) -> None:
+        """Sync every interval; the first one is due an interval after the stored catalog's time
+        (an unchanged catalog keeps its time, so later waits count from each attempt)."""
         interval = self.settings.catalog.sync_minutes * 60
-        while not stop.is_set():
-            if stop.wait(self._seconds_to_next(interval)):
-                return
+        wait = self._seconds_to_next(interval)
+        while not stop.wait(wait):
             self.run_once()
+            wait = interval
 
     def _seconds_to_next(self, interval: float) -> float:
         with session_scope(self.engine) as session:

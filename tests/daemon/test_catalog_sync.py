@@ -144,3 +144,24 @@ def test_the_daemon_will_not_start_without_any_catalog_when_k3_cannot_be_read(k3
     k3server.fail("http500", times=100)
     with pytest.raises(ConfigError, match="no catalog: none is stored and K3 Cloud's could not be read"):
         load_catalog(k3_settings(k3server), engine)
+
+
+def test_the_sync_thread_waits_an_interval_after_each_attempt(k3server, engine):
+    """Given an unchanged K3 catalog (its stored time does not move), the thread still waits a
+    whole interval between attempts instead of asking K3 again at once."""
+    k3server.put_forms(k3_rows(read_bundle(GOLDEN / "catalog")))
+    settings = k3_settings(k3server)
+    sync_catalog(settings, engine)
+
+    class Stop:
+        waits: list[float] = []
+
+        def wait(self, seconds: float) -> bool:
+            self.waits.append(seconds)
+            return len(self.waits) > 3
+
+    before = k3server.calls["ExecuteBillQuery"]
+    CatalogSyncer(settings, engine).run_forever(Stop())
+    first, *later = Stop.waits
+    assert 3500 < first <= 3600 and later == [3600.0, 3600.0, 3600.0]
+    assert k3server.calls["ExecuteBillQuery"] - before == 3 * 6   # three syncs of six forms
