@@ -61,12 +61,13 @@ MAPPING_FORM = "SAL_CustMatMapping"
 
 
 def save_mapping(client: K3Client, payload: dict[str, Any], erp: ErpSettings) -> str:
-    """Write one learned customer item code into the customer's SAL_CustMatMapping bill (a new
-    entry of the existing bill, or a new bill); returns the bill's id. Looked up first, so a
-    repeat finds its own entry; a code K3 already maps to another item is left to a clerk."""
+    """Write one learned customer item code to K3 as a SAL_CustMatMapping bill of its own,
+    submitted and audited (an audited bill cannot take more entries without being un-audited
+    first); returns the bill's id. Looked up first, so a repeat finds it; a code K3 already maps
+    to another item is left to a clerk."""
     customer, code, material = payload["customer"], payload["code"], payload["material"]
-    rows = list(client.query(MAPPING_FORM, ["FID", "FCustMatNo", "FMaterialId.FNumber"],
-                             filter=filter_equals([("FCustomerId.FNumber", customer)]), order="FID ASC"))
+    rows = client.query(MAPPING_FORM, ["FID", "FCustMatNo", "FMaterialId.FNumber"],
+                        filter=filter_equals([("FCustomerId.FNumber", customer)]), order="FID ASC")
     for fid, known_code, known_material in rows:
         if _same_code(str(known_code or ""), code):
             if known_material == material:
@@ -74,14 +75,9 @@ def save_mapping(client: K3Client, payload: dict[str, Any], erp: ErpSettings) ->
             raise PermanentError(f"K3 Cloud maps customer {customer}'s code {code!r} to {known_material}, "
                                  f"not {material} as taught; change the mapping in K3 by hand.")
     entry = {"FMaterialId": {"FNumber": material}, "FCustMatNo": code, "FCustMatName": payload.get("name") or ""}
-    if rows:
-        model: dict[str, Any] = {"FID": rows[0][0], "FEntity": [entry]}
-        extra = {"IsDeleteEntry": "false"}   # the bill's other entries stay
-    else:
-        model = {"FSaleOrgId": {"FNumber": erp.sale_org}, "FCustomerId": {"FNumber": customer}, "FEntity": [entry]}
-        extra = {}
-    saved = client.save(MAPPING_FORM, model, auto_submit=True, extra=extra)
-    log.info("k3cloud: customer %s code %s -> %s saved in mapping %s", customer, code, material, saved.id)
+    model = {"FSaleOrgId": {"FNumber": erp.sale_org}, "FCustomerId": {"FNumber": customer}, "FEntity": [entry]}
+    saved = client.save(MAPPING_FORM, model, auto_submit=True)
+    log.info("k3cloud: customer %s code %s -> %s saved as mapping %s", customer, code, material, saved.id)
     return str(saved.id)
 
 

@@ -25,7 +25,7 @@ def mappings(k3server) -> list[tuple]:
             for r in k3server.forms["SAL_CustMatMapping"]]
 
 
-def test_taught_codes_become_entries_of_the_customers_mapping_bill_once(engine, settings, k3server):
+def test_taught_codes_become_audited_mapping_bills_once(engine, settings, k3server):
     teach(engine, "SF-BOX-01", "1.01.0001", "纸箱")
     teach(engine, "TAPE-48", "1.02.0001")
     sender = OutboxSender(engine, settings, clock=Clock(), batch=1)
@@ -34,7 +34,8 @@ def test_taught_codes_become_entries_of_the_customers_mapping_bill_once(engine, 
     found = mappings(k3server)
     assert [(c, code, m) for _, c, code, m in found] == [("C001", "SF-BOX-01", "1.01.0001"),
                                                         ("C001", "TAPE-48", "1.02.0001")]
-    assert found[0][0] == found[1][0]              # one bill for the customer, two entries
+    assert found[0][0] != found[1][0]              # a bill of its own each, audited at once
+    assert {m["FDocumentStatus"] for m in k3server.forms["SAL_CustMatMapping"]} == {"C"}
     sender._next_learned = 0.0
     assert sender.run_once() == 0                  # each teaching is planned once
     assert {r["status"] for r in rows(engine).values()} == {"delivered"}
