@@ -35,7 +35,10 @@ def service(tmp_path):
     records = read_bundle(GOLDEN / "catalog")
     with session_scope(engine) as session:
         catalog_store.replace_catalog(session, records, catalog_fingerprint(records))
-    settings = Settings(database_url=str(engine.url), staff_emails=("desk@ourco.example",))
+    base = Settings(database_url=str(engine.url), staff_emails=("desk@ourco.example",))
+    paths = replace(base.paths, export=tmp_path / "export", maildir=tmp_path / "maildir",
+                    edi_outbound=tmp_path / "outbound")
+    settings = replace(base, paths=paths)
     with ParseSandbox(timeout_s=60, memory_mb=2048) as sandbox:
         svc = DocumentService(engine, settings, sandbox=sandbox, today=lambda: TODAY)
         svc.refresh_catalog()
@@ -156,3 +159,24 @@ def test_an_approval_that_dies_half_way_leaves_nothing_and_can_be_made_again(ser
     monkeypatch.undo()
     new_id = Approvals(service).approve(correction, by="mei", now=NOW)
     assert len([r for r in _outbox(service) if r[2].startswith(f"approved:{new_id}:")]) == 3
+
+
+def test_the_approved_edi_order_is_delivered_as_ordrsp_export_and_mail(service, tmp_path):
+    """The outbox sender delivers what the approval planned: an ORDRSP accepting the corrected
+    line to the partner's folder, the ERP import files, the confirmation (to the local maildir)."""
+    from outbox.sender import OutboxSender
+
+    view = _take(service, "edifact-anomalies.edi")
+    _, correction = _corrected(service, view)
+    new_id = Approvals(service).approve(correction, by="mei", now=NOW)
+    sender = OutboxSender(service.engine, service.settings)
+    while sender.run_once():
+        pass
+    (ordrsp,) = [p for p in (tmp_path / "outbound").rglob(f"approved_{new_id}_*ordrsp*")]
+    text = ordrsp.read_text(encoding="utf-8")
+    assert "BGM+231" in text and "BH-4480" in text and "25000" in text and "PAPER STRAW" not in text
+    assert sorted(p.name for p in (tmp_path / "export").iterdir()) == [f"SAL_{new_id}_BH-4480.json",
+                                                                        f"SAL_{new_id}_BH-4480.xlsx"]
+    with service.engine.connect() as conn:
+        states = conn.execute(sa.text("SELECT DISTINCT status FROM outbox WHERE order_id = :o"), {"o": new_id}).scalars()
+        assert set(states) == {"delivered"}
