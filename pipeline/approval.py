@@ -37,7 +37,20 @@ BLOCKING = frozenset({AnomalyCode.UNKNOWN_CUSTOMER, AnomalyCode.MISSING_FIELD, A
 
 
 class ApprovalRefused(Exception):
-    """The corrected order cannot be approved yet; the message says why, in sentences."""
+    """The corrected order cannot be approved (or rejected) yet. `reason` names why for the desk
+    to say in the clerk's language (blocking, remaining, no_catalog, no_address, not_read);
+    `details` are the anomaly sentences concerned; the exception's text is English."""
+
+    ENGLISH = {"blocking": "These must be fixed before the order can be approved:",
+               "remaining": "Accept the remaining anomalies to approve:",
+               "no_catalog": "No catalog is loaded, so nothing can be checked.",
+               "no_address": "No e-mail address of this customer is known, so the reason cannot be sent; "
+                             "set the customer first.",
+               "not_read": "Only an order that was read can be rejected."}
+
+    def __init__(self, reason: str, details: tuple[str, ...] = ()) -> None:
+        self.reason, self.details = reason, details
+        super().__init__(" ".join((self.ENGLISH[reason], *details)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,11 +109,10 @@ def verdict(rec: ReconciledOrder, accept_remaining: bool) -> ReconciledOrder:
     """The order as approved (status accepted), or `ApprovalRefused` saying what must change."""
     stop = blocking(rec)
     if stop:
-        raise ApprovalRefused(" ".join(_numbered(a) for a in stop))
+        raise ApprovalRefused("blocking", tuple(_numbered(a) for a in stop))
     remaining = rec.all_anomalies()
     if remaining and not accept_remaining:
-        raise ApprovalRefused("Accept the remaining anomalies to approve: "
-                              + " ".join(_numbered(a) for a in remaining))
+        raise ApprovalRefused("remaining", tuple(_numbered(a) for a in remaining))
     return replace(rec, status=OrderStatus.ACCEPTED)
 
 
@@ -155,7 +167,7 @@ class Approvals:
         """Reject an open order (`rec`: as the clerk sees it): the customer is told why, in both
         languages, through the outbox."""
         if correction.order_id is None:
-            raise ApprovalRefused("Only an order that was read can be rejected.")
+            raise ApprovalRefused("not_read")
         doc, data = self.service.load(correction.document_id)
         facts = self.service.facts(doc, data)
         row = rejection_row(correction.order_id, rec, facts, reason, note, self.service.contacts)
@@ -168,7 +180,7 @@ class Approvals:
 
     def _catalog(self) -> CatalogSnapshot:
         if not self.service.refresh_catalog():
-            raise ApprovalRefused("No catalog is loaded, so nothing can be checked.")
+            raise ApprovalRefused("no_catalog")
         return self.service.catalog
 
 
@@ -192,8 +204,7 @@ def rejection_row(order_id: int, rec: ReconciledOrder, facts: DocumentFacts, rea
     order = order_payload(OrderRecord(reconciled=rec))
     to = customer_recipients(order, contacts)
     if not to:
-        raise ApprovalRefused("No e-mail address of this customer is known, so the reason cannot be "
-                              "sent; set the customer first.")
+        raise ApprovalRefused("no_address")
     payload = {"purpose": "rejection", "to": to, "order": order, "doc": doc_payload(facts),
                "reason": reason, "note": note}
     return OutboxRow(MAIL, f"rejected:{order_id}", payload, order_id=order_id)

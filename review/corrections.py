@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from parsers.model import CandidateKind, CustomerCandidate, ParsedLine, ParsedOrder, Party, SourceKind, SourceRef
+from review.i18n import translate
 
 HEADER_FIELDS = ("customer", "po_number", "order_date", "delivery_date", "currency", "ship_to")
 LINE_FIELDS = ("customer_sku", "description", "quantity", "unit", "unit_price", "sku")
@@ -25,7 +26,23 @@ UPPER_FIELDS = frozenset({"currency", "unit"})
 
 
 class CorrectionError(ValueError):
-    """A correction that cannot be made; the message is one sentence for the clerk."""
+    """A correction that cannot be made: a sentence for the clerk (`say` in their language; the
+    exception's own text is English), or several (`several`)."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.parts: tuple[tuple[str, dict[str, object]], ...] = ((key, values),)
+        super().__init__(self.say("en"))
+
+    @classmethod
+    def several(cls, errors: list[CorrectionError]) -> CorrectionError:
+        key, values = errors[0].parts[0]
+        combined = cls(key, **values)
+        combined.parts = tuple(part for e in errors for part in e.parts)
+        combined.args = (combined.say("en"),)
+        return combined
+
+    def say(self, language: str) -> str:
+        return " ".join(translate(key, language).format(**values) for key, values in self.parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +90,7 @@ def parse_value(name: str, text: str | None) -> Any:
         try:
             return date.fromisoformat(cleaned.replace("/", "-"))
         except ValueError:
-            raise CorrectionError(f"{cleaned!r} is not a date; write it as YYYY-MM-DD.") from None
+            raise CorrectionError("err_not_a_date", text=cleaned) from None
     if name in NUMBER_FIELDS:
         return _number(name, cleaned)
     return cleaned.upper() if name in UPPER_FIELDS else cleaned
@@ -83,9 +100,9 @@ def _number(name: str, text: str) -> Decimal:
     try:
         value = Decimal(text.replace(",", "").replace("，", ""))
     except InvalidOperation:
-        raise CorrectionError(f"{text!r} is not a number.") from None
+        raise CorrectionError("err_not_a_number", text=text) from None
     if not value.is_finite() or value < 0 or (name == "quantity" and value == 0):
-        raise CorrectionError(f"{text!r} cannot be a {'quantity' if name == 'quantity' else 'price'}.")
+        raise CorrectionError("err_not_a_quantity" if name == "quantity" else "err_not_a_price", text=text)
     return value
 
 
@@ -107,14 +124,14 @@ def shown(value: Any) -> str:
 def set_header(draft: Draft, name: str, text: str | None) -> Draft:
     """The draft with header field `name` set from what the clerk typed."""
     if name not in HEADER_FIELDS:
-        raise CorrectionError(f"There is no header field {name!r}.")
+        raise CorrectionError("err_no_field", name=name)
     return replace(draft, **{name: parse_value(name, text)})
 
 
 def set_line(draft: Draft, index: int, name: str, text: str | None) -> Draft:
     """The draft with field `name` of line `index` (0-based) set from what the clerk typed."""
     if name not in LINE_FIELDS:
-        raise CorrectionError(f"There is no line field {name!r}.")
+        raise CorrectionError("err_no_field", name=name)
     line = _line(draft, index)
     return _with_line(draft, index, replace(line, **{name: parse_value(name, text)}))
 
@@ -140,8 +157,7 @@ def split_line(draft: Draft, index: int, quantity_text: str | None) -> Draft:
     line = _line(draft, index)
     part = parse_value("quantity", quantity_text)
     if line.quantity is None or part is None or part >= line.quantity:
-        raise CorrectionError(f"To split line {index + 1}, give a quantity below its quantity "
-                              f"({shown(line.quantity) or 'none'}).")
+        raise CorrectionError("err_split", n=index + 1, qty=shown(line.quantity) or "—")
     kept, moved = replace(line, quantity=line.quantity - part), replace(line, quantity=part)
     return replace(draft, lines=draft.lines[:index] + (kept, moved) + draft.lines[index + 1:])
 
@@ -151,10 +167,9 @@ def merge_lines(draft: Draft, index: int, other: int) -> Draft:
     item and unit, the quantities added; what only the second says fills the first's gaps."""
     first, second = _line(draft, index), _line(draft, other)
     if index == other:
-        raise CorrectionError("A line cannot be merged with itself.")
+        raise CorrectionError("err_merge_itself")
     if first.sku != second.sku or (first.unit or "") != (second.unit or ""):
-        raise CorrectionError(f"Lines {index + 1} and {other + 1} are not the same item in the same unit; "
-                              "only those can be merged.")
+        raise CorrectionError("err_merge_different", n=index + 1, m=other + 1)
     quantity = None if first.quantity is None or second.quantity is None else first.quantity + second.quantity
     filled = {f.name: getattr(second, f.name) for f in fields(DraftLine) if getattr(first, f.name) in (None, "")}
     merged = replace(first, **filled, quantity=quantity)
@@ -164,7 +179,7 @@ def merge_lines(draft: Draft, index: int, other: int) -> Draft:
 
 def _line(draft: Draft, index: int) -> DraftLine:
     if not 0 <= index < len(draft.lines):
-        raise CorrectionError(f"There is no line {index + 1}.")
+        raise CorrectionError("err_no_line", n=index + 1)
     return draft.lines[index]
 
 
@@ -175,7 +190,7 @@ def _with_line(draft: Draft, index: int, line: DraftLine) -> Draft:
 def apply_form(draft: Draft, form: Mapping[str, str]) -> Draft:
     """Every field the case page's form sent (`po_number`, `line-2-quantity`, `line-2-accept_price`
     …) applied; the errors of all fields together in one `CorrectionError`."""
-    errors: list[str] = []
+    errors: list[CorrectionError] = []
     for name in HEADER_FIELDS:
         if name in form:
             draft = _try(errors, lambda d=draft, n=name: set_header(d, n, form[n]), draft)
@@ -188,15 +203,15 @@ def apply_form(draft: Draft, form: Mapping[str, str]) -> Draft:
                 draft = _try(errors, lambda d=draft, i=index, n=name, k=key: set_line(d, i, n, form[k]), draft)
         draft = accept_price(draft, index, form.get(f"line-{index + 1}-accept_price") == "1")
     if errors:
-        raise CorrectionError(" ".join(errors))
+        raise CorrectionError.several(errors)
     return draft
 
 
-def _try(errors: list[str], edit, draft: Draft) -> Draft:
+def _try(errors: list[CorrectionError], edit, draft: Draft) -> Draft:
     try:
         return edit()
     except CorrectionError as e:
-        errors.append(str(e))
+        errors.append(e)
         return draft
 
 

@@ -26,7 +26,8 @@ from reconcile.result import ReconciledOrder
 from reconcile.search import search_customers, search_items
 from review import corrections
 from review.corrections import Change, CorrectionError, Draft
-from review.web import PageRoute, desk_of, render, signed_in
+from review.i18n import translate
+from review.web import PageRoute, desk_of, language_of, render, signed_in
 from store import decisions
 from store.audit import AuditRecord
 from store.db import session_scope, utcnow
@@ -165,7 +166,8 @@ def _edit(request: Request, document_id: int, order_id: int | None, form: dict[s
         typed = corrections.apply_form(before, form)
         after = _operate(typed, op, form)
     except CorrectionError as e:
-        return _case(request, document_id, error=str(e), unsaved={_key(order_id): before}, status=422)
+        return _case(request, document_id, error=e.say(language_of(request)), unsaved={_key(order_id): before},
+                     status=422)
     entries = _entries(before, typed, after, op, by=by, now=now, document_id=document_id, order_id=order_id)
     if op == "discard":
         with session_scope(desk.engine) as session:
@@ -211,7 +213,7 @@ def _operate(draft: Draft, op: str, form: dict[str, str]) -> Draft:
         return corrections.merge_lines(draft, index, index + 1)
     if name in ("save", "approve", "discard"):
         return draft
-    raise CorrectionError(f"Unknown action {op!r}.")
+    raise CorrectionError("err_unknown_action", op=op)
 
 
 def _entries(before: Draft, typed: Draft, after: Draft, op: str, *, by: str, now: Any, document_id: int,
@@ -247,10 +249,16 @@ def _approve(request: Request, document_id: int, order_id: int | None, draft: Dr
         new_id = desk_of(request).reprocess.using(
             lambda service: Approvals(service).approve(correction, by=by, now=utcnow()))
     except ApprovalRefused as e:
-        return _case(request, document_id, error=str(e), unsaved={_key(order_id): draft}, status=409)
+        return _case(request, document_id, error=_refusal(request, e), unsaved={_key(order_id): draft}, status=409)
     except decisions.AlreadyDecided:
         return _back(document_id, "already_decided", order_id)
     return RedirectResponse(f"/documents/{document_id}?done=approved#order-{new_id}", status_code=303)
+
+
+def _refusal(request: Request, refused: ApprovalRefused) -> str:
+    """Why approval (or rejection) was refused, in the clerk's language; the anomaly sentences
+    stay as reconciliation wrote them."""
+    return " ".join((translate(f"refused_{refused.reason}", language_of(request)), *refused.details))
 
 
 def _back(document_id: int, done: str, order_id: int | None) -> Response:
@@ -274,7 +282,7 @@ async def reject(request: Request, document_id: int, order_id: int) -> Response:
 
 def _reject(request: Request, document_id: int, order_id: int, reason: str, note: str) -> Response:
     if reason not in REJECT_REASONS or (reason == "other" and not note):
-        return _case(request, document_id, error="Choose a reason (and for 'other', write it).", status=422)
+        return _case(request, document_id, error=translate("err_reject_reason", language_of(request)), status=422)
     try:
         draft = _current_draft(request, document_id, order_id)
     except decisions.AlreadyDecided:
@@ -289,7 +297,7 @@ def _reject(request: Request, document_id: int, order_id: int, reason: str, note
     try:
         desk_of(request).reprocess.using(work)
     except ApprovalRefused as e:
-        return _case(request, document_id, error=str(e), status=409)
+        return _case(request, document_id, error=_refusal(request, e), status=409)
     except decisions.AlreadyDecided:
         return _back(document_id, "already_decided", order_id)
     return RedirectResponse(f"/documents/{document_id}?done=rejected", status_code=303)

@@ -149,3 +149,13 @@ def test_the_order_being_approved_is_no_duplicate_of_itself_but_of_another_it_is
     rec = check(bottles(), catalog, seen={("C002", "ET-9001")})
     assert [a.code for a in rec.anomalies] == [AnomalyCode.DUPLICATE_PO]
     assert verdict(rec, accept_remaining=True).status == "accepted"   # the clerk vouches it is no repeat
+
+
+def test_a_refused_correction_speaks_the_clerks_language():
+    """Several bad values are reported together, in Chinese or English as the clerk reads."""
+    draft = add_line(blank(FAX))
+    form = {"line-1-present": "1", "line-1-quantity": "many", "line-2-present": "1", "line-2-unit_price": "-2"}
+    with pytest.raises(CorrectionError) as refused:
+        apply_form(draft, form)
+    assert refused.value.say("zh") == "“many”不是数字。 “-2”不能作为价格。"
+    assert str(refused.value) == "'many' is not a number. '-2' cannot be a price."

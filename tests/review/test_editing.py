@@ -190,4 +190,4 @@ def test_split_and_merge_through_the_form(engine, desk_settings, desk_client):
     assert [form[f"line-{n}-quantity"] for n in (1, 2)] == ["24500", "1000"] and "line-3-quantity" not in form
     assert [a for _, a, _ in _audit(engine, doc)] == ["split_line", "merge_lines"]
     refused = desk_client.post(f"/documents/{doc}/edit/{order}", data={**form, "op": "merge:1"})
-    assert refused.status_code == 422 and "not the same item" in refused.text
+    assert refused.status_code == 422 and "不是同一物料" in refused.text   # in the clerk's language
