@@ -161,7 +161,10 @@
     var skus = target.querySelectorAll("input[name$=-sku][data-search]");
     var last = skus[skus.length - 1];
     var start = last && !last.value ? last : fields(target)[0];   // a line just added: its item first
-    if (start) { start.focus(); }
+    // After the page's load the browser moves to the #fragment, which drops a focus given earlier.
+    window.addEventListener("load", function () {
+      setTimeout(function () { if (start && !document.activeElement.form) { start.focus(); } }, 0);
+    });
   }
 
   document.addEventListener("keydown", function (event) {

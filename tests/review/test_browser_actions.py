@@ -83,6 +83,7 @@ def test_a_failed_fax_is_typed_in_approved_and_delivered_once(live_desk, browser
     page.fill("input[name=line-1-quantity]", "2000")
     page.click(f"#add-line-{key}")
     page.wait_for_selector("input[name=line-2-sku]")
+    page.wait_for_selector("input[name=line-2-sku]:focus")     # the new line's item is where typing goes on
     _pick(page, "input[name=line-2-sku]", "瓶盖 蓝色")             # by name and spec
     assert page.input_value("input[name=line-2-sku]") == "5.02.0001"
     page.fill("input[name=line-2-quantity]", "5000")
