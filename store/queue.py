@@ -228,12 +228,15 @@ def _payload_document(payload_json: str | None) -> int | None:
 def _anomalies(session: Session, order_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
     """Each order's anomalies as (code, sentence), in the order they were found."""
     found: dict[int, list[tuple[str, str]]] = {}
-    if order_ids:
+    for start in range(0, len(order_ids), _CHUNK):  # a whole queue holds more ids than one query may
         query = (sa.select(ANOMALIES.c.order_id, ANOMALIES.c.message, ANOMALIES.c.code)
-                 .where(ANOMALIES.c.order_id.in_(order_ids)).order_by(ANOMALIES.c.id))
+                 .where(ANOMALIES.c.order_id.in_(order_ids[start:start + _CHUNK])).order_by(ANOMALIES.c.id))
         for order_id, message, code in session.execute(query):
             found.setdefault(order_id, []).append((str(code), message or str(code)))
     return found
+
+
+_CHUNK = 900
 
 
 # --- one document or order, for `orderdesk show` and the case page ----------------------------
