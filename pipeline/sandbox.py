@@ -95,11 +95,17 @@ class SandboxWorker:
             # The fork server imports the parsers once (this only counts before it first starts).
             _MP.set_forkserver_preload(_PRELOAD)
             parent_end, child_end = _MP.Pipe()
-            self._process = _MP.Process(target=self._target, args=(child_end, *self.child_args()), name=self._name,
-                                        daemon=True)
-            self._process.start()
-            child_end.close()
-            self._conn, self._served = parent_end, 0
+            process = _MP.Process(target=self._target, args=(child_end, *self.child_args()), name=self._name,
+                                  daemon=True)
+            try:
+                process.start()
+            except BaseException:
+                parent_end.close()
+                raise
+            finally:
+                child_end.close()
+            # Only a started worker is kept: one that could not start leaves nothing to join later.
+            self._process, self._conn, self._served = process, parent_end, 0
         return self._conn
 
     def _stop(self) -> None:

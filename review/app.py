@@ -40,7 +40,8 @@ def factory(settings: DeskSettings, engine: Engine, *,
             wait_for_news: Callable[[float], bool] | None = None, warm_pages: bool = False) -> FastAPI:
     """The desk for these settings and this database; `wait_for_news(seconds)` waits for the
     daemon's bus to ring (the live queue then looks at the database at once); `warm_pages`
-    starts a page render worker at once (the served desk does; tests start them when needed)."""
+    starts the page render workers and compiles the templates at once (the served desk does;
+    tests start workers when needed)."""
     app = FastAPI(title="orderdesk review desk", docs_url=None, redoc_url=None, openapi_url=None)
     desk = Desk(settings=settings, engine=engine, templates=make_templates(), zone=ZoneInfo(settings.timezone),
                 signin_style=(HERE / "static" / "signin.css").read_text(encoding="utf-8"),
@@ -48,6 +49,8 @@ def factory(settings: DeskSettings, engine: Engine, *,
     app.state.desk = desk if wait_for_news is None else replace(desk, wait_for_news=wait_for_news)
     if warm_pages:
         desk.pages.warm()
+        for name in desk.templates.env.list_templates():  # compiled now, not on a clerk's first page
+            desk.templates.env.get_template(name)
     app.middleware("http")(guard)
     app.add_exception_handler(HTTPException, http_error)
     app.add_api_route("/healthz", healthz, methods=["GET"])

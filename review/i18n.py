@@ -68,8 +68,9 @@ MESSAGES: dict[str, tuple[str, str]] = {   # key: (简体中文, English)
     "age_1h": ("1 小时以上", "over 1 hour"),
     "age_1d": ("1 天以上", "over 1 day"),
     "age_7d": ("7 天以上", "over 7 days"),
-    "showing_newest": ("显示最新的 {n} 条，共 {m} 条；请用筛选缩小范围。",
-                       "Showing the newest {n} of {m}; use the filters to narrow them down."),
+    "page_of": ("第 {p} / {n} 页，共 {m} 条。", "Page {p} of {n}, {m} in all."),
+    "page_newer": ("← 较新", "← Newer"),
+    "page_older": ("较早 →", "Older →"),
     # the dashboard
     "dashboard": ("概览", "Dashboard"),
     "orders_today": ("今日订单（来源 · 状态）", "Orders today (source · status)"),

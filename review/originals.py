@@ -165,8 +165,8 @@ def _decode(data: bytes) -> str:
 
 def draw(task: str, data: bytes, kind: str, index: int = 0) -> bytes | int | str | None:
     """What a render worker does (run only inside `CallSandbox`): "count" the pages, "render"
-    page `index` (0-based) as PNG (None when there is no such page), or "kind": what the bytes
-    are, for documents stored before kinds were (`kind` is then the file name)."""
+    page `index` (0-based) as PNG (None when there is no such page), "kind": what the bytes
+    are, for documents stored before kinds were (`kind` is then the file name), or "warm" up."""
     if task == "count":
         return pdf_page_count(data) if kind == "pdf" else image_page_count(data)
     if task == "render":
@@ -175,6 +175,11 @@ def draw(task: str, data: bytes, kind: str, index: int = 0) -> bytes | int | str
         from pipeline.service import document_kind
 
         return document_kind(data, kind)
+    if task == "warm":  # load the libraries a first page needs, before a clerk waits for them
+        import pypdfium2  # noqa: F401
+        from PIL import Image, PngImagePlugin  # noqa: F401
+
+        return 0
     raise ValueError(f"unknown task {task!r}")
 
 
@@ -265,6 +270,7 @@ class PageRenderer:
 
     def __init__(self, *, workers: int = 2, cache_size: int = 128) -> None:
         self.cache = PageCache(cache_size)
+        self._warming: list[threading.Thread] = []
         self._idle: queue.Queue[CallSandbox] = queue.Queue()
         for _ in range(workers):
             self._idle.put(CallSandbox(draw, timeout_s=RENDER_TIMEOUT_S, memory_mb=RENDER_MEMORY_MB))
@@ -283,8 +289,17 @@ class PageRenderer:
         return png if isinstance(png, bytes) else None
 
     def warm(self) -> None:
-        """Start the workers now (in the background), so the first case page does not wait for them."""
-        threading.Thread(target=self._call, args=("count", b"", "png"), daemon=True).start()
+        """Start every worker now (in the background), so the first case page does not wait for one."""
+        self._warming = [threading.Thread(target=self._call, args=("warm", b"", ""), daemon=True)
+                         for _ in range(self._idle.qsize())]
+        for thread in self._warming:
+            thread.start()
+
+    def ready(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for the workers `warm` started; True when all are up."""
+        for thread in self._warming:
+            thread.join(timeout)
+        return not any(thread.is_alive() for thread in self._warming)
 
     def close(self) -> None:
         while not self._idle.empty():

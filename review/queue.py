@@ -19,7 +19,7 @@ from store.db import session_scope, utcnow
 from store.queue import STATES, QueueItem, QueueQuery, queue_choices, queue_counts, queue_page
 
 AGES = {"1h": timedelta(hours=1), "1d": timedelta(days=1), "7d": timedelta(days=7)}
-MAX_ROWS = 300       # a page of the newest; the filters narrow it down, the counts stay whole
+PAGE_ROWS = 100      # rows a page shows, newest first; the counts are always the whole queue's
 
 
 def routes() -> list[PageRoute]:
@@ -35,15 +35,23 @@ class QueueFilter:
     customer: str = ""
     code: str = ""
     age: str = ""              # a key of AGES: only items waiting longer than that
+    page: int = 1              # which page of PAGE_ROWS rows, newest first
 
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> QueueFilter:
         """Read the filter from the page's query string, ignoring values it does not know."""
         state = query.get("state", "")
         age = query.get("age", "")
+        page = query.get("page", "")
         return cls(state=state if state in STATES else "", source=query.get("source", "").strip(),
                    customer=query.get("customer", "").strip(), code=query.get("code", "").strip().upper(),
-                   age=age if age in AGES else "")
+                   age=age if age in AGES else "", page=int(page) if page.isdigit() and int(page) > 0 else 1)
+
+    def link(self, **changed: object) -> dict[str, object]:
+        """The query string of this filter with some values changed (the pager's and the counts' links)."""
+        values = {"state": self.state, "source": self.source, "customer": self.customer, "code": self.code,
+                  "age": self.age, "page": self.page, **changed}
+        return {k: v for k, v in values.items() if v and not (k == "page" and v == 1)}
 
     def narrows(self) -> bool:
         """Whether anything but the state is filtered (the counts then differ from the whole queue's)."""
@@ -60,23 +68,26 @@ class QueueView:
     """The rows shown (newest first), the counts per state, and the choices of the filters."""
 
     rows: list[QueueItem]
-    matching: int                # rows that passed the filters (at most MAX_ROWS are shown)
+    matching: int                # rows that passed the filters (PAGE_ROWS of them are shown)
     counts: dict[str, int]
     total: int
     sources: list[str]
     codes: list[str]
     signature: str = ""          # the whole queue's counts, for the live updates (review.events)
+    page: int = 1
+    pages: int = 1
 
 
 def queue_view(session, wanted: QueueFilter, now: datetime) -> QueueView:
     """The page's rows (newest first), counts following every filter but the state, and choices."""
-    page = queue_page(session, wanted.query(now), limit=MAX_ROWS)
+    page = queue_page(session, wanted.query(now), limit=PAGE_ROWS, offset=(wanted.page - 1) * PAGE_ROWS)
     sources, codes = queue_choices(session)
     counts = {state: n for state, (n, _, _) in page.counts.items()}
     # The live updates compare the whole queue's counts: the filtered ones serve when nothing is filtered.
     whole = queue_counts(session) if wanted.narrows() else page.counts
     return QueueView(rows=page.rows, matching=page.matching, counts=counts, total=sum(counts.values()),
-                     sources=sources, codes=codes, signature=signature(whole))
+                     sources=sources, codes=codes, signature=signature(whole), page=wanted.page,
+                     pages=max(1, -(-page.matching // PAGE_ROWS)))
 
 
 def queue_page_view(request: Request) -> Response:

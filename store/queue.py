@@ -83,7 +83,7 @@ class QueuePage:
 def queue_items(session: Session, *, states: tuple[str, ...] = STATES,
                 since: datetime | None = None) -> list[QueueItem]:
     """The queue, oldest first within each state, states in the order of `STATES`."""
-    queue = _queue()
+    queue = _queue(states)
     query = sa.select(queue).where(queue.c.state.in_(states))
     if since is not None:
         query = query.where(queue.c.since >= since)
@@ -92,14 +92,17 @@ def queue_items(session: Session, *, states: tuple[str, ...] = STATES,
     return _items(session, sorted(rows, key=lambda r: rank[r.state]))
 
 
-def queue_page(session: Session, wanted: QueueQuery, *, limit: int) -> QueuePage:
-    """One page of the queue, newest first, filtered, counted and cut in the database."""
-    queue = _queue()
-    kept = _filtered(queue, wanted)
+def queue_page(session: Session, wanted: QueueQuery, *, limit: int, offset: int = 0) -> QueuePage:
+    """One page of the queue (`limit` items after the newest `offset`), newest first, filtered,
+    counted and cut in the database."""
     counts = queue_counts(session, wanted)
-    shown = kept + ([queue.c.state == wanted.state] if wanted.state else [])
+    states = _states(wanted, with_state=True)
+    if not states:
+        return QueuePage([], 0, counts)
+    queue = _queue(states)
+    shown = _filtered(queue, wanted) + ([queue.c.state == wanted.state] if wanted.state else [])
     rows = session.execute(sa.select(queue).where(*shown).order_by(queue.c.since.desc(), queue.c.document_id.desc())
-                           .limit(limit)).all()
+                           .limit(limit).offset(offset)).all()
     matching = counts[wanted.state][0] if wanted.state else sum(n for n, _, _ in counts.values())
     return QueuePage(_items(session, rows), matching, counts)
 
@@ -112,7 +115,7 @@ def queue_summary(session: Session) -> dict[str, tuple[int, datetime | None]]:
 def queue_counts(session: Session, wanted: QueueQuery | None = None) -> Counts:
     """Per state: how many items pass every filter of `wanted` but the state, the oldest
     arrival among them and the newest."""
-    queue = _queue()
+    queue = _queue(_states(wanted, with_state=False))
     kept = _filtered(queue, wanted) if wanted is not None else []
     found = session.execute(sa.select(queue.c.state, sa.func.count(), sa.func.min(queue.c.since),
                                       sa.func.max(queue.c.since)).where(*kept).group_by(queue.c.state)).all()
@@ -170,36 +173,59 @@ def _state(state: str) -> Any:
     return sa.literal_column(f"'{state}'", sa.String)
 
 
-def _queue() -> Any:
-    """Every queue item as a row (state, document_id, order_id, outbox_id, name, customer,
-    reason, since, po_number, source, payload_json); orders superseded by a re-process are history."""
-    def documents_in(state: str, status: str) -> Any:
-        return (sa.select(_state(state).label("state"), DOCUMENTS.c.id.label("document_id"),
-                          _none(sa.Integer).label("order_id"), _none(sa.Integer).label("outbox_id"),
-                          _doc_name().label("name"), DOCUMENTS.c.customer_code.label("customer"),
-                          DOCUMENTS.c.reason.label("reason"), DOCUMENTS.c.received_at.label("since"),
-                          _none(sa.String).label("po_number"), DOCUMENTS.c.source.label("source"),
-                          _none(sa.Text).label("payload_json"))
-                .where(DOCUMENTS.c.status == status))
+_COLUMNS = ("state", "document_id", "order_id", "outbox_id", "name", "customer", "reason", "since", "po_number",
+            "source", "payload_json")
+
+
+def _row(*columns: Any) -> list[Any]:
+    return [column.label(name) for column, name in zip(columns, _COLUMNS, strict=True)]
+
+
+def _queue(states: tuple[str, ...] = STATES) -> Any:
+    """The queue items of `states` as rows (state, document_id, order_id, outbox_id, name,
+    customer, reason, since, po_number, source, payload_json); orders superseded by a
+    re-process are history. Only the states asked for are queried."""
+    def documents_in(state: str) -> Any:
+        return (sa.select(*_row(_state(state), DOCUMENTS.c.id, _none(sa.Integer), _none(sa.Integer), _doc_name(),
+                                DOCUMENTS.c.customer_code, DOCUMENTS.c.reason, DOCUMENTS.c.received_at,
+                                _none(sa.String), DOCUMENTS.c.source, _none(sa.Text)))
+                .where(DOCUMENTS.c.status == state))
 
     def orders_in(state: str) -> Any:
-        return (sa.select(_state(state), ORDERS.c.document_id, ORDERS.c.id, _none(sa.Integer), _doc_name(),
-                          sa.func.coalesce(ORDERS.c.customer_name, ORDERS.c.customer_code), ORDERS.c.failure,
-                          DOCUMENTS.c.received_at, ORDERS.c.po_number, DOCUMENTS.c.source, _none(sa.Text))
+        return (sa.select(*_row(_state(state), ORDERS.c.document_id, ORDERS.c.id, _none(sa.Integer), _doc_name(),
+                                sa.func.coalesce(ORDERS.c.customer_name, ORDERS.c.customer_code), ORDERS.c.failure,
+                                DOCUMENTS.c.received_at, ORDERS.c.po_number, DOCUMENTS.c.source, _none(sa.Text)))
                 .join(DOCUMENTS, DOCUMENTS.c.id == ORDERS.c.document_id)
                 .where(ORDERS.c.status == state, ORDERS.c.superseded_at.is_(None)))
 
-    dead = (sa.select(_state("dead"), ORDERS.c.document_id, _none(sa.Integer), OUTBOX.c.id,
-                      OUTBOX.c.kind + " " + OUTBOX.c.stable_key,
-                      sa.func.coalesce(ORDERS.c.customer_name, ORDERS.c.customer_code),
-                      OUTBOX.c.last_error, OUTBOX.c.created_at, ORDERS.c.po_number, _none(sa.String),
-                      OUTBOX.c.payload_json)
-            .select_from(OUTBOX.outerjoin(ORDERS, ORDERS.c.id == OUTBOX.c.order_id))
-            .where(OUTBOX.c.status == OutboxStatus.DEAD))
-    failed_orders = orders_in("failed").where(DOCUMENTS.c.status != DocumentStatus.FAILED)
-    return sa.union_all(documents_in("failed", DocumentStatus.FAILED), failed_orders, orders_in("review"),
-                        documents_in("not_an_order", "not_an_order"), documents_in("repeat", "repeat"),
-                        dead).subquery("queue")
+    def dead() -> Any:
+        return (sa.select(*_row(_state("dead"), ORDERS.c.document_id, _none(sa.Integer), OUTBOX.c.id,
+                                OUTBOX.c.kind + " " + OUTBOX.c.stable_key,
+                                sa.func.coalesce(ORDERS.c.customer_name, ORDERS.c.customer_code),
+                                OUTBOX.c.last_error, OUTBOX.c.created_at, ORDERS.c.po_number, _none(sa.String),
+                                OUTBOX.c.payload_json))
+                .select_from(OUTBOX.outerjoin(ORDERS, ORDERS.c.id == OUTBOX.c.order_id))
+                .where(OUTBOX.c.status == OutboxStatus.DEAD))
+
+    branches = {
+        "failed": lambda: [documents_in(DocumentStatus.FAILED),
+                           orders_in("failed").where(DOCUMENTS.c.status != DocumentStatus.FAILED)],
+        "review": lambda: [orders_in("review")],
+        "not_an_order": lambda: [documents_in("not_an_order")],
+        "repeat": lambda: [documents_in("repeat")],
+        "dead": lambda: [dead()],
+    }
+    return sa.union_all(*[b for state in STATES if state in states for b in branches[state]()]).subquery("queue")
+
+
+def _states(wanted: QueueQuery | None, *, with_state: bool) -> tuple[str, ...]:
+    """The states a filter can keep: only orders in review carry anomaly codes."""
+    states = STATES
+    if wanted is not None and wanted.code:
+        states = ("review",)
+    if wanted is not None and with_state and wanted.state:
+        states = tuple(s for s in states if s == wanted.state)
+    return states
 
 
 def _items(session: Session, rows: list[Any]) -> list[QueueItem]:

@@ -102,10 +102,25 @@ def test_the_queue_page_lists_what_the_document_service_left_for_a_person(engine
     assert "x12-truncated.edi" in failed
 
 
-def test_a_long_queue_shows_the_newest_page_and_says_how_many_match(stored, monkeypatch):
-    monkeypatch.setattr("review.queue.MAX_ROWS", 2)
-    view = _view(stored, {})
-    assert [i.document_id for i in view.rows] == [3, 2] and view.matching == 5 and view.total == 5
+def test_a_long_queue_is_shown_a_page_at_a_time_newest_first(stored, monkeypatch):
+    """Pages are cut in the database: page 2 of 2-row pages holds the 3rd and 4th newest; the
+    counts stay the whole queue's; a page past the end is empty."""
+    monkeypatch.setattr("review.queue.PAGE_ROWS", 2)
+    first, second, past = (_view(stored, {"page": p}) for p in ("1", "2", "9"))
+    assert [i.document_id for i in first.rows] == [3, 2] and first.matching == 5 and first.pages == 3
+    assert [i.document_id for i in second.rows] == [5, 1] and second.total == 5
+    assert past.rows == [] and past.counts == first.counts
+
+
+def test_the_pager_keeps_the_filters(stored, desk_client, monkeypatch):
+    monkeypatch.setattr("review.queue.PAGE_ROWS", 1)
+    add_user(stored, "mei")
+    sign_in(desk_client, "mei")
+    page = desk_client.get("/", params={"source": "edi"}).text
+    older = re.search(r'<a href="\?([^"]+)" id="page-older">', page).group(1)
+    assert "source=edi" in older and "page=2" in older
+    second = desk_client.get("/?" + older.replace("&amp;", "&")).text
+    assert 'id="page-newer"' in second and 'id="page-older"' not in second
 
 
 def test_an_order_in_review_carries_its_codes_and_sentences(stored):
