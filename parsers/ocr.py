@@ -41,8 +41,28 @@ class LineRecogniser(Protocol):
     def recognise(self, images: list[Image.Image]) -> list[tuple[str, float]]: ...
 
 
+@runtime_checkable
+class PartReader(Protocol):
+    """An engine that detects the text of a whole page but recognises only the boxes asked for
+    (a ruled table's cells are read crop by crop, so recognising them twice is wasted time)."""
+
+    def read_where(self, image: Image.Image, wanted: Callable[[Box], bool]) -> list[OcrWord]: ...
+
+
+Box = tuple[float, float, float, float]
+REC_HEIGHT = 48       # the recognition model's input height (PP-OCRv4)
+REC_MIN_WIDTH = 320   # ... and its narrowest input: shorter lines are padded to it
+REC_STEP = 64         # wider lines are padded up to a multiple of this, whatever else is read with them
+REC_BATCH = 8
+
+
 class RapidOcrEngine:
-    """RapidOCR with its bundled ONNX models; text-angle classification is off (faxes are upright)."""
+    """RapidOCR with its bundled ONNX models; text-angle classification is off (faxes are upright).
+
+    Crops are recognised in batches of equal padded width that depend on each crop alone:
+    RapidOCR's own batching pads a line to the widest line of its batch, and the model's reading
+    of a line changes with its padding, so the same text read beside different neighbours could
+    come out different (秣 and 袜 differ by a stroke)."""
 
     def __init__(self, **options: Any) -> None:
         from rapidocr_onnxruntime import RapidOCR  # heavy import: only when a fax is read
@@ -50,21 +70,67 @@ class RapidOcrEngine:
         self._engine = RapidOCR(**options)
 
     def read(self, image: Image.Image) -> list[OcrWord]:
+        return self.read_where(image, lambda _box: True)
+
+    def read_where(self, image: Image.Image, wanted: Callable[[Box], bool]) -> list[OcrWord]:
+        """The page's text lines found by the detector; only those whose box is `wanted` are
+        recognised. The steps are RapidOCR's own (`RapidOCR.__call__`) but for the batching."""
         import numpy as np
 
-        pixels = np.asarray(image.convert("L"))
-        result, _elapsed = self._engine(pixels, use_cls=False)
-        return [_word(quad, text, score) for quad, text, score in result or ()]
+        engine = self._engine
+        pixels = engine.load_img(np.asarray(image.convert("L")))
+        raw_h, raw_w = pixels.shape[:2]
+        scaled, ratio_h, ratio_w = engine.preprocess(pixels)
+        scaled, record = engine.maybe_add_letterbox(scaled, {"preprocess": {"ratio_h": ratio_h, "ratio_w": ratio_w}})
+        quads, _elapsed = engine.auto_text_det(scaled)
+        if quads is None:
+            return []
+        on_page = engine._get_origin_points(quads, record, raw_h, raw_w).tolist()
+        keep = [i for i, quad in enumerate(on_page) if wanted(_box(quad))]
+        readings = _recognised(engine.text_rec, engine.get_crop_img_list(scaled, [quads[i] for i in keep]))
+        return [_word(on_page[i], text, conf) for i, (text, conf) in zip(keep, readings)
+                if conf >= engine.text_score]
 
     def recognise(self, images: list[Image.Image]) -> list[tuple[str, float]]:
-        """The text of each crop holding one line, by the recognition model alone (batched)."""
+        """The text of each crop holding one line, by the recognition model alone."""
         import numpy as np
 
-        if not images:
-            return []
-        pixels = [np.asarray(image.convert("RGB")) for image in images]
-        results, _elapsed = self._engine.text_rec(pixels, False)
-        return [(str(r[0]), float(r[1])) for r in results]
+        return _recognised(self._engine.text_rec, [np.asarray(image.convert("RGB")) for image in images])
+
+
+def _recognised(recogniser: Any, crops: list[Any]) -> list[tuple[str, float]]:
+    """Each crop's (text, confidence), read in batches of crops padded to the same width, a width
+    that depends on the crop alone (REC_STEP), so a reading never depends on its neighbours."""
+    widths = [_padded_width(crop) for crop in crops]
+    out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+    for width in sorted(set(widths)):
+        same = [i for i, w in enumerate(widths) if w == width]
+        for start in range(0, len(same), REC_BATCH):
+            batch = same[start:start + REC_BATCH]
+            for i, (text, conf) in zip(batch, _batch(recogniser, [crops[i] for i in batch], width)):
+                out[i] = (str(text), float(conf))
+    return out
+
+
+def _padded_width(crop: Any) -> int:
+    height, width = crop.shape[:2]
+    natural = math.ceil(REC_HEIGHT * width / max(height, 1))
+    return max(REC_MIN_WIDTH, -(-natural // REC_STEP) * REC_STEP)
+
+
+def _batch(recogniser: Any, crops: list[Any], width: int) -> list[tuple[str, float]]:
+    import numpy as np
+
+    ratio = width / REC_HEIGHT
+    batch = np.concatenate([recogniser.resize_norm_img(crop, ratio)[np.newaxis, :] for crop in crops])
+    preds = recogniser.session(batch.astype(np.float32))[0]
+    return [(r[0], r[1]) for r in recogniser.postprocess_op(preds, False, wh_ratio_list=[], max_wh_ratio=ratio)]
+
+
+def _box(quad: list[list[float]]) -> Box:
+    xs = [p[0] for p in quad]
+    ys = [p[1] for p in quad]
+    return (min(xs), min(ys), max(xs), max(ys))
 
 
 def _word(quad: list[list[float]], text: str, score: float | str) -> OcrWord:
@@ -91,6 +157,12 @@ class LazyEngine:
 
     def read(self, image: Image.Image) -> list[OcrWord]:
         return self._get().read(image)
+
+    def read_where(self, image: Image.Image, wanted: Callable[[Box], bool]) -> list[OcrWord]:
+        engine = self._get()
+        if isinstance(engine, PartReader):
+            return engine.read_where(image, wanted)
+        return [w for w in engine.read(image) if wanted(w.box)]
 
     def recognise(self, images: list[Image.Image]) -> list[tuple[str, float]]:
         engine = self._get()

@@ -24,13 +24,14 @@ from parsers.formats import pdf
 from parsers.context import ParseContext
 from parsers.errors import ParseError
 from parsers.model import ParseResult, SourceKind
-from parsers.ocr import LineRecogniser, OcrEngine, OcrWord, default_engine
+from parsers.ocr import LineRecogniser, OcrEngine, OcrWord, PartReader, default_engine
 from parsers.layout import grid
 from parsers.formats import faxgrid
 from parsers.layout.words import CJK, union_box
 
 _GROUPED = re.compile(r"\d{1,3}(?:[;:]\d{3})+(?:\.\d+)?")
 _DOTTED = re.compile(r"\d+[:;]\d+(?:\.\d+)+")  # "1:01.0003": a dotted item code, never a time
+_DIMENSIONS = re.compile(r"\d+(?:\.\d+)?(?:\s*[×xX]\s*\d+(?:\.\d+)?)+")  # 100×80×50
 MAX_PAGES = 50            # a fax of more pages than this is not an order
 MAX_PIXELS = 40_000_000   # per page; an A4 page at 300 dpi is 8.7 million
 RENDER_DPI = 200          # faxes are sent at 200 dpi; more only slows OCR
@@ -39,6 +40,7 @@ DOUBT = 0.9               # a word read with less confidence than this is read a
 NEAR = 0.8                # words closer than this many text heights on a line are one run
 CODE_REACH = 3.5          # ... and Latin/digit words this close (a code cut where letters were lost)
 RULE_TOLERANCE = 4        # px within which two ruling strokes meet
+LEVEL_MIN = 0.05         # degrees: a page skewed less than this is read as it is
 REREAD_SCALE = 2          # the run's crop is enlarged this much before it is read again
 
 
@@ -106,13 +108,15 @@ def _read(engine: OcrEngine, image: Image.Image, number: int) -> layout.Page:
     """One page read by the engine and straightened by the slope of its text; its ruled tables
     found on the page levelled by their own rules and, where the engine can read crops, read cell
     by cell (`faxgrid`) in place of what the detector saw there; words read with doubt read again."""
-    found = [w for w in engine.read(image) if w.text.strip()]
-    angle = skew(found)
+    tables, cells, angle = _tables(engine, image)
+    found = [w for w in _detected(engine, image, tables if cells else [], angle) if w.text.strip()]
+    # Cells are placed on the page levelled by its rules: the words around them are straightened
+    # by the same angle, which long rules measure better than a few lines of text.
+    angle = (angle if abs(angle) >= LEVEL_MIN else 0.0) if cells else skew(found)
     centre = (image.width / 2, image.height / 2)
     straight = [_straighten(w, angle, centre) for w in found]
     level = image.rotate(-angle, resample=Image.Resampling.NEAREST, fillcolor=255) if angle else image
     rules = vertical_rules(level)
-    tables, cells = _tables(engine, image)
     if cells:
         inside = [w for w in straight if any(_inside(w, g) for g in tables)]
         cells = [_surer(cell, inside) for cell in cells]
@@ -124,20 +128,35 @@ def _read(engine: OcrEngine, image: Image.Image, number: int) -> layout.Page:
                        grids=tuple(tables))
 
 
-def _tables(engine: OcrEngine, image: Image.Image) -> tuple[list[grid.Grid], list[layout.Word]]:
-    """The page's ruled tables (on the page levelled by its longest rules) and, when the engine can
-    read crops, the words of their cells read one text line at a time."""
+def _detected(engine: OcrEngine, image: Image.Image, tables: list[grid.Grid], angle: float) -> list[OcrWord]:
+    """The page's words as the engine reads them; what lies inside the tables read cell by cell is
+    only detected, not recognised, by an engine that can tell the two apart (half the work on a full page)."""
+    if not tables or not isinstance(engine, PartReader):
+        return engine.read(image)
+    centre = (image.width / 2, image.height / 2)
+    level = angle if abs(angle) >= LEVEL_MIN else 0.0
+
+    def outside(box: layout.Box) -> bool:
+        word = _straighten(OcrWord("", box, 1.0), level, centre)
+        return not any(_inside(word, g) for g in tables)
+
+    return engine.read_where(image, outside)
+
+
+def _tables(engine: OcrEngine, image: Image.Image) -> tuple[list[grid.Grid], list[layout.Word], float]:
+    """The page's ruled tables (on the page levelled by its longest rules, whose angle is returned)
+    and, when the engine can read crops, the words of their cells read one text line at a time."""
     import numpy as np
 
     angle = grid.image_skew(np.asarray(image))
     if angle is None:
-        return [], []
+        return [], [], 0.0
     level = _rotated(image, angle)
     verticals, horizontals, ruled = grid.image_rules(np.asarray(level))
     tables = faxgrid.table_grids(grid.find_grids(verticals, horizontals, RULE_TOLERANCE), level.width)
     if not tables or not isinstance(engine, LineRecogniser):
-        return tables, []
-    return tables, faxgrid.read_cells(engine, level, tables, ruled)
+        return tables, [], angle
+    return tables, faxgrid.read_cells(engine, level, tables, ruled), angle
 
 
 def _surer(cell: layout.Word, detected: list[layout.Word]) -> layout.Word:
@@ -167,7 +186,7 @@ def _inside(w: layout.Word, table: grid.Grid) -> bool:
 
 
 def _rotated(image: Image.Image, angle: float) -> Image.Image:
-    return image.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor=255) if abs(angle) >= 0.05 else image
+    return image.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor=255) if abs(angle) >= LEVEL_MIN else image
 
 
 def reread_doubtful(words: list[layout.Word], image: Image.Image, rules: list[layout.Box],
@@ -313,4 +332,13 @@ def _digits(text: str) -> str:
     It reads a dot as ':' too, which a dotted code shows ("1:01.0003" is 1.01.0003)."""
     if _GROUPED.fullmatch(text):
         return text.replace(";", ",").replace(":", ",")
-    return text.replace(";", ".").replace(":", ".") if _DOTTED.fullmatch(text) else text
+    if _DOTTED.fullmatch(text):
+        return text.replace(";", ".").replace(":", ".")
+    return _DIMENSIONS.sub(_one_sign, text)
+
+
+def _one_sign(chain: re.Match[str]) -> str:
+    """A printed dimension uses one multiplication sign throughout; OCR reads a '×' as the far
+    commoner 'x' now and then ("100×80x50mm"), so a chain holding a '×' has only '×'."""
+    text = chain.group(0)
+    return re.sub(r"(?<=\d)\s*[xX]\s*(?=\d)", "×", text) if "×" in text else text

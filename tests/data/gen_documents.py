@@ -81,6 +81,7 @@ def fax_page(rows=ROWS, *, skew: float = 0.7, speckle: int = 3000, seed: int = 7
              banner: str | None = None, blot: int | None = None) -> Image.Image:
     """An A4 page at 200 dpi, drawn, skewed, speckled and binarised like a received fax.
 
+    Rows are 70 px apart, closer when that many would not fit the page.
     `total` prints "合计金额：¥<total>" under the table, `banner` a fax machine's top line (such
     as "... P.001/002"), and `blot` inks over the quantity cell of that row (0-based), as a
     smudge or a fold does.
@@ -95,7 +96,8 @@ def fax_page(rows=ROWS, *, skew: float = 0.7, speckle: int = 3000, seed: int = 7
     for i, text in enumerate(FIELDS):
         draw.text((100, 320 + 60 * i), text, font=small, fill=0)
     xs = [round(x * 200 / 72 * 1.05) for x in COLUMN_X]
-    top, pitch = 620, 70
+    top = 620
+    pitch = min(70, (page.height - top - 160) // (len(rows) + 1))  # a dense page (25 rows) still fits A4
     for r, cells in enumerate([HEADER, *rows]):
         y = top + pitch * r + 16
         for i, text in enumerate(cells):

@@ -130,3 +130,14 @@ def test_garbage_image_fails_with_a_reason():
 def test_skew_is_the_median_slope_of_long_runs():
     words = [OcrWord("x" * 10, (0, 0, 500, 40), 0.9, angle=0.8) for _ in range(3)]
     assert fax.skew(words) == pytest.approx(0.8)
+
+
+@pytest.mark.parametrize("read, meant", [
+    ("300g牛皮卡100×80x50mm 单色印刷", "300g牛皮卡100×80×50mm 单色印刷"),
+    ("3×4X5cm", "3×4×5cm"),
+    ("100x80x50mm", "100x80x50mm"),      # printed with x throughout: left as printed
+    ("尺寸 210×297, 规格 3x4", "尺寸 210×297, 规格 3x4"),  # two dimensions, each its own sign
+])
+def test_a_dimension_has_one_multiplication_sign(read, meant):
+    """OCR reads '×' as 'x' now and then; a dimension that shows a '×' has '×' throughout."""
+    assert fax._digits(read) == meant
