@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from daemon.cli_support import UsageError, add_settings_arguments, cli_worker_name, engine_for, settings_for
-from store import documents
+from store import documents, snapshots
 from store import outbox as outbox_store
 from store.db import session_scope, utcnow
 from store.models import DocumentStatus
@@ -155,7 +155,8 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     engine = engine_for(settings)
     limits = settings.thresholds
     with ParseSandbox(timeout_s=limits.parse_timeout_seconds, memory_mb=limits.parse_memory_mb) as sandbox:
-        service = DocumentService(engine, settings, sandbox=sandbox, archive=settings.paths.archive)
+        service = DocumentService(engine, settings, sandbox=sandbox, archive=settings.paths.archive,
+                                  catalog_folder=snapshots.folder(settings.paths.var))
         if not service.refresh_catalog():
             raise UsageError("no catalog is loaded; run `orderdesk catalog import DIR` first.")
         for _, number in numbers:

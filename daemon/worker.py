@@ -26,7 +26,7 @@ from daemon.config import Settings
 from daemon.logs import bind, setup_logging
 from pipeline.sandbox import ParseSandbox
 from pipeline.service import DocumentService
-from store import documents
+from store import documents, snapshots
 from store.db import make_engine, session_scope, utcnow
 from store.models import Document
 from store.records import DocumentOutcome
@@ -34,7 +34,8 @@ from store.records import DocumentOutcome
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0          # longest a worker sleeps without looking at the database
-HOUSEKEEPING_SECONDS = 30.0  # how often stale claims are released and the catalog is re-checked
+HOUSEKEEPING_SECONDS = 30.0  # how often stale claims are released
+CATALOG_SECONDS = 2.0        # how often the catalog's fingerprint is compared (one small query)
 
 
 class Worker:
@@ -50,8 +51,10 @@ class Worker:
         self.stopping = stopping
         self.now = now
         self.service = DocumentService(engine, settings, sandbox=sandbox, today=today, now=now,
-                                       archive=Path(settings.paths.archive))
+                                       archive=Path(settings.paths.archive),
+                                       catalog_folder=snapshots.folder(settings.paths.var))
         self._next_housekeeping = 0.0
+        self._next_catalog_check = 0.0
 
     def run_once(self) -> int:
         """Process at most one document; returns 1 when one was handled, else 0."""
@@ -104,16 +107,19 @@ class Worker:
             self.doorbell.ring("outbox")
 
     def _housekeeping(self) -> bool:
-        """Release stale claims and reload a changed catalog (every HOUSEKEEPING_SECONDS);
-        False while no catalog is loaded (documents wait until one is)."""
-        if time.monotonic() < self._next_housekeeping:
+        """Release stale claims (every HOUSEKEEPING_SECONDS) and take up a new catalog version
+        (looked for every CATALOG_SECONDS); False while no catalog is loaded (documents wait)."""
+        now = time.monotonic()
+        if now >= self._next_housekeeping:
+            self._next_housekeeping = now + HOUSEKEEPING_SECONDS
+            stale = timedelta(seconds=self.settings.thresholds.claim_stale_seconds)
+            with session_scope(self.engine) as session:
+                released = documents.release_stale_claims(session, claimed_before=self.now() - stale)
+            if released:
+                log.warning("released %d documents whose worker stopped answering", released)
+        if now < self._next_catalog_check:
             return self.service.catalog is not None
-        self._next_housekeeping = time.monotonic() + HOUSEKEEPING_SECONDS
-        stale = timedelta(seconds=self.settings.thresholds.claim_stale_seconds)
-        with session_scope(self.engine) as session:
-            released = documents.release_stale_claims(session, claimed_before=self.now() - stale)
-        if released:
-            log.warning("released %d documents whose worker stopped answering", released)
+        self._next_catalog_check = now + CATALOG_SECONDS
         if not self.service.refresh_catalog():
             log.error("no catalog is loaded; documents wait until one is")
             return False

@@ -8,7 +8,6 @@ whichever way it came in.
 """
 from __future__ import annotations
 
-import gc
 import logging
 import traceback
 from collections.abc import Callable
@@ -33,7 +32,7 @@ from reconcile import CatalogSnapshot, reconcile
 from reconcile.checks import po_key
 from reconcile.customers import match_customer
 from store import catalog as catalog_store
-from store import documents, learned, orders
+from store import documents, learned, orders, snapshots
 from store.db import session_scope, utcnow
 from store.documents import Arrival
 from store.models import Document, DocumentStatus
@@ -106,7 +105,7 @@ class DocumentService:
 
     def __init__(self, engine: Engine, settings: OutboxSettings, *, sandbox: ParseSandbox,
                  today: Callable[[], date] | None = None, now: Callable[[], datetime] = utcnow,
-                 archive: Path | None = None) -> None:
+                 archive: Path | None = None, catalog_folder: Path | None = None) -> None:
         self.engine = engine
         self.settings = settings
         self.sandbox = sandbox
@@ -114,6 +113,7 @@ class DocumentService:
         self.today = today or (lambda: datetime.now(zone).date())
         self.now = now
         self.archive = archive
+        self.catalog_folder = catalog_folder   # where packed snapshots are mapped from; None: in memory
         self.catalog: CatalogSnapshot | None = None
         self.contacts: dict[str, tuple[str, ...]] = {}
         self.fingerprint: str | None = None
@@ -127,19 +127,16 @@ class DocumentService:
             if fingerprint is None or fingerprint == self.fingerprint:
                 self.refresh_learned(session)
                 return self.catalog is not None
-            records = catalog_store.load_catalog(session)
+            current = snapshots.current_snapshot(session, self.catalog_folder)
             version = learned.learned_version(session)
             taught = learned.load_learned(session)
-        if records is None:
+        if current is None:
             return self.catalog is not None
-        gc.unfreeze()
-        self.catalog = CatalogSnapshot.from_records(records, taught)
+        self.fingerprint, base = current
+        self.catalog = base.with_learned(taught)
         self.learned_version = version
         self.contacts = {c.number: c.emails for c in self.catalog.customers if c.emails}
-        self.fingerprint = fingerprint
-        gc.collect()
-        gc.freeze()  # the snapshot lives for the process: keep it out of every GC pass
-        log.info("catalog %s loaded (%d materials)", fingerprint[:12], len(records.materials))
+        log.info("catalog %s loaded (%d materials)", self.fingerprint[:12], self.catalog.material_count)
         return True
 
     def refresh_learned(self, session: Session) -> None:

@@ -53,7 +53,7 @@ def search_items(catalog: CatalogSnapshot, query: str, *, customer: str | None, 
         found.setdefault(number, how)
         if len(found) >= limit:
             break
-    own = {ci.material: ci.code for ci in catalog.records.customer_items if ci.customer == customer} if customer else {}
+    own = {ci.material: ci.code for ci in catalog.customer_items(customer)}
     return [_hit(catalog, catalog.material(n), how, customer, on, own.get(n)) for n, how in found.items()
             if catalog.material(n) is not None]
 
@@ -69,7 +69,7 @@ def _by_code(catalog: CatalogSnapshot, text: str, customer: str | None) -> list[
     hits += [(n, "barcode") for n in catalog.by_barcode(text)]
     key = code_key(text)
     if len(key) >= 2 and any(ch.isdigit() for ch in key):   # a code being typed: 1.01 -> 1.01.0001 …
-        hits += [(m.number, "our code") for m in catalog.records.materials if code_key(m.number).startswith(key)]
+        hits += [(number, "our code") for number in catalog.numbers_with_code_prefix(key)]
     return hits
 
 

@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.engine import Engine
 
 from review.web import PageRoute, desk_of, signed_in
-from store import audit
+from store import audit, snapshots
 from store import outbox as outbox_store
 from store.audit import AuditRecord
 from store.db import session_scope, utcnow
@@ -83,7 +83,8 @@ class Reprocessor:
         limits = self.settings.thresholds
         sandbox = ParseSandbox(timeout_s=limits.parse_timeout_seconds, memory_mb=limits.parse_memory_mb)
         self._service = DocumentService(self.engine, self.settings, sandbox=sandbox,
-                                        archive=self.settings.paths.archive)
+                                        archive=self.settings.paths.archive,
+                                        catalog_folder=snapshots.folder(self.settings.paths.var))
         return self._service
 
     def close(self) -> None:

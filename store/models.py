@@ -277,6 +277,19 @@ class CatalogMeta(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     fingerprint: str = Field(max_length=64)
     loaded_at: datetime = Field(sa_type=UTCDateTime)
+    source: str | None = Field(default=None, max_length=64)   # digest of the bundle files read
+
+
+class CatalogPack(SQLModel, table=True):
+    """The loaded catalog packed for the snapshot (reconcile.catalog_pack), written with the
+    catalog: workers on every node map it instead of re-indexing the rows."""
+
+    __tablename__ = "catalog_pack"
+
+    id: int = Field(default=1, primary_key=True)
+    fingerprint: str = Field(max_length=64)
+    format: int
+    data: bytes = Field(sa_type=sa.LargeBinary)
 
 
 class WatchState(SQLModel, table=True):

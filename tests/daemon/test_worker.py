@@ -12,11 +12,13 @@ import sqlalchemy as sa
 from connectors.catalog_bundle import catalog_fingerprint, read_bundle
 from daemon.config import Settings
 from daemon.ingest import ingest
+from daemon import worker as worker_mod
 from daemon.worker import Worker, release_claims
 from pipeline import service as service_mod
 from pipeline.sandbox import ParseSandbox
 from store import catalog as catalog_store
-from store import documents
+from reconcile import CatalogSnapshot
+from store import documents, snapshots
 from store import orders as orders_store
 from store.outbox import OUTBOX
 from store.db import session_scope
@@ -43,6 +45,13 @@ def catalog(engine):
     records = read_bundle(CATALOG)
     with session_scope(engine) as session:
         catalog_store.replace_catalog(session, records, catalog_fingerprint(records))
+
+
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path, monkeypatch):
+    """The default settings keep files under ./var (the packed catalog among them): here, a
+    temporary folder."""
+    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture(scope="module")
@@ -215,3 +224,49 @@ def test_a_po_saved_by_another_worker_meanwhile_is_still_a_duplicate(engine, cat
     assert len(looks) == 2
     assert _orders(engine, first)[0]["anomalies"] == []
     assert _orders(engine, again)[0]["anomalies"] == ["DUPLICATE_PO"]
+
+
+def _replace(engine, records) -> str:
+    fingerprint = catalog_fingerprint(records)
+    with session_scope(engine) as session:
+        catalog_store.replace_catalog(session, records, fingerprint)
+    return fingerprint
+
+
+def test_a_worker_takes_up_a_new_catalog_version(engine, sandbox, tmp_path, monkeypatch):
+    """Given a worker working with one catalog, when a new version is imported, its next look
+    maps the new version's file (the old one is removed) and matches against it."""
+    monkeypatch.setattr(worker_mod, "CATALOG_SECONDS", 0.0)
+    records = read_bundle(CATALOG)
+    first = _replace(engine, records)
+    w = _worker(engine, sandbox)
+    assert w.run_once() == 0 and w.service.fingerprint == first
+    assert w.service.catalog.material("NEW-1") is None
+    added = dataclasses.replace(records.materials[0], number="NEW-1", name="新品纸箱")
+    second = _replace(engine, dataclasses.replace(records, materials=records.materials + (added,)))
+    assert w.run_once() == 0 and w.service.fingerprint == second
+    assert w.service.catalog.material("new-1") == added
+    assert [p.name for p in (tmp_path / "var" / "catalog").glob("*.pack")] == [f"{second}{snapshots.SUFFIX}"]
+    doc_id = _add(engine, EDI)
+    assert w.run_once() == 1 and _orders(engine, doc_id)[0]["status"] == "accepted"
+
+
+def test_workers_share_one_file_and_a_catalog_without_a_pack_is_packed_once(engine, sandbox, tmp_path):
+    """A catalog stored by an older version has no pack: the first worker packs its rows into
+    the file, the second maps that same file, and both answer like a snapshot of the records."""
+    records = read_bundle(CATALOG)
+    fingerprint = _replace(engine, records)
+    with session_scope(engine) as session:
+        session.execute(sa.delete(catalog_store.PACK))
+        session.commit()
+        assert catalog_store.stored_pack(session, fingerprint) is None
+    one, two = _worker(engine, sandbox), _worker(engine, sandbox)
+    one.run_once()
+    [path] = (tmp_path / "var" / "catalog").glob("*.pack")
+    written = path.stat()
+    two.run_once()
+    assert (path.stat().st_ino, path.stat().st_mtime_ns) == (written.st_ino, written.st_mtime_ns)
+    expected = CatalogSnapshot.from_records(records)
+    for m in records.materials:
+        assert one.service.catalog.material(m.number) == two.service.catalog.material(m.number) == m
+        assert two.service.catalog.prices(m.number) == expected.prices(m.number)

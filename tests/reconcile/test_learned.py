@@ -35,7 +35,7 @@ def test_a_learned_code_replaces_the_bundle_row_for_the_same_code():
     assert match_item(printed, "C0001", BASE).material.number == "5.01.0006"
     taught = BASE.with_learned(_taught(CustomerItem("C0001", "WY-BT-0500", "", "5.01.0014")))
     assert match_item(printed, "C0001", taught).material.number == "5.01.0014"
-    assert sum(1 for ci in taught.records.customer_items if ci.code == "WY-BT-0500") == 1
+    assert sum(1 for ci in taught.customer_items("C0001") if ci.code == "WY-BT-0500") == 1
     assert match_item(printed, "C0001", BASE).material.number == "5.01.0006", "the snapshot it came from is unchanged"
 
 

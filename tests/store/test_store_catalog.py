@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 
 from connectors.catalog_bundle import catalog_fingerprint, read_bundle
 from reconcile.catalog import CatalogRecords, Customer, Material, PriceEntry, UnitConversion
+from reconcile import CatalogSnapshot
 from store import catalog as catalog_store
 from store.db import session_scope
 
@@ -61,3 +62,17 @@ def test_replace_drops_the_old_catalog(engine: Engine) -> None:
         catalog_store.replace_catalog(session, smaller, "new", now=NOW)
         assert catalog_store.load_catalog(session) == smaller
         assert catalog_store.catalog_fingerprint_in_db(session) == "new"
+
+
+def test_the_catalog_is_stored_with_its_pack(engine: Engine) -> None:
+    """The pack written with the rows opens to a snapshot of those rows; a replaced catalog's
+    pack is gone with it."""
+    records = read_bundle(DATA / "k3")
+    with session_scope(engine) as session:
+        catalog_store.replace_catalog(session, records, "v1", now=NOW)
+        snapshot = CatalogSnapshot.from_buffer(catalog_store.stored_pack(session, "v1"))
+        catalog_store.replace_catalog(session, CatalogRecords(materials=(Material("M1", "only"),)), "v2", now=NOW)
+        assert catalog_store.stored_pack(session, "v1") is None
+        assert CatalogSnapshot.from_buffer(catalog_store.stored_pack(session, "v2")).material("m1").name == "only"
+    assert [snapshot.material(m.number) for m in records.materials] == list(records.materials)
+    assert snapshot.customers == records.customers
