@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
-from connectors.catalog_bundle import catalog_fingerprint, read_bundle
+from connectors.catalog_import import import_bundle
 from connectors.folder import FolderWatcher
 from daemon.bus import BusProxy, Doorbell, bus_endpoints
 from daemon.config import ConfigError, Settings, node_name
@@ -77,26 +77,23 @@ def prepare(settings: Settings, engine: Engine) -> None:
 
 
 def load_catalog(settings: Settings, engine: Engine) -> None:
-    """Load the bundle at paths.catalog when its fingerprint differs from the stored one (on
-    PostgreSQL under an advisory lock: the second of two nodes starting together finds it loaded)."""
+    """Load the bundle at paths.catalog unless it is the loaded catalog (on PostgreSQL under an
+    advisory lock: the second of two nodes starting together finds it loaded)."""
     if settings.catalog.source == "k3cloud":
         return _first_k3_catalog(settings, engine)
     folder = Path(settings.paths.catalog)
     with session_scope(engine) as session:
         lock_transaction(session, CATALOG_LOCK)  # nodes starting together load it once
-        stored = catalog_store.catalog_fingerprint_in_db(session)
         if not folder.is_dir():
-            if stored is None:
+            if catalog_store.catalog_fingerprint_in_db(session) is None:
                 raise ConfigError(f"no catalog: {folder} is not a folder and none is loaded; "
                                   "set paths.catalog or run `orderdesk catalog import DIR`.")
             log.warning("catalog folder %s not found; using the catalog already loaded", folder)
             return
-        records = read_bundle(folder)
-        fingerprint = catalog_fingerprint(records)
-        if fingerprint != stored:
-            catalog_store.replace_catalog(session, records, fingerprint)
-            log.info("catalog %s loaded from %s (%d materials)", fingerprint[:12], folder,
-                     len(records.materials))
+        imported = import_bundle(session, folder)
+        if imported.replaced:
+            log.info("catalog %s loaded from %s (%d materials)", imported.fingerprint[:12], folder,
+                     len(imported.records.materials))
 
 
 def _first_k3_catalog(settings: Settings, engine: Engine) -> None:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy.exc
 
-from connectors.catalog_bundle import read_bundle, catalog_fingerprint
+from connectors.catalog_import import import_bundle
 from connectors.errors import CatalogError
 from daemon.cli_support import (UsageError, add_settings_arguments, cli_worker_name, engine_for,
                                 settings_for)
@@ -32,10 +32,7 @@ def _today(arg: str | None, settings: Settings) -> date:
 
 
 def _import_catalog(folder: str, session) -> None:
-    records = read_bundle(Path(folder))
-    fingerprint = catalog_fingerprint(records)
-    if catalog_store.catalog_fingerprint_in_db(session) != fingerprint:
-        catalog_store.replace_catalog(session, records, fingerprint)
+    import_bundle(session, Path(folder))
 
 
 def cmd_process(args: argparse.Namespace) -> int:
@@ -93,11 +90,11 @@ def cmd_catalog_import(args: argparse.Namespace) -> int:
     from daemon.progress import Progress
 
     engine = engine_for(settings_for(args))
-    with Progress() as progress:
-        records = read_bundle(Path(args.folder), progress)
-        with session_scope(engine) as session:
-            catalog_store.replace_catalog(session, records, catalog_fingerprint(records), progress=progress)
-    print(_catalog_summary(records))
+    with Progress() as progress, session_scope(engine) as session:
+        imported = import_bundle(session, Path(args.folder), reread=True, progress=progress)
+    print(_catalog_summary(imported.records))
+    if not imported.replaced:
+        print("(unchanged: this catalog was already loaded)")
     return 0
 
 
