@@ -68,6 +68,8 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=2000, help="lines matched for latency")
     ap.add_argument("--no-fax", action="store_true", help="skip the OCR figure (it takes a few seconds)")
     ap.add_argument("--no-k3", action="store_true", help="skip the K3 catalog sync figure (100,000 materials)")
+    ap.add_argument("--no-catalog", action="store_true", help="skip the distributor-catalog figures: import time, daemon "
+                    "memory with 2 workers, worker ready after a new version (~3 min)")
     ap.add_argument("--e2e", action="store_true", help="also run orderdesk itself against Dovecot and an SMTP sink, and on "
                     "PostgreSQL with one node and two (~2 min)")
     ap.add_argument("--desk", action="store_true", help="also time the review desk: a 10,000-case queue, a 10-page PDF case")
@@ -106,6 +108,9 @@ def main() -> None:
     if not a.no_k3:
         from bench.k3sync import figure_line
         print(figure_line())
+    if not a.no_catalog:
+        from bench.catalogmem import print_figures as print_catalog_figures
+        print_catalog_figures()
     if a.e2e:
         from bench.e2e import print_figures
         from bench.nodes import print_figures as print_node_figures

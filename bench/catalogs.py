@@ -1,9 +1,11 @@
 """Generated catalogs and orders for benchmarks: deterministic, any size."""
 from __future__ import annotations
 
+import csv
 import random
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from reconcile.catalog import CatalogRecords, Customer, Material, PriceEntry
 
@@ -61,3 +63,47 @@ def x12_interchange(records: CatalogRecords, n_orders: int, lines_per_order: int
         segs += [f"ST*850*{n:04d}", *body, f"SE*{len(body) + 2}*{n:04d}"]
     segs += [f"GE*{n_orders}*1", "IEA*1*000000001"]
     return ("~\n".join(segs) + "~\n").encode()
+
+
+def write_distributor_bundle(folder: Path, n_materials: int = 100_000, n_prices: int = 300_000, *,
+                             version: int = 1) -> Path:
+    """A distributor-size catalog bundle (CONTRACT §1 csv files) in `folder`: `n_materials`
+    items, `n_prices` price rows (general, a quantity break, customer prices), 300 customers,
+    20,000 customer item codes, stock for every item and 10,000 unit rates. `version` changes
+    the prices, so two versions are two catalogs of the same size."""
+    rng = random.Random(5 + version)
+    folder.mkdir(parents=True, exist_ok=True)
+    items = [material(i, random.Random(i)) for i in range(n_materials)]
+    customers = [f"C{i:04d}" for i in range(300)]
+    _csv(folder / "materials.csv", ["FNumber", "FName", "FSpecification", "FBaseUnitId", "FBarCode", "FPackQty",
+                                    "FMinQty", "FLeadDays", "FForbidStatus"],
+         ([m.number, m.name, m.specification, m.base_unit, m.barcode, m.pack_qty, m.min_qty, m.lead_days,
+           "A" if i % 50 else "B"] for i, m in enumerate(items)))
+    _csv(folder / "customers.csv", ["FNumber", "FName", "FShortName", "FEmail", "FEdiId", "FCurrency"],
+         ([c, f"客户{i}包装有限公司", f"客户{i}", f"@c{i}.example.com", f"EDI{i:06d}", "CNY"]
+          for i, c in enumerate(customers)))
+    _csv(folder / "prices.csv", ["FCustId", "FMaterialId", "FPrice", "FFromQty", "FToQty", "FEffectiveDate",
+                                 "FExpiryDate", "FCurrency"],
+         (_price_row(items[j % n_materials], j // n_materials, customers, rng) for j in range(n_prices)))
+    _csv(folder / "customer_items.csv", ["FCustId", "FCustMatNo", "FCustMatName", "FMaterialId"],
+         ([rng.choice(customers), f"X-{j:06d}", f"{m.name} {m.specification.split()[0]}", m.number]
+          for j, m in enumerate(rng.choice(items) for _ in range(20_000))))
+    _csv(folder / "stock.csv", ["FMaterialId", "FQty"], ([m.number, rng.randint(0, 100_000)] for m in items))
+    _csv(folder / "units.csv", ["FMaterialId", "FFromUnit", "FToUnit", "FRate"],
+         [["", "BOX", "PCS", 24]] + [[m.number, "CTN", "PCS", rng.choice([10, 20, 50, 100])] for m in items[:10_000]])
+    return folder
+
+
+def _price_row(m: Material, band: int, customers: list[str], rng: random.Random) -> list:
+    if band == 0:
+        return ["", m.number, f"{rng.randint(1, 5000) / 100:.2f}", 0, 0, "2026-01-01", "", "CNY"]
+    if band == 1:
+        return ["", m.number, f"{rng.randint(1, 5000) / 100:.2f}", 1000, 0, "2026-01-01", "2026-12-31", "CNY"]
+    return [rng.choice(customers), m.number, f"{rng.randint(1, 5000) / 100:.3f}", 0, "", "2026-03-01", "", "CNY"]
+
+
+def _csv(path: Path, header: list[str], rows) -> None:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
