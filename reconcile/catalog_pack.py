@@ -26,26 +26,20 @@ from reconcile.catalog import CatalogRecords, Customer, CustomerItem, Material, 
 from reconcile.keys import NameEntry, barcode_key, bigrams, code_key, group, name_entry
 from reconcile.packed import KeyIndex, Pool, PoolBuilder, index_arrays, pack_arrays, unpack_arrays
 
-_MATERIAL = ("number", "name", "specification", "base_unit", "barcode", "pack_qty", "min_qty")
-_PRICE = ("material", "price", "customer", "from_qty", "to_qty", "currency")
-_DECIMALS = frozenset({"pack_qty", "min_qty", "price", "from_qty", "to_qty"})
 # Records made from rows are kept for the next lookup, up to this many per kind (then the cache
 # starts again): the items a desk's customers order are a small part of a big catalog.
 _KEEP = 20_000
 T = TypeVar("T")
-# The small tables: record type and the fields that hold Decimals.
-_SMALL: dict[str, tuple[type, frozenset[str]]] = {
-    "customers": (Customer, frozenset({"credit_limit", "open_amount"})),
-    "units": (UnitConversion, frozenset({"rate"})),
-}
+# The small tables, kept as JSON.
+_SMALL: dict[str, type] = {"customers": Customer, "units": UnitConversion}
 
 
 def pack_catalog(records: CatalogRecords) -> bytes:
     """The records as one buffer that `PackedCatalog` reads without copying."""
     pool = PoolBuilder()
     stock = {m: [pool.add(str(q))] for m, q in _stock_totals(records.stock).items()}
-    small = json.dumps({name: [_small_row(r, decimals) for r in getattr(records, name)]
-                        for name, (_, decimals) in _SMALL.items()}, ensure_ascii=False)
+    small = json.dumps({name: [[_json_value(getattr(r, f.name)) for f in fields(kind)] for r in getattr(records, name)]
+                        for name, kind in _SMALL.items()}, ensure_ascii=False)
     arrays = _joined(_material_arrays(records.materials, pool), _name_arrays(records.materials, pool),
                      _price_arrays(records.prices, pool), _customer_item_arrays(records.customer_items, pool),
                      index_arrays("stock", stock, pool), {"small.json": np.frombuffer(small.encode(), dtype=np.uint8)})
@@ -54,9 +48,7 @@ def pack_catalog(records: CatalogRecords) -> bytes:
 
 
 def _material_arrays(materials: tuple[Material, ...], pool: PoolBuilder) -> dict[str, np.ndarray]:
-    arrays = {f"material.{name}": pool.column(_texts(materials, name)) for name in _MATERIAL}
-    arrays["material.lead_days"] = np.array([m.lead_days for m in materials], dtype=np.int64)
-    arrays["material.active"] = np.array([m.active for m in materials], dtype=np.bool_)
+    arrays = record_arrays("material", Material, materials, pool)
     row_of = {m.number: i for i, m in enumerate(materials)}     # a repeated FNumber: the last row
     keys = [code_key(m.number) for m in materials]
     arrays["material.code_key"] = pool.column(keys)
@@ -87,8 +79,7 @@ def _customer_item_arrays(items: tuple[CustomerItem, ...], pool: PoolBuilder) ->
     (every row of a key, the last counts) and by customer (every row, in order)."""
     keys = [code_key(ci.code) for ci in items]
     entries = [name_entry(ci.material, ci.name) for ci in items]
-    arrays = {f"citem.{name}": pool.column(getattr(ci, name) for ci in items)
-              for name in ("customer", "code", "name", "material")}
+    arrays = record_arrays("citem", CustomerItem, items, pool)
     arrays["citem.key"] = pool.column(keys)
     arrays["citem.record"] = pool.column(f"{e.joined}\0{e.compact}\0{e.text}" for e in entries)
     by_code: dict[str, list[int]] = defaultdict(list)
@@ -104,9 +95,7 @@ def _price_arrays(prices: tuple[PriceEntry, ...], pool: PoolBuilder) -> dict[str
     """Prices grouped by item (first-seen order, exact repeats dropped), one row each."""
     grouped = group((p.material, p) for p in prices)
     rows = [p for entries in grouped.values() for p in entries]
-    arrays = {f"price.{name}": pool.column(_texts(rows, name)) for name in _PRICE}
-    for name in ("effective", "expiry"):
-        arrays[f"price.{name}"] = np.array([_day(getattr(p, name)) for p in rows], dtype=np.int32)
+    arrays = record_arrays("price", PriceEntry, rows, pool)
     starts, at = {}, 0
     for material, entries in grouped.items():
         starts[material] = range(at, at + len(entries))
@@ -132,25 +121,86 @@ def _stock_totals(rows: tuple[tuple[str, Decimal], ...]) -> dict[str, Decimal]:
     return totals
 
 
-def _texts(records: Sequence[Any], name: str) -> list[str | None]:
-    """One field of every record as text (Decimals as their exact text), None kept."""
-    values = list(map(operator.attrgetter(name), records))
-    if name in _DECIMALS:
-        return [None if v is None else str(v) for v in values]
-    return values
+# --- record fields, by their declared type ---------------------------------------------------
 
 
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
+def _texts(values: list[Any], pool: PoolBuilder) -> np.ndarray:
+    return pool.column(values)
 
 
-def _day(value: date | None) -> int:
-    return 0 if value is None else value.toordinal()
+def _decimals(values: list[Any], pool: PoolBuilder) -> np.ndarray:
+    return pool.column(None if v is None else str(v) for v in values)   # the exact text
 
 
-def _small_row(record: Any, decimals: frozenset[str]) -> list[Any]:
-    return [_text(getattr(record, f.name)) if f.name in decimals else getattr(record, f.name)
-            for f in fields(record)]
+def _days(values: list[Any], pool: PoolBuilder) -> np.ndarray:
+    return np.array([0 if v is None else v.toordinal() for v in values], dtype=np.int32)
+
+
+def _ints(values: list[Any], pool: PoolBuilder) -> np.ndarray:
+    return np.array(values, dtype=np.int64)
+
+
+def _flags(values: list[Any], pool: PoolBuilder) -> np.ndarray:
+    return np.array([-1 if v is None else int(v) for v in values], dtype=np.int8)
+
+
+_FIELD_ARRAYS: dict[str, Callable[[list[Any], PoolBuilder], np.ndarray]] = {
+    "str": _texts, "str | None": _texts, "Decimal": _decimals, "Decimal | None": _decimals,
+    "date": _days, "date | None": _days, "int": _ints, "bool": _flags, "bool | None": _flags,
+}
+
+
+def record_arrays(prefix: str, kind: type, records: Sequence[Any], pool: PoolBuilder) -> dict[str, np.ndarray]:
+    """One array per field of the record type `kind`, chosen by the field's declared type, so a
+    field added to the record is packed too (or refused loudly, never dropped)."""
+    arrays = {}
+    for f in fields(kind):
+        make = _FIELD_ARRAYS.get(str(f.type))
+        if make is None:
+            raise TypeError(f"{kind.__name__}.{f.name} ({f.type}) has no packed form")
+        arrays[f"{prefix}.{f.name}"] = make(list(map(operator.attrgetter(f.name), records)), pool)
+    return arrays
+
+
+def _field_reader(annotation: str, pool: Pool) -> Callable[[int], Any]:
+    """How a packed value of a field of this declared type becomes the field's value again."""
+    if annotation.startswith("str"):
+        return pool.__getitem__
+    if annotation.startswith("Decimal"):
+        return lambda i: None if i < 0 else Decimal(pool[i])
+    if annotation.startswith("date"):
+        return _date
+    if annotation == "bool | None":
+        return lambda v: None if v < 0 else bool(v)
+    return bool if annotation == "bool" else int
+
+
+class _Records:
+    """Records of one type read back, row by row, from the arrays `record_arrays` wrote."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], prefix: str, kind: type, pool: Pool) -> None:
+        self._kind = kind
+        self._columns = [(memoryview(arrays[f"{prefix}.{f.name}"]), _field_reader(str(f.type), pool))
+                         for f in fields(kind)]
+
+    def __getitem__(self, row: int) -> Any:
+        return self._kind(*[read(column[row]) for column, read in self._columns])
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (Decimal, date)):
+        return str(value)
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _from_json(annotation: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if annotation.startswith("Decimal"):
+        return Decimal(value)
+    if annotation.startswith("date"):
+        return date.fromisoformat(value)
+    return tuple(value) if isinstance(value, list) else value
 
 
 class PackedCatalog:
@@ -163,13 +213,13 @@ class PackedCatalog:
         self._materials: dict[int, Material] = {}
         self.pool = pool = Pool(arrays, "pool")
         self._arrays = arrays
-        self._material = {name: memoryview(arrays[f"material.{name}"])
-                          for name in (*_MATERIAL, "lead_days", "active")}
+        self._material_rows = _Records(arrays, "material", Material, pool)
+        self._numbers = memoryview(arrays["material.number"])
         self._code_keys = memoryview(arrays["material.code_key"])
         self._by_code_key = arrays["material.by_code_key"]
-        self._price = {name: memoryview(arrays[f"price.{name}"]) for name in (*_PRICE, "effective", "expiry")}
-        self._citem = {name: memoryview(arrays[f"citem.{name}"])
-                       for name in ("customer", "code", "name", "material", "key", "record")}
+        self._price_rows = _Records(arrays, "price", PriceEntry, pool)
+        self._citem_rows = _Records(arrays, "citem", CustomerItem, pool)
+        self._citem = {name: memoryview(arrays[f"citem.{name}"]) for name in ("material", "key", "record")}
         self.customer_items_by_code = KeyIndex(arrays, "citem_by_code", pool)
         self.customer_items_of = KeyIndex(arrays, "citem_by_customer", pool)
         self._name_material = memoryview(arrays["name.material"])
@@ -195,20 +245,13 @@ class PackedCatalog:
         return np.sort(order[lo:hi]).tolist()
 
     def number_at(self, row: int) -> str:
-        return self.pool[self._material["number"][row]]
+        return self.pool[self._numbers[row]]
 
     def _make_material(self, row: int) -> Material:
-        c, p = self._material, self.pool
-        return Material(p[c["number"][row]], p[c["name"][row]], p[c["specification"][row]], p[c["base_unit"][row]],
-                        p[c["barcode"][row]], Decimal(p[c["pack_qty"][row]]), Decimal(p[c["min_qty"][row]]),
-                        c["lead_days"][row], bool(c["active"][row]))
+        return self._material_rows[row]
 
     def price(self, row: int) -> PriceEntry:
-        c, p = self._price, self.pool
-        to_qty = c["to_qty"][row]
-        return PriceEntry(p[c["material"][row]], Decimal(p[c["price"][row]]), p[c["customer"][row]],
-                          Decimal(p[c["from_qty"][row]]), None if to_qty < 0 else Decimal(p[to_qty]),
-                          _date(c["effective"][row]), _date(c["expiry"][row]), p[c["currency"][row]])
+        return self._price_rows[row]
 
     def name(self, row: int) -> NameEntry:
         """The name entry of material row `row` (made once, then kept while the cache has room)."""
@@ -225,8 +268,7 @@ class PackedCatalog:
         return self.pool[self._name_record[row]].split("\0", 2)[1]
 
     def customer_item(self, row: int) -> CustomerItem:
-        c, p = self._citem, self.pool
-        return CustomerItem(p[c["customer"][row]], p[c["code"][row]], p[c["name"][row]], p[c["material"][row]])
+        return self._citem_rows[row]
 
     def customer_item_key(self, row: int) -> str:
         """The customer item's code as looked up (`code_key`)."""
@@ -241,8 +283,8 @@ class PackedCatalog:
     def small_records(self) -> dict[str, tuple[Any, ...]]:
         """Customers and unit rates as records."""
         data = json.loads(bytes(memoryview(self._arrays["small.json"])))
-        return {name: tuple(_small_record(kind, decimals, row) for row in data[name])
-                for name, (kind, decimals) in _SMALL.items()}
+        return {name: tuple(kind(*[_from_json(str(f.type), v) for f, v in zip(fields(kind), row)]) for row in data[name])
+                for name, kind in _SMALL.items()}
 
 
 def _entry(material: str, record: str) -> NameEntry:
@@ -262,14 +304,3 @@ def _kept(cache: dict[int, T], row: int, make: Callable[[int], T]) -> T:
 
 def _date(day: int) -> date | None:
     return date.fromordinal(day) if day else None
-
-
-def _small_record(kind: type, decimals: frozenset[str], row: list[Any]) -> Any:
-    values = {}
-    for f, value in zip(fields(kind), row):
-        if f.name in decimals:
-            value = None if value is None else Decimal(value)
-        elif isinstance(value, list):
-            value = tuple(value)
-        values[f.name] = value
-    return kind(**values)
