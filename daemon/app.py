@@ -8,6 +8,8 @@ watchers, outbox sender).
 """
 from __future__ import annotations
 
+import ctypes
+import gc
 import logging
 import time
 from collections.abc import Callable
@@ -62,6 +64,7 @@ def prepare(settings: Settings, engine: Engine) -> None:
     """Schema, catalog, folders, and the claims a killed previous run left behind."""
     migrate(engine)
     load_catalog(settings, engine)
+    give_back_memory()
     for folder in inbox_folders(settings).values():
         folder.mkdir(parents=True, exist_ok=True)
     for folder in (settings.paths.archive, settings.paths.export, settings.paths.maildir,
@@ -94,6 +97,16 @@ def load_catalog(settings: Settings, engine: Engine) -> None:
         if imported.replaced:
             log.info("catalog %s loaded from %s (%d materials)", imported.fingerprint[:12], folder,
                      len(imported.records.materials))
+
+
+def give_back_memory() -> None:
+    """Hand the memory a catalog read freed back to the system: the supervisor runs for months,
+    and glibc keeps freed heap pages (~100 MB after a 100,000-item bundle) unless asked."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):   # not glibc: nothing to ask
+        pass
 
 
 def _first_k3_catalog(settings: Settings, engine: Engine) -> None:
