@@ -278,7 +278,10 @@ def serve_calls(conn: Connection, memory_mb: int, fn: Callable[..., object]) -> 
         except BaseException as e:  # noqa: BLE001 - anything the input makes `fn` raise is its failure
             reply = ("error", type(e).__name__)
         del args
-        conn.send(reply)
+        try:
+            conn.send(reply)
+        except (BrokenPipeError, ConnectionResetError, EOFError, OSError):
+            return  # the caller is gone (its process stopped while this worked): nothing to answer
         if reply[0] == "memory":
             return
 

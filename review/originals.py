@@ -318,7 +318,9 @@ class PageRenderer:
         try:
             return sandbox.call(*args)
         except SandboxError as e:
-            log.warning("a page could not be drawn (%s): %s", args[0], e)
+            # A warm-up cut short (the desk stopping while its workers start) is no one's concern.
+            log.log(logging.DEBUG if args[0] == "warm" else logging.WARNING, "a page could not be drawn (%s): %s",
+                    args[0], e)
             return None
         finally:
             self._idle.put(sandbox)
