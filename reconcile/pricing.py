@@ -27,10 +27,12 @@ def applies(entry: PriceEntry, base_qty: Decimal, on: date) -> bool:
 
 
 def _preference(entry: PriceEntry, currency: str | None) -> tuple:
-    """Sort key, smallest first: order currency, narrowest band, newest, then a stable tie-break."""
+    """Sort key, smallest first: order currency, latest effective date (CONTRACT §1: an old
+    open-ended price yields to a newer one, even one with a wider band), narrowest band, then a
+    stable tie-break. An entry without an effective date counts as the oldest."""
     other_currency = currency is not None and (entry.currency or "").upper() != currency.upper()
     newest = entry.effective.toordinal() if entry.effective else 0
-    return (other_currency, -entry.from_qty, -newest, entry.price, entry.currency or "")
+    return (other_currency, -newest, -entry.from_qty, entry.price, entry.currency or "")
 
 
 def applicable_price(entries: Iterable[PriceEntry], *, customer: str | None, base_qty: Decimal,
@@ -38,7 +40,7 @@ def applicable_price(entries: Iterable[PriceEntry], *, customer: str | None, bas
     """The price list entry that applies to `customer` buying `base_qty` base units on `on`.
 
     Customer entries that apply win over general ones; among several, one in the order's
-    currency, then the most specific quantity break, then the newest, is taken.
+    currency, then the latest effective date, then the most specific quantity break, is taken.
     """
     usable = [e for e in entries if applies(e, base_qty, on)]
     own = [e for e in usable if customer is not None and e.customer == customer]

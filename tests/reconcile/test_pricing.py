@@ -38,6 +38,25 @@ def test_applicable_price(customer, qty, on, currency, price):
     assert entry is not None and entry.price == price
 
 
+@pytest.mark.parametrize("qty,price", [(D(500), D("0.95")), (D(50), D("0.95"))])
+def test_latest_effective_date_wins_over_an_older_narrower_band(qty, price):
+    """CONTRACT §1: an old open-ended break (from 100, 2025) and a newer list price (from 0, 2026-06)
+    both apply to 500 pieces on 2026-11-20; the newer one wins, in either row order."""
+    rows = (PriceEntry("X", D("0.80"), from_qty=D(100), effective=date(2025, 1, 1), currency="CNY"),
+            PriceEntry("X", D("0.95"), effective=date(2026, 6, 1), currency="CNY"))
+    for ordered in (rows, rows[::-1]):
+        entry = applicable_price(ordered, customer=None, base_qty=qty, on=DAY, currency="CNY")
+        assert entry is not None and entry.price == price
+
+
+def test_the_newer_price_does_not_apply_before_it_takes_effect():
+    """Before the newer entry's FEffectiveDate only the old break applies."""
+    rows = (PriceEntry("X", D("0.80"), from_qty=D(100), effective=date(2025, 1, 1)),
+            PriceEntry("X", D("0.95"), effective=date(2026, 6, 1)))
+    entry = applicable_price(rows, customer=None, base_qty=D(500), on=date(2026, 5, 31))
+    assert entry is not None and entry.price == D("0.80")
+
+
 def test_nothing_applies():
     """Only an expired entry: no price."""
     rows = (PriceEntry("X", D(1), expiry=date(2026, 9, 30)),)
