@@ -23,10 +23,13 @@ from connectors.errors import ConfigError
 from connectors.settings import (CATALOG_SOURCES, CatalogSettings, ImapAccount, K3CloudSettings,
                                  SmtpSettings, node_name, secret)
 from outbox.settings import ErpSettings
+from pipeline.terms import build_terms
+from reconcile.settings import MoneySettings, WorkdaySettings
 from review.settings import ReviewSettings
 
-__all__ = ["CatalogSettings", "ConfigError", "ErpSettings", "K3CloudSettings", "ImapAccount", "MODES", "Paths", "ReviewSettings", "Settings",
-           "SmtpSettings", "Thresholds", "load_settings", "node_name", "secret"]
+__all__ = ["CatalogSettings", "ConfigError", "ErpSettings", "K3CloudSettings", "ImapAccount", "MODES",
+           "MoneySettings", "Paths", "ReviewSettings", "Settings", "SmtpSettings", "Thresholds",
+           "WorkdaySettings", "load_settings", "node_name", "secret"]
 
 MODES = ("live", "shadow")
 
@@ -77,6 +80,8 @@ class Settings:
     review: ReviewSettings = field(default_factory=ReviewSettings)
     k3cloud: K3CloudSettings = field(default_factory=K3CloudSettings)
     catalog: CatalogSettings = field(default_factory=CatalogSettings)
+    workdays: WorkdaySettings = field(default_factory=WorkdaySettings)
+    money: MoneySettings = field(default_factory=MoneySettings)
     imap: tuple[ImapAccount, ...] = ()
 
 
@@ -99,7 +104,8 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
 
 
 def _check(settings: Settings) -> None:
-    """Values a type alone cannot check: the mode and the IMAP first-contact dates."""
+    """Values a type alone cannot check: the mode, the calendar and money terms, and the IMAP
+    first-contact dates."""
     if settings.mode not in MODES:
         raise ConfigError(f"mode must be one of {', '.join(MODES)}, not {settings.mode!r}.")
     if settings.catalog.source not in CATALOG_SOURCES:
@@ -107,6 +113,10 @@ def _check(settings: Settings) -> None:
                           f"not {settings.catalog.source!r}.")
     if settings.catalog.source == "k3cloud" and not settings.k3cloud.enabled:
         raise ConfigError("catalog.source is \"k3cloud\" but k3cloud.server_url is not set.")
+    try:
+        build_terms(settings.workdays, settings.money)
+    except ValueError as e:
+        raise ConfigError(str(e))
     for account in settings.imap:
         if account.since:
             try:
@@ -134,7 +144,12 @@ def _value(f, raw: Any, where: str) -> Any:
         if not isinstance(raw, list):
             raise ConfigError(f"{where} must be a list of [[imap]] tables.")
         return tuple(_build(ImapAccount, item, f"{where}[{i}].") for i, item in enumerate(raw))
-    sections = (Paths, SmtpSettings, ErpSettings, Thresholds, ReviewSettings, K3CloudSettings, CatalogSettings)
+    if f.name == "rates":
+        if not isinstance(raw, Mapping):
+            raise ConfigError(f"{where} must be a table of currency = rate.")
+        return tuple((str(code), str(rate)) for code, rate in raw.items())
+    sections = (Paths, SmtpSettings, ErpSettings, Thresholds, ReviewSettings, K3CloudSettings, CatalogSettings,
+                WorkdaySettings, MoneySettings)
     sub = {cls.__name__: cls for cls in sections}.get(str(kind))  # a section, by its type
     if sub is not None:
         return _build(sub, raw, f"{where}.")

@@ -66,7 +66,8 @@ def build_mail(payload: dict[str, Any], *, stable_key: str, order_id: int | None
     builders = {"confirmation": build_confirmation, "anomaly": build_staff_alert,
                 "failure": build_staff_alert, "query": build_customer_query,
                 "dead_letter": build_dead_letter, "watcher_alert": build_watcher_alert,
-                "rejection": build_rejection, "catalog_alert": build_catalog_alert}
+                "rejection": build_rejection, "catalog_alert": build_catalog_alert,
+                "notice": build_notice}
     builder = builders.get(payload.get("purpose", ""))
     if builder is None:
         raise ValueError(f"unknown mail purpose {payload.get('purpose')!r}")
@@ -170,6 +171,13 @@ def build_catalog_alert(payload: dict[str, Any], *, stable_key: str, order_id: i
             f"\n-- \n{settings.company_name}\n")
     subject = f"[orderdesk] Catalog sync failed ({payload.get('source')})"
     return _message(settings, payload["to"], subject, body, stable_key)
+
+
+def build_notice(payload: dict[str, Any], *, stable_key: str, order_id: int | None,
+                 settings: OutboxSettings) -> EmailMessage:
+    """Tell staff something about orderdesk's own setup that a person must act on."""
+    body = f"{payload.get('message')}\n\n-- \n{settings.company_name}\n"
+    return _message(settings, payload["to"], f"[orderdesk] {payload.get('subject')}", body, stable_key)
 
 
 def review_link(settings: OutboxSettings, order_id: int | None, doc: dict[str, Any]) -> str:

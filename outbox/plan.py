@@ -73,7 +73,25 @@ def plan_outbox(orders: Sequence[OrderRecord], doc: DocumentFacts, settings: Out
     if failure is not None and not orders:
         rows.append(_staff_row(f"failed:{doc.document_id}", None, "failure",
                                {"failure": failure, "index": None}, facts, settings))
+    years = sorted({y for r in orders if r.reconciled is not None for y in r.reconciled.uncovered_years})
+    rows += [calendar_alert_row(year, settings) for year in years]
     return rows
+
+
+def calendar_alert_row(year: int, settings: OutboxSettings) -> OutboxRow:
+    """Tell staff that delivery dates in `year` were counted without its statutory holidays.
+
+    The stable key is the year's alone, so however many orders ask for dates in that year, the
+    outbox keeps one such mail.
+    """
+    to = list(settings.staff_emails) or [DEFAULT_STAFF]
+    message = (f"Delivery dates in {year} are checked on Monday to Friday plus the days listed under "
+               f"[workdays] in the settings: the installed chinese-calendar package does not know "
+               f"{year}'s statutory holidays and make-up working days yet. Update the package once it "
+               f"covers {year}, or list that year's days as workdays.holidays and workdays.working_days.")
+    return _row(MAIL, f"calendar:uncovered:{year}", None,
+                {"purpose": "notice", "to": to, "subject": f"Working-day calendar does not cover {year}",
+                 "message": message})
 
 
 def plan_repeat(orders: Sequence[OrderRecord], doc: DocumentFacts) -> list[OutboxRow]:

@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
@@ -28,9 +29,11 @@ from parsers.headers import MailHeaders, mail_headers
 from parsers.model import ParseResult, Party
 from pipeline.envelope import read_envelope
 from pipeline.sandbox import ParseSandbox
+from pipeline.terms import TermsSettings, terms_for
 from reconcile import CatalogSnapshot, reconcile
 from reconcile.checks import po_key
 from reconcile.customers import match_customer
+from reconcile.terms import Terms
 from store import catalog as catalog_store
 from store import documents, learned, orders, snapshots
 from store.db import session_scope, utcnow
@@ -71,13 +74,13 @@ def document_kind(data: bytes, filename: str | None) -> str:
 
 
 def evaluate(result: ParseResult, catalog: CatalogSnapshot, *, today: date,
-             seen: set[PoKey]) -> tuple[list[OrderRecord], list[SeenKey]]:
+             seen: set[PoKey], terms: Terms = Terms()) -> tuple[list[OrderRecord], list[SeenKey]]:
     """Reconcile every parsed order in document order (`seen` grows as POs are met); the parts
     that could not be read follow as failed orders."""
     records: list[OrderRecord] = []
     keys: list[SeenKey] = []
     for parsed in result.orders:
-        rec = reconcile(parsed, catalog, today=today, seen_pos=seen)
+        rec = reconcile(parsed, catalog, today=today, seen_pos=seen, terms=terms)
         key = po_key(rec.customer_code, rec.po_number)
         if key is not None:
             seen.add(key)
@@ -96,18 +99,25 @@ def document_state(records: list[OrderRecord], result: ParseResult) -> tuple[str
     return DocumentStatus.NOT_AN_ORDER, " ".join(_sentence(s) for s in result.not_orders) or NO_ORDER
 
 
+class ServiceSettings(OutboxSettings, TermsSettings, Protocol):
+    """The settings the service reads: the outbox's and the terms'; `daemon.config.Settings` is one."""
+
+
 class DocumentService:
     """Takes claimed documents to their outcome against the loaded catalog.
 
     One service per thread: it owns a `ParseSandbox`. `today` gives the business date (the
-    configured time zone's, or `--today`); `now` the time stamps.
+    configured time zone's, or `--today`); `now` the time stamps; `terms` the calendar, tax and
+    exchange rates (by default those of the settings).
     """
 
-    def __init__(self, engine: Engine, settings: OutboxSettings, *, sandbox: ParseSandbox,
+    def __init__(self, engine: Engine, settings: ServiceSettings, *, sandbox: ParseSandbox,
                  today: Callable[[], date] | None = None, now: Callable[[], datetime] = utcnow,
-                 archive: Path | None = None, catalog_folder: Path | None = None) -> None:
+                 archive: Path | None = None, catalog_folder: Path | None = None,
+                 terms: Terms | None = None) -> None:
         self.engine = engine
         self.settings = settings
+        self.terms = terms if terms is not None else terms_for(settings)
         self.sandbox = sandbox
         zone = ZoneInfo(settings.timezone)
         self.today = today or (lambda: datetime.now(zone).date())
@@ -214,7 +224,7 @@ class DocumentService:
         """The document's outcome (orders, state, outbox rows) given the POs already seen."""
         if self.catalog is None:
             raise RuntimeError("no catalog is loaded")
-        records, keys = evaluate(result, self.catalog, today=self.today(), seen=set(seen))
+        records, keys = evaluate(result, self.catalog, today=self.today(), seen=set(seen), terms=self.terms)
         state, reason = document_state(records, result)
         facts = self.facts(doc, data)
         rows = plan_outbox(records, facts, self.settings, contacts=self.contacts)
@@ -243,7 +253,7 @@ class DocumentService:
             raise RuntimeError("no catalog is loaded")
         with session_scope(self.engine) as session:
             seen = orders.seen_for(session, [o.po_number for o in result.orders if o.po_number])
-        records, _ = evaluate(result, self.catalog, today=self.today(), seen=seen)
+        records, _ = evaluate(result, self.catalog, today=self.today(), seen=seen, terms=self.terms)
         facts = self.facts(doc, data)
         rows = plan_repeat(records, facts)
         if records and all(r.failed is not None for r in records):

@@ -15,6 +15,7 @@ from reconcile.anomalies import Anomaly, AnomalyCode
 from reconcile.catalog import Customer, Material
 from reconcile.items import Ambiguous, ItemMatch, NoMatch
 from reconcile.pricing import money, plain, price_differs
+from reconcile.terms import Terms
 from reconcile.workdays import add_workdays
 
 TOTAL_TOLERANCE = Decimal("0.01")
@@ -50,6 +51,7 @@ class OrderFacts:
     today: date
     seen_pos: Container[tuple[str, str]] = frozenset()
     customer_doubt: str | None = None   # why no customer was chosen (`customers.identify_customer`)
+    terms: Terms = Terms()
 
 
 def _n(value: Decimal) -> str:
@@ -233,17 +235,24 @@ def requested_delivery(order: ParsedOrder) -> date | None:
     return order.delivery_date or (min(dates) if dates else None)
 
 
-def delivery_date_infeasible(o: OrderFacts) -> Anomaly | None:
+def delivery_window(o: OrderFacts) -> tuple[date, date, int] | None:
+    """(requested date, earliest feasible date, lead days) on the configured calendar; None when
+    the order asks for no date or no line names an item with a lead time."""
     wanted = requested_delivery(o.order)
     leads = [f.material.lead_days for f in o.lines if f.material is not None]
     if wanted is None or not leads:
         return None
-    earliest = add_workdays(o.today, max(leads))
-    if wanted >= earliest:
+    return wanted, add_workdays(o.today, max(leads), o.terms.calendar), max(leads)
+
+
+def delivery_date_infeasible(o: OrderFacts) -> Anomaly | None:
+    window = delivery_window(o)
+    if window is None or window[0] >= window[1]:
         return None
+    wanted, earliest, lead = window
     return _order(AnomalyCode.DELIVERY_DATE_INFEASIBLE,
-                  f"Delivery is requested for {wanted.isoformat()} but the earliest possible date is "
-                  f"{earliest.isoformat()} ({max(leads)} working days lead time).",
+                  f"Delivery is requested for {wanted.isoformat()} but the earliest feasible date is "
+                  f"{earliest.isoformat()} ({lead} working days lead time).",
                   requested=wanted, earliest=earliest)
 
 

@@ -13,12 +13,13 @@ from decimal import Decimal
 from parsers.model import ParsedLine, ParsedOrder, SourceKind
 from reconcile.catalog import Customer
 from reconcile.anomalies import Anomaly, AnomalyCode
-from reconcile.checks import LINE_CHECKS, ORDER_CHECKS, LineFacts, OrderFacts, read_doubts
+from reconcile.checks import LINE_CHECKS, ORDER_CHECKS, LineFacts, OrderFacts, delivery_window, read_doubts
 from reconcile.customers import CustomerMatch, identify_customer
 from reconcile.items import Match, looks_like_gtin, match_item
 from reconcile.pricing import applicable_price, money, plain
 from reconcile.result import OrderStatus, ReconciledLine, ReconciledOrder
 from reconcile.snapshot import CatalogSnapshot
+from reconcile.terms import Terms
 from reconcile.units import conversion_rate, to_base, unit_code
 
 log = logging.getLogger(__name__)
@@ -26,13 +27,14 @@ log = logging.getLogger(__name__)
 
 def reconcile(order: ParsedOrder, catalog: CatalogSnapshot, *, today: date,
               seen_pos: Container[tuple[str, str]] = frozenset(),
-              customer_code: str | None = None) -> ReconciledOrder:
+              customer_code: str | None = None, terms: Terms = Terms()) -> ReconciledOrder:
     """Match the order's customer and items, price the lines and run every check.
 
     `seen_pos` holds the (customer code, PO number) pairs already processed; recording this
     order's pair afterwards is the caller's job (see `checks.po_key`). `customer_code` is a
     customer a person chose at the review desk: it replaces identifying one from the document
-    (a code the catalog does not know is UNKNOWN_CUSTOMER, as any unknown customer).
+    (a code the catalog does not know is UNKNOWN_CUSTOMER, as any unknown customer). `terms`
+    brings the calendar, tax and exchange rates the checks use.
     """
     found = _chosen(customer_code, catalog) if customer_code else identify_customer(order.buyer, catalog)
     customer = found.customer
@@ -42,7 +44,8 @@ def reconcile(order: ParsedOrder, catalog: CatalogSnapshot, *, today: date,
     ocr = order.source.kind == SourceKind.FAX
     lines = tuple(_reconciled_line(f, catalog, ocr=ocr) for f in facts)
     total = order_total(lines)
-    ofacts = OrderFacts(order, customer, currency, facts, total, today, seen_pos, customer_doubt=found.doubt)
+    ofacts = OrderFacts(order, customer, currency, facts, total, today, seen_pos, customer_doubt=found.doubt,
+                        terms=terms)
     anomalies = tuple(a for check in ORDER_CHECKS if (a := check(ofacts)) is not None)
     anomalies += _new_doubts(read_doubts(order), anomalies)
     clean = not anomalies and not any(ln.anomalies for ln in lines)
@@ -55,7 +58,16 @@ def reconcile(order: ParsedOrder, catalog: CatalogSnapshot, *, today: date,
         customer_email=order.buyer.email, po_number=order.po_number,
         order_date=order.order_date, delivery_date=order.delivery_date, currency=currency,
         ship_to=order.ship_to or (customer.address if customer else None) or None,
-        total=total, lines=lines, anomalies=anomalies)
+        total=total, lines=lines, anomalies=anomalies, uncovered_years=_uncovered_years(ofacts))
+
+
+def _uncovered_years(o: OrderFacts) -> tuple[int, ...]:
+    """The years between today and the delivery window's end that the calendar does not know,
+    so the edge can tell staff once that they were counted on weekdays and configured days."""
+    window = delivery_window(o)
+    if window is None:
+        return ()
+    return o.terms.calendar.uncovered_years(o.today, max(window[0], window[1]))
 
 
 def _chosen(code: str, catalog: CatalogSnapshot) -> CustomerMatch:

@@ -50,6 +50,7 @@ class ReconciledOrder:
     total: Decimal | None
     lines: tuple[ReconciledLine, ...]
     anomalies: tuple[Anomaly, ...]
+    uncovered_years: tuple[int, ...] = ()   # years the delivery check counted without statutory days
 
     def all_anomalies(self) -> tuple[Anomaly, ...]:
         """Order-level and line-level findings together, for mails and the review queue."""

@@ -26,7 +26,7 @@ def test_example_names_every_key():
     defaults = Settings()
     top = {k for k in _keys(Settings) if not dataclasses.is_dataclass(getattr(defaults, k))} - {"imap"}
     assert top <= set(data), top - set(data)
-    for section in ("paths", "smtp", "erp", "thresholds", "review"):
+    for section in ("paths", "smtp", "erp", "thresholds", "review", "workdays", "money"):
         assert set(data[section]) == _keys(type(getattr(defaults, section))), section
 
 
