@@ -49,7 +49,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "prices": {
         "FCustId": "客户编码", "FMaterialId": "物料编码", "FPrice": "单价", "FFromQty": "数量从",
         "FToQty": "数量至", "FEffectiveDate": "生效日期", "FExpiryDate": "失效日期",
-        "FCurrency": "币别",
+        "FCurrency": "币别", "FIsIncludedTax": "含税",
     },
     "customer_items": {
         "FCustId": "客户编码", "FCustMatNo": "客户物料编码", "FCustMatName": "客户物料名称",
@@ -70,6 +70,8 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
 
 REQUIRED_FILES = ("materials", "customers")
 
+_YES_NO = {"1": True, "0": False, "TRUE": True, "FALSE": False, "是": True, "否": False, "Y": True, "N": False,
+           "YES": True, "NO": False}
 _ACTIVE = {"A": True, "B": False, "否": True, "是": False, "启用": True, "禁用": False, "正常": True}
 _EMAIL_SPLIT = re.compile(r"[;；,，\s]+")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -335,6 +337,16 @@ class _Row:
             raise self.error(key, f"{self.raw(key)!r} is not a whole number.")
         return int(number)
 
+    def yes_no(self, key: str) -> bool | None:
+        """A flag written 1/0, true/false, 是/否 (or Excel's TRUE/FALSE); None when empty."""
+        value = self.raw(key)
+        if value is None:
+            return None
+        text = _cell_text(value).upper()
+        if text not in _YES_NO:
+            raise self.error(key, f"{_cell_text(value)!r} is not 1/0, true/false or 是/否.")
+        return _YES_NO[text]
+
     def date(self, key: str) -> date | None:
         value = self.raw(key)
         if value is None:
@@ -452,6 +464,7 @@ def _price(row: _Row) -> PriceEntry:
         effective=row.date("FEffectiveDate"),
         expiry=row.date("FExpiryDate"),
         currency=currency.upper() if currency else None,
+        includes_tax=row.yes_no("FIsIncludedTax"),
     )
 
 

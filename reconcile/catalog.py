@@ -47,6 +47,7 @@ class PriceEntry:
     effective: date | None = None       # FEffectiveDate
     expiry: date | None = None          # FExpiryDate (None = open)
     currency: str | None = None         # FCurrency
+    includes_tax: bool | None = None    # FIsIncludedTax (None = the configured default)
 
 
 @dataclass(frozen=True, slots=True)

@@ -239,6 +239,7 @@ class PriceRow(SQLModel, table=True):
     effective: date | None = None
     expiry: date | None = None
     currency: str | None = Field(default=None, max_length=8)
+    includes_tax: bool | None = None      # FIsIncludedTax; None = the configured default
 
 
 class CustomerItemRow(SQLModel, table=True):

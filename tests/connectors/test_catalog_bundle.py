@@ -192,3 +192,39 @@ def test_the_fingerprint_is_the_sha256_of_the_records_as_json():
     records = read_bundle(DATA / "k3")
     text = json.dumps(dataclasses.asdict(records), default=str, ensure_ascii=False, separators=(",", ":"))
     assert catalog_fingerprint(records) == hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+PRICES_WITH_TAX_FLAG = [["FMaterialId", "FPrice", "FCurrency", "FIsIncludedTax"],
+                        ["1.01.0001", "1.13", "CNY", "1"], ["1.01.0001", "1.00", "CNY", "0"],
+                        ["1.01.0001", "1.10", "CNY", "是"], ["1.01.0001", "0.97", "CNY", "否"],
+                        ["1.01.0001", "0.95", "CNY", "false"], ["1.01.0001", "1.20", "CNY", ""]]
+
+
+def test_price_lists_say_whether_they_include_tax(bundle: Path, tmp_path: Path) -> None:
+    """FIsIncludedTax [含税] reads 1/0, 是/否, true/false; empty leaves the configured default (None);
+    the flag survives the database copy."""
+    from store import catalog as catalog_store
+    from store.db import make_engine, migrate, session_scope
+
+    write_csv(bundle / "prices.csv", PRICES_WITH_TAX_FLAG)
+    records = read_bundle(bundle)
+    assert [p.includes_tax for p in records.prices] == [True, False, True, False, False, None]
+    engine = make_engine(f"sqlite:///{tmp_path / 'catalog.db'}")
+    migrate(engine)
+    with session_scope(engine) as session:
+        catalog_store.replace_catalog(session, records, catalog_fingerprint(records))
+    with session_scope(engine) as session:
+        assert catalog_store.load_catalog(session) == records
+    engine.dispose()
+
+
+def test_price_lists_without_the_tax_column_still_read(bundle: Path) -> None:
+    """The column is optional (CONTRACT §1): a bundle without it reads as before, every entry None."""
+    write_csv(bundle / "prices.csv", [["物料编码", "单价"], ["1.01.0001", "1.13"]])
+    assert [p.includes_tax for p in read_bundle(bundle).prices] == [None]
+
+
+def test_tax_flag_in_display_spelling_and_bad_values(bundle: Path) -> None:
+    write_csv(bundle / "prices.csv", [["物料编码", "单价", "含税"], ["1.01.0001", "1.13", "maybe"]])
+    with pytest.raises(CatalogError, match=r"prices.csv row 2, column 含税 \(FIsIncludedTax\)"):
+        read_bundle(bundle)
