@@ -46,6 +46,7 @@ class Facts:
     day_month: DayMonth | None = None
     weak: set[str] = field(default_factory=set)
     candidates: list[CustomerCandidate] = field(default_factory=list)
+    tax_included: bool | None = None   # what the document says of its prices' tax (F.says_tax_included)
 
     def put(self, name: str, value: str | None, where: Provenance | None, *, weak: bool = False) -> None:
         """Keep the first usable value printed for a field; a PO number must look like one.
@@ -206,6 +207,15 @@ def _money_hint(header_row: list[str | None], columns: dict[int, str]) -> str | 
         if name in (F.UNIT_PRICE, F.AMOUNT) and (code := F.heading_currency(_cell(header_row, col))):
             return code
     return None
+
+
+def _tax_hint(rows: Rows, header_row: list[str | None], columns: dict[int, str]) -> bool | None:
+    """What the table says of its prices' tax: the price column's heading ("不含税单价", "Net
+    Price"), else a phrase anywhere in the table ("以上价格均不含税", "prices excl. VAT")."""
+    for col, name in columns.items():
+        if name == F.UNIT_PRICE and (said := F.heading_tax_included(_cell(header_row, col))) is not None:
+            return said
+    return F.says_tax_included(" ".join(c for row in rows for c in row if isinstance(c, str)))
 
 
 def _row_currency(row: list[str | None], columns: dict[int, str]) -> str | None:
@@ -448,7 +458,7 @@ def build_order(facts: Facts, lines: list[ParsedLine], ctx: ParseContext, kind: 
         currency=_currency(facts), ship_to=_ship_to(values), stated_total=stated,
         buyer=Party(name=values.get(F.CUSTOMER), email=ctx.sender, candidates=tuple(facts.candidates)),
         is_change=facts.is_change or F.says_change(ctx.subject), lines=numbered,
-        confidence=confidence,
+        confidence=confidence, prices_include_tax=facts.tax_included,
         fields={_field_name(k): v for k, v in facts.where.items()},
         read_checks=checks.verify(numbered, notes or [], stated, unread=unread or ()) + date_doubts)
 
@@ -508,7 +518,8 @@ def _group(found: list[_Row], facts: Facts) -> list[tuple[Facts, list[_Row]]]:
     for item in found:
         po = item.header.get(F.PO_NUMBER, (facts.values.get(F.PO_NUMBER, ""), None))[0]
         if po not in groups:
-            own = Facts(is_change=facts.is_change, currency_hint=facts.currency_hint)
+            own = Facts(is_change=facts.is_change, currency_hint=facts.currency_hint,
+                        tax_included=facts.tax_included)
             own.day_month, own.candidates = facts.day_month, facts.candidates
             for name, (text, where) in item.header.items():
                 own.put(name, text, where)
@@ -553,7 +564,7 @@ def orders_from_rows(rows: Rows, ctx: ParseContext, kind: SourceKind,
     columns = _demote_counters(rows, h + 1, columns)
     mark = table_decimal_mark(rows[h + 1:], columns)
     rows = rows[:h + 1] + [respell_row(row, columns, mark) for row in rows[h + 1:]]
-    facts = Facts(currency_hint=_money_hint(rows[h], columns))
+    facts = Facts(currency_hint=_money_hint(rows[h], columns), tax_included=_tax_hint(rows, rows[h], columns))
     read_labels(rows, range(h), facts, cell_name)
     _title_buyer(rows, h, facts, cell_name)
     above = [_cell(row, c) for row in rows[:h] for c in range(len(row)) if _cell(row, c)]

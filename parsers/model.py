@@ -159,6 +159,8 @@ class ParsedOrder:
     interchange facts an acknowledgement must echo (sender, receiver, control numbers).
     `read_checks` are the checks the reader made on itself (row arithmetic, row numbers, the
     printed total, the pages); `verified` says whether every one of them passed.
+    `prices_include_tax` is False when the document states its prices without tax ("不含税单价",
+    "excl. VAT"), True when it states them with tax, None when it does not say.
     """
 
     source: SourceRef
@@ -176,6 +178,7 @@ class ParsedOrder:
     fields: dict[str, Provenance] = field(default_factory=dict, compare=False, hash=False)
     envelope: tuple[tuple[str, str], ...] = ()
     read_checks: tuple[ReadCheck, ...] = ()
+    prices_include_tax: bool | None = None   # what the document says of its prices (含税 / 不含税); None: silent
 
     @property
     def verified(self) -> bool:

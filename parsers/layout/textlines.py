@@ -318,7 +318,7 @@ def _read_block(raw_lines: list[str], ctx: ParseContext, kind: SourceKind):
     raw_lines = [_unpipe(line) for line in raw_lines]
     lines = [nfkc(line) if "\t" not in line else "\t".join(nfkc(c) for c in line.split("\t"))
              for line in raw_lines]
-    facts, used = Facts(day_month=date_order(lines)), set()
+    facts, used = Facts(day_month=date_order(lines), tax_included=F.says_tax_included("\n".join(lines))), set()
     facts.candidates = party.gather(lines, [Provenance(line=n + 1) for n in range(len(lines))])
     us = facts.day_month == "mdy"
     unread: list[str] = []

@@ -14,6 +14,7 @@ from parsers.vocab.numbers import nfkc
 # One vocabulary of units and currencies; readers call them through F.
 from parsers.vocab.currencies import currency_code, heading_currency, money_currency  # noqa: F401
 from parsers.vocab.units import is_unit  # noqa: F401
+from parsers.vocab.tax import heading_tax_included, says_tax_included  # noqa: F401
 
 # Line fields: a table column or a labelled part of a text line.
 CUSTOMER_SKU = "customer_sku"
