@@ -144,10 +144,10 @@ def _value(f, raw: Any, where: str) -> Any:
         if not isinstance(raw, list):
             raise ConfigError(f"{where} must be a list of [[imap]] tables.")
         return tuple(_build(ImapAccount, item, f"{where}[{i}].") for i, item in enumerate(raw))
-    if f.name == "rates":
-        if not isinstance(raw, Mapping):
-            raise ConfigError(f"{where} must be a table of currency = rate.")
-        return tuple((str(code), str(rate)) for code, rate in raw.items())
+    if "tuple[tuple[str, str]" in str(f.type):  # a small table (money.rates, erp.currency_numbers)
+        if not isinstance(raw, Mapping) or any(isinstance(v, (Mapping, list, bool)) for v in raw.values()):
+            raise ConfigError(f"{where} must be a table of names and values, like {{ USD = \"7.10\" }}.")
+        return tuple((str(key), str(value)) for key, value in raw.items())
     sections = (Paths, SmtpSettings, ErpSettings, Thresholds, ReviewSettings, K3CloudSettings, CatalogSettings,
                 WorkdaySettings, MoneySettings)
     sub = {cls.__name__: cls for cls in sections}.get(str(kind))  # a section, by its type

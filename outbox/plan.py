@@ -292,7 +292,8 @@ def order_payload(record: OrderRecord) -> dict[str, Any]:
     if rec is not None:
         payload["lines"] = [{**line, "delivery_date": _iso(r.parsed.delivery_date),
                              "ordered_unit": r.parsed.unit, "ordered_price": _num(r.parsed.unit_price),
-                             "ids": [list(pair) for pair in r.parsed.ids]}
+                             "ids": [list(pair) for pair in r.parsed.ids],
+                             "price_includes_tax": r.price_includes_tax, "tax_rate": _num(r.tax_rate)}
                             for line, r in zip(payload["lines"], rec.lines)]
     return payload
 

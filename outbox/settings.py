@@ -19,8 +19,11 @@ class ErpSettings:
     sale_org: str = "100"                 # FSaleOrgId
     bill_type: str = "XSDD01_SYS"         # FBillTypeID (standard sales order)
     po_field: str = "FNote"               # where the customer's PO number goes
-    price_field: str = "FTaxPrice"        # FPrice or FTaxPrice
+    price_field: str = "auto"             # auto: FTaxPrice for prices with tax, FPrice without | FPrice | FTaxPrice
     formats: tuple[str, ...] = ("xlsx", "json")
+    local_currency: str = "CNY"           # the sales organisation's own currency (本位币)
+    exchange_rate_type: str = "HLTX01_SYS"   # FExchangeTypeId for an order in another currency (固定汇率)
+    currency_numbers: tuple[tuple[str, str], ...] = ()   # ISO code -> K3 currency number, e.g. USD = "PRE007"
 
 
 class OutboxPaths(Protocol):

@@ -15,7 +15,7 @@ from reconcile.anomalies import Anomaly, AnomalyCode
 from reconcile.catalog import Customer, Material
 from reconcile.items import Ambiguous, ItemMatch, NoMatch
 from reconcile.pricing import money, plain, price_differs
-from reconcile.terms import Terms
+from reconcile.terms import DEFAULT_TAX_RATE, Terms
 from reconcile.workdays import add_workdays
 
 TOTAL_TOLERANCE = Decimal("0.01")
@@ -33,10 +33,22 @@ class LineFacts:
     base_qty: Decimal | None = None
     list_price: Decimal | None = None
     stock: Decimal | None = None
+    list_includes_tax: bool = True            # the applicable entry's FIsIncludedTax (or the default)
+    printed_includes_tax: bool | None = None  # what the document says of its prices; None: silent
+    tax_rate: Decimal = DEFAULT_TAX_RATE      # per cent
 
     @property
     def no(self) -> int:
         return self.line.line_no
+
+    def printed_as_listed(self, printed: Decimal) -> Decimal:
+        """A printed price on the list's tax basis: a price stated without tax is compared with a
+        tax-inclusive list after adding the tax, and the other way round; an order that does not
+        say is taken on the list's basis."""
+        if self.printed_includes_tax is None or self.printed_includes_tax == self.list_includes_tax:
+            return printed
+        factor = 1 + self.tax_rate / 100
+        return printed * factor if self.list_includes_tax else printed / factor
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,12 +112,23 @@ def price_mismatch(f: LineFacts) -> Anomaly | None:
     printed = f.line.unit_price
     if f.rate is None or printed is None or f.list_price is None:
         return None
-    per_base = printed / f.rate
+    per_base = f.printed_as_listed(printed) / f.rate
     if not price_differs(per_base, f.list_price):
         return None
     return _line(AnomalyCode.PRICE_MISMATCH, f,
-                 f"the price {_n(printed)} per {f.unit} differs by more than 0.5% from the list "
-                 f"price {_n(f.list_price * f.rate)}.", printed=printed, list_price=f.list_price)
+                 f"the price {_n(printed)} per {f.unit}{_tax_note(f)} differs by more than 0.5% from the "
+                 f"list price {_n(f.list_price * f.rate)}.", printed=printed, list_price=f.list_price)
+
+
+def _tax_note(f: LineFacts) -> str:
+    """", stated without tax, 113 with 13% tax," when the printed price was converted to compare."""
+    printed = f.line.unit_price
+    if printed is None or f.printed_includes_tax is None or f.printed_includes_tax == f.list_includes_tax:
+        return ""
+    said = "with" if f.printed_includes_tax else "without"
+    other = "with" if f.list_includes_tax else "without"
+    return (f" (stated {said} tax; {_n(money(f.printed_as_listed(printed)))} {other} "
+            f"{_n(f.tax_rate)}% tax)")
 
 
 def no_price(f: LineFacts) -> Anomaly | None:
@@ -256,23 +279,57 @@ def delivery_date_infeasible(o: OrderFacts) -> Anomaly | None:
                   requested=wanted, earliest=earliest)
 
 
-def credit_limit_exceeded(o: OrderFacts) -> Anomaly | None:
+def _credit_terms(o: OrderFacts) -> tuple[str, str, Decimal | None]:
+    """(order currency, currency credit is kept in, the order's total in it or None without a
+    rate): credit is kept in the configured credit currency, else the customer's own."""
+    c = o.customer
+    kept_in = (o.terms.credit_currency or (c.currency if c else None) or "CNY").upper()
+    ordered_in = (o.currency or kept_in).upper()
+    amount = None if o.total is None else o.terms.rates.convert(o.total, ordered_in, kept_in)
+    return ordered_in, kept_in, amount
+
+
+def _unconvertible(o: OrderFacts) -> str | None:
+    """Why this order's value cannot be set against the customer's credit limit, or None."""
     c = o.customer
     if c is None or c.credit_limit is None or o.total is None:
         return None
-    if c.open_amount + o.total <= c.credit_limit:
+    ordered_in, kept_in, amount = _credit_terms(o)
+    if amount is not None:
         return None
+    missing = " and ".join(x for x in dict.fromkeys((ordered_in, kept_in)) if o.terms.rates.rate(x) is None)
+    return (f"the credit check could not be made: {c.number}'s credit limit is kept in {kept_in} and no "
+            f"exchange rate for {missing} is configured")
+
+
+def credit_limit_exceeded(o: OrderFacts) -> Anomaly | None:
+    """Open amount + this order, in the currency credit is kept in; an order that cannot be
+    converted is never summed wrongly: it goes to review with the sentence why (said by
+    `currency_mismatch` when the order is not in the customer's currency, else here)."""
+    c = o.customer
+    if c is None or c.credit_limit is None or o.total is None:
+        return None
+    ordered_in, kept_in, amount = _credit_terms(o)
+    if amount is None:
+        if currency_mismatch(o) is not None:
+            return None
+        why = _unconvertible(o) or ""
+        return _order(AnomalyCode.CREDIT_LIMIT_EXCEEDED, f"{why[:1].upper()}{why[1:]}.", check="not_made")
+    if c.open_amount + amount <= c.credit_limit:
+        return None
+    converted = f" ({money(amount)} {kept_in})" if ordered_in != kept_in else ""
     return _order(AnomalyCode.CREDIT_LIMIT_EXCEEDED,
-                  f"Open amount {money(c.open_amount)} plus this order's {money(o.total)} exceeds the "
-                  f"credit limit {money(c.credit_limit)}.", open=c.open_amount, limit=c.credit_limit)
+                  f"Open amount {money(c.open_amount)} plus this order's {money(o.total)}{converted} exceeds "
+                  f"the credit limit {money(c.credit_limit)}.", open=c.open_amount, limit=c.credit_limit)
 
 
 def currency_mismatch(o: OrderFacts) -> Anomaly | None:
     c = o.customer
     if c is None or o.currency is None or o.currency.upper() == (c.currency or "").upper():
         return None
-    return _order(AnomalyCode.CURRENCY_MISMATCH,
-                  f"The order is in {o.currency} but {c.number} buys in {c.currency}.")
+    message = f"The order is in {o.currency} but {c.number} buys in {c.currency}"
+    why = _unconvertible(o)
+    return _order(AnomalyCode.CURRENCY_MISMATCH, f"{message}; {why}." if why else f"{message}.")
 
 
 ORDER_CHECKS: tuple[Callable[[OrderFacts], Anomaly | None], ...] = (

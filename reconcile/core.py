@@ -40,7 +40,8 @@ def reconcile(order: ParsedOrder, catalog: CatalogSnapshot, *, today: date,
     customer = found.customer
     currency = order.currency or (customer.currency if customer else None)
     pricing_day = order.order_date or today
-    facts = tuple(line_facts(ln, customer, catalog, pricing_day, currency) for ln in order.lines)
+    facts = tuple(line_facts(ln, customer, catalog, pricing_day, currency, terms=terms,
+                             stated_tax=order.prices_include_tax) for ln in order.lines)
     ocr = order.source.kind == SourceKind.FAX
     lines = tuple(_reconciled_line(f, catalog, ocr=ocr) for f in facts)
     total = order_total(lines)
@@ -84,12 +85,17 @@ def _new_doubts(doubts: tuple[Anomaly, ...], found: tuple[Anomaly, ...]) -> tupl
 
 
 def line_facts(line: ParsedLine, customer: Customer | None, catalog: CatalogSnapshot,
-               pricing_day: date, currency: str | None) -> LineFacts:
-    """Identify the line's item, convert its quantity to the base unit and find its list price."""
+               pricing_day: date, currency: str | None, *, terms: Terms = Terms(),
+               stated_tax: bool | None = None) -> LineFacts:
+    """Identify the line's item, convert its quantity to the base unit and find its list price
+    and whether that includes tax (the entry's FIsIncludedTax, else `terms`' default);
+    `stated_tax` is what the document says of its own prices."""
     match = match_item(line, customer.number if customer else None, catalog)
     written = unit_code(line.unit)
+    taxes = {"printed_includes_tax": stated_tax, "tax_rate": terms.tax_rate,
+             "list_includes_tax": terms.prices_include_tax}
     if not isinstance(match, Match):
-        return LineFacts(line, match, unit=written)
+        return LineFacts(line, match, unit=written, **taxes)
     material = match.material
     unit = written or unit_code(material.base_unit)
     rate = conversion_rate(catalog.units, material, line.unit or unit)
@@ -98,8 +104,10 @@ def line_facts(line: ParsedLine, customer: Customer | None, catalog: CatalogSnap
     if base_qty is not None:
         entry = applicable_price(catalog.prices(material.number), customer=customer.number if customer else None,
                                  base_qty=base_qty, on=pricing_day, currency=currency)
+    if entry is not None and entry.includes_tax is not None:
+        taxes["list_includes_tax"] = entry.includes_tax
     return LineFacts(line, match, material, unit, rate, base_qty,
-                     entry.price if entry else None, catalog.stock(material.number))
+                     entry.price if entry else None, catalog.stock(material.number), **taxes)
 
 
 def _reconciled_line(f: LineFacts, catalog: CatalogSnapshot, *, ocr: bool) -> ReconciledLine:
@@ -109,7 +117,16 @@ def _reconciled_line(f: LineFacts, catalog: CatalogSnapshot, *, ocr: bool) -> Re
         line_no=line.line_no, customer_sku=printed_customer_sku(line, catalog),
         description=_description(f, ocr), quantity=line.quantity, unit=f.unit,
         unit_price=_unit_price(f), sku=f.material.number if f.material else None,
-        anomalies=anomalies, parsed=line, base_quantity=f.base_qty, list_price=f.list_price)
+        anomalies=anomalies, parsed=line, base_quantity=f.base_qty, list_price=f.list_price,
+        price_includes_tax=_price_includes_tax(f), tax_rate=f.tax_rate)
+
+
+def _price_includes_tax(f: LineFacts) -> bool:
+    """The tax basis of the line's unit price: as the document says for a printed price (the
+    list's when it says nothing), the list's for a price taken from the list."""
+    if f.line.unit_price is not None and f.printed_includes_tax is not None:
+        return f.printed_includes_tax
+    return f.list_includes_tax
 
 
 def _description(f: LineFacts, ocr: bool) -> str | None:

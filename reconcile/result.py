@@ -31,6 +31,8 @@ class ReconciledLine:
     parsed: ParsedLine
     base_quantity: Decimal | None = None   # quantity in the item's base unit, when convertible
     list_price: Decimal | None = None      # applicable price list price per base unit
+    price_includes_tax: bool = True        # unit_price includes tax (FTaxPrice) or not (FPrice)
+    tax_rate: Decimal = Decimal(13)        # per cent (FEntryTaxRate)
 
 
 @dataclass(frozen=True, slots=True)

@@ -265,7 +265,8 @@ def test_erp_export_is_atomic_readable_and_idempotent(engine, catalog, settings)
     assert model["FBillTypeID"] == {"FNUMBER": "XSDD01_SYS"} and model["FDate"] == "2026-11-19"
     entry = model["FSaleOrderEntry"][0]
     assert entry == {"FMaterialId": {"FNumber": "1.01.0001"}, "FUnitID": {"FNumber": "PCS"},
-                     "FQty": "500", "FTaxPrice": "1.1", "FDeliveryDate": "2026-12-15"}
+                     "FQty": "500", "FTaxPrice": "1.1", "FEntryTaxRate": "13", "FDeliveryDate": "2026-12-15"}
+    assert model["FSaleOrderFinance"] == {"FSettleCurrId": {"FNumber": "CNY"}, "FIsIncludedTax": True}
     sheet = openpyxl.load_workbook(export / f"SAL_{order_id}_SF-77.xlsx").active
     header = [c.value for c in sheet[1]]
     row = dict(zip(header, [c.value for c in sheet[3]]))
