@@ -23,6 +23,7 @@ from reconcile import CatalogSnapshot, reconcile
 from reconcile.anomalies import Anomaly, AnomalyCode
 from reconcile.checks import po_key
 from reconcile.result import OrderStatus, ReconciledOrder
+from reconcile.terms import Terms
 from store import decisions, orders
 from store.audit import AuditRecord
 from store.db import session_scope
@@ -68,9 +69,11 @@ class Correction:
 
 
 def recheck(correction: Correction, catalog: CatalogSnapshot, *, today: Any,
-            seen: set[PoKey]) -> ReconciledOrder:
-    """The corrected order reconciled again, less the price differences the clerk accepted."""
-    rec = reconcile(correction.parsed, catalog, today=today, seen_pos=seen, customer_code=correction.customer)
+            seen: set[PoKey], terms: Terms = Terms()) -> ReconciledOrder:
+    """The corrected order reconciled again (on the service's calendar, tax and rates), less the
+    price differences the clerk accepted."""
+    rec = reconcile(correction.parsed, catalog, today=today, seen_pos=seen, customer_code=correction.customer,
+                    terms=terms)
     return waive_prices(chosen_items(rec, catalog), correction.accepted_prices)
 
 
@@ -139,7 +142,8 @@ class Approvals:
         """The corrected order as reconciliation sees it now (for the case page)."""
         with session_scope(self.service.engine) as session:
             seen = orders.seen_for(session, [correction.parsed.po_number or ""], excluding=_own(correction))
-        return recheck(correction, self._catalog(), today=self.service.today(), seen=seen)
+        return recheck(correction, self._catalog(), today=self.service.today(), seen=seen,
+                       terms=self.service.terms)
 
     def approve(self, correction: Correction, *, by: str, now: datetime) -> int:
         """Approve the corrected order; returns the new order's id. `ApprovalRefused` when it
@@ -150,8 +154,8 @@ class Approvals:
             orders.serialise_writers(session)
             decisions.ensure_open(session, correction.document_id, correction.order_id)
             seen = orders.seen_for(session, [correction.parsed.po_number or ""], excluding=_own(correction))
-            rec = verdict(recheck(correction, self._catalog(), today=self.service.today(), seen=seen),
-                          correction.accept_remaining)
+            rec = verdict(recheck(correction, self._catalog(), today=self.service.today(), seen=seen,
+                                  terms=self.service.terms), correction.accept_remaining)
             rows = approval_rows(rec, facts, self.service.settings, self.service.contacts)
             entry = AuditRecord(now, by, "approve", _approved_detail(rec, correction),
                                 document_id=correction.document_id)

@@ -76,6 +76,7 @@ class Draft:
     envelope: tuple[tuple[str, str], ...] = ()
     is_change: bool = False
     message_type: str | None = None
+    prices_include_tax: bool | None = None   # what the document said of its prices' tax
 
 
 # --- values as typed -----------------------------------------------------------------------
@@ -259,7 +260,8 @@ def from_payload(payload: Mapping[str, Any]) -> Draft:
         currency=payload.get("currency"), ship_to=payload.get("ship_to"), lines=lines,
         buyer=party_from({"name": customer.get("name"), "email": customer.get("email"), **buyer}),
         envelope=tuple(tuple(pair) for pair in payload.get("_envelope") or ()),
-        is_change=bool(payload.get("_is_change")), message_type=payload.get("_message_type"))
+        is_change=bool(payload.get("_is_change")), message_type=payload.get("_message_type"),
+        prices_include_tax=payload.get("_prices_include_tax"))
 
 
 def _line_from(line: Mapping[str, Any], printed: Mapping[str, Any] | None) -> DraftLine:
@@ -286,7 +288,7 @@ def to_parsed(draft: Draft) -> ParsedOrder:
     return ParsedOrder(source=draft.source, po_number=draft.po_number, order_date=draft.order_date,
                        delivery_date=draft.delivery_date, currency=draft.currency, ship_to=draft.ship_to,
                        buyer=draft.buyer, is_change=draft.is_change, message_type=draft.message_type,
-                       lines=lines, envelope=draft.envelope)
+                       lines=lines, envelope=draft.envelope, prices_include_tax=draft.prices_include_tax)
 
 
 def accepted_prices(draft: Draft) -> frozenset[int]:
@@ -303,7 +305,7 @@ def to_json(draft: Draft) -> dict[str, Any]:
             "lines": [{**{name: shown(getattr(ln, name)) or None for name in LINE_FIELDS},
                        "accept_price": ln.accept_price} for ln in draft.lines],
             "buyer": party_json(draft.buyer), "envelope": [list(pair) for pair in draft.envelope], "is_change": draft.is_change,
-            "message_type": draft.message_type}
+            "message_type": draft.message_type, "prices_include_tax": draft.prices_include_tax}
 
 
 def from_json(data: Mapping[str, Any]) -> Draft:
@@ -314,7 +316,8 @@ def from_json(data: Mapping[str, Any]) -> Draft:
                  **{name: parse_value(name, data.get(name)) for name in HEADER_FIELDS},
                  lines=lines, buyer=party_from(buyer),
                  envelope=tuple(tuple(pair) for pair in data.get("envelope") or ()),
-                 is_change=bool(data.get("is_change")), message_type=data.get("message_type"))
+                 is_change=bool(data.get("is_change")), message_type=data.get("message_type"),
+                 prices_include_tax=data.get("prices_include_tax"))
 
 
 _HINT_KINDS = frozenset(kind.value for kind in CandidateKind)

@@ -94,6 +94,7 @@ def stored_payload(order: ReconciledOrder) -> dict[str, Any]:
     record = order_json(order)
     parsed = order.order
     record["_is_change"] = parsed.is_change
+    record["_prices_include_tax"] = parsed.prices_include_tax   # what the document said of tax, if anything
     record["_confidence"] = parsed.confidence
     record["_fields"] = {name: _where(p) for name, p in parsed.fields.items()}
     record["_anomalies"] = [{"code": str(a.code), "message": a.message, "line_no": a.line_no}

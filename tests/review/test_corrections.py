@@ -2,6 +2,7 @@
 reconciled result (`pipeline.approval`'s pure part), against the golden catalog."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -159,3 +160,19 @@ def test_a_refused_correction_speaks_the_clerks_language():
         apply_form(draft, form)
     assert refused.value.say("zh") == "“many”不是数字。 “-2”不能作为价格。"
     assert str(refused.value) == "'many' is not a number. '-2' cannot be a price."
+
+
+def test_a_document_that_priced_without_tax_is_rechecked_without_tax(catalog):
+    """The read order said its prices exclude tax (不含税): the draft keeps that through its stored
+    JSON, so 0.97 without tax is checked against C001's 1.10 with tax, with no PRICE_MISMATCH."""
+    payload = {"source": {"path": "po.csv", "part": None, "kind": "csv"},
+               "customer": {"code": "C001", "name": "杭州示例食品有限公司", "email": None},
+               "po_number": "HZ-2", "order_date": "2026-11-18", "delivery_date": None, "currency": "CNY",
+               "ship_to": None, "lines": [{"line_no": 1, "customer_sku": "SF-BOX-01", "description": "纸箱",
+                                            "quantity": "1000", "unit": "PCS", "unit_price": "0.97", "sku": "1.01.0001"}],
+               "_printed": [{"unit": "PCS", "unit_price": "0.97"}], "_prices_include_tax": False}
+    draft = from_json(to_json(from_payload(payload)))
+    assert draft.prices_include_tax is False and to_parsed(draft).prices_include_tax is False
+    assert AnomalyCode.PRICE_MISMATCH not in {a.code for a in check(draft, catalog).all_anomalies()}
+    silent = check(replace(draft, prices_include_tax=None), catalog)
+    assert AnomalyCode.PRICE_MISMATCH in {a.code for a in silent.all_anomalies()}
