@@ -35,6 +35,7 @@ MAIL = "mail"
 EDI_ACK = "edi_ack"
 ERP_EXPORT = "erp_export"
 ERP_MAPPING = "erp_mapping"   # a learned customer item code, saved in K3 as SAL_CustMatMapping
+CALENDAR_KEY = "calendar:"   # stable-key prefix of the staff notices about the working-day calendar
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,7 @@ def calendar_alert_row(year: int, settings: OutboxSettings) -> OutboxRow:
                f"[workdays] in the settings: the installed chinese-calendar package does not know "
                f"{year}'s statutory holidays and make-up working days yet. Update the package once it "
                f"covers {year}, or list that year's days as workdays.holidays and workdays.working_days.")
-    return _row(MAIL, f"calendar:uncovered:{year}", None,
+    return _row(MAIL, f"{CALENDAR_KEY}uncovered:{year}", None,
                 {"purpose": "notice", "to": to, "subject": f"Working-day calendar does not cover {year}",
                  "message": message})
 

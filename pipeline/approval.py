@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from outbox.plan import MAIL, DocumentFacts, customer_recipients, doc_payload, order_payload, plan_outbox
+from outbox.plan import CALENDAR_KEY, MAIL, DocumentFacts, customer_recipients, doc_payload, order_payload, plan_outbox
 from outbox.shadow import hold
 from parsers.model import ParsedOrder
 from reconcile import CatalogSnapshot, reconcile
@@ -126,9 +126,12 @@ def _numbered(a: Anomaly) -> str:
 def approval_rows(rec: ReconciledOrder, facts: DocumentFacts, settings: Any,
                   contacts: dict[str, tuple[str, ...]]) -> list[OutboxRow]:
     """What an accepted order sends (confirmation, ERP export, the EDI purchase-order
-    acknowledgement), less the interchange's functional acknowledgement, sent when it arrived."""
+    acknowledgement), less the interchange's functional acknowledgement, sent when it arrived,
+    and any calendar notice (planned when the document was read)."""
     rows = plan_outbox([OrderRecord(reconciled=rec)], facts, settings, contacts=contacts)
-    return hold([r for r in rows if not r.stable_key.startswith("fack:")], settings.mode)
+    # A calendar notice is about the settings, not the order: keyed by its year alone, it is not
+    # made the approved order's own (that would mail it again for every approval).
+    return hold([r for r in rows if not r.stable_key.startswith(("fack:", CALENDAR_KEY))], settings.mode)
 
 
 class Approvals:

@@ -40,12 +40,14 @@ def build_calendar(settings: WorkdaySettings) -> WorkCalendar:
     closed = _dates(settings.closed_days, "workdays.closed_days")
     if settings.calendar == "weekdays":
         return WorkCalendar(closed=closed, name="weekdays")
-    closed |= _dates(settings.holidays, "workdays.holidays")
+    listed = _dates(settings.holidays, "workdays.holidays")
     working = _dates(settings.working_days, "workdays.working_days")
     statutory = frozenset(chinese_calendar.holidays)
     made_up = frozenset(chinese_calendar.workdays)
+    # Only the package's years are covered: a year known from the settings alone is still told
+    # to staff once, so they know the package must be updated.
     covered = frozenset(day.year for day in statutory)
-    return WorkCalendar(closed=closed | statutory, working=(working | made_up) - closed,
+    return WorkCalendar(closed=closed | listed | statutory, working=(working | made_up) - closed,
                         covered=covered, name="cn")
 
 
