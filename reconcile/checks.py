@@ -121,14 +121,14 @@ def price_mismatch(f: LineFacts) -> Anomaly | None:
 
 
 def _tax_note(f: LineFacts) -> str:
-    """", stated without tax, 113 with 13% tax," when the printed price was converted to compare."""
+    """The note ' (stated without tax; 1.017 with 13% tax)' when the printed price was converted."""
     printed = f.line.unit_price
     if printed is None or f.printed_includes_tax is None or f.printed_includes_tax == f.list_includes_tax:
         return ""
     said = "with" if f.printed_includes_tax else "without"
     other = "with" if f.list_includes_tax else "without"
-    return (f" (stated {said} tax; {_n(money(f.printed_as_listed(printed)))} {other} "
-            f"{_n(f.tax_rate)}% tax)")
+    converted = f.printed_as_listed(printed).quantize(Decimal("0.0001"))
+    return f" (stated {said} tax; {_n(converted)} {other} {_n(f.tax_rate)}% tax)"
 
 
 def no_price(f: LineFacts) -> Anomaly | None:
