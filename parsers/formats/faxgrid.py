@@ -17,7 +17,8 @@ from parsers.layout.words import Box, Word
 from parsers.ocr import LineRecogniser
 
 INSET = 4            # px kept off each cell edge: the rule and what is left of it after levelling
-SPECK = 6            # ink components of fewer pixels are fax noise
+SPECK = 6            # ink components of fewer pixels are fax noise ...
+SPECK_REACH = 6      # ... unless they sit this close (px) between two characters, like a decimal point
 LINE_GAP = 2         # px of blank rows that part two text lines in a cell
 MIN_TEXT = 8         # px: an ink band lower than this is not a line of text
 WORD_GAP = 0.6       # a blank stretch wider than this many line heights parts two words on a line
@@ -39,22 +40,47 @@ def read_cells(engine: LineRecogniser, image: Image.Image, grids: Sequence[Grid]
 
     gray = np.asarray(image.convert("L"))
     ink = (gray < 128) & ~ruled
-    boxes = [box for g in grids for box in cell_lines(ink, g)]
-    clean = Image.fromarray(np.where(ruled | _specks(ink), 255, gray).astype(np.uint8))
+    specks = _specks(ink)
+    boxes = [box for g in grids for box in cell_lines(ink & ~specks, g)]
+    clean = Image.fromarray(np.where(ruled | specks, 255, gray).astype(np.uint8))
     readings = engine.recognise([_crop(clean, box) for box in boxes]) if boxes else []
     return [Word(text.strip(), box, conf) for box, (text, conf) in zip(boxes, readings)
             if text.strip() and conf >= MIN_SCORE]
 
 
 def _specks(ink):
-    """The page's specks: ink blobs too small to be part of a character (a speck read as a decimal point)."""
+    """The page's specks: ink blobs too small to be part of a character. A blob as small that sits
+    like a decimal point (between two characters, on their baseline) is kept: in small print it
+    is two pixels wide at 200 dpi, and without it "1.68" reads 168, or as two words."""
     import cv2
     import numpy as np
 
     _count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     small = stats[:, cv2.CC_STAT_AREA] < SPECK
     small[0] = False
+    letters = (labels > 0) & ~small[labels]
+    near = cv2.dilate(letters.astype(np.uint8), np.ones((1, 2 * SPECK_REACH + 1), np.uint8)).astype(bool)
+    for i in np.unique(labels[near & small[labels]]):
+        x, y, w, h = stats[i, :4]
+        small[i] = not _on_baseline(letters, x, y + h, w, h)
     return small[labels]
+
+
+def _on_baseline(letters, x: int, bottom: int, width: int, height: int) -> bool:
+    """A dot at least 2 px square with characters ending within SPECK_REACH px left and right of
+    it, the characters beside it (the next 3 reaches) sitting on its bottom."""
+    import numpy as np
+
+    if width < 2 or height < 2:
+        return False
+    top, reach = max(bottom - 3 * MIN_TEXT, 0), SPECK_REACH
+    for near, beside in ((letters[top:bottom + 3, max(x - reach, 0):x], letters[top:bottom + 3, max(x - 3 * reach, 0):x]),
+                         (letters[top:bottom + 3, x + width:x + width + reach],
+                          letters[top:bottom + 3, x + width:x + width + 3 * reach])):
+        rows = np.flatnonzero(beside.any(axis=1)) if beside.size else []
+        if not near.any() or len(rows) == 0 or abs(top + int(rows[-1]) + 1 - bottom) > 1:
+            return False
+    return True
 
 
 def cell_lines(ink, grid: Grid) -> list[Box]:
@@ -82,13 +108,13 @@ def cell_lines(ink, grid: Grid) -> list[Box]:
 
 
 def _text_mask(cell):
-    """A cell's ink without specks and without a slanted rule's remains along its sides."""
+    """A cell's ink without a slanted rule's remains along its sides."""
     import cv2
     import numpy as np
 
     count, labels, stats, _ = cv2.connectedComponentsWithStats(cell.astype(np.uint8), connectivity=8)
     left, width, height = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
-    keep = stats[:, cv2.CC_STAT_AREA] >= SPECK
+    keep = np.ones(count, dtype=bool)  # the page's specks are gone already (`_specks`)
     keep[0] = False
     keep &= ~((width <= 3) & ((left == 0) | (left + width >= cell.shape[1])) & (height > 2 * width))
     return keep[labels]

@@ -173,3 +173,25 @@ def test_ruled_fax_rows_and_columns_land_in_their_cells(columns, skew, seed):
     data = gen.fax_tiff([gen.grid_fax(rows, columns, skew=skew, seed=seed)])
     (order,) = fax.parse(data, ParseContext(path="grid.tif")).orders
     _assert_rows(order, rows)
+
+
+def test_a_decimal_point_beside_digits_is_no_speck():
+    """Given ink with digit-sized blobs, a 2x2 dot between two of them on their baseline, one
+    between two of them half-way up and one far from any ink, only the first is no fax noise."""
+    import numpy as np
+
+    from parsers.formats import faxgrid
+
+    ink = np.zeros((60, 200), dtype=bool)
+    ink[20:40, 10:22] = True          # a digit
+    ink[37:39, 24:26] = True          # its decimal point, 2 px away
+    ink[20:40, 28:40] = True          # the next digit
+    ink[5:7, 150:152] = True          # a speck alone
+    ink[20:40, 60:72] = True          # two more digits ...
+    ink[20:40, 76:88] = True
+    ink[28:30, 73:75] = True          # ... and a speck between them, half-way up
+    specks = faxgrid._specks(ink)
+    assert not specks[37:39, 24:26].any()
+    assert specks[5:7, 150:152].all()
+    assert specks[28:30, 73:75].all()
+    assert not specks[20:40, 10:40].any()

@@ -34,6 +34,7 @@ def test_row_arithmetic_within_the_printed_rounding(q, p, a, is_exact, rounded):
 
 @pytest.mark.parametrize("text, expected", [
     ("9.991", D("9.99")), ("1O0", D(100)), ("l,500", D(1500)), ("12S", D(125)),
+    ("168", D("1.68")), ("33012", D("330.12")),  # a decimal point too small for the scan
 ])
 def test_other_readings_of_an_ocr_number(text, expected):
     assert expected in checks.readings(text)
@@ -52,6 +53,9 @@ def _values(q, p, a):
     ("", "6.13", "9195.00", True, (D(1500), D("6.13"), D("9195.00")), "quantity"),
     ("1500", "6.%3", "9195.00", True, (D(1500), D("6.13"), D("9195.00")), "unit price"),
     ("1500", "6.13", "~~", True, (D(1500), D("6.13"), D("9195.00")), "amount"),
+    # A price whose decimal point the scan lost: only 1.68 makes the row exact (with a quantity of
+    # several digits, 1.35 x 168 would do as well as 135 x 1.68, and nothing is guessed).
+    ("5", "168", "8.40", True, (D(5), D("1.68"), D("8.40")), "unit price"),
     # Nothing to work from: the table has no amount column.
     ("1,5#0", "6.13", None, True, (None, D("6.13"), None), None),
     # Two readings would both do: no guess is taken.
