@@ -181,9 +181,9 @@ def _title_buyer(rows: Rows, upto: int, facts: Facts, cell_name: CellName) -> No
     for r in range(min(upto, len(rows))):
         for c in range(len(rows[r])):
             text = _cell(rows[r], c)
-            m = re.match(r"^(.{2,40}?(有限公司|公司|厂|集团|Ltd\.?|Inc\.?|GmbH|LLC|Co\.))\s*(采购订单|采购单|订货单|订单|purchase order)", text, re.I)
-            if m:
-                facts.put(F.CUSTOMER, m.group(1), Provenance(cell=cell_name(r, c)))
+            name = next((n for n in F.company_names(text) if text.startswith(n)), None)
+            if name and len(name) <= 40 and doctypes.says_order(text[len(name):].strip()[:12]):
+                facts.put(F.CUSTOMER, name, Provenance(cell=cell_name(r, c)))
                 return
 
 
@@ -199,6 +199,37 @@ def _demote_counters(rows: Rows, start: int, columns: dict[int, str]) -> dict[in
         elif (values and name == F.DESCRIPTION and list(columns.values()).count(F.DESCRIPTION) > 1
               and all(re.fullmatch(r"[A-Za-z0-9][\w\-./]*\d[\w\-./]*", v) for v in values)):
             out[col] = F.CODE  # "Item" beside "Description" holding codes
+    return out
+
+
+UNNAMED_CODE = "unnamed_code"  # a column of item codes under a heading no vocabulary names
+_CODE_CELL = re.compile(r"(?=[A-Za-z0-9\-_./]*\d)[A-Za-z0-9][A-Za-z0-9\-_./]{2,39}")
+
+
+def _is_code(text: str) -> bool:
+    """An item code, not a number, a price or a date: "AFK-83029", "1.04.1039", "KD300"."""
+    if re.fullmatch(r"\d+(?:\.\d+){2,}", text):
+        return True
+    if not _CODE_CELL.fullmatch(text) or parse_date(text) or re.search(r"\d\s*[x×*]\s*\d", text):
+        return False
+    measure = re.fullmatch(r"(?i)[\d.]+\s*(?:mm|cm|m|ml|l|kg|g|um|in|ft|pcs|ea)", text)
+    return not measure and bool(re.search(r"[A-Za-z\-_/]", text))
+
+
+def unnamed_codes(rows: Rows, start: int, columns: dict[int, str]) -> dict[int, str]:
+    """Columns whose heading the vocabulary does not know but whose cells are all item codes
+    ("Ref. interne", "Mat.-Kz."): their codes are kept on the line, so a code printed beside ours
+    (the customer's own) is echoed rather than lost. Which party's code it is, reconciliation
+    decides against the catalog."""
+    out = dict(columns)
+    width = max((len(row) for row in rows[start - 1:start + 50]), default=0)
+    for col in range(width):
+        if col in columns or not _cell(rows[start - 1], col):
+            continue
+        values = [_cell(row, col) for row in rows[start:start + 50] if _cell(row, col)]
+        values = [v for v in values if not F.is_total_label(v)]
+        if values and all(_is_code(v) for v in values):
+            out[col] = UNNAMED_CODE
     return out
 
 
@@ -294,7 +325,9 @@ def read_row(row: list[str | None], r: int, columns: dict[int, str], labels: dic
     values = _row_values(row, columns)
     qty, glued_unit = parse_quantity(_first(values, F.QUANTITY))
     description = _item_text(values)
-    codes = {name: _code(values, name) for name in (F.CUSTOMER_SKU, F.OUR_SKU, F.CODE, F.BARCODE)}
+    codes = {name: _code(values, name) for name in (F.CUSTOMER_SKU, F.OUR_SKU, F.CODE, F.BARCODE, UNNAMED_CODE)}
+    if not any(codes[name] for name in (F.CUSTOMER_SKU, F.OUR_SKU, F.CODE, F.BARCODE)):
+        codes[F.CODE] = codes[UNNAMED_CODE]  # the only code printed is the item's code
     if qty is None or not (description or any(codes.values())):
         return None
     qty_col = next(c for c, n in columns.items() if n == F.QUANTITY)
@@ -561,7 +594,7 @@ def orders_from_rows(rows: Rows, ctx: ParseContext, kind: SourceKind,
     if header is None:
         return ParseResult(not_orders=("The table has no header row with an item and a quantity column.",))
     h, columns = header
-    columns = _demote_counters(rows, h + 1, columns)
+    columns = unnamed_codes(rows, h + 1, _demote_counters(rows, h + 1, columns))
     mark = table_decimal_mark(rows[h + 1:], columns)
     rows = rows[:h + 1] + [respell_row(row, columns, mark) for row in rows[h + 1:]]
     facts = Facts(currency_hint=_money_hint(rows[h], columns), tax_included=_tax_hint(rows, rows[h], columns))

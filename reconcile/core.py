@@ -146,13 +146,16 @@ def _unit_price(f: LineFacts) -> Decimal | None:
 
 
 def printed_customer_sku(line: ParsedLine, catalog: CatalogSnapshot) -> str | None:
-    """The customer's own code as printed: never our FNumber or a GTIN."""
+    """The customer's own code as printed: never our FNumber or a GTIN. With no column naming it,
+    the first code printed on the line that is not ours (a second code column under a heading no
+    vocabulary knows) is the customer's."""
     if line.customer_sku:
         return line.customer_sku
-    code = line.code
-    if not code or looks_like_gtin(code) or code == line.barcode or catalog.material(code) is not None:
-        return None
-    return code
+    printed = [line.code] + ([value for _, value in line.ids] if line.our_sku is None else [])
+    for code in printed:
+        if code and not looks_like_gtin(code) and code != line.barcode and catalog.material(code) is None:
+            return code
+    return None
 
 
 def order_total(lines: tuple[ReconciledLine, ...]) -> Decimal | None:

@@ -63,7 +63,7 @@ def looks_like_gtin(code: str | None) -> bool:
 
 def match_item(line: ParsedLine, customer: str | None, catalog: CatalogSnapshot) -> ItemMatch:
     """The item an order line asks for, trying codes before text."""
-    for code in (line.our_sku, line.code):
+    for code in (line.our_sku, line.code, *(value for _, value in line.ids)):
         found = catalog.material(code)
         if found is not None:
             return Match(found, "our code")

@@ -33,14 +33,6 @@ __all__ = ["Box", "Line", "Page", "Word", "column_label", "group_lines", "header
            "phrases", "read_pages"]
 
 _PAGE_NUMBER = re.compile(r"(?i)^(第\s*\d+\s*页.*|共\s*\d+\s*页.*|page\s*\d+(\s*(of|/)\s*\d+)?|-?\s*\d+\s*-?|\d+\s*/\s*\d+)$")
-_TITLE_START = re.compile(r"(?i)^\W*(quotation|quote|proforma|pro-forma|pro forma|sales quotation|invoice|"
-                          r"tax invoice|credit note|报价单|形式发票)\b(?!\s*(no\.?|number|#|n°)?\s*[:：])")
-_NOT_ORDER_TITLE = re.compile(r"(?i)\binvoice\b|发票|报价单|报价表|\bquotation\b|对账单|statement of account|"
-                              r"送货单|delivery note|packing list|credit note|询价|"
-                              r"\brechnung\b|\bfactura\b|\bfacture\b|lieferschein|albar[aá]n|bon de livraison|\bangebot\b|\bdevis\b")
-_ORDER_TITLE = re.compile(r"(?i)订单|采购单|订货单|purchase\s*order")
-_COMPANY = re.compile(r"(?i)(有限公司|股份公司|集团|公司|食品厂|工厂|商行|\b(co\.?,?\s*ltd\.?|ltd\.?|limited|inc\.?|"
-                      r"gmbh|llc|corp\.?|pte\.?\s*ltd\.?))$")
 _CELL_NAME = re.compile(r"^p(\d+) r(\d+) c(\d+)$")
 
 
@@ -161,7 +153,34 @@ def _gutter_spans(lines: list[Line], h: int, end: int) -> list[tuple[float, floa
             spans[-1][1] = max(spans[-1][1], x1)
         else:
             spans.append([x0, x1])
-    return [(a, b) for a, b in spans]
+    heads = [(c[0].box[0], c[-1].box[2]) for c in heading_cells(lines[h])]
+    return [part for a, b in spans for part in _split_between_heads((a, b), heads, boxes)]
+
+
+def _split_between_heads(span: tuple[float, float], heads: list[tuple[float, float]],
+                         boxes: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """A span holding two headings' columns, printed closer than a word gap apart ("Part No." over
+    "2.02.1053", "Qty" over "1,255"), cut at the widest empty strip between each pair of headings."""
+    inside = sorted(hd for hd in heads if span[0] <= (hd[0] + hd[1]) / 2 <= span[1])
+    cuts: list[float] = []
+    for (a0, _a1), (_b0, b1) in zip(inside, inside[1:]):
+        gaps = _empty_strips([bx for bx in boxes if bx[1] > a0 and bx[0] < b1], a0, b1)
+        if gaps:
+            g0, g1 = max(gaps, key=lambda g: g[1] - g[0])
+            cuts.append((g0 + g1) / 2)
+    edges = [span[0], *cuts, span[1]]
+    return list(zip(edges, edges[1:]))
+
+
+def _empty_strips(boxes: list[tuple[float, float]], lo: float, hi: float) -> list[tuple[float, float]]:
+    """The x ranges between lo and hi that no box covers."""
+    strips: list[tuple[float, float]] = []
+    reach = lo
+    for x0, x1 in sorted(boxes):
+        if x0 > reach:
+            strips.append((reach, min(x0, hi)))
+        reach = max(reach, x1)
+    return [(a, b) for a, b in strips if b > a and a > lo]
 
 
 def _column_of(w: Word, spans: list[tuple[float, float]]) -> int:
@@ -173,12 +192,14 @@ def _column_of(w: Word, spans: list[tuple[float, float]]) -> int:
 
 def _cells(line: Line, spans: list[tuple[float, float]], index: list[int], width: int,
            glue: bool = False) -> list[list[Word]]:
-    """Words by column; with `glue` (no ruling), a word set tight after another ("10 EA") stays in its cell."""
+    """Words by column; with `glue` (no ruling), a word set tight after another ("10 EA") stays in its
+    cell. A number or code is never glued: in narrow tables it is the next column's ("2.02.1053 1,255")."""
     cells: list[list[Word]] = [[] for _ in range(width)]
     col = -1
     for k, w in enumerate(line):
         prev = line[k - 1] if k else None
-        if not (glue and prev is not None and w.box[0] - prev.box[2] < 0.6 * min(w.height, prev.height)):
+        tight = prev is not None and w.box[0] - prev.box[2] < 0.6 * min(w.height, prev.height)
+        if not (glue and tight and not re.match(r"[-+(]?\d", w.text)):
             col = index[_column_of(w, spans)]
         cells[col].append(w)
     return cells
@@ -460,23 +481,25 @@ def _extend_row(sheet: _Sheet, cells: list[list[Word]]) -> None:
     sheet.places[-1] = (page, boxes, min(confs.values(), default=conf), confs)
 
 
-def _title_says_not_order(pages: list[Page]) -> bool:
-    """The top of page 1 names another document, or a line above the table starts with its name."""
+def _title_says_not_order(pages: list[Page]) -> str | None:
+    """The title lines at the top of page 1 (above the table, no "label: value") name another kind
+    of document (invoice, quotation, delivery note ...) and none names an order."""
     if not pages:
-        return False
-    lines = group_lines(list(pages[0].words))
-    texts = [join_words(line) for line in lines[:25]]
-    head = next((i for i, line in enumerate(lines[:25]) if _is_header(line)), len(texts))
-    titles = [t for t in texts[:head] if not re.search(r"[:：]", t)]
-    top = " ".join(t for t in texts[:10] if not re.search(r"[:：]", t))
-    titled = any(_TITLE_START.match(t) for t in titles) or doctypes.not_an_order(titles[:10], "") is not None
-    return (bool(_NOT_ORDER_TITLE.search(top)) or titled) and not _ORDER_TITLE.search(" ".join(titles))
+        return None
+    lines = group_lines(list(pages[0].words))[:25]
+    head = next((i for i, line in enumerate(lines) if _is_header(line)), len(lines))
+    # Phrases, not whole lines: "Acme Inc.    QUOTATION" holds a title; a row of bare labels
+    # ("P.O. Number  Order Date") names fields, not the document.
+    texts = [join_words(p) for line in lines[:min(head, 10)] for p in phrases(line)]
+    titles = [t for t in texts if not re.search(r"[:：]", t) and not F.header_field(t)]
+    return doctypes.not_an_order(titles, "")
 
 
 def read_pages(pages: list[Page], ctx: ParseContext, kind: SourceKind) -> ParseResult:
     """Read the orders on positioned pages; the table reader if a table is found, else free text."""
-    if _title_says_not_order(pages):
-        return ParseResult(not_orders=("The document is titled as something other than a purchase order.",))
+    verdict = _title_says_not_order(pages)
+    if verdict:
+        return ParseResult(not_orders=(verdict,))
     sheet, has_table = _sheet(pages)
     if has_table:
         result = build.orders_from_rows(sheet.rows, ctx, kind, cell_name=sheet.cell_name)
@@ -512,7 +535,7 @@ def _bare(order: ParsedOrder) -> bool:
 
 def _titled_order(pages: list[Page]) -> bool:
     """Whether a page names itself an order ("Purchase Order", 采购订单, 订货单) anywhere."""
-    return any(_ORDER_TITLE.search(re.sub(r"\s+", "", join_words(p))) or _ORDER_TITLE.search(join_words(p))
+    return any(doctypes.says_order(re.sub(r"\s+", "", join_words(p))) or doctypes.says_order(join_words(p))
                for page in pages for line in group_lines(list(page.words)) for p in phrases(line))
 
 
@@ -528,9 +551,9 @@ def _letterhead(pages: list[Page]) -> tuple[str, Provenance, float] | None:
     """The buyer named at the top of page 1: a company name, else the name just above the title."""
     lines = [[(join_words(p), p) for p in phrases(line)] for line in group_lines(list(pages[0].words))[:12]]
     title = next((i for i, line in enumerate(lines)
-                  if any(_ORDER_TITLE.search(re.sub(r"\s+", "", t)) and len(t) <= 40 for t, _ in line)), None)
+                  if any(doctypes.says_order(re.sub(r"\s+", "", t)) and len(t) <= 40 for t, _ in line)), None)
     named = [(t, p) for line in lines[:title] for t, p in line
-             if _COMPANY.search(t) and not re.search(r"[:：]", t)]
+             if F.looks_like_company(t) and not re.search(r"[:：]", t)]
     if not named and title:
         named = [(t, p) for line in reversed(lines[:title]) for t, p in line
                  if 2 <= len(t) <= 40 and not re.search(r"[\d:：@]", t)][:1]

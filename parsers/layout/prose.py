@@ -61,21 +61,46 @@ class _Fields:
         self.values.append(value)
 
 
+def _segments(text: str) -> list[str]:
+    """The text cut at its separators, except inside brackets: "(our P/N A-1, P/N 1.04.0047)" stays
+    with the segment it is printed in."""
+    out, depth, start = [], 0, 0
+    for m in re.finditer(r"[(（)）]|" + _SEGMENTS.pattern, text):
+        if m.group(0) in "(（":
+            depth += 1
+        elif m.group(0) in ")）":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            out.append(text[start:m.start()])
+            start = m.end()
+    out.append(text[start:])
+    return [seg for seg in out if seg.strip()]
+
+
 def _cut(body: str) -> _Fields:
     cut = _Fields([], [], [])
-    for segment in (s for s in _SEGMENTS.split(body) if s.strip()):
+    for segment in _segments(body):
+        found = _label_split(segment)
+        if found and not _BRACKETED.search(found[2]):
+            cut.add(*found)
+            continue
+        for inner in _BRACKETED.findall(segment):  # "PE zip bag (our P/N A-1, P/N 1.04.0047)"
+            labelled = [got for part in _segments(inner) if (got := _label_split(part))]
+            if labelled and all(got[0] in F.ITEM_FIELDS for got in labelled):
+                for got in labelled:
+                    cut.add(*got)
+                segment = segment.replace(f"({inner})", " ").replace(f"（{inner}）", " ")
         found = _label_split(segment)
         if found:
             cut.add(*found)
-            continue
-        for inner in _BRACKETED.findall(segment):  # "PE zip bag (P/N 1.04.0047)"
-            labelled = _label_split(inner)
-            if labelled and labelled[0] in F.ITEM_FIELDS:
-                cut.add(*labelled)
-                segment = segment.replace(f"({inner})", " ").replace(f"（{inner}）", " ")
-        if segment.strip():
+        elif segment.strip():
             cut.add(F.DESCRIPTION, "", segment.strip())
     return cut
+
+
+def starts_item(text: str) -> bool:
+    """Whether a text line opens an order line of its own ("Item 3:", "第3项：", "3)")."""
+    return _LINE_PREFIX.match(nfkc(text)) is not None and bool(_LINE_PREFIX.match(nfkc(text)).group(0).strip())
 
 
 def labelled_line(text: str, n: int, us: bool = False, mark: str | None = None) -> ParsedLine | None:

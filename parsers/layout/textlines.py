@@ -26,9 +26,9 @@ from parsers.vocab.dates import date_order
 # 1,234.50 and 1.234,50, 4.000 and 0,009 alike: which mark is decimal is the document's to say.
 _NUM = r"\d{1,3}(?:[.,]\d{3})+(?!\d)(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _UNITS = unit_pattern(free_text=True)
-_QTY_UNIT = re.compile(rf"(?i)(?<![\w×*/.\-])({_NUM})\s*(万|千)?\s*({_UNITS})(?![A-Za-z])(?!\s*/)")
+_QTY_UNIT = re.compile(rf"(?i)(?<![\w×*/.\-])({_NUM})\s*(万|千(?![克米瓦升]))?\s*({_UNITS})(?![A-Za-z])(?!\s*/)")
 _ENUM = re.compile(r"^\s*(?:[(（]\d{1,3}[)）]|\d{1,3}[.、)）:](?!\d)|[-*•·●▪]\s|No\.\s*\d{1,3}\b)\s*")
-_LABELED_QTY = re.compile(rf"(?i)(?:数量|qty|quantity)\s*[:：]?\s*({_NUM})\s*(万|千)?\s*([^\d\s,，;；、]{{0,5}})")
+_LABELED_QTY = re.compile(rf"(?i)(?:数量|qty|quantity)\s*[:：]?\s*({_NUM})\s*(万|千(?![克米瓦升]))?\s*([^\d\s,，;；、]{{0,5}})")
 _LABELED_PRICE = re.compile(rf"(?i)(?:单价|單價|unit\s*price|price)\s*[:：]?\s*[¥$€]?\s*({_NUM})")
 _LABELED_AMOUNT = re.compile(rf"(?i)(?:金额|amount)\s*[:：]?\s*[¥$€]?\s*({_NUM})")
 _PRICE_AFTER = re.compile(rf"(?i)^[\s,，;；\-–]*(?:@|at|à|je|x|×|单价|單價)?\s*(?:[¥$€]|rmb|usd|us\$|cny|eur)?\s*({_NUM})\s*(元|rmb|usd|cny|eur)?")
@@ -37,10 +37,8 @@ _MEASURE = re.compile(r"(?i)^\d+(\.\d+)?(mm|cm|ml|l|g|kg|m|u|oz|mic|um|\")$|^\d+
 _QUOTE_MARK = re.compile(r"(?i)^\s*(-{2,}\s*(原始邮件|original message|forwarded message|转发邮件|转发的邮件)|在.{0,40}写道[:：]$|on .{0,80}wrote:$)")
 _QUOTED_HEADER = re.compile(r"(?i)^\s*(from|sent|date|to|cc|subject|发件人|發件人|发送时间|發送時間|时间|收件人|抄送|主题|主旨|日期|"
                             r"von|gesendet|datum|an|betreff|de|enviado|fecha|para|asunto|envoye|envoyé|à|objet)\s*:")
-_NOT_ORDER = re.compile(r"(?i)询价|不作为订单|request for quotation|\bRFQ\b|please quote|对账单|statement of account|not an order")
 _PO_INLINE = re.compile(r"(?i)(?:(?:采购订单号|采购单号|订单编号|订单号|P\.?O\.?\s*(?:No\.?|Number|#))\s*[:：]?\s*([A-Za-z0-9][A-Za-z0-9\-_/.]*\d[A-Za-z0-9\-_/]*)|订单\s*([A-Za-z][A-Za-z0-9\-_/]*\d[A-Za-z0-9\-_/]*))")
 _PROSE_DELIVERY = re.compile(r"(\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?|\d{1,2}\s*月\s*\d{1,2}\s*[日号])\s*(?:前|之前|以前)?\s*(?:务必|必须|要)?\s*(?:到货|送到|交货|送货|到|交)")
-_COMPANY = re.compile(r"([\u4e00-\u9fa5()（）]{2,30}(?:有限公司|股份公司|集团|公司|食品厂|工厂)|[A-Z][A-Za-z0-9&.,' -]{1,40}?\b(?:Pte\.? Ltd\.?|Co\., ?Ltd\.?|Ltd\.?|Limited|Inc\.?|GmbH|LLC|Corp\.?|S\.A\.|B\.V\.))")
 _NO_LINES = "The text holds no order lines."
 
 
@@ -286,9 +284,9 @@ def _prose_facts(lines: list[str], facts: Facts, used: set[int]) -> None:
         text = lines[n]
         if n in used or re.search(r"[:：]\s*$|您好|你好|dear|hello|供应商|supplier|vendor|致|to:", text, re.I):
             continue
-        m = _COMPANY.search(text)
-        if m:
-            facts.put(F.CUSTOMER, m.group(1).strip(" ,"), Provenance(line=n + 1))
+        names = F.company_names(text)
+        if names:
+            facts.put(F.CUSTOMER, names[0], Provenance(line=n + 1))
             return
 
 
@@ -370,13 +368,42 @@ def _read_prose(lines: list[str], found: list[ParsedLine], marks: list[str | Non
             used.add(n)
             found.append(line)
             continue
-        labelled = prose.labelled_line(text, n, us, mark)
+        labelled, text = _unwrapped(lines, n, used, us, mark)
         got = (labelled, _money_mark(text)) if labelled else _free_line(text, n, mark)
         if got:
             used.add(n)
             found.append(got[0])
             marks.append(got[1])
     return changed if len(changed) == len(found) else []
+
+
+def _unwrapped(lines: list[str], n: int, used: set[int], us: bool, mark: str | None) -> tuple[ParsedLine | None, str]:
+    """The labelled line starting at line n, with the lines it wraps onto ("…, unit price US$" /
+    "0.3695, amount 271.95") joined while each makes more of its fields readable; those are used."""
+    text = lines[n]
+    best = prose.labelled_line(text, n, us, mark)
+    k = n + 1
+    while k < len(lines) and k - n <= 2 and k not in used and lines[k].strip() and _continues(lines[k]):
+        joined = f"{text} {lines[k].strip()}"
+        got = prose.labelled_line(joined, n, us, mark)
+        if got is None or _filled(got) <= _filled(best):
+            break
+        best, text = got, joined
+        used.add(k)
+        k += 1
+    return best, text
+
+
+def _continues(text: str) -> bool:
+    """Whether a text line may be the rest of the line above: no new item, total or header field starts it."""
+    return not (prose.starts_item(text) or F.is_total_label(text) or F.header_field(text.partition(":")[0]))
+
+
+def _filled(line: ParsedLine | None) -> int:
+    if line is None:
+        return -1
+    values = (line.quantity, line.unit, line.unit_price, line.amount, line.code, line.customer_sku, line.our_sku)
+    return sum(v is not None for v in values)
 
 
 def _money_mark(text: str) -> str | None:
@@ -403,9 +430,7 @@ def _titles(head: str, subject: str | None) -> list[str]:
 def orders_from_text(text: str, ctx: ParseContext, kind: SourceKind) -> ParseResult:
     """Read the order in a free text; text with no order lines is reported as not an order."""
     head = "\n".join(_blocks(text)[0]) if _blocks(text) else ""
-    if _NOT_ORDER.search(head) or _NOT_ORDER.search(ctx.subject or ""):
-        return ParseResult(not_orders=("The text is a request for quotation or a statement, not an order.",))
-    verdict = doctypes.not_an_order(_titles(head, ctx.subject), text)
+    verdict = doctypes.disclaimed(head, ctx.subject) or doctypes.not_an_order(_titles(head, ctx.subject), text)
     if verdict:
         return ParseResult(not_orders=(verdict,))
     for block in _blocks(text):

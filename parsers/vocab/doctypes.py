@@ -18,7 +18,7 @@ ORDER_TITLE = re.compile(
 
 # Each other kind: the words of its title, and what it is called in a sentence.
 OTHER_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("an invoice", re.compile(r"(?i)发票|發票|\b(?:tax\s+|commercial\s+|pro-?\s*forma\s+|freight\s+)?invoice\b|"
+    ("an invoice", re.compile(r"(?i)发票|發票|\b(?:tax\s+|commercial\s+|pro-?\s*forma\s+|freight\s+)?invoice\b|\bpro-?\s*forma\b|"
                               r"\brechnung\b|\bfactura\b|\bfacture\b|credit\s*note|形式发票")),
     ("a quotation or a request for quotation", re.compile(
         r"(?i)报价单|报价表|報價單|询价|詢價|\bquotation\b|\bquote\b|\bRFQ\b|request\s+for\s+(?:quotation|quote|proposal)|"
@@ -31,6 +31,14 @@ OTHER_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a price list or a newsletter", re.compile(r"(?i)价格表|价目表|價目表|price\s*list|\bpreisliste\b|lista\s+de\s+precios|"
                                                 r"\btarif\b|newsletter|unsubscribe|退订|退訂|取消订阅|abmelden|"
                                                 r"darse\s+de\s+baja|se\s+d[ée]sinscrire|view\s+(?:it\s+)?in\s+(?:your\s+)?browser")),
+)
+
+# Words that say so outright, wherever they stand in a text: "not an order", a request to quote,
+# a statement of account. A text carrying them is no order, whatever else it shows.
+_DISCLAIMERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("a quotation or a request for quotation", re.compile(
+        r"(?i)询价|詢價|不作为订单|不作為訂單|request\s+for\s+quotation|\bRFQ\b|please\s+quote|not\s+an\s+order")),
+    ("a statement of account", re.compile(r"(?i)对账单|對賬單|對帳單|statement\s+of\s+account")),
 )
 
 _NEWSLETTER = re.compile(r"(?i)unsubscribe|退订|退訂|取消订阅|abmelden|darse\s+de\s+baja|se\s+d[ée]sinscrire|"
@@ -63,6 +71,15 @@ def not_an_order(titles: list[str], body: str) -> str | None:
     if kind is None and _NEWSLETTER.search(body) and not says_order(body):
         kind = "a price list or a newsletter"
     return f"The document is {kind}, not a purchase order." if kind else None
+
+
+def disclaimed(*texts: str | None) -> str | None:
+    """A sentence when a text says outright that it is no order (a request to quote, a statement
+    of account, "not an order"), else None."""
+    for name, pattern in _DISCLAIMERS:
+        if any(text and pattern.search(text) for text in texts):
+            return f"The text is {name}, not a purchase order."
+    return None
 
 
 def no_order_read(where: str) -> str:

@@ -53,7 +53,7 @@ _LABELS: dict[str, tuple[str, ...]] = {
                    "kundenartikelnr", "kundenartnr", "kundenmaterialnr", "unsereartnr", "unsereartikelnr",
                    "referenciacliente", "nuestrareferencia", "refcliente", "referenceclient", "refclient", "notrereference"),
     OUR_SKU: ("贵司编码", "贵司物料编码", "供应商物料编码", "供应商料号",
-              "供应商编码", "禾盛编码", "ourcode", "supplierpartno", "supplierpartnumber",
+              "供应商编码", "禾盛编码", "supplierpartno", "supplierpartnumber",
               "supplieritemno", "suppliercode", "vendorpartno", "vendorpartnumber", "vendoritemno",
               "vendorcode", "yourcode", "yourpartno", "youritemno",
               "ihreartnr", "ihreartikelnr", "lieferantenartnr", "lieferantenartikelnr", "sureferencia",
@@ -82,13 +82,13 @@ _LABELS: dict[str, tuple[str, ...]] = {
                  "menge", "anzahl", "bestellmenge", "stuckzahl", "cantidad", "cant", "cantidadpedida",
                  "quantite", "qte", "quantitecommandee"),
     UNIT: ("单位", "计量单位", "unit", "uom", "units", "unitofmeasure", "um",
-             "einheit", "me", "mengeneinheit", "unidad", "ud", "unidaddemedida", "unite", "unitedemesure"),
+             "einheit", "me", "mengeneinheit", "unidad", "ud", "unidaddemedida", "unite", "u", "unitedemesure"),
     UNIT_PRICE: ("单价", "含税单价", "不含税单价", "采购单价", "价格", "unitprice", "price",
                  "unitcost", "priceperunit", "netprice", "rate", "cost", "costprice", "unitcostprice",
-                 "einzelpreis", "preis", "stuckpreis", "ep", "nettopreis", "precio", "preciounitario",
+                 "einzelpreis", "preis", "stuckpreis", "ep", "epreis", "punit", "nettopreis", "precio", "preciounitario",
                  "preciounit", "prixunitaire", "pu", "prix", "prixunitaireht", "prixht"),
     AMOUNT: ("金额", "小计", "含税金额", "价税合计", "总价", "行金额", "amount", "linetotal",
-             "extendedprice", "extprice", "total", "lineamount", "value", "netamount", "subtotal", "extendedcost", "extcost", "totalcost",
+             "extendedprice", "extprice", "extended", "total", "summe", "lineamount", "value", "netamount", "subtotal", "extendedcost", "extcost", "totalcost",
              "betrag", "gesamtpreis", "gesamt", "positionswert", "importe", "importetotal", "montant",
              "montantht", "totalht", "totalligne"),
     LINE_NO: ("序号", "行号", "项次", "项号", "no", "line", "lineno", "linenumber", "#", "pos",
@@ -187,8 +187,8 @@ _CHANGE_WORDS = re.compile(r"(?i)订单变更|变更单|变更订单|更改单|c
 # Traditional characters of order-form labels folded to the simplified ones the vocabulary uses,
 # so 訂單號, 數量, 單價, 交貨日期, 合計 from Taiwan and Hong Kong are read like 订单号 ... 合计.
 _TRADITIONAL = str.maketrans(
-    "訂單號貨數價額規幣別計總採購編碼項稱戶稅種達須統約長個張隻捲條頁庫區業務聯繫話電傳備註說廣東運輸遞幣於稱買賣點圖們處號幫戶發寫單",
-    "订单号货数价额规币别计总采购编码项称户税种达须统约长个张只卷条页库区业务联系话电传备注说广东运输递币于称买卖点图们处号帮户发写单")
+    "訂單號貨數價額規幣別計總採購編碼項稱戶稅種達須統約長個張隻捲條頁庫區業務聯繫話電傳備註說廣東運輸遞幣於稱買賣點圖們處號幫戶發寫單產貴",
+    "订单号货数价额规币别计总采购编码项称户税种达须统约长个张只卷条页库区业务联系话电传备注说广东运输递币于称买卖点图们处号帮户发写单产贵")
 
 
 def _plain_latin(text: str) -> str:
@@ -206,15 +206,44 @@ def label_key(text: str) -> str:
     return re.sub(r"[\s:：_.\-/\\*'\"“”‘’`·•●▪■□◆◇○◎~^|¦,，、。;；°º]+", "", s)
 
 
+# Whose code a heading names: an owner word before or after a code word ("Nuestra ref.", "Réf.
+# client", "本司料號", "our P/N", "Votre réf."). The buyer writes the order, so "our" is the
+# customer's code and "your" is ours.
+_BUYER_OWNERS = ("our", "nuestra", "nuestro", "notre", "nos", "unsere", "unser", "kunden", "customer", "cust",
+                 "buyer", "client", "cliente", "kunde", "客户", "我司", "本司", "本公司", "我方")
+_SELLER_OWNERS = ("your", "su", "sus", "votre", "vos", "ihre", "ihr", "supplier", "vendor", "proveedor",
+                  "fournisseur", "lieferanten", "lieferant", "贵司", "供应商", "供方", "卖方", "贵方")
+_CODE_WORDS = ("ref", "refs", "partno", "itemno", "reference", "referencia", "code", "codigo", "part", "partno", "partnumber", "pn",
+               "item", "itemcode", "sku", "artnr", "artikelnr", "art", "article", "articulo", "materialnr",
+               "编码", "编号", "料号", "代码", "货号", "物料编码", "物料编号", "产品编码")
+
+
+def _owned_code(key: str) -> str | None:
+    """CUSTOMER_SKU or OUR_SKU for an owner word joined to a code word (either order), else None."""
+    for owners, field in ((_BUYER_OWNERS, CUSTOMER_SKU), (_SELLER_OWNERS, OUR_SKU)):
+        for owner in owners:
+            rest = key[len(owner):] if key.startswith(owner) else key[:-len(owner)] if key.endswith(owner) else None
+            if rest in _CODE_WORDS:
+                return field
+    return None
+
+
+def _numbered(key: str) -> str:
+    """"customerpart#" read as "customerpartno": a trailing # says number."""
+    return key[:-1] + "no" if len(key) > 2 and key.endswith("#") else key
+
+
 def column_field(header: str | None) -> str | None:
     """The line or header field a table column heading names, or None for a column we ignore."""
     if not header:
         return None
-    key = label_key(header)
+    key = _numbered(label_key(header))
     if not key or len(key) > 24:
         return None
     if key in _COLUMN_INDEX:
         return _COLUMN_INDEX[key]
+    if _owned_code(key):
+        return _owned_code(key)
     if re.search(r"[/&＆+]|\band\b|及|和", header) and names_code_too(header):
         return DESCRIPTION  # "Part/Description": the row reader takes the code printed first
     for pattern, field in _COLUMN_PATTERNS:
@@ -250,7 +279,8 @@ def is_placeholder(text: str | None) -> bool:
 
 def is_known_column(header: str | None) -> bool:
     """True when a heading is in the vocabulary word for word, not just matched by a pattern."""
-    return bool(header) and label_key(header) in _COLUMN_INDEX
+    key = _numbered(label_key(header or ""))
+    return bool(key) and (key in _COLUMN_INDEX or _owned_code(key) is not None)
 
 
 def names_code_too(header: str | None) -> bool:

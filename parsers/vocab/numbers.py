@@ -15,7 +15,8 @@ _MULTIPLIERS = {"万": Decimal(10000), "千": Decimal(1000), "亿": Decimal(1000
                 "k": Decimal(1000), "K": Decimal(1000)}
 # A number as printed: digits with separators, optional sign; the separators are sorted out later.
 _NUMBER = r"[-+]?(?:\d[\d,.' \u00a0\u202f]*\d|\d)"
-_QTY = re.compile(rf"^\s*({_NUMBER})\s*(万|千|亿)?\s*(.*?)\s*$")
+# 千 before 克/米/瓦/升 is part of the unit (千克 kg, 千米 km), not "thousand".
+_QTY = re.compile(rf"^\s*({_NUMBER})\s*(万|千(?![克米瓦升])|亿)?\s*(.*?)\s*$")
 
 
 def nfkc(text: str) -> str:

@@ -59,3 +59,12 @@ def test_parse_quantity_refuses_sizes_and_words(text):
 def test_nfkc_folds_full_width_and_strips():
     """Full-width letters, digits and the ideographic space read as ASCII."""
     assert nfkc("\u3000ＳＦ１１１６ ") == "SF1116"
+
+
+@pytest.mark.parametrize("number", ["218", "1,284", "21.5", "9700"])
+@pytest.mark.parametrize("unit", ["千克", "千米", "千瓦", "千升"])
+@pytest.mark.parametrize("space", ["", " "])
+def test_thousand_before_a_unit_character_is_part_of_the_unit(number, unit, space):
+    """千克 is kilograms, not "thousand 克": "218 千克" is 218 of them; 2千个 is still 2000 pieces."""
+    assert parse_quantity(f"{number}{space}{unit}") == (parse_decimal(number), unit)
+    assert parse_quantity(f"2{space}千个") == (Decimal(2000), "个")

@@ -165,3 +165,25 @@ def test_a_totals_cell_holding_its_label_and_amount_is_the_stated_total(cell, to
             [None, None, None, None, cell]]
     (order,) = _read(rows).orders
     assert order.stated_total == Decimal(total) and len(order.lines) == 1
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_column_of_codes_under_an_unknown_heading_is_kept_on_the_line(seed):
+    """Given a table with our code column and a column of other codes headed by words no vocabulary
+    knows, placed left or right of ours, each line keeps both codes; a column of sizes is no code."""
+    import random as _random
+
+    from parsers import build
+
+    rng = _random.Random(seed)
+    heading = rng.choice(("Ref. interne", "Mat.-Kz.", "Zeichen", "Cod. int.", "Bezug"))
+    theirs = [f"{rng.choice('ABQ')}{rng.choice('KMZ')}-{rng.randint(1000, 99999)}" for _ in range(3)]
+    ours = ["1.01.0003", "1.02.0011", "1.04.0047"]
+    left = rng.random() < 0.5
+    head = [heading, "Item Code", "Size", "Qty", "Price"] if left else ["Item Code", heading, "Size", "Qty", "Price"]
+    rows = [head] + [([t, o] if left else [o, t]) + [f"{rng.randint(2, 90)}x{rng.randint(2, 90)}mm", "10", "1.50"]
+                     for t, o in zip(theirs, ours)]
+    (order,) = build.orders_from_rows(rows, ParseContext(path="po.csv"), SourceKind.CSV).orders
+    for got, t, o in zip(order.lines, theirs, ours):
+        values = [v for _, v in got.ids]
+        assert got.code == o and t in values and not any("mm" in v for v in values)

@@ -63,3 +63,19 @@ def test_things_we_do_not_sell_match_nothing(text):
 def test_number_inside_a_longer_number_is_not_a_match():
     """'纸箱 40*30*25' is not the 400×300×250 carton: numbers are compared whole."""
     assert isinstance(match_text("纸箱 40*30*25", None, SNAP), NoMatch)
+
+
+@pytest.mark.parametrize("ids, expected", [
+    ((("Ref. X", "ZZ-77"), ("Part No.", "5.01.0006")), "ZZ-77"),   # their code left of ours
+    ((("Part No.", "5.01.0006"), ("Mat.-Kz.", "QQ/9-1")), "QQ/9-1"),  # their code right of ours
+    ((("Part No.", "5.01.0006"),), None),                          # only our code printed
+    ((("Part No.", "5.01.0006"), ("EAN", "6923450101193")), None),  # a GTIN is no customer code
+])
+def test_a_second_code_printed_beside_ours_is_echoed_as_the_customers(ids, expected):
+    """A line printing our code and another code under a heading no vocabulary names: the item is
+    matched by our code wherever it stands, and the other code is the customer's own."""
+    from reconcile.core import printed_customer_sku
+
+    parsed = line(our_sku=None, code=ids[0][1], ids=ids)
+    assert match_item(parsed, None, SNAP).material.number == "5.01.0006"
+    assert printed_customer_sku(parsed, SNAP) == expected
