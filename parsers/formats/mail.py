@@ -32,7 +32,7 @@ from parsers.errors import ParseError
 from parsers.formats.htmltables import html_to_text
 from parsers.formats.mailtext import decode_header, decode_text, eight_bit, filename, header_params
 from parsers.vocab.dates import read_date
-from parsers.model import CandidateKind, CustomerCandidate, ParseResult, SourceKind
+from parsers.model import CandidateKind, CustomerCandidate, FailedPart, ParseResult, SourceKind, SourceRef
 
 ParsePart = Callable[[bytes, ParseContext], ParseResult]
 
@@ -100,8 +100,12 @@ def _check_structure(msg: EmailMessage) -> None:
 def _message_orders(msg: EmailMessage, ctx: ParseContext, parse_part: ParsePart) -> ParseResult:
     mctx = message_context(msg, ctx)
     body, result = _body(msg, mctx)
-    for n, part in enumerate(_attachments(msg, body), start=1):
-        result += _attachment_orders(part, n, mctx, parse_part)
+    parts = list(_attachments(msg, body))
+    # A fax server mails a scanned order as the message's only attachment, a picture: what the
+    # fax reader makes of it stands, and a scan nothing can be read from is a failed order.
+    lone_scan = len(parts) == 1 and not result.orders and _is_scan(parts[0])
+    for n, part in enumerate(parts, start=1):
+        result += _scan_orders(part, n, mctx, parse_part) if lone_scan else _attachment_orders(part, n, mctx, parse_part)
     result = _with_envelope_hints(result, msg, mctx)
     if not result.orders and not result.failures and not result.not_orders:
         result += ParseResult(not_orders=("The message holds no purchase order.",))
@@ -320,6 +324,27 @@ def _attachment_orders(part: EmailMessage, n: int, ctx: ParseContext, parse_part
         # A photo of the factory or a product is not a failed order.
         return ParseResult(not_orders=(f"The picture {name} holds no order.",))
     return result
+
+
+def _is_scan(part: EmailMessage) -> bool:
+    """A picture attachment (PNG, JPEG, GIF, TIFF) big enough to be a scanned page."""
+    if part.get_content_type() == "message/rfc822":
+        return False
+    data = part.get_payload(decode=True) or b""
+    return sniff(data).magic in (*_IMAGE_MAGIC, "tiff") and not _is_decoration(data)
+
+
+def _scan_orders(part: EmailMessage, n: int, ctx: ParseContext, parse_part: ParsePart) -> ParseResult:
+    """The message's only attachment, a scanned page, read by the fax reader; never "no order" by default."""
+    data = part.get_payload(decode=True) or b""
+    name = part_name(part) or _made_up_name(part, data, n)
+    child = replace(ctx, part=name, depth=ctx.depth + 1)
+    result = _no_fax_email(parse_part(data, child))
+    if result.orders or result.failures or result.not_orders:
+        return result
+    return ParseResult(failures=(FailedPart(SourceRef(ctx.path, name, SourceKind.FAX),
+                                            f"The message's only attachment, the scanned page {name}, should hold an "
+                                            "order but nothing could be read from it; it needs a person to read it."),))
 
 
 def _forwarded_orders(part: EmailMessage, n: int, ctx: ParseContext, parse_part: ParsePart) -> ParseResult:

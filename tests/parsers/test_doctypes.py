@@ -85,3 +85,86 @@ def test_a_faxed_invoice_is_not_an_order():
     words = [_w("INVOICE", 400, 50), _w("Invoice No.: 55", 100, 150), _w("Freight charges", 100, 250)]
     result = parse_document(_png(), ParseContext(path="fax.png", ocr=_Scripted(words)))
     assert not result.orders and not result.failures and result.not_orders
+
+
+_OTHER_TITLES = (("Commercial Invoice", "an invoice"), ("形式发票", "an invoice"), ("Pro forma", "an invoice"),
+                 ("Quotation", "a quotation"), ("Devis", "a quotation"), ("Delivery Note", "a shipping notice"),
+                 ("Albarán", "a shipping notice"), ("Statement of Account", "a statement"), ("价目表", "a price list"))
+
+
+def _titled_pdf(title: str, labels: str) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("WQY", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", subfontIndex=0))
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4)
+    c.setFont("WQY", 10)
+    c.drawString(40, 800, "Acme Supply Inc.")
+    c.drawString(380, 800, title)
+    c.drawString(40, 780, labels)
+    c.drawString(40, 766, "US-4471          2026-11-10")
+    for y, row in ((740, ("Item Code", "Description", "Qty", "Unit Price", "Amount")),
+                   (726, ("WB-1020", "Widget bracket", "200", "2.50", "500.00"))):
+        for x, text in zip((40, 120, 300, 360, 440), row):
+            c.drawString(x, y, text)
+    c.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("title, kind", _OTHER_TITLES)
+@pytest.mark.parametrize("labels", ["P.O. Number        Order Date", "Bestellnummer        Datum"])
+def test_every_reader_takes_its_not_an_order_verdict_from_one_vocabulary(title, kind, labels):
+    """The page reader and the text reader judge the same title the same way, with the sentence of
+    the doctypes vocabulary; a row of field labels such as "P.O. Number" is no order title."""
+    text = f"Acme Supply Inc.\n{title}\n\nItem: Widget bracket, quantity 200 PCS, unit price 2.50"
+    for result in (parse_document(_titled_pdf(title, labels), ParseContext(path="doc.pdf")),
+                   textlines.orders_from_text(text, ParseContext(path="doc.txt"), SourceKind.TEXT)):
+        assert result.orders == () and kind in result.not_orders[0]
+
+
+@pytest.mark.parametrize("text", ["Please quote your best price for 200 pcs.", "This is not an order.",
+                                  "请报价，不作为订单", "附件为本月对账单"])
+def test_a_text_that_says_it_is_no_order_is_none(text):
+    assert doctypes.disclaimed(text) is not None
+
+
+def _mail_with_picture(picture: bytes, name: str, ctype: str, body: str) -> bytes:
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "fax@faxserver.example", "orders@example.com", "Fax received"
+    msg.set_content(body)
+    maintype, subtype = ctype.split("/")
+    msg.add_attachment(picture, maintype=maintype, subtype=subtype, filename=name)
+    return msg.as_bytes()
+
+
+def _picture(fmt: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("L", (1000, 600), 255).save(out, format=fmt)
+    return out.getvalue()
+
+
+_ORDER_WORDS = [_w("采购订单", 400, 50), _w("订单编号：Q-9", 100, 150),
+                _w("物料编码", 100, 250), _w("数量", 500, 250), _w("单价", 700, 250), _w("金额", 850, 250),
+                _w("1.01.0003", 100, 320), _w("200", 500, 320), _w("2.50", 700, 320), _w("500.00", 850, 320),
+                _w("合计", 100, 390), _w("500.00", 850, 390)]
+
+
+@pytest.mark.parametrize("fmt, name, ctype", [("PNG", "scan.png", "image/png"), ("JPEG", "scan.jpg", "image/jpeg"),
+                                              ("TIFF", "fax.tif", "image/tiff")])
+@pytest.mark.parametrize("body", ["", "You have received a fax of 1 page.", "传真 1 页"])
+def test_a_mail_whose_only_attachment_is_a_scan_is_read_by_the_fax_reader(fmt, name, ctype, body):
+    """Given a fax server's mail whose only attachment is a scanned page, the page is read by the fax
+    reader; when nothing can be read from it the order fails with a sentence, never "not an order"."""
+    data = _mail_with_picture(_picture(fmt), name, ctype, body)
+    read = parse_document(data, ParseContext(path="m.eml", ocr=_Scripted(_ORDER_WORDS)))
+    (order,) = read.orders
+    assert order.source.kind is SourceKind.FAX and order.lines[0].quantity == 200
+    blank = parse_document(data, ParseContext(path="m.eml", ocr=_Scripted([])))
+    assert not blank.orders and not any(name in verdict for verdict in blank.not_orders)
+    (failed,) = blank.failures  # the document is failed (pipeline.document_state), with the scan's sentence
+    assert failed.source.part == name and failed.reason.endswith(".") and "read" in failed.reason
