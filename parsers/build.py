@@ -47,6 +47,12 @@ class Facts:
     weak: set[str] = field(default_factory=set)
     candidates: list[CustomerCandidate] = field(default_factory=list)
     tax_included: bool | None = None   # what the document says of its prices' tax (F.says_tax_included)
+    labelled: dict[str, str] = field(default_factory=dict)  # field -> a label printed for it
+
+    def saw_label(self, name: str, label: str) -> None:
+        """Note that the document prints a label of a field (whether or not its value was read)."""
+        if name in _VOUCHED_FIELDS:
+            self.labelled.setdefault(name, nfkc(label).strip(" :："))
 
     def put(self, name: str, value: str | None, where: Provenance | None, *, weak: bool = False) -> None:
         """Keep the first usable value printed for a field; a PO number must look like one.
@@ -168,6 +174,8 @@ def read_labels(rows: Rows, row_range: range, facts: Facts, cell_name: CellName)
             if found is None:
                 continue
             name, label, inline = found
+            if not F.is_title(label):
+                facts.saw_label(name, label)
             value = _label_value(rows, r, c, inline, below=not F.is_title(label))
             if value and F.is_title(label) and not inline and not re.search(r"\d", value[0][:12]):
                 continue  # a title with a name beside it ("Purchase Order  Acme Ltd."): no number
@@ -400,7 +408,7 @@ def _total_of(row: list[str | None], columns: dict[int, str]) -> Decimal | None:
         if value is not None:
             return value
     first = next((_cell(row, c) for c in range(len(row)) if _cell(row, c)), "")
-    label, rest = _label_and_amount(first)
+    label, rest = label_and_amount(first)
     return _money(rest) if rest and F.is_total_label(label) else None
 
 
@@ -408,7 +416,7 @@ def _total_of(row: list[str | None], columns: dict[int, str]) -> Decimal | None:
 _LABEL_THEN_AMOUNT = re.compile(r"^(.*?)[\s:：]*((?:[¥$€£￥]|[A-Z]{3})?\s*-?\d[\d.,\s]*.*)$")
 
 
-def _label_and_amount(text: str) -> tuple[str, str]:
+def label_and_amount(text: str) -> tuple[str, str]:
     """A cell's label and the amount written after it ("" when the cell holds no number)."""
     m = _LABEL_THEN_AMOUNT.match(text)
     return (m.group(1), m.group(2)) if m and m.group(1) else (text.split(":")[0], "")
@@ -416,7 +424,7 @@ def _label_and_amount(text: str) -> tuple[str, str]:
 
 def _is_total_row(row: list[str | None], columns: dict[int, str]) -> bool:
     texts = [_cell(row, c) for c in range(len(row)) if _cell(row, c)]
-    return bool(texts) and F.is_total_label(_label_and_amount(texts[0])[0])
+    return bool(texts) and F.is_total_label(label_and_amount(texts[0])[0])
 
 
 def us_dates(texts: list[str]) -> bool:
@@ -493,7 +501,21 @@ def build_order(facts: Facts, lines: list[ParsedLine], ctx: ParseContext, kind: 
         is_change=facts.is_change or F.says_change(ctx.subject), lines=numbered,
         confidence=confidence, prices_include_tax=facts.tax_included,
         fields={_field_name(k): v for k, v in facts.where.items()},
-        read_checks=checks.verify(numbered, notes or [], stated, unread=unread or ()) + date_doubts)
+        read_checks=checks.verify(numbered, notes or [], stated, unread=unread or ()) + date_doubts
+        + _unread_fields(facts, {F.PO_NUMBER: _po(values.get(F.PO_NUMBER)),
+                                 F.ORDER_DATE: read_date(values.get(F.ORDER_DATE), order=facts.day_month).value,
+                                 F.DELIVERY_DATE: delivery}))
+
+
+_VOUCHED_FIELDS = (F.PO_NUMBER, F.ORDER_DATE, F.DELIVERY_DATE)
+
+
+def _unread_fields(facts: Facts, read: dict[str, object]) -> tuple[ReadCheck, ...]:
+    """A failed check for each PO number or date whose label the document prints but whose value
+    was not read: the order must not go out with the mail's date or no delivery date in its place."""
+    return tuple(ReadCheck(CheckName.HEADER_FIELD, CheckOutcome.FAILED,
+                           f'The document prints "{label}" but its value could not be read.')
+                 for name, label in facts.labelled.items() if read.get(name) is None)
 
 
 def _header_dates(facts: Facts, lines: list[ParsedLine], ctx: ParseContext,
@@ -553,7 +575,7 @@ def _group(found: list[_Row], facts: Facts) -> list[tuple[Facts, list[_Row]]]:
         if po not in groups:
             own = Facts(is_change=facts.is_change, currency_hint=facts.currency_hint,
                         tax_included=facts.tax_included)
-            own.day_month, own.candidates = facts.day_month, facts.candidates
+            own.day_month, own.candidates, own.labelled = facts.day_month, facts.candidates, facts.labelled
             for name, (text, where) in item.header.items():
                 own.put(name, text, where)
             for name, text in facts.values.items():

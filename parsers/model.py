@@ -126,6 +126,7 @@ class CheckName(StrEnum):
     ROW_READ = "row read"               # a row in the table could be read at all
     DATE_ORDER = "date order"           # a date like 11/12/2026 whose day-month order the document settles
     CHANGE_REQUEST = "change request"   # a change written as a sentence names only what changes
+    HEADER_FIELD = "header field"       # a PO number or date whose label is printed has its value read
 
 
 class CheckOutcome(StrEnum):

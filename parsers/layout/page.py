@@ -191,18 +191,27 @@ def _column_of(w: Word, spans: list[tuple[float, float]]) -> int:
 
 
 def _cells(line: Line, spans: list[tuple[float, float]], index: list[int], width: int,
-           glue: bool = False) -> list[list[Word]]:
-    """Words by column; with `glue` (no ruling), a word set tight after another ("10 EA") stays in its
-    cell. A number or code is never glued: in narrow tables it is the next column's ("2.02.1053 1,255")."""
+           glue: bool = False, units: frozenset[int] = frozenset()) -> list[list[Word]]:
+    """Words by column; with `glue` (no ruling), a unit set tight after the quantity ("10 EA") stays in
+    its cell, unless it stands in the table's own unit column (`units`). Nothing else is glued: in
+    narrow tables a word that close is the next column's ("2.02.1053 1,255", "1.03.1029 彩盒")."""
     cells: list[list[Word]] = [[] for _ in range(width)]
     col = -1
     for k, w in enumerate(line):
         prev = line[k - 1] if k else None
+        own = index[_column_of(w, spans)]
         tight = prev is not None and w.box[0] - prev.box[2] < 0.6 * min(w.height, prev.height)
-        if not (glue and tight and not re.match(r"[-+(]?\d", w.text)):
-            col = index[_column_of(w, spans)]
+        if not (glue and tight and own not in units and F.is_unit(w.text) and re.match(r"[-+(]?\d", prev.text)):
+            col = own
         cells[col].append(w)
     return cells
+
+
+def _unit_columns(table: _Table) -> frozenset[int]:
+    """The columns a table heads as its unit column ("Unit", 单位, UoM)."""
+    heads = heading_cells(table.header) if table.header else []
+    return frozenset(table.index[_column_of(cell[len(cell) // 2], table.spans)] for cell in heads
+                     if F.column_field(column_label(join_words(cell))) == F.UNIT)
 
 
 def _canonical(spans: list[tuple[float, float]], canon: list[tuple[float, float]]) -> list[int]:
@@ -367,7 +376,8 @@ def _sheet(pages: list[Page]) -> tuple[_Sheet, bool]:
                 if heading:
                     sheet.table += 1
                 words = table.header if heading else line
-                cells = _cells(words, table.spans, table.index, width, glue=not (table.ruled or heading))
+                cells = _cells(words, table.spans, table.index, width, glue=not (table.ruled or heading),
+                               units=_unit_columns(table))
                 _add_table_line(sheet, page.number, cells, i == table.first)
                 if heading and table.header is not line:
                     read.add((p, i + 1))  # the lower half of a two-line heading, already read

@@ -131,10 +131,10 @@ def labelled_line(text: str, n: int, us: bool = False, mark: str | None = None) 
 _NUMBERED_LINE = re.compile(r"(?i)第\s*(\d{1,3})\s*[行项条項條]|\b(?:line|item|pos(?:ition)?)\s*(?:no\.?\s*)?#?\s*(\d{1,3})\b")
 _ZH_CHANGE = re.compile(r"(数量|单价|價格|价格|單價|數量|交期|交货日期|交貨日期|到货日期)\s*(?:由|从|從)\s*(\S+?)\s*"
                         r"(?:改为|改成|更改为|变更为|變更為|调整为|調整為|修改为|修改為|改為|变为|改到|增加到|减少到|减至|增至)\s*"
-                        r"([^\s，,。;；]+)")
+                        r"((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[^\s，,。;；]*|[^\s，,。;；]+)")
 _EN_CHANGE = re.compile(r"(?i)\b(quantity|qty|unit\s+price|price|delivery\s+date|due\s+date)\b"
                         r"(?:\s+(?:of|for|on)\s+(?:line|item|pos(?:ition)?)\s*#?\s*\d{1,3})?"
-                        r"(?:\s+(?:from|was)\s+([^\s,;]+?(?:\s*[A-Za-z\u4e00-\u9fff]{1,6})?))?\s+(?:to|->|→|=>|becomes|now)\s+"
+                        r"(?:\s+(?:from|was)\s+((?:[\d.,]*\d|[^\s,;]+?)(?:\s*[A-Za-z\u4e00-\u9fff]{1,6})?))?\s+(?:to|->|→|=>|becomes|now)\s+"
                         r"(\d{4}-\d{2}-\d{2}|[\d.,]*\d(?:\s*[A-Za-z\u4e00-\u9fff]{1,6}(?![A-Za-z]))?)")
 _PO_REF = re.compile(r"(?i)(?:订单|采购单|訂單|採購單|\bP\.?O\.?|\border)\s*(?:号|號|编号|No\.?|number|#)?\s*[:：]?\s*"
                      r"([A-Za-z0-9][A-Za-z0-9_\-/.]*\d[A-Za-z0-9_\-/]*)")
@@ -194,7 +194,7 @@ def change_line(change: Change, n: int) -> ParsedLine | None:
             return None
         values.update(quantity=qty, unit=unit or (parse_quantity(change.old or "")[1]))
     elif change.field == F.UNIT_PRICE:
-        price = parse_decimal(change.new)
+        price = parse_decimal(change.new) or parse_decimal(change.new.split()[0])  # "1.35 please"
         if price is None:
             return None
         values.update(unit_price=price)

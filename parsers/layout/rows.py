@@ -40,11 +40,11 @@ def label_cells(lines: list[Line], free: set[int]) -> dict[int, list[Cell]]:
         for k in range(len(cells[i])):
             text, words = cells[i][k]
             name = bare_label(text)
-            if name is None or _value_right(cells[i], k):
-                continue
+            if name is None or F.is_title(text.strip().rstrip(":：")) or _value_right(cells[i], k):
+                continue  # a title ("ORDEN DE COMPRA") has no value under it
             right = cells[i][k + 1][1][0].box[0] if k + 1 < len(cells[i]) else float("inf")
             taken = _under(_words(cells[below]), words, right)
-            if not taken or _LABELLED.search(join_words(taken)) or bare_label(join_words(taken)):
+            if not taken or _LABELLED.search(join_words(taken)) or any(bare_label(join_words(p)) for p in phrases(taken)):
                 continue
             cells[below] = _without(cells[below], taken)
             value = join_words(taken)

@@ -19,7 +19,8 @@ from parsers.context import ParseContext
 from parsers.model import CheckName, CheckOutcome, ParsedLine, ParsedOrder, ParseResult, Provenance, ReadCheck, SourceKind
 from parsers.vocab.numbers import document_mark, nfkc, parse_decimal, respell
 from parsers.vocab.units import unit_pattern
-from parsers.build import Facts, build_order, read_row, respell_row, table_decimal_mark, unread_row
+from parsers.build import Facts, build_order, label_and_amount, read_row, respell_row, table_decimal_mark, unread_row
+from parsers.layout.checks import RowNote
 from parsers.layout import party
 from parsers.vocab.dates import date_order
 
@@ -118,8 +119,9 @@ def _cells(line: str, columns: list[tuple[int, str | None, str]], tabbed: bool) 
 
 
 def _read_table(lines: list[str], facts: Facts, us: bool, used: set[int],
-                unread: list[str] | None = None) -> list[ParsedLine]:
-    """Lines of the first aligned table under a header line; marks the text lines it used."""
+                unread: list[str] | None = None, notes: list[RowNote] | None = None) -> list[ParsedLine]:
+    """Lines of the first aligned table under a header line, with each row's printed number in
+    `notes`; marks the text lines it used."""
     for h, raw in enumerate(lines):
         columns = _header_columns(raw)
         if columns:
@@ -144,7 +146,7 @@ def _read_table(lines: list[str], facts: Facts, us: bool, used: set[int],
         if F.is_total_label(first.split(":")[0]):
             used.add(n)
             amounts = [parse_decimal(c) for c in row[1:] if c and parse_decimal(c) is not None]
-            stated = str(amounts[-1]) if amounts else nfkc(text).partition(":")[2].strip()
+            stated = str(amounts[-1]) if amounts else label_and_amount(nfkc(first))[1]  # "TOTAL 1,384.48"
             if stated:
                 facts.put(F.TOTAL, stated, Provenance(line=n + 1))
             continue
@@ -158,6 +160,8 @@ def _read_table(lines: list[str], facts: Facts, us: bool, used: set[int],
             break
         used.add(n)
         found.append(replace(got.line, provenance=Provenance(line=n + 1), confidence=0.9))
+        if notes is not None:
+            notes.append(got.note)
     return found
 
 
@@ -253,6 +257,9 @@ def _read_labels(lines: list[str], facts: Facts, used: set[int]) -> None:
         below = lines[n + 1] if n + 1 < len(lines) and n + 1 not in used else ""
         for name, label, value, line_no in header_pairs(_segments(body), _segments(below), n):
             facts.put(name, value, Provenance(line=line_no + 1), weak=F.is_weak_label(label))
+        for _i, name, label, _value in F.label_pairs(_segments(body)):
+            if not F.is_title(label):
+                facts.saw_label(name, label)
         po = _PO_INLINE.search(text)
         if po:
             facts.put(F.PO_NUMBER, po.group(1) or po.group(2), Provenance(line=n + 1))
@@ -320,7 +327,8 @@ def _read_block(raw_lines: list[str], ctx: ParseContext, kind: SourceKind):
     facts.candidates = party.gather(lines, [Provenance(line=n + 1) for n in range(len(lines))])
     us = facts.day_month == "mdy"
     unread: list[str] = []
-    found = _read_table(raw_lines, facts, us, used, unread)
+    notes: list[RowNote] = []
+    found = _read_table(raw_lines, facts, us, used, unread, notes)
     if found:
         found = [replace(l, description=nfkc(l.description) if l.description else None) for l in found]
     marks: list[str | None] = []
@@ -336,7 +344,8 @@ def _read_block(raw_lines: list[str], ctx: ParseContext, kind: SourceKind):
     if not facts.values.get(F.CURRENCY):
         hint = next((F.currency_code(m) for m in marks if m), None)
         facts.currency_hint = facts.currency_hint or hint or _header_currency(raw_lines)
-    order = build_order(facts, found, ctx, kind, us=us, confidence=min(l.confidence for l in found), unread=unread)
+    order = build_order(facts, found, ctx, kind, us=us, confidence=min(l.confidence for l in found), unread=unread,
+                        notes=notes if len(notes) == len(found) else None)
     if changed:  # a change request names the order's own line numbers: keep them
         order = replace(order, lines=tuple(replace(l, line_no=n) for l, n in zip(order.lines, changed)),
                         read_checks=order.read_checks + (_change_doubt(order, changed),))

@@ -214,7 +214,7 @@ _BUYER_OWNERS = ("our", "nuestra", "nuestro", "notre", "nos", "unsere", "unser",
 _SELLER_OWNERS = ("your", "su", "sus", "votre", "vos", "ihre", "ihr", "supplier", "vendor", "proveedor",
                   "fournisseur", "lieferanten", "lieferant", "贵司", "供应商", "供方", "卖方", "贵方")
 _CODE_WORDS = ("ref", "refs", "partno", "itemno", "reference", "referencia", "code", "codigo", "part", "partno", "partnumber", "pn",
-               "item", "itemcode", "sku", "artnr", "artikelnr", "art", "article", "articulo", "materialnr",
+               "item", "itemcode", "sku", "artnr", "artikelnr", "art", "materialnr",
                "编码", "编号", "料号", "代码", "货号", "物料编码", "物料编号", "产品编码")
 
 

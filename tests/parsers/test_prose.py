@@ -64,7 +64,8 @@ def test_lines_written_as_labelled_fields_keep_code_quantity_unit_and_price(seed
 ZH_CHANGE = ["订单{po}第{n}行{item}的数量由{old}{u}改为{new}{u}", "您好，订单{po} 第{n}行 {item} 的数量由 {old}{u} 改为 {new}{u}，谢谢",
              "关于订单 {po}：第{n}项数量从{old}{u}调整为{new}{u}。"]
 EN_CHANGE = ["Regarding PO {po}, please change the quantity of line {n} from {old} {u} to {new} {u}.",
-             "PO {po}: line {n} ({item}) qty from {old} {u} to {new} {u}, thanks"]
+             "PO {po}: line {n} ({item}) qty from {old} {u} to {new} {u}, thanks",
+             "Please amend PO {po}: line {n}, {item}, change the quantity from {old} {u} to {new} {u}. All else unchanged."]
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -74,9 +75,9 @@ def test_a_change_request_in_a_sentence_is_a_change_order_with_the_changed_line(
     order for that PO holding line N with the new quantity (and the old one nowhere)."""
     rng = random.Random(seed)
     po, n = f"PO-2026-{rng.randint(100, 999)}", rng.randint(1, 9)
-    old, new = rng.choice([(15000, 30000), (800, 1200), (50, 20)])
-    item, unit = rng.choice(ITEMS), rng.choice(["pcs", "个", "卷", "PK"])
-    text = rng.choice(forms).format(po=po, n=n, item=f"{item[1]}（{item[0]}）", old=old, new=new, u=unit)
+    old, new = rng.choice([(15000, 30000), (800, 1200), (50, 20), (D("1714.5"), D("5143.5")), (D("1783.5"), 3567)])
+    item, unit = rng.choice(ITEMS), rng.choice(["pcs", "个", "卷", "PK", "公斤", "KG"])
+    text = rng.choice(forms).format(po=po, n=n, item=f"{item[1]}（{item[0]}）", old=f"{old:,}", new=f"{new:,}", u=unit)
     (order,) = orders_from_text("您好，\n" + text + "\n\n采购部 张三", MAIL, SourceKind.EMAIL).orders
     assert order.is_change and order.po_number == po
     (line,) = order.lines

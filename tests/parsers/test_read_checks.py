@@ -205,3 +205,21 @@ def test_a_text_table_row_whose_quantity_cannot_be_read_is_told_and_the_table_go
     assert len(order.lines) == 2
     (told,) = [c for c in order.read_checks if c.check is CheckName.ROW_READ]
     assert "Row 2" in told.message and "待定" in told.message
+
+
+@pytest.mark.parametrize("label", ["Order Date", "订单日期", "Fecha de pedido", "Bestelldatum", "Delivery Date", "交货日期",
+                                   "PO No.", "订单号"])
+@pytest.mark.parametrize("value", ["", "see below", "2026-11-16", "PO-2026-77"])
+def test_a_printed_label_whose_value_is_not_read_keeps_the_order_out_of_accepted(label, value):
+    """Given a PO-number or date label above the table, the read fails its header-field check exactly
+    when no value was read for it (blank, or not a date / number), so no mail date stands in for it."""
+    from parsers.vocab import labels as F
+
+    rows = [["PO No.", "PO-1"] if F.header_field(label) != F.PO_NUMBER else ["Ref", "x"], [label, value],
+            ["Item Code", "Qty", "Price", "Amount"], ["1.01.0003", "10", "1.50", "15.00"], ["Total", "", "", "15.00"]]
+    (order,) = build.orders_from_rows(rows, ParseContext(path="po.csv"), SourceKind.CSV).orders
+    field = F.header_field(label)
+    read = {F.PO_NUMBER: order.po_number, F.ORDER_DATE: order.order_date, F.DELIVERY_DATE: order.delivery_date}[field]
+    failed = [c for c in order.read_checks if c.check is CheckName.HEADER_FIELD]
+    assert bool(failed) == (read is None)
+    assert all(c.outcome is CheckOutcome.FAILED and label in c.message for c in failed)

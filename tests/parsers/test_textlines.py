@@ -136,3 +136,26 @@ def test_textfile_undecodable_raises():
     """Bytes that are no text in any supported encoding are a ParseError."""
     with pytest.raises(ParseError):
         textfile.parse(b"\x00\x9f\x92\x96" * 50, ParseContext(path="t.txt"))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_total_printed_under_a_tabbed_table_without_a_colon_is_checked(seed):
+    """Given a tab-separated table (an HTML mail's table as text) with numbered rows and a total line
+    after it ("TOTAL 1,384.48", "Total EUR 99.00", "合计 12.00"), the total is read and checked against the
+    lines, and the row numbers are checked: a total that disagrees fails the read."""
+    import random
+
+    from parsers.model import CheckName, CheckOutcome
+
+    rng = random.Random(seed)
+    rows = [(n, f"1.0{n}.00{n}", rng.randint(2, 900), Decimal(rng.randint(11, 999)) / 100) for n in range(1, rng.randint(2, 5))]
+    total = sum(q * p for _, _, q, p in rows).quantize(Decimal("0.01"))
+    printed = total + rng.choice((Decimal(0), Decimal(10)))
+    label = rng.choice(("TOTAL {}", "Total EUR {}", "合计 {}", "Order Total {}"))
+    text = "\n".join(["PEDIDO", "Pedido nº PO-77", "Línea\tCódigo\tCant.\tPrecio\tTotal"]
+                     + [f"{n}\t{c}\t{q}\t{p}\t{q * p:,.2f}" for n, c, q, p in rows] + [label.format(f"{printed:,.2f}")])
+    (order,) = orders_from_text(text, ParseContext(path="m.eml"), SourceKind.EMAIL).orders
+    outcome = {c.check: c.outcome for c in order.read_checks}
+    assert order.stated_total == printed
+    assert outcome[CheckName.TOTAL] is (CheckOutcome.PASSED if printed == total else CheckOutcome.FAILED)
+    assert outcome[CheckName.ROW_NUMBERS] is CheckOutcome.PASSED
