@@ -484,7 +484,7 @@ def _field_name(key: str) -> str:
 
 def build_order(facts: Facts, lines: list[ParsedLine], ctx: ParseContext, kind: SourceKind,
                 *, us: bool = False, confidence: float = 1.0, notes: list[RowNote] | None = None,
-                unread: list[str] | None = None) -> ParsedOrder:
+                unread: list[str] | None = None, grid_rows: int | None = None) -> ParsedOrder:
     """Turn header facts as printed and the lines read into one order (dates, currency, buyer),
     with the checks the read makes on itself (`layout.checks.verify`): row arithmetic, row
     numbers (`notes`), the printed total, and the rows that could not be read (`unread`)."""
@@ -501,7 +501,7 @@ def build_order(facts: Facts, lines: list[ParsedLine], ctx: ParseContext, kind: 
         is_change=facts.is_change or F.says_change(ctx.subject), lines=numbered,
         confidence=confidence, prices_include_tax=facts.tax_included,
         fields={_field_name(k): v for k, v in facts.where.items()},
-        read_checks=checks.verify(numbered, notes or [], stated, unread=unread or ()) + date_doubts
+        read_checks=checks.verify(numbered, notes or [], stated, unread=unread or (), grid_rows=grid_rows) + date_doubts
         + _unread_fields(facts, {F.PO_NUMBER: _po(values.get(F.PO_NUMBER)),
                                  F.ORDER_DATE: read_date(values.get(F.ORDER_DATE), order=facts.day_month).value,
                                  F.DELIVERY_DATE: delivery}))
@@ -605,8 +605,9 @@ def respell_row(row: list[str | None], columns: dict[int, str], mark: str | None
 
 
 def orders_from_rows(rows: Rows, ctx: ParseContext, kind: SourceKind,
-                     cell_name: CellName | None = None) -> ParseResult:
+                     cell_name: CellName | None = None, grid_rows: int | None = None) -> ParseResult:
     """Read the orders in one table; a table with no order header is reported as not an order.
+    `grid_rows` is how many filled rows the page's ruling shows, for the row-count check.
 
     Raises ParseError when the header is there but no row has both an item and a quantity.
     """
@@ -638,6 +639,8 @@ def orders_from_rows(rows: Rows, ctx: ParseContext, kind: SourceKind,
         told = f" {unread[0]}" if unread else ""
         raise ParseError(f"The table has a header but no row with both an item and a quantity.{told}",
                          Provenance(cell=cell_name(h, 0)))
+    groups = _group(found, facts)
+    counted = grid_rows if len(groups) == 1 else None  # the rules count one order's rows
     orders = tuple(build_order(own, [g.line for g in group], ctx, kind, us=us, notes=[g.note for g in group],
-                               unread=unread) for own, group in _group(found, facts))
+                               unread=unread, grid_rows=counted) for own, group in groups)
     return ParseResult(orders=orders)

@@ -187,7 +187,7 @@ def row_numbers(numbers: Sequence[str | None], grid_rows: int | None = None) -> 
     values = [int(n) if re.fullmatch(r"\d{1,5}", n) else None for n in printed]
     known = [(k, v) for k, v in enumerate(values, start=1) if v is not None]
     if not known:
-        return None
+        return None if grid_rows is None else _counted(len(values), grid_rows)
     step = _step(values)
     wrong = next((k for k, v in known if v != step * k), None)
     if wrong is not None:
@@ -199,6 +199,14 @@ def row_numbers(numbers: Sequence[str | None], grid_rows: int | None = None) -> 
         return _check(CheckName.ROW_NUMBERS, CheckOutcome.FAILED,
                       f"The table has {grid_rows} filled rows but {len(values)} lines were read.")
     return _check(CheckName.ROW_NUMBERS, CheckOutcome.PASSED, f"The rows are numbered 1 to {len(values)}.")
+
+
+def _counted(read: int, grid_rows: int) -> ReadCheck:
+    """Unnumbered rows counted against the rows the table's rules enclose."""
+    if read != grid_rows:
+        return _check(CheckName.ROW_NUMBERS, CheckOutcome.FAILED,
+                      f"The table has {grid_rows} filled rows but {read} lines were read.")
+    return _check(CheckName.ROW_NUMBERS, CheckOutcome.PASSED, f"The table's {grid_rows} ruled rows were all read.")
 
 
 def _step(values: list[int | None]) -> int:

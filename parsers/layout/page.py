@@ -50,6 +50,7 @@ class _Table:
     cells: list[list[list[Word]]] = field(default_factory=list)  # ... its words by grid row and column
     body: int = 0  # the first grid row under the heading
     head: list[list[Word]] = field(default_factory=list)  # the heading's words by grid column
+    rows: int | None = None  # filled body rows between its horizontal rules, when it is ruled so
 
 
 @dataclass
@@ -65,6 +66,7 @@ class _Sheet:
     extras: dict[int, list[tuple[str, str, Box]]] = field(default_factory=dict)  # row -> labelled ids
     header: list[str | None] = field(default_factory=list)
     first_header: int | None = None
+    grid_rows: int | None = 0  # filled rows of the ruled tables, counted by their rules (None: uncountable)
 
     def add(self, page: int, cells: list[list[Word]], offset: int = 0) -> None:
         self.add_cells(page, [(join_words(words) if words else None, words) for words in cells], offset)
@@ -273,7 +275,7 @@ def _find_table(page: Page, lines: list[Line], canon: list[tuple[float, float]] 
         return gridded
     found = next(((i, head) for i in range(len(lines)) if (head := _header_at(lines, i)) is not None), None)
     if found is None:
-        return _continued_table(lines, canon) if canon else None
+        return _continued_table(page, lines, canon) if canon else None
     h, head = found
     if head is lines[h]:
         lines[h] = head = split_labels(head)  # "单位数量" read as one run heads two columns
@@ -290,7 +292,28 @@ def _find_table(page: Page, lines: list[Line], canon: list[tuple[float, float]] 
     if not ruled and not canon:
         index = _headed(spans, lines[h])
     first = h - 1 if head is not lines[h] else h
-    return _Table(spans, index, first, end, ruled, head)
+    rows = _ruled_rows(page, spans, max(w.box[3] for w in lines[h]), bottom) if bottom is not None else None
+    return _Table(spans, index, first, end, ruled, head, rows=rows)
+
+
+def _ruled_rows(page: Page, spans: list[tuple[float, float]], top: float, bottom: float) -> int | None:
+    """How many rows between `top` (the heading's foot) and `bottom` the table's horizontal rules
+    enclose and words fill, totals rows left out; None when the table is not ruled between its rows."""
+    x0, x1 = spans[0][0], spans[-1][1]
+    near = 2.0
+    ys: list[float] = []
+    for a, y, b, _ in sorted(page.hrules, key=lambda r: r[1]):
+        if top - near <= y <= bottom + near and min(b, x1) - max(a, x0) >= 0.6 * (x1 - x0):
+            if not ys or y - ys[-1] > near:
+                ys.append(y)
+    if len(ys) < 3:
+        return None
+    count = 0
+    for upper, lower in zip(ys, ys[1:]):
+        inside = sorted((w for w in page.words if upper < w.cy < lower and x0 <= w.cx <= x1), key=lambda w: w.box[0])
+        if inside and upper >= top - near and not F.is_total_label(inside[0].text):
+            count += 1
+    return count
 
 
 def _headed(spans: list[tuple[float, float]], header: Line) -> list[int]:
@@ -309,13 +332,16 @@ def _headed(spans: list[tuple[float, float]], header: Line) -> list[int]:
             for i, (x0, _x1) in enumerate(spans)]
 
 
-def _continued_table(lines: list[Line], canon: list[tuple[float, float]]) -> _Table | None:
+def _continued_table(page: Page, lines: list[Line], canon: list[tuple[float, float]]) -> _Table | None:
     """A page without a header continues the previous page's table from its first row with a number."""
     index = list(range(len(canon)))
     for i, line in enumerate(lines):
         cells = _cells(line, canon, index, len(canon))
         if sum(1 for c in cells if c) >= 3 and any(re.search(r"\d", join_words(c)) for c in cells[1:]):
-            return _Table(list(canon), index, i - 1, _body_end(lines, max(i - 1, 0), None))
+            bottom = _rule_bottom(page, canon, line) if page.rules else None
+            top = min(w.box[1] for w in line) - 0.5 * line_height(line)
+            rows = _ruled_rows(page, canon, top, bottom) if bottom is not None else None
+            return _Table(list(canon), index, i - 1, _body_end(lines, max(i - 1, 0), None), rows=rows)
     return None
 
 
@@ -362,6 +388,8 @@ def _sheet(pages: list[Page]) -> tuple[_Sheet, bool]:
         table = _find_table(page, lines, canon)
         if table and canon is None:
             canon, width = table.spans, len(table.spans)
+        if table:
+            sheet.grid_rows = None if table.rows is None or sheet.grid_rows is None else sheet.grid_rows + table.rows
         inside = set(range(table.first, table.last)) if table and canon is not None else set()
         free = pagerows.label_cells(lines, {i for i in range(len(lines)) if i not in inside and (p, i) not in skip})
         for i, line in enumerate(lines):
@@ -512,7 +540,7 @@ def read_pages(pages: list[Page], ctx: ParseContext, kind: SourceKind) -> ParseR
         return ParseResult(not_orders=(verdict,))
     sheet, has_table = _sheet(pages)
     if has_table:
-        result = build.orders_from_rows(sheet.rows, ctx, kind, cell_name=sheet.cell_name)
+        result = build.orders_from_rows(sheet.rows, ctx, kind, cell_name=sheet.cell_name, grid_rows=sheet.grid_rows or None)
         first = sheet.first_header or 0
         result = replace(result, orders=tuple(sheetlines.month_first(sheetlines.refine(_locate(o, sheet), sheet, first),
                                                                      sheet.rows) for o in result.orders))

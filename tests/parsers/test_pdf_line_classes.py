@@ -132,3 +132,66 @@ def test_owner_words_say_whose_code_a_heading_names(heading, field):
     """The buyer writes the order: "our" code is the customer's, "your" code is ours, in every language."""
     assert F.column_field(heading) == field
     assert F.is_known_column(heading)
+
+
+def _ruled_pages_pdf(rng: random.Random, numbered: bool, heading_again: bool) -> tuple[bytes, list[tuple]]:
+    """A ruled table (a rule under every row) of 6-14 rows over two pages, the heading repeated on
+    page 2 or not, the rows numbered or not, the total printed under the last row."""
+    out, c, (_, height) = _canvas()
+    xs = [40, 70, 150, 330, 380, 420, 480, 550] if numbered else [40, 120, 300, 350, 390, 450, 520]
+    head = ("No.", "Item Code", "Description", "Qty", "Unit", "Price", "Amount")[0 if numbered else 1:]
+    items = []
+    for n in range(1, rng.randint(6, 14) + 1):
+        q, p = rng.randint(2, 900), Decimal(rng.randint(11, 999)) / 100
+        items.append(((str(n),) if numbered else ()) + (f"1.0{rng.randint(1, 4)}.{rng.randint(1000, 1999)}",
+                                                         f"Carton {n}", str(q), "PCS", str(p), f"{q * p:.2f}"))
+
+    def table(y: float, rows: list[tuple], with_head: bool) -> float:
+        top = y
+        for row in ([head] if with_head else []) + rows:
+            c.line(xs[0], y + 12, xs[-1], y + 12)
+            for x, text in zip(xs, row):
+                c.drawString(x + 3, y + 2, text)
+            y -= 16
+        c.line(xs[0], y + 12, xs[-1], y + 12)
+        for x in xs:
+            c.line(x, top + 12, x, y + 12)
+        return y
+
+    split = rng.randint(3, len(items) - 2)
+    c.setFont("WQY", 14)
+    c.drawString(220, height - 40, "PURCHASE ORDER")
+    c.setFont("WQY", 9)
+    c.drawString(40, height - 60, "PO No.: PO-4711    Order Date: 2026-11-17    Page 1 of 2")
+    table(height - 90, items[:split], True)
+    c.showPage()
+    c.setFont("WQY", 9)
+    c.drawString(40, height - 40, "Page 2 of 2")
+    y = table(height - 70, items[split:], heading_again)
+    c.drawString(xs[0], y - 10, f"Total {sum(Decimal(r[-1]) for r in items):.2f}")
+    c.save()
+    return out.getvalue(), items
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_ruled_table_continued_on_page_two_keeps_its_columns_and_is_counted_by_its_rules(seed):
+    """Given a ruled table continued on page 2 with or without its heading, numbered or not, every row is
+    read with page 1's columns, and the rows the rules enclose are counted against the lines read."""
+    from parsers.model import CheckName, CheckOutcome
+
+    rng = random.Random(seed)
+    numbered, again = rng.random() < 0.5, rng.random() < 0.5
+    data, items = _ruled_pages_pdf(rng, numbered, again)
+    (order,) = pdf.parse(data, ParseContext(path="po.pdf")).orders
+    assert [(l.code, str(l.quantity), str(l.unit_price)) for l in order.lines] == [(r[-6], r[-4], r[-2]) for r in items]
+    counted = [c for c in order.read_checks if c.check is CheckName.ROW_NUMBERS]
+    assert [c.outcome for c in counted] == [CheckOutcome.PASSED]
+
+
+@pytest.mark.parametrize("read, ruled, outcome", [(4, 4, "passed"), (3, 4, "failed"), (5, 4, "failed")])
+def test_unnumbered_rows_are_counted_against_the_ruled_rows(read, ruled, outcome):
+    """Rows without numbers: the lines read must be as many as the rows the table's rules enclose."""
+    from parsers.layout import checks
+
+    assert checks.row_numbers([None] * read, ruled).outcome == outcome
+    assert checks.row_numbers([None] * read) is None
