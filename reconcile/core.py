@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from parsers.model import ParsedLine, ParsedOrder, SourceKind
+from parsers.vocab import item_ids
 from reconcile.catalog import Customer
 from reconcile.anomalies import Anomaly, AnomalyCode
 from reconcile.checks import LINE_CHECKS, ORDER_CHECKS, LineFacts, OrderFacts, delivery_window, read_doubts
@@ -151,11 +152,20 @@ def printed_customer_sku(line: ParsedLine, catalog: CatalogSnapshot) -> str | No
     vocabulary knows) is the customer's."""
     if line.customer_sku:
         return line.customer_sku
-    printed = [line.code] + ([value for _, value in line.ids] if line.our_sku is None else [])
+    printed = [line.code] + ([value for label, value in line.ids if _unowned_code(label, value)]
+                             if line.our_sku is None else [])
     for code in printed:
         if code and not looks_like_gtin(code) and code != line.barcode and catalog.material(code) is None:
             return code
     return None
+
+
+def _unowned_code(label: str, value: str) -> bool:
+    """An id printed under a table heading that is a code (no words): not one EDI marks as ours, a
+    GTIN or no item id at all (a PD description, a lot or serial number)."""
+    if not value or " " in value.strip() or not any(ch.isdigit() for ch in value):
+        return False
+    return all(item_ids.owner(label, standard) in (None, item_ids.CUSTOMER) for standard in item_ids.STANDARDS)
 
 
 def order_total(lines: tuple[ReconciledLine, ...]) -> Decimal | None:

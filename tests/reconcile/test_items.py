@@ -79,3 +79,13 @@ def test_a_second_code_printed_beside_ours_is_echoed_as_the_customers(ids, expec
     parsed = line(our_sku=None, code=ids[0][1], ids=ids)
     assert match_item(parsed, None, SNAP).material.number == "5.01.0006"
     assert printed_customer_sku(parsed, SNAP) == expected
+
+
+@pytest.mark.parametrize("ids", [
+    (("PD", "WIDGET 4 BLUE"),), (("LT", "L2026-11"),), (("SN", "SN-0042"),), (("VP", "VX-9"),), (("UP", "012345678905"),),
+])
+def test_edi_ids_that_are_no_customer_code_are_never_echoed_as_one(ids):
+    """X12/EDIFACT ids marked as descriptions, lots, serials, ours or GTINs are not the customer's code."""
+    from reconcile.core import printed_customer_sku
+
+    assert printed_customer_sku(line(our_sku=None, code=None, ids=ids), SNAP) is None
