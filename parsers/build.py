@@ -196,7 +196,8 @@ def _title_buyer(rows: Rows, upto: int, facts: Facts, cell_name: CellName) -> No
 
 
 def _demote_counters(rows: Rows, start: int, columns: dict[int, str]) -> dict[int, str]:
-    """A column headed "Item" or "No." that only holds 1, 2, 3 numbers the lines; it is no item."""
+    """A column headed "Item" or "No." that only holds 1, 2, 3 numbers the lines; it is no item. A
+    column's cells, not its heading, say whether it holds codes or names."""
     out = dict(columns)
     for col, name in columns.items():
         if name not in (F.DESCRIPTION, F.CODE):
@@ -207,6 +208,9 @@ def _demote_counters(rows: Rows, start: int, columns: dict[int, str]) -> dict[in
         elif (values and name == F.DESCRIPTION and list(columns.values()).count(F.DESCRIPTION) > 1
               and all(re.fullmatch(r"[A-Za-z0-9][\w\-./]*\d[\w\-./]*", v) for v in values)):
             out[col] = F.CODE  # "Item" beside "Description" holding codes
+        elif (values and name == F.CODE and not any(re.search(r"\d", v) for v in values)
+              and any(" " in v for v in values)):
+            out[col] = F.DESCRIPTION  # "Article" holding names ("Strapping band"): words, not codes
     return out
 
 

@@ -187,3 +187,13 @@ def test_a_column_of_codes_under_an_unknown_heading_is_kept_on_the_line(seed):
     for got, t, o in zip(order.lines, theirs, ours):
         values = [v for _, v in got.ids]
         assert got.code == o and t in values and not any("mm" in v for v in values)
+
+
+@pytest.mark.parametrize("heading", ["Article", "Item", "Artikel", "Part"])
+@pytest.mark.parametrize("names", [("Strapping band", "Corrugated carton"), ("Bolt", "Sealing tape", "PE zip bag")])
+def test_a_code_heading_over_names_is_read_as_the_description(heading, names):
+    """Given a column headed like a code ("Article") whose cells are words without digits, its cells
+    are the items' names, not their codes, beside the real code column."""
+    rows = [[heading, "Réf. fournisseur", "Qty", "Price"]] + [[n, f"1.0{k}.100{k}", "5", "1.20"] for k, n in enumerate(names, 1)]
+    (order,) = orders_from_rows(rows, ParseContext(path="po.csv"), SourceKind.CSV).orders
+    assert [(l.description, l.our_sku or l.code) for l in order.lines] == [(n, f"1.0{k}.100{k}") for k, n in enumerate(names, 1)]
