@@ -55,35 +55,21 @@ def heading_cells(line: Line) -> list[list[Word]]:
 
 
 def _label_groups(cell: list[Word]) -> list[list[Word]]:
-    """The cell cut into runs of consecutive words that are each a known label, fewest first.
-
-    A bracketed note ("(USD)", "(元)") belongs to the label before it. Words no label covers
-    ("Pos. Mystery Col. Código") may stand as a cell of their own between two labels; a cell
-    with fewer than two labels in it stays whole."""
+    """The fewest runs of consecutive words that are each a known label, else the cell whole. A
+    bracketed note ("(USD)", "(元)") belongs to the label before it: "Unit Cost (USD) | Amount"."""
     tokens = _bracket_notes_left(cell)
     if len(tokens) == 1 or F.is_known_column(join_words(cell)):
         return [cell]
-    # best[j]: (words covered by no label, cells, [(start, end, known)]) for the first j tokens
-    best: list[tuple[int, int, list[tuple[int, int, bool]]] | None] = [(0, 0, [])] + [None] * len(tokens)
+    best: list[list[list[Word]] | None] = [[]] + [None] * len(tokens)
     for i in range(len(tokens)):
-        if best[i] is None:
+        done = best[i]
+        if done is None:
             continue
-        unknown, count, runs = best[i]
         for j in range(i + 1, len(tokens) + 1):
-            known = F.is_known_column(join_words([w for t in tokens[i:j] for w in t]))
-            cost = (unknown + (0 if known else j - i), count + 1)
-            if best[j] is None or cost < best[j][:2]:
-                best[j] = (*cost, runs + [(i, j, known)])
-    runs = best[-1][2] if best[-1] else []
-    if sum(known for _, _, known in runs) < 2 or any(not k and not _sits_between(runs, n) for n, (_, _, k) in enumerate(runs)):
-        return [cell]
-    return [[w for t in tokens[i:j] for w in t] for i, j, _ in runs]
-
-
-def _sits_between(runs: list[tuple[int, int, bool]], n: int) -> bool:
-    """An unlabelled run is a cell only between two labelled ones (or after a labelled one at the end
-    is not enough: "Descripción del artículo" stays one heading)."""
-    return 0 < n < len(runs) - 1 and runs[n - 1][2] and runs[n + 1][2]
+            run = [w for t in tokens[i:j] for w in t]
+            if F.is_known_column(join_words(run)) and (best[j] is None or len(done) + 1 < len(best[j] or ())):
+                best[j] = done + [run]
+    return best[-1] or [cell]
 
 
 def _bracket_notes_left(cell: list[Word]) -> list[list[Word]]:

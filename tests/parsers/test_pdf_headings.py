@@ -48,3 +48,31 @@ def test_report_of_counts_is_not_an_order():
 def test_same_counts_titled_purchase_order_are_an_order():
     """The title alone is enough for a clerk to treat the same rows as an order."""
     assert len(pdf.parse(gen.count_report_pdf(title="Purchase Order"), CTX).orders) == 1
+
+
+import pytest  # noqa: E402
+
+from parsers.layout.headings import heading_cells  # noqa: E402
+from parsers.layout.words import Word, join_words  # noqa: E402
+
+
+def _phrase(texts: list[str]) -> list[Word]:
+    """Words printed one space apart: one phrase, whatever labels it holds."""
+    out, x = [], 40.0
+    for t in texts:
+        out.append(Word(t, (x, 100, x + 6 * len(t), 110)))
+        x += 6 * len(t) + 3
+    return out
+
+
+@pytest.mark.parametrize("words, cells", [
+    (["Unit", "Cost", "(USD)", "Amount"], ["Unit Cost (USD)", "Amount"]),
+    (["Precio", "(EUR)", "Importe"], ["Precio (EUR)", "Importe"]),
+    (["Pos.", "Mystery", "Col.", "Código"], ["Pos. Mystery Col. Código"]),
+    (["Descripción", "del", "artículo"], ["Descripción del artículo"]),
+    (["Nuestra", "ref.", "Cantidad"], ["Nuestra ref.", "Cantidad"]),
+])
+def test_a_heading_phrase_is_cut_at_its_labels(words, cells):
+    """A bracketed note stays with the label before it; a phrase with words no label names stays whole
+    (its columns come from the rows' gutters), so "Descripción del artículo" is one heading."""
+    assert [join_words(c) for c in heading_cells(_phrase(words))] == cells
