@@ -395,7 +395,7 @@ def _title_says_not_order(pages: list[Page]) -> str | None:
     head = next((i for i, line in enumerate(lines) if _is_header(line)), len(lines))
     # Phrases, not whole lines: "Acme Inc.    QUOTATION" holds a title; a row of bare labels
     # ("P.O. Number  Order Date") names fields, not the document.
-    texts = [join_words(p) for line in lines[:min(head, 10)] for p in phrases(line)]
+    texts = [join_words(p) for line in lines[:head] for p in phrases(line)]
     titles = [t for t in texts if not re.search(r"[:：]", t) and not F.header_field(t)]
     return doctypes.not_an_order(titles, "")
 

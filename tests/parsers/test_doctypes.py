@@ -92,7 +92,7 @@ _OTHER_TITLES = (("Commercial Invoice", "an invoice"), ("形式发票", "an invo
                  ("Albarán", "a shipping notice"), ("Statement of Account", "a statement"), ("价目表", "a price list"))
 
 
-def _titled_pdf(title: str, labels: str) -> bytes:
+def _titled_pdf(title: str, labels: str, above: int = 0) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -102,12 +102,15 @@ def _titled_pdf(title: str, labels: str) -> bytes:
     out = io.BytesIO()
     c = canvas.Canvas(out, pagesize=A4)
     c.setFont("WQY", 10)
-    c.drawString(40, 800, "Acme Supply Inc.")
-    c.drawString(380, 800, title)
-    c.drawString(40, 780, labels)
-    c.drawString(40, 766, "US-4471          2026-11-10")
-    for y, row in ((740, ("Item Code", "Description", "Qty", "Unit Price", "Amount")),
-                   (726, ("WB-1020", "Widget bracket", "200", "2.50", "500.00"))):
+    for k in range(above):  # an address block before the title pushes it down the page
+        c.drawString(40, 810 - 12 * k, f"{k + 1} Harbour Street, Block {k}")
+    top = 800 - 12 * above
+    c.drawString(40, top, "Acme Supply Inc.")
+    c.drawString(380, top, title)
+    c.drawString(40, top - 20, labels)
+    c.drawString(40, top - 34, "US-4471          2026-11-10")
+    for y, row in ((top - 60, ("Item Code", "Description", "Qty", "Unit Price", "Amount")),
+                   (top - 74, ("WB-1020", "Widget bracket", "200", "2.50", "500.00"))):
         for x, text in zip((40, 120, 300, 360, 440), row):
             c.drawString(x, y, text)
     c.save()
@@ -116,11 +119,13 @@ def _titled_pdf(title: str, labels: str) -> bytes:
 
 @pytest.mark.parametrize("title, kind", _OTHER_TITLES)
 @pytest.mark.parametrize("labels", ["P.O. Number        Order Date", "Bestellnummer        Datum"])
-def test_every_reader_takes_its_not_an_order_verdict_from_one_vocabulary(title, kind, labels):
+@pytest.mark.parametrize("above", [0, 12])
+def test_every_reader_takes_its_not_an_order_verdict_from_one_vocabulary(title, kind, labels, above):
     """The page reader and the text reader judge the same title the same way, with the sentence of
-    the doctypes vocabulary; a row of field labels such as "P.O. Number" is no order title."""
+    the doctypes vocabulary, wherever above the table the title stands; a row of field labels such
+    as "P.O. Number" is no order title."""
     text = f"Acme Supply Inc.\n{title}\n\nItem: Widget bracket, quantity 200 PCS, unit price 2.50"
-    for result in (parse_document(_titled_pdf(title, labels), ParseContext(path="doc.pdf")),
+    for result in (parse_document(_titled_pdf(title, labels, above), ParseContext(path="doc.pdf")),
                    textlines.orders_from_text(text, ParseContext(path="doc.txt"), SourceKind.TEXT)):
         assert result.orders == () and kind in result.not_orders[0]
 
