@@ -195,7 +195,7 @@ def _title_buyer(rows: Rows, upto: int, facts: Facts, cell_name: CellName) -> No
                 return
 
 
-def _demote_counters(rows: Rows, start: int, columns: dict[int, str]) -> dict[int, str]:
+def demote_counters(rows: Rows, start: int, columns: dict[int, str]) -> dict[int, str]:
     """A column headed "Item" or "No." that only holds 1, 2, 3 numbers the lines; it is no item. A
     column's cells, not its heading, say whether it holds codes or names."""
     out = dict(columns)
@@ -208,10 +208,16 @@ def _demote_counters(rows: Rows, start: int, columns: dict[int, str]) -> dict[in
         elif (values and name == F.DESCRIPTION and list(columns.values()).count(F.DESCRIPTION) > 1
               and all(re.fullmatch(r"[A-Za-z0-9][\w\-./]*\d[\w\-./]*", v) for v in values)):
             out[col] = F.CODE  # "Item" beside "Description" holding codes
-        elif (values and name == F.CODE and not any(re.search(r"\d", v) for v in values)
-              and any(" " in v for v in values)):
+        elif name == F.CODE and _names_only(rows[start:start + 50], col, columns):
             out[col] = F.DESCRIPTION  # "Article" holding names ("Strapping band"): words, not codes
     return out
+
+
+def _names_only(body: Rows, col: int, columns: dict[int, str]) -> bool:
+    """Whether a column's cells on the rows that hold a quantity are words without digits."""
+    qty = next((c for c, n in columns.items() if n == F.QUANTITY), None)
+    values = [_cell(row, col) for row in body if _cell(row, col) and qty is not None and re.search(r"\d", _cell(row, qty))]
+    return bool(values) and not any(re.search(r"\d", v) for v in values) and any(" " in v for v in values)
 
 
 UNNAMED_CODE = "unnamed_code"  # a column of item codes under a heading no vocabulary names
@@ -621,7 +627,7 @@ def orders_from_rows(rows: Rows, ctx: ParseContext, kind: SourceKind,
     if header is None:
         return ParseResult(not_orders=("The table has no header row with an item and a quantity column.",))
     h, columns = header
-    columns = unnamed_codes(rows, h + 1, _demote_counters(rows, h + 1, columns))
+    columns = unnamed_codes(rows, h + 1, demote_counters(rows, h + 1, columns))
     mark = table_decimal_mark(rows[h + 1:], columns)
     rows = rows[:h + 1] + [respell_row(row, columns, mark) for row in rows[h + 1:]]
     facts = Facts(currency_hint=_money_hint(rows[h], columns), tax_included=_tax_hint(rows, rows[h], columns))

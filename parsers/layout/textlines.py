@@ -19,7 +19,7 @@ from parsers.context import ParseContext
 from parsers.model import CheckName, CheckOutcome, ParsedLine, ParsedOrder, ParseResult, Provenance, ReadCheck, SourceKind
 from parsers.vocab.numbers import document_mark, nfkc, parse_decimal, respell
 from parsers.vocab.units import unit_pattern
-from parsers.build import Facts, build_order, label_and_amount, read_row, respell_row, table_decimal_mark, unread_row
+from parsers.build import Facts, build_order, demote_counters, label_and_amount, read_row, respell_row, table_decimal_mark, unread_row
 from parsers.layout.checks import RowNote
 from parsers.layout import party
 from parsers.vocab.dates import date_order
@@ -130,7 +130,7 @@ def _read_table(lines: list[str], facts: Facts, us: bool, used: set[int],
         return []
     tabbed = "\t" in raw
     body = [_cells(line, columns, tabbed) for line in _table_rows(lines[h + 1:h + 60])]
-    mapping = _counters({i: f for i, (_, f, _) in enumerate(columns) if f}, body)
+    mapping = demote_counters(body, 0, {i: f for i, (_, f, _) in enumerate(columns) if f})
     mark = table_decimal_mark(body, mapping)
     labels = {i: label for i, (_, _, label) in enumerate(columns)}
     found: list[ParsedLine] = []
@@ -176,16 +176,6 @@ def _table_rows(lines: list[str]) -> list[str]:
         if not re.fullmatch(r"[\s\-=_*|+]+", line) and not F.is_total_label(nfkc(line).split(":")[0]):
             rows.append(line)
     return rows
-
-
-def _counters(mapping: dict[int, str], rows: list[list[str | None]]) -> dict[int, str]:
-    """An "Item" or "No." column holding only 1, 2, 3 numbers the lines; it names no item."""
-    out = dict(mapping)
-    for col, name in mapping.items():
-        values = [row[col] for row in rows if col < len(row) and row[col]]
-        if name in (F.DESCRIPTION, F.CODE) and values and all(re.fullmatch(r"\d{1,3}", v) for v in values[:3]):
-            out[col] = F.LINE_NO
-    return out
 
 
 def _split_code(description: str) -> tuple[str | None, str]:

@@ -195,5 +195,6 @@ def test_a_code_heading_over_names_is_read_as_the_description(heading, names):
     """Given a column headed like a code ("Article") whose cells are words without digits, its cells
     are the items' names, not their codes, beside the real code column."""
     rows = [[heading, "Réf. fournisseur", "Qty", "Price"]] + [[n, f"1.0{k}.100{k}", "5", "1.20"] for k, n in enumerate(names, 1)]
+    rows += [["Montant total: 12,00"], ["Tel +66 530 7549116"]]  # text under the table (an HTML mail's paragraphs)
     (order,) = orders_from_rows(rows, ParseContext(path="po.csv"), SourceKind.CSV).orders
     assert [(l.description, l.our_sku or l.code) for l in order.lines] == [(n, f"1.0{k}.100{k}") for k, n in enumerate(names, 1)]
