@@ -51,13 +51,15 @@ _LABELS: dict[str, tuple[str, ...]] = {
                    "buyerpartnumber", "customersku", "custpartno", "ourcode", "ourpartno", "ouritemno", "ouritemcode",
                    "我司编码", "我司物料编码", "我司料号", "本公司编码",
                    "kundenartikelnr", "kundenartnr", "kundenmaterialnr", "unsereartnr", "unsereartikelnr",
-                   "referenciacliente", "nuestrareferencia", "refcliente", "referenceclient", "refclient", "notrereference"),
+                   "referenciacliente", "nuestrareferencia", "nuestraref", "refcliente", "referenceclient", "refclient",
+                   "notrereference", "notreref"),
     OUR_SKU: ("贵司编码", "贵司物料编码", "供应商物料编码", "供应商料号",
               "供应商编码", "禾盛编码", "supplierpartno", "supplierpartnumber",
               "supplieritemno", "suppliercode", "vendorpartno", "vendorpartnumber", "vendoritemno",
               "vendorcode", "yourcode", "yourpartno", "youritemno",
               "ihreartnr", "ihreartikelnr", "lieferantenartnr", "lieferantenartikelnr", "sureferencia",
-              "referenciaproveedor", "refproveedor", "votrereference", "referencefournisseur", "reffournisseur"),
+              "referenciaproveedor", "refproveedor", "suref", "votrereference", "votreref", "referencefournisseur",
+              "reffournisseur"),
     CODE: ("物料编码", "物料编号", "物料代码", "料号", "编码", "编号", "货号", "产品编码", "产品编号",
            "商品编码", "商品编号", "存货编码", "品号", "itemno", "itemnumber", "itemcode", "code",
            "partno", "partnumber", "part", "pn", "sku", "productcode", "articleno", "article",
@@ -408,6 +410,16 @@ def _drop_second_label(field: str, value: str) -> str:
     return value
 
 
+def _unglued(field: str, label: str, value: str) -> tuple[str, str]:
+    """(label, value) with the label's tail that OCR glued to the value moved back to the label:
+    "PO No.PO-9" is the label "PO No." and the value "PO-9", not "No.PO-9"."""
+    glued = _glued_label(f"{label} {value}")
+    # Only a tail that ends in its own stop ("No.", "Nr.", "#"): "Client Emballages" is no "Cliente".
+    if glued and glued[0] == field and len(glued[1]) > len(label) and glued[2] and glued[1][-1] in ".#":
+        return glued[1], glued[2]
+    return label, value
+
+
 def split_label(text: str | None) -> tuple[str, str, str] | None:
     """(field, label, value) of a header field written "label: value", "label value" or as a
     bare label (value ""), with OCR specks before the label ignored; None for anything else.
@@ -438,11 +450,12 @@ def split_label(text: str | None) -> tuple[str, str, str] | None:
         return PO_NUMBER, s, ""  # a bare title: only a number right beside it is the PO number
     title = _prefix_title(s)
     if title and _plausible(PO_NUMBER, title[1]):
-        return PO_NUMBER, title[0], title[1]  # "PURCHASE ORDER PO-9"
+        return (PO_NUMBER, *_unglued(PO_NUMBER, *title))  # "PURCHASE ORDER PO-9"
     found = _prefix_label(s)
     if found is None:
         return None
     field, label, value = found
+    label, value = _unglued(field, label, value)
     value = _drop_second_label(field, value)
     if value and not _plausible(field, value):
         return None

@@ -69,6 +69,8 @@ def test_forwarded_mail_keeps_the_orders_own_dates(lang, html):
     ("N° de commande 4500123", ("po_number", "4500123")),
     ("Purchase Order: Order Date 15/11/2026", ("order_date", "15/11/2026")),
     ("PURCHASE ORDER PO-9", ("po_number", "PO-9")),
+    ("PO No.PO-2026-0001", ("po_number", "PO-2026-0001")),  # OCR glued the label's tail to the value
+    ("Purchase Order No.PO-2026-0018", ("po_number", "PO-2026-0018")),
     ("Kunde Müller Maschinenbau GmbH", ("customer", "Müller Maschinenbau GmbH")),
 ])
 def test_split_label_reads_label_and_value(text, expected):

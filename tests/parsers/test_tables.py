@@ -113,6 +113,7 @@ def test_item_column_of_counters_is_a_line_number():
     ("规格型号", "spec"), ("订购数量", "quantity"), ("UOM", "unit"), ("含税单价", "unit_price"),
     ("单价(元)", "unit_price"), ("Line Total", "amount"), ("交期", "line_delivery"),
     ("币种", "currency"), ("Ship To", "ship_to"), ("备注", None), ("供应商名称", None),
+    ("Nuestra ref.", "customer_sku"), ("Notre réf.", "customer_sku"), ("Su ref.", "our_sku"), ("Votre réf.", "our_sku"),
 ])
 def test_column_vocabulary(label, field):
     """Column headings in Chinese and English map to the fields they name."""
