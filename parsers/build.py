@@ -514,7 +514,8 @@ def build_order(facts: Facts, lines: list[ParsedLine], ctx: ParseContext, kind: 
         read_checks=checks.verify(numbered, notes or [], stated, unread=unread or (), grid_rows=grid_rows) + date_doubts
         + _unread_fields(facts, {F.PO_NUMBER: _po(values.get(F.PO_NUMBER)),
                                  F.ORDER_DATE: read_date(values.get(F.ORDER_DATE), order=facts.day_month).value,
-                                 F.DELIVERY_DATE: delivery}))
+                                 F.DELIVERY_DATE: delivery})
+        + _unseen_order_date(order_date, kind))
 
 
 _VOUCHED_FIELDS = (F.PO_NUMBER, F.ORDER_DATE, F.DELIVERY_DATE)
@@ -526,6 +527,16 @@ def _unread_fields(facts: Facts, read: dict[str, object]) -> tuple[ReadCheck, ..
     return tuple(ReadCheck(CheckName.HEADER_FIELD, CheckOutcome.FAILED,
                            f'The document prints "{label}" but its value could not be read.')
                  for name, label in facts.labelled.items() if read.get(name) is None)
+
+
+def _unseen_order_date(order_date: date | None, kind: SourceKind) -> tuple[ReadCheck, ...]:
+    """On a scanned page an order date may be printed under a label the recogniser garbled, so
+    finding none is no proof that there is none: the order waits for a clerk instead of going
+    out dated by guess or undated."""
+    if order_date is not None or kind is not SourceKind.FAX:
+        return ()
+    return (ReadCheck(CheckName.HEADER_FIELD, CheckOutcome.FAILED,
+                      "No order date could be read on this scanned page; a clerk must read it from the original."),)
 
 
 def _header_dates(facts: Facts, lines: list[ParsedLine], ctx: ParseContext,

@@ -142,7 +142,7 @@ HEAD = ["序号", "物料编码", "品名", "数量", "单价", "金额"]
 
 
 def _read(rows, kind=SourceKind.XLSX):
-    (order,) = build.orders_from_rows([["采购订单"], ["订单编号：PO-9"], HEAD, *rows], CTX, kind).orders
+    (order,) = build.orders_from_rows([["采购订单"], ["订单编号：PO-9"], ["订单日期：2026-11-16"], HEAD, *rows], CTX, kind).orders
     return order
 
 
@@ -223,3 +223,16 @@ def test_a_printed_label_whose_value_is_not_read_keeps_the_order_out_of_accepted
     failed = [c for c in order.read_checks if c.check is CheckName.HEADER_FIELD]
     assert bool(failed) == (read is None)
     assert all(c.outcome is CheckOutcome.FAILED and label in c.message for c in failed)
+
+
+@pytest.mark.parametrize("kind", [SourceKind.FAX, SourceKind.CSV, SourceKind.PDF])
+@pytest.mark.parametrize("dated", [True, False])
+def test_a_scanned_page_without_a_readable_order_date_is_not_vouched_for(kind, dated):
+    """Only a scan's missing order date fails the read: OCR may have garbled the label, while a
+    text document with no date label really prints none."""
+    rows = [["PO No.", "PO-7"]] + ([["Order Date", "2026-11-16"]] if dated else []) + [
+        ["Item Code", "Qty", "Price", "Amount"], ["1.01.0003", "10", "1.50", "15.00"], ["Total", "", "", "15.00"]]
+    (order,) = build.orders_from_rows(rows, ParseContext(path="po.x"), kind).orders
+    failed = [c for c in order.read_checks if c.check is CheckName.HEADER_FIELD]
+    assert bool(failed) == (kind is SourceKind.FAX and not dated)
+    assert all("order date" in c.message for c in failed)
