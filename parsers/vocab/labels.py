@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from parsers.vocab.numbers import nfkc
 # One vocabulary of units and currencies; readers call them through F.
@@ -200,6 +201,7 @@ def _plain_latin(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=1 << 16)  # every cell of every row asks; the vocabulary never changes
 def label_key(text: str) -> str:
     """Fold a label for lookup: NFKC, traditional to simplified, case folded, accents, bracketed
     units, punctuation and OCR specks (·订单编号) removed."""
@@ -220,6 +222,7 @@ _CODE_WORDS = ("ref", "refs", "partno", "itemno", "reference", "referencia", "co
                "编码", "编号", "料号", "代码", "货号", "物料编码", "物料编号", "产品编码")
 
 
+@lru_cache(maxsize=1 << 16)
 def _owned_code(key: str) -> str | None:
     """CUSTOMER_SKU or OUR_SKU for an owner word joined to a code word (either order), else None."""
     for owners, field in ((_BUYER_OWNERS, CUSTOMER_SKU), (_SELLER_OWNERS, OUR_SKU)):
@@ -235,6 +238,7 @@ def _numbered(key: str) -> str:
     return key[:-1] + "no" if len(key) > 2 and key.endswith("#") else key
 
 
+@lru_cache(maxsize=1 << 16)
 def column_field(header: str | None) -> str | None:
     """The line or header field a table column heading names, or None for a column we ignore."""
     if not header:
