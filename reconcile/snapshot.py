@@ -193,21 +193,8 @@ class CatalogSnapshot:
         Bigrams are counted rarest first until the posting budget is spent, so the count ranks
         names by what tells them apart.
         """
-        postings = sorted((self._packed.postings.get(g) for g in bigrams(compact)), key=len)
-        chosen, spent = [], 0
-        for posting in postings:
-            if spent and spent + len(posting) > _POSTING_BUDGET:
-                break
-            chosen.append(posting)
-            spent += len(posting)
-        if not spent:
-            return []
-        ids, counts = np.unique(np.concatenate(chosen), return_counts=True)
-        if len(ids) > limit:
-            keep = np.argpartition(-counts, limit - 1)[:limit]
-            ids, counts = ids[keep], counts[keep]
-        order = np.argsort(-counts, kind="stable")
-        return [self._packed.name(i) for i in ids[order].tolist()]
+        postings = [self._packed.postings.get(g) for g in bigrams(compact)]
+        return [self._packed.name(i) for i in ranked_ids(postings, limit)]
 
     def containing(self, words: Iterable[str]) -> list[NameEntry] | None:
         """Every catalog name holding each word as written, in catalog order; None when no word
@@ -248,3 +235,21 @@ class CatalogSnapshot:
 def sender_key(address: str | None) -> str:
     """A sender address (or an `@domain`) for lookup: trimmed, no angle brackets, lower-case."""
     return (address or "").strip().strip("<>").strip().lower()
+
+
+def ranked_ids(postings: Sequence[np.ndarray], limit: int) -> list[int]:
+    """Name ids by how many of the postings hold them, best first, at most `limit`. Postings are
+    taken rarest first until the budget is spent: common bigrams cost much and tell little."""
+    chosen, spent = [], 0
+    for posting in sorted(postings, key=len):
+        if spent and spent + len(posting) > _POSTING_BUDGET:
+            break
+        chosen.append(posting)
+        spent += len(posting)
+    if not spent:
+        return []
+    ids, counts = np.unique(np.concatenate(chosen), return_counts=True)
+    if len(ids) > limit:
+        keep = np.argpartition(-counts, limit - 1)[:limit]
+        ids, counts = ids[keep], counts[keep]
+    return ids[np.argsort(-counts, kind="stable")].tolist()

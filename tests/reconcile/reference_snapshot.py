@@ -15,13 +15,11 @@ from reconcile.catalog import (AliasKind, CatalogRecords, Customer, CustomerItem
                                Material, PriceEntry)
 from reconcile.keys import NameEntry, barcode_key, bigrams, code_key, name_entry
 from reconcile.keys import group as _group
-from reconcile.snapshot import sender_key
+from reconcile.snapshot import ranked_ids, sender_key
 from reconcile.textnorm import name_key
 from reconcile.units import ConversionTable, index_conversions
 
-# The prefilter counts the rarest bigrams of a text until this many postings are read: common
-# ones ("×4", "00") say little and would cost most of the time.
-_POSTING_BUDGET = 50_000
+# The posting of a bigram no name holds.
 _NO_IDS = np.zeros(0, dtype=np.int32)
 
 
@@ -121,21 +119,8 @@ class ReferenceSnapshot:
         Bigrams are counted rarest first until the posting budget is spent, so the count ranks
         names by what tells them apart.
         """
-        postings = sorted((self._postings.get(g, _NO_IDS) for g in bigrams(compact)), key=len)
-        chosen, spent = [], 0
-        for posting in postings:
-            if spent and spent + len(posting) > _POSTING_BUDGET:
-                break
-            chosen.append(posting)
-            spent += len(posting)
-        if not spent:
-            return []
-        ids, counts = np.unique(np.concatenate(chosen), return_counts=True)
-        if len(ids) > limit:
-            keep = np.argpartition(-counts, limit - 1)[:limit]
-            ids, counts = ids[keep], counts[keep]
-        order = np.argsort(-counts, kind="stable")
-        return [self.names[i] for i in ids[order].tolist()]
+        postings = [self._postings.get(g, _NO_IDS) for g in bigrams(compact)]
+        return [self.names[i] for i in ranked_ids(postings, limit)]
 
     def containing(self, words: Iterable[str]) -> list[NameEntry] | None:
         """Every catalog name holding all character bigrams of every word, in catalog order.
