@@ -198,6 +198,35 @@ def rejecting_ack(envelope: Envelope, doc: DocumentFacts) -> OutboxRow | None:
     return _row(EDI_ACK, f"reject:{doc.document_id}:{payload['ack']}:{envelope.control}", None, payload)
 
 
+# TA1 interchange acknowledgement: TA104 status and TA105 note code (X12 I18).
+TA1_NO_ERROR = "000"
+TA1_CONTROL_MISMATCH = "001"       # the IEA's control number is not the ISA's
+TA1_PREMATURE_END = "023"          # the interchange ends before its IEA
+TA1_INVALID_CONTENT = "024"        # no readable functional group (GS) in the interchange
+
+
+def interchange_ack(envelope: Envelope, doc: DocumentFacts) -> OutboxRow | None:
+    """A TA1 for an X12 interchange: when its ISA asks for one (ISA14 = 1), or when it holds no
+    readable functional group, so no 997 can answer it and the partner would hear nothing. None
+    when the envelope is not X12 or names no partner or control number to answer."""
+    facts = envelope.facts
+    if envelope.syntax != "x12" or not envelope.partner or not facts.get("isa_control"):
+        return None
+    if not envelope.control:
+        status, note = "R", TA1_INVALID_CONTENT
+    elif facts.get("isa_ack_requested") != "1":
+        return None
+    elif "iea_control" not in facts:
+        status, note = "R", TA1_PREMATURE_END
+    elif facts["iea_control"].lstrip("0") != facts["isa_control"].lstrip("0"):
+        status, note = "E", TA1_CONTROL_MISMATCH
+    else:
+        status, note = "A", TA1_NO_ERROR
+    payload = {"ack": "TA1", "status": status, "note": note, "envelope": dict(facts),
+               "doc": doc_payload(doc)}
+    return _row(EDI_ACK, f"ta1:{doc.document_id}:{facts['isa_control']}", None, payload)
+
+
 def with_rejected_sets(rows: Sequence[OutboxRow], envelope: Envelope) -> list[OutboxRow]:
     """A partly read interchange: its functional acknowledgement also names the order sets or
     messages that could not be read, rejected (AK5 R, AK9 P / UCM action 4), so the partner

@@ -52,6 +52,9 @@ from store.records import OutboxRow
 
 log = logging.getLogger(__name__)
 
+# The X12 acknowledgement builders by the ack a row names.
+_X12_ACKS = {"997": x12_out.functional_ack, "855": x12_out.po_ack, "TA1": x12_out.interchange_ack}
+
 POLL_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 3600.0
 LEARNED_EVERY_S = 5.0    # how often taught customer item codes are looked for, to write to K3
@@ -323,9 +326,9 @@ class OutboxSender:
         payload = row.payload
         built = datetime.fromisoformat(built_at)
         env = payload["envelope"]
-        if payload["ack"] in ("997", "855"):
-            numbers = x12_out.Controls(controls["interchange"], controls["group"])
-            build = x12_out.functional_ack if payload["ack"] == "997" else x12_out.po_ack
+        if payload["ack"] in _X12_ACKS:
+            numbers = x12_out.Controls(controls["interchange"], controls.get("group", 0))
+            build = _X12_ACKS[payload["ack"]]
             text, partner, ext = build(payload, numbers, built), env.get("isa_sender", ""), "x12"
         else:
             build = edifact_out.contrl if payload["ack"] == "CONTRL" else edifact_out.ordrsp
@@ -384,7 +387,9 @@ class OutboxSender:
 
     @staticmethod
     def _next_controls(session: Any, ack: str) -> dict[str, int]:
-        if ack in ("997", "855"):
+        if ack == "TA1":  # an interchange with no functional group takes no group number
+            return {"interchange": outbox_repo.next_counter(session, "x12.interchange")}
+        if ack in _X12_ACKS:
             return {"interchange": outbox_repo.next_counter(session, "x12.interchange"),
                     "group": outbox_repo.next_counter(session, "x12.group")}
         return {"interchange": outbox_repo.next_counter(session, "edifact.interchange")}

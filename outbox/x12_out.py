@@ -1,4 +1,5 @@
-"""X12 acknowledgements for received 850s: the 997 functional ack and the 855 PO acknowledgement.
+"""X12 acknowledgements for received 850s: the 997 functional ack, the 855 PO acknowledgement
+and the TA1 interchange acknowledgement.
 
 Pure text builders: the interchange facts come from the order's envelope (we answer as its
 receiver, to its sender), control numbers are passed in (the sender takes them from the
@@ -94,16 +95,31 @@ def _ack_code(codes: list[str]) -> str:
     return "IA"
 
 
+def interchange_ack(payload: dict[str, Any], controls: Controls, now: datetime) -> str:
+    """A TA1 alone in its interchange (no GS, IEA01 = 0): the received interchange's control
+    number, date and time, accepted, accepted with errors or rejected, and the note code why."""
+    env = payload["envelope"]
+    isa, isa_ctl = _isa(env, controls, now)
+    ta1 = ["TA1", env.get("isa_control", ""), env.get("isa_date", ""), env.get("isa_time", ""),
+           payload["status"], payload["note"]]
+    return "".join(_segment(s) for s in (isa, ta1, ["IEA", "0", isa_ctl]))
+
+
+def _isa(env: dict[str, str], controls: Controls, now: datetime) -> tuple[list[str], str]:
+    """Our ISA, addressed back to the envelope's sender, and its control number."""
+    version = env.get("isa_version") or "00401"
+    isa_ctl = f"{controls.interchange % 1_000_000_000:09d}"
+    return ["ISA", "00", " " * 10, "00", " " * 10,
+            env.get("isa_receiver_qualifier") or "ZZ", _pad(env.get("isa_receiver") or "ORDERDESK"),
+            env.get("isa_sender_qualifier") or "ZZ", _pad(env.get("isa_sender") or ""),
+            now.strftime("%y%m%d"), now.strftime("%H%M"), "^" if version >= "00402" else "U",
+            version, isa_ctl, "0", env.get("isa_usage") or "P", COMPONENT], isa_ctl
+
+
 def _interchange(env: dict[str, str], gs_code: str, st_type: str, body: list[list[str]],
                  controls: Controls, now: datetime) -> str:
     """ISA/GS/ST around `body`, addressed back to the envelope's sender."""
-    version = env.get("isa_version") or "00401"
-    isa_ctl = f"{controls.interchange % 1_000_000_000:09d}"
-    isa = ["ISA", "00", " " * 10, "00", " " * 10,
-           env.get("isa_receiver_qualifier") or "ZZ", _pad(env.get("isa_receiver") or "ORDERDESK"),
-           env.get("isa_sender_qualifier") or "ZZ", _pad(env.get("isa_sender") or ""),
-           now.strftime("%y%m%d"), now.strftime("%H%M"), "^" if version >= "00402" else "U",
-           version, isa_ctl, "0", env.get("isa_usage") or "P", COMPONENT]
+    isa, isa_ctl = _isa(env, controls, now)
     gs = ["GS", gs_code, env.get("gs_receiver") or env.get("isa_receiver") or "ORDERDESK",
           env.get("gs_sender") or env.get("isa_sender") or "", now.strftime("%Y%m%d"),
           now.strftime("%H%M"), str(controls.group), "X", env.get("gs_version") or "004010"]

@@ -21,7 +21,8 @@ def read_envelope(data: bytes) -> Envelope | None:
 
 
 _ISA = {5: "isa_sender_qualifier", 6: "isa_sender", 7: "isa_receiver_qualifier", 8: "isa_receiver",
-        12: "isa_version", 13: "isa_control", 15: "isa_usage"}
+        9: "isa_date", 10: "isa_time", 12: "isa_version", 13: "isa_control", 14: "isa_ack_requested",
+        15: "isa_usage"}
 _GS = {1: "gs_code", 2: "gs_sender", 3: "gs_receiver", 6: "gs_control", 8: "gs_version"}
 
 
@@ -53,6 +54,8 @@ def _x12(data: bytes) -> Envelope | None:
             open_set = None
         elif tag == "GE":
             closed = True
+        elif tag == "IEA":
+            facts["iea_control"] = _at(el, 2)
     _close_x12(sets, open_set, complete=False)
     facts.update(element_separator=seps.element, component_separator=seps.component,
                  segment_terminator=seps.segment)

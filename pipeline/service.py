@@ -20,11 +20,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from outbox.plan import DocumentFacts, plan_outbox, plan_repeat, rejecting_ack, with_rejected_sets
+from outbox.plan import (DocumentFacts, interchange_ack, plan_outbox, plan_repeat, rejecting_ack,
+                         with_rejected_sets)
 from outbox.settings import OutboxSettings
 from outbox.shadow import hold
 from parsers.context import ParseContext
 from parsers.detect import sniff
+from parsers.formats import x12_tokens
 from parsers.headers import MailHeaders, mail_headers
 from parsers.model import ParseResult, Party
 from pipeline.envelope import read_envelope
@@ -228,10 +230,8 @@ class DocumentService:
         state, reason = document_state(records, result)
         facts = self.facts(doc, data)
         rows = plan_outbox(records, facts, self.settings, contacts=self.contacts)
-        if state == DocumentStatus.FAILED:
-            rows += rejection(data, facts)
-        elif any(r.failed is not None for r in records):
-            rows = partly_read(rows, data)
+        rows = answered(rows, data, facts, none_read=state == DocumentStatus.FAILED,
+                        some_unread=any(r.failed is not None for r in records))
         rows = hold(rows, self.settings.mode)
         customer = self._sender_customer(doc) if not records else None
         return DocumentOutcome(int(doc.id), state, reason, tuple(records), tuple(keys), tuple(rows),
@@ -255,9 +255,9 @@ class DocumentService:
             seen = orders.seen_for(session, [o.po_number for o in result.orders if o.po_number])
         records, _ = evaluate(result, self.catalog, today=self.today(), seen=seen, terms=self.terms)
         facts = self.facts(doc, data)
-        rows = plan_repeat(records, facts)
-        if records and all(r.failed is not None for r in records):
-            rows += rejection(data, facts)  # rejected again, as the first copy was
+        unread = [r for r in records if r.failed is not None]
+        rows = answered(plan_repeat(records, facts), data, facts,  # answered again, as the first copy was
+                        none_read=bool(records) and len(unread) == len(records), some_unread=bool(unread))
         rows = hold(rows, self.settings.mode)
         reason = f"{doc.reason} Its acknowledgement is sent again." if rows else doc.reason
         outcome = DocumentOutcome(int(doc.id), DocumentStatus.REPEAT, reason, outbox=tuple(rows),
@@ -305,19 +305,23 @@ class DocumentService:
         return f"{kept}; it was read from {doc.source_ref or doc.filename}"
 
 
-def rejection(data: bytes, facts: DocumentFacts) -> list[OutboxRow]:
-    """A rejecting 997/CONTRL for an EDI interchange none of whose orders could be read, when its
-    envelope names the partner; nothing for anything else."""
+def answered(rows: list[OutboxRow], data: bytes, facts: DocumentFacts, *, none_read: bool,
+             some_unread: bool) -> list[OutboxRow]:
+    """An EDI interchange's answers beyond its orders' own. None of its orders read: a rejecting
+    997/CONTRL when its envelope names the partner. Some unread: its functional acknowledgement
+    names those rejected. And a TA1 when the X12 interchange asks for one or holds no functional
+    group a 997 could answer. Rows of anything else stay as they are."""
+    if not (none_read or some_unread or x12_tokens.looks_like(data)):
+        return rows
     envelope = read_envelope(data)
-    row = rejecting_ack(envelope, facts) if envelope is not None else None
-    return [row] if row is not None else []
-
-
-def partly_read(rows: list[OutboxRow], data: bytes) -> list[OutboxRow]:
-    """The acknowledgement of an EDI interchange some of whose orders could not be read names
-    those as rejected; rows of anything else stay as they are."""
-    envelope = read_envelope(data)
-    return rows if envelope is None else with_rejected_sets(rows, envelope)
+    if envelope is None:
+        return rows
+    if none_read:
+        rows = rows + [row for row in (rejecting_ack(envelope, facts),) if row is not None]
+    elif some_unread:
+        rows = with_rejected_sets(rows, envelope)
+    ta1 = interchange_ack(envelope, facts)
+    return rows + [ta1] if ta1 is not None else rows
 
 
 def read_as(doc: Document) -> str:

@@ -25,11 +25,12 @@ from connectors.errors import TransientError
 from connectors.maildir import MaildirTransport
 from connectors.smtp import SmtpTransport
 from connectors.settings import SmtpSettings
-from outbox.plan import DocumentFacts, plan_outbox
+from outbox.plan import DocumentFacts, interchange_ack, plan_outbox
 from outbox.sender import OutboxSender, default_transports
 from parsers.context import ParseContext
 from parsers.model import ParsedLine, ParsedOrder, Party, SourceKind, SourceRef
 from parsers.registry import parse_document
+from pipeline.envelope import read_envelope
 from reconcile import reconcile
 from store import documents
 from store import outbox as outbox_repo
@@ -368,6 +369,28 @@ def test_edi_acks_dropped_for_the_partner_with_persistent_control_numbers(engine
     assert after == before
     with session_scope(engine) as session:
         assert outbox_repo.next_counter(session, "x12.interchange") == 3
+
+
+def test_a_ta1_is_dropped_for_the_partner_and_takes_no_group_number(engine, catalog, settings):
+    """A TA1 travels in an interchange of its own (ISA, TA1, IEA) from the same interchange counter
+    as the 997s, and takes no group number (it has no GS)."""
+    data = (ROOT / "examples" / "orders" / "example-trading-850.edi").read_bytes().replace(
+        b"*000000101*0*P*", b"*000000101*1*P*")
+    with session_scope(engine) as session:
+        doc_id = documents.add_document(session, data, filename="x", source="edi", message_id=None,
+                                        now=START).document_id
+        facts = DocumentFacts(doc_id, "edi", None, None, "", START, "x")
+        save_outcome(session, DocumentOutcome(doc_id, "processed",
+                                              outbox=(interchange_ack(read_envelope(data), facts),)),
+                     now=START)
+    OutboxSender(engine, settings, clock=Clock()).run_once()
+    (dropped,) = (settings.paths.edi_outbound / "EXAMPLETRADING").iterdir()
+    text = dropped.read_text()
+    assert dropped.name.endswith(".ta1.x12") and "TA1*000000101*261116*0930*A*000~" in text
+    assert text.split("*")[13] == "000000001" and "GS*" not in text
+    with session_scope(engine) as session:
+        assert outbox_repo.next_counter(session, "x12.interchange") == 2
+        assert outbox_repo.next_counter(session, "x12.group") == 1
 
 
 def test_stale_sending_rows_are_released_after_a_crash(engine, catalog, settings):

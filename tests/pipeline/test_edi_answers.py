@@ -122,3 +122,56 @@ def test_a_partly_read_interchange_names_the_unread_set_rejected(engine, sandbox
     text = x12_out.functional_ack(acks["fack:1:997:000000515:515"], x12_out.Controls(7, 7), BUILT)
     assert "AK2*850*0001~\nAK5*A~" in text and "AK2*850*0002~\nAK5*R*2~" in text
     assert "AK9*P*2*2*1~" in text
+
+
+def _asking_ta1(edi: bytes) -> bytes:
+    """The same interchange with ISA14 = 1: the partner asks for an interchange acknowledgement."""
+    text = edi.decode()
+    isa, rest = text.split("~", 1)
+    el = isa.split("*")
+    el[14] = "1"
+    return ("*".join(el) + "~" + rest).encode()
+
+
+def _ta1_segment(payload: dict) -> list[str]:
+    text = x12_out.interchange_ack(payload, x12_out.Controls(31, 0), BUILT)
+    segs = [s.strip().split("*") for s in text.split("~") if s.strip()]
+    assert [s[0] for s in segs] == ["ISA", "TA1", "IEA"], "a TA1 travels alone, without a group"
+    assert segs[0][6].strip() == "ORDERDESK" and segs[0][8].strip() == "EXAMPLETRADING"
+    assert segs[2] == ["IEA", "0", "000000031"]
+    return segs[1]
+
+
+def test_an_interchange_asking_for_a_ta1_gets_one_beside_its_997(engine, sandbox):
+    edi = _asking_ta1(d.x12_850("ET-TA1-1", control=520))
+    _run(engine, sandbox, ("po.edi", edi))
+    acks = _acks(engine)
+    assert sorted(acks) == ["fack:1:997:000000520:520", "poack:1:0", "ta1:1:000000520"]
+    ta1 = _ta1_segment(acks["ta1:1:000000520"])
+    isa = edi.decode().split("~")[0].split("*")
+    assert ta1 == ["TA1", "000000520", isa[9], isa[10], "A", "000"], "echoes the ISA's control, date, time"
+
+
+def test_no_ta1_unless_asked_or_needed(engine, sandbox):
+    _run(engine, sandbox, ("po.edi", d.x12_850("ET-TA1-2", control=521)))
+    assert not [key for key in _acks(engine) if key.startswith("ta1:")]
+
+
+def test_an_interchange_with_no_functional_group_is_rejected_by_a_ta1(engine, sandbox):
+    """No GS means no 997 can answer it; the partner still hears that it was refused and why."""
+    edi = d.x12_850("ET-TA1-3", control=522).decode()
+    no_group = edi[: edi.index("GS*")].encode()
+    _run(engine, sandbox, ("nogroup.edi", no_group))
+    acks = _acks(engine)
+    assert list(acks) == ["ta1:1:000000522"]
+    assert _ta1_segment(acks["ta1:1:000000522"])[4:] == ["R", "024"]
+
+
+def test_a_ta1_names_a_missing_or_mismatched_interchange_trailer(engine, sandbox):
+    edi = _asking_ta1(d.x12_850("ET-TA1-4", control=523)).decode()
+    _run(engine, sandbox, ("wrongiea.edi", edi.replace("IEA*1*000000523", "IEA*1*000000999").encode()),
+         ("noiea.edi", _asking_ta1(d.x12_850("ET-TA1-5", control=524)).decode()
+          .split("IEA*")[0].encode()))
+    acks = _acks(engine)
+    assert _ta1_segment(acks["ta1:1:000000523"])[4:] == ["E", "001"]
+    assert _ta1_segment(acks["ta1:2:000000524"])[4:] == ["R", "023"]
