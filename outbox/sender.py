@@ -411,12 +411,20 @@ class OutboxSender:
             return Outcome(row.id, OutboxStatus.PENDING, error, when), None
         log.error("outbox: row=%s key=%s is dead after %d attempts: %s",
                   row.id, row.stable_key, row.attempts, error)
-        return Outcome(row.id, OutboxStatus.DEAD, error), self._alert_row(row, error)
+        return Outcome(row.id, OutboxStatus.DEAD, error), self._alert_row(row, error, now)
 
-    def _alert_row(self, row: ClaimedRow, error: str) -> OutboxRow | None:
+    def _alert_row(self, row: ClaimedRow, error: str, now: datetime) -> OutboxRow | None:
+        """The staff alert about a row that died. Its key holds the moment of death: the row and
+        its alert are recorded together, so each death is told once, and a row given back by
+        `orderdesk resend` that dies again is told again."""
         if row.payload.get("purpose") == "dead_letter":
             return None  # an alert about an alert would loop; the log line is the alert
         alert = {"purpose": "dead_letter", "to": list(self.settings.staff_emails) or [DEFAULT_STAFF],
                  "kind": row.kind, "dead_key": row.stable_key, "error": error,
                  "attempts": row.attempts}
-        return OutboxRow(MAIL, f"dead:{row.id}", alert, order_id=row.order_id)
+        return OutboxRow(MAIL, dead_key(row.id, now), alert, order_id=row.order_id)
+
+
+def dead_key(row_id: int, died_at: datetime) -> str:
+    """The stable key of the staff alert about outbox row `row_id` dying at `died_at`."""
+    return f"dead:{row_id}@{died_at.astimezone(timezone.utc):%Y%m%dT%H%M%S%f}"

@@ -185,7 +185,9 @@ def test_smtp_4xx_is_delivered_later_once_and_5xx_is_a_dead_letter_with_a_staff_
     dead = [r for r in ledger.outbox if r.status == "dead"]
     assert [r.stable_key for r in dead] == [f"confirm:{order[0].document_id}:0"]
     assert "550" in dead[0].last_error
-    alert = [r for r in smtp_sink.received if str(r.message["Message-ID"]) == message_id(f"dead:{dead[0].id}")]
+    alert_keys = [r.stable_key for r in ledger.outbox if r.stable_key.startswith(f"dead:{dead[0].id}@")]
+    assert len(alert_keys) == 1, "one staff alert for the one death"
+    alert = [r for r in smtp_sink.received if str(r.message["Message-ID"]) == message_id(alert_keys[0])]
     assert len(alert) == 1 and alert[0].rcpt_tos == list(STAFF)
     assert exports_by_order(daemon_proc.path("export"))[(order[0].id, "json")] == 1
 

@@ -185,7 +185,7 @@ def test_permanent_refusal_goes_dead_and_alerts_staff_once(engine, catalog, sett
     state = rows(engine)
     confirm_key = next(k for k in state if k.startswith("confirm:"))
     assert state[confirm_key]["status"] == "dead" and "550" in state[confirm_key]["last_error"]
-    alert_key = f"dead:{state[confirm_key]['id']}"
+    (alert_key,) = [k for k in state if k.startswith(f"dead:{state[confirm_key]['id']}@")]
     assert state[alert_key]["status"] == "pending"
     assert json.loads(state[alert_key]["payload_json"])["to"] == ["desk@ourco.example"]
     sender.run_once()                        # the alert is refused as well: dead, no alert loop
@@ -194,6 +194,28 @@ def test_permanent_refusal_goes_dead_and_alerts_staff_once(engine, catalog, sett
     smtp_sink.accept()
     clock.advance(3600)
     assert sender.run_once() == 0 and smtp_sink.received == []
+
+
+def test_a_row_resent_that_dies_again_alerts_staff_again(engine, catalog, settings, smtp_sink):
+    """`orderdesk resend` gives a dead row back; if it dies a second time, staff hear of it a
+    second time (each death once)."""
+    settings = with_sink(settings, smtp_sink)
+    store_mail_order(engine, catalog, settings, mail_order())
+    clock = Clock()
+    sender = OutboxSender(engine, settings, clock=clock, quick_retries=1)
+    smtp_sink.refuse(550)
+    sender.run_once()
+    confirm = next(r for k, r in rows(engine).items() if k.startswith("confirm:"))
+    clock.advance(60)
+    with session_scope(engine) as session:
+        assert outbox_repo.resend(session, [confirm["id"]], clock()) == [confirm["id"]]
+    sender.run_once()
+    state = rows(engine)
+    assert state[next(k for k in state if k.startswith("confirm:"))]["status"] == "dead"
+    alerts = [k for k in state if k.startswith(f"dead:{confirm['id']}@")]
+    assert len(alerts) == 2, "one alert per death"
+    sender.run_once()
+    assert len([k for k in rows(engine) if k.startswith("dead:")]) == 2, "no alert about the alerts"
 
 
 def test_transient_failures_go_dead_after_max_attempts(engine, catalog, settings, smtp_sink):
@@ -209,7 +231,7 @@ def test_transient_failures_go_dead_after_max_attempts(engine, catalog, settings
     state = rows(engine)
     confirm = next(r for k, r in state.items() if k.startswith("confirm:"))
     assert confirm["status"] == "dead" and confirm["attempts"] == 3
-    assert f"dead:{confirm['id']}" in state
+    assert len([k for k in state if k.startswith(f"dead:{confirm['id']}@")]) == 1
     smtp_sink.accept()
     sender.run_once()
     alert = smtp_sink.wait_for(1)
