@@ -27,6 +27,7 @@ from reconcile.terms import Terms
 from store import decisions, orders
 from store.audit import AuditRecord
 from store.db import session_scope
+from store.models import DocumentStatus
 from store.records import OrderRecord, OutboxRow, PoKey
 
 log = logging.getLogger(__name__)
@@ -185,6 +186,26 @@ class Approvals:
                                      rows=hold([row], self.service.settings.mode), entry=entry, now=now)
         log.info("user=%s rejected order=%s (%s) doc=%s", by, correction.order_id, reason, correction.document_id)
 
+    def reject_document(self, document_id: int, *, reason: str, note: str, by: str, now: datetime) -> bool:
+        """Reject a document that holds no order to approve (a failed fax, an unreadable file):
+        its sender is told why, in both languages, through the outbox, when known. Returns
+        whether a mail was planned; `decisions.AlreadyDecided` when it was decided meanwhile."""
+        doc, data = self.service.load(document_id)
+        facts = self.service.facts(doc, data)
+        catalog = self.service.catalog if self.service.refresh_catalog() else None
+        customer = catalog.customer(doc.customer_code) if catalog is not None else None
+        row = document_rejection_row(facts, doc.customer_code, customer.name if customer else None,
+                                     reason, note, self.service.contacts)
+        rows = hold([row], self.service.settings.mode) if row is not None else []
+        told = f"; {', '.join(row.payload['to'])} told why" if row is not None else "; no sender known, nobody told"
+        entry = AuditRecord(now, by, "reject_document", (f"{reason}: {note}" if note else reason) + told,
+                            document_id=document_id)
+        with session_scope(self.service.engine) as session:
+            decisions.save_document_decision(session, document_id, status=DocumentStatus.REJECTED,
+                                             reason=f"Rejected at the desk by {by}{told}.", rows=rows, entry=entry)
+        log.info("user=%s rejected the document (%s) doc=%s", by, reason, document_id)
+        return row is not None
+
     def _catalog(self) -> CatalogSnapshot:
         if not self.service.refresh_catalog():
             raise ApprovalRefused("no_catalog")
@@ -215,3 +236,17 @@ def rejection_row(order_id: int, rec: ReconciledOrder, facts: DocumentFacts, rea
     payload = {"purpose": "rejection", "to": to, "order": order, "doc": doc_payload(facts),
                "reason": reason, "note": note}
     return OutboxRow(MAIL, f"rejected:{order_id}", payload, order_id=order_id)
+
+
+def document_rejection_row(facts: DocumentFacts, customer_code: str | None, customer_name: str | None,
+                           reason: str, note: str, contacts: dict[str, tuple[str, ...]]) -> OutboxRow | None:
+    """The bilingual mail telling a document's sender why it was rejected: to the mail's sender,
+    else the known customer's master addresses; None when nobody is known (a fax with no
+    customer). Keyed by the document, so it is sent once."""
+    customer = {"code": customer_code, "name": customer_name, "email": facts.sender}
+    to = customer_recipients({"customer": customer}, contacts)
+    if not to:
+        return None
+    payload = {"purpose": "rejection", "to": to, "order": {"customer": customer, "po_number": None},
+               "doc": doc_payload(facts), "reason": reason, "note": note}
+    return OutboxRow(MAIL, f"rejected-document:{facts.document_id}", payload)

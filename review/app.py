@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
-from review import account, actions, admin, cases, dashboard, editing, events, learning, queue
+from review import account, actions, admin, cases, dashboard, editing, events, handling, learning, queue
 from review.actions import Reprocessor
 from review.auth import token_hash
 from review.web import (HERE, SESSION_COOKIE, Desk, DeskSettings, check_csrf, make_templates, render,
@@ -54,7 +54,7 @@ def factory(settings: DeskSettings, engine: Engine, *,
     app.middleware("http")(guard)
     app.add_exception_handler(HTTPException, http_error)
     app.add_api_route("/healthz", healthz, methods=["GET"])
-    for module in (account, admin, queue, cases, actions, editing, learning, events, dashboard):
+    for module in (account, admin, queue, cases, actions, editing, handling, learning, events, dashboard):
         for route in module.routes():
             checks = [Depends(check_csrf)] + ([Depends(require_admin)] if route.admin else [])
             app.add_api_route(route.path, route.endpoint, methods=[route.method], dependencies=checks)

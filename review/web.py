@@ -80,9 +80,11 @@ class PageRoute:
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True
+    from review.handling import HANDLE_STATES, REJECT_STATES
     from review.learning import name_hints  # the case page's "remember this name" offers these
 
     templates.env.globals["name_hints"] = name_hints
+    templates.env.globals.update(handle_states=HANDLE_STATES, reject_states=REJECT_STATES)
     return templates
 
 

@@ -3,7 +3,8 @@
 A draft of corrections is kept between page loads (`save_draft`); an approved order replaces
 the order that was read, with its outbox rows (`save_approval`); a rejected order keeps its row
 with status `rejected` and gets the mail to the customer (`save_rejection`); a document can be
-marked not an order (`save_not_an_order`). Each decision is guarded by the state it starts from,
+marked not an order (`save_not_an_order`); a document with no order to approve (a failure, a
+non-order, a repeat) can be handled or rejected as a whole (`save_document_decision`). Each decision is guarded by the state it starts from,
 so a second click, or a second clerk, finds it taken and changes nothing (`AlreadyDecided`).
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from store import audit
 from store.audit import AuditRecord
 from store.db import insert_new
-from store.documents import get_document, keep_outcome, set_document_state
+from store.documents import DOCUMENTS, get_document, keep_outcome, set_document_state
 from store.models import DocumentStatus, Order, OrderDraft, OutboxItem, SeenPo
 from store.orders import forget_seen, insert_order
 from store.outbox import outbox_values
@@ -32,6 +33,10 @@ SEEN = SeenPo.__table__
 OPEN_STATUSES = ("review", "failed")   # an order a clerk may still approve or reject
 REJECTED = "rejected"
 APPROVED = "approved"   # accepted by a person: the CONTRACT payload says accepted, the row says who decided
+HANDLED = "handled"     # a failed order of a document a clerk marked handled
+# Documents a clerk may mark handled (or, when failed, reject) as a whole: the queue's states of a
+# document that has no order to approve.
+DECIDABLE_DOCUMENTS = (DocumentStatus.FAILED, DocumentStatus.NOT_AN_ORDER, DocumentStatus.REPEAT)
 
 
 class AlreadyDecided(Exception):
@@ -193,6 +198,31 @@ def save_not_an_order(session: Session, document_id: int, *, reason: str, entry:
         keep_outcome(session, doc, now)
         session.execute(sa.delete(DRAFTS).where(DRAFTS.c.document_id == document_id))
         set_document_state(session, document_id, DocumentStatus.NOT_AN_ORDER, reason, doc.customer_code)
+        audit.add(session, [entry])
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def save_document_decision(session: Session, document_id: int, *, status: str, reason: str,
+                           rows: list[OutboxRow], entry: AuditRecord) -> None:
+    """End a document a clerk decided as a whole: `handled` (nothing to do) or `rejected` (with
+    the mail telling its sender why, if any), with the sentence why; its failed orders end the
+    same way and its drafts go. Guarded by the document's state: a second click, or a second
+    clerk, gets `AlreadyDecided` and nothing is written; commits."""
+    assert status in (DocumentStatus.HANDLED, DocumentStatus.REJECTED)
+    try:
+        done = session.execute(sa.update(DOCUMENTS).where(
+            DOCUMENTS.c.id == document_id, DOCUMENTS.c.status.in_(DECIDABLE_DOCUMENTS))
+            .values(status=status, reason=reason)).rowcount
+        if done != 1:
+            raise AlreadyDecided(f"document {document_id} was already decided or is being read")
+        session.execute(sa.update(ORDERS).where(
+            ORDERS.c.document_id == document_id, ORDERS.c.superseded_at.is_(None), ORDERS.c.status == "failed")
+            .values(status=REJECTED if status == DocumentStatus.REJECTED else HANDLED))
+        session.execute(sa.delete(DRAFTS).where(DRAFTS.c.document_id == document_id))
+        insert_new(session, OUTBOX, outbox_values(rows, entry.at), ["stable_key"])
         audit.add(session, [entry])
         session.commit()
     except BaseException:

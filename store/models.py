@@ -45,7 +45,9 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class DocumentStatus:
     """Where a document is. The final states: `processed` (it yielded orders, each with its own
-    status), `not_an_order` and `failed` (with the sentence why), `repeat` (of `repeat_of`)."""
+    status), `not_an_order` and `failed` (with the sentence why), `repeat` (of `repeat_of`);
+    and, when a clerk decided a document without an order to approve, `handled` (seen, nothing
+    to do) or `rejected` (the sender was told why, when known)."""
 
     NEW = "new"
     CLAIMED = "claimed"
@@ -53,6 +55,8 @@ class DocumentStatus:
     NOT_AN_ORDER = "not_an_order"
     REPEAT = "repeat"
     FAILED = "failed"
+    HANDLED = "handled"
+    REJECTED = "rejected"
 
 
 class OutboxStatus:

@@ -148,3 +148,38 @@ def test_an_order_is_rejected_and_the_customer_gets_the_reason_in_both_languages
     page.goto(url + "/dashboard")
     screenshot(page, "desk-dashboard")
     assert page.console_errors == []
+
+
+def test_a_failed_mail_is_rejected_and_a_non_order_handled_and_both_leave_the_queue(live_desk, browser_page,
+                                                                                    smtp_sink, tmp_path):
+    """Given a customer's mail whose scan broke off and an invoice that is not an order: the clerk
+    rejects the first (confirming the question) and its sender gets one bilingual mail; marks
+    the second handled with a sentence why; the queue no longer lists either."""
+    from tests.review.test_handling import SENDER, mail_with_broken_scan
+
+    page, url = browser_page, live_desk.url
+    docs = fill_queue(live_desk.engine, live_desk.settings, extra=((mail_with_broken_scan(), "scan.eml", "imap"),))
+    failed, invoice = docs[-1], docs[2]
+    add_user(live_desk.engine, "mei")
+    _sign_in(page, url)
+    page.goto(f"{url}/documents/{failed}")
+    page.fill("#reject-document-note", "请重新发送 please send it again")
+    page.once("dialog", lambda d: d.accept())
+    page.click("#reject-document")
+    page.wait_for_selector("#done[data-done=rejected_document]")
+    assert page.locator("#decide-document").count() == 0
+    _drain(_sender(live_desk, smtp_sink, tmp_path))
+    (mail,) = [m for m in _mails_to(smtp_sink, SENDER) if "PO scan" in m["Subject"]]  # a reply to their mail
+    body = mail.get_content()
+    assert "无法完整读取" in body and "could not read the order completely" in body and "please send it again" in body
+
+    page.goto(f"{url}/documents/{invoice}")
+    page.fill("#handled-why", "Accounts handle invoices.")
+    page.click("#mark-handled")
+    page.wait_for_selector("#done[data-done=handled]")
+    assert "Accounts handle invoices." in page.inner_text(".reason-sentence")
+    page.goto(url + "/")
+    names = page.locator("#queue a").all_inner_texts()
+    assert "scan.eml" not in " ".join(names) and "x12-invoice.edi" not in " ".join(names)
+    assert "edifact-anomalies.edi" in " ".join(names)     # the rest of the queue is still there
+    assert page.console_errors == []
