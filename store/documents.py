@@ -26,11 +26,13 @@ from sqlalchemy.orm import Session
 
 from store.blobs import get_blob, put_blob, sha256_hex
 from store.db import update_and_commit
-from store.models import Document, DocumentHistory, DocumentStatus, Order
+from store.folding import folded
+from store.models import CustomerRow, Document, DocumentHistory, DocumentStatus, Order
 
 DOCUMENTS = Document.__table__
 HISTORY = DocumentHistory.__table__
 ORDERS = Order.__table__
+CUSTOMERS = CustomerRow.__table__
 REF_NAMES_NO_ARRIVAL = ("cli",)  # `orderdesk process`: the path as given, again and again
 
 
@@ -179,9 +181,19 @@ def set_document_state(session: Session, document_id: int, status: str, reason: 
                        customer_code: str | None = None) -> None:
     """Set a document's state, its sentence why and the customer if known (no commit)."""
     stmt = sa.update(DOCUMENTS).where(DOCUMENTS.c.id == document_id).values(
-        status=status, reason=reason, customer_code=customer_code)
+        status=status, reason=reason, customer_code=customer_code,
+        customer_search=_customer_search(session, customer_code))
     if session.execute(stmt).rowcount != 1:
         raise LookupError(f"no document {document_id}")
+
+
+def _customer_search(session: Session, customer_code: str | None) -> str | None:
+    """The customer's code and names, folded for the queue's filter (store.folding)."""
+    if customer_code is None:
+        return None
+    names = session.execute(sa.select(CUSTOMERS.c.name, CUSTOMERS.c.short_name)
+                            .where(CUSTOMERS.c.number == customer_code)).first()
+    return folded(customer_code, *(names or ()))
 
 
 def reopen_document(session: Session, document_id: int, *, claimed_by: str, now: datetime) -> Document:

@@ -94,6 +94,7 @@ class Document(SQLModel, table=True):
     subject: str | None = Field(default=None, sa_type=sa.Text)  # a mail's Subject
     customer_code: str | None = None  # known without an order (e.g. the sender of a non-order)
     kind: str | None = Field(default=None, max_length=16)  # what its bytes are (pdf, tiff, mail, x12, ...)
+    customer_search: str | None = Field(default=None, sa_type=sa.Text)  # code and names folded (store.folding)
     claimed_by: str | None = None
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     attempts: int = 0
@@ -113,6 +114,7 @@ class Order(SQLModel, table=True):
     customer_code: str | None = Field(default=None, index=True)
     customer_name: str | None = None
     customer_email: str | None = None
+    customer_search: str | None = Field(default=None, sa_type=sa.Text)  # name and code folded (store.folding)
     po_number: str | None = Field(default=None, index=True)
     order_date: date | None = None
     delivery_date: date | None = None
@@ -164,6 +166,7 @@ class AnomalyRow(SQLModel, table=True):
     line_no: int | None = None
     code: str = Field(max_length=40, index=True)
     message: str = Field(default="", sa_type=sa.Text)
+    detail_json: str | None = Field(default=None, sa_type=sa.Text)  # the numbers behind the sentence (JSON)
 
 
 class OutboxItem(SQLModel, table=True):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from store.contract import contract_json, provenance_json, stored_payload
 from store.db import insert_new
+from store.folding import folded
 from store.documents import set_document_state
 from store.models import AnomalyRow, Order, OrderLine, OutboxItem, SeenPo
 from store.outbox import outbox_values
@@ -74,11 +75,12 @@ def _order_values(document_id: int, order: OrderRecord, now: datetime) -> dict[s
     rec = order.reconciled
     payload = stored_payload(rec) if rec is not None else printed
     source = printed["source"]
+    name = rec.customer_name if rec is not None else None
     return {
         "document_id": document_id, "source_path": source["path"] or "",
         "source_part": source["part"], "source_kind": source["kind"], "status": order.status,
         "customer_code": order.customer_code,
-        "customer_name": rec.customer_name if rec is not None else None,
+        "customer_name": name, "customer_search": folded(name, order.customer_code),
         "customer_email": rec.customer_email if rec is not None else None,
         "po_number": order.po_number,
         "order_date": rec.order_date if rec is not None else None,

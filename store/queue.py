@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from store.contract import contract_json
 from store.documents import DOCUMENTS, history
+from store.folding import folded
 from store.models import AnomalyRow, DocumentStatus, Order, OrderLine, OutboxItem, OutboxStatus
 
 ORDERS = Order.__table__
@@ -62,7 +63,7 @@ class QueueQuery:
 
     state: str = ""
     source: str = ""
-    customer: str = ""         # part of the customer's name or code, any case
+    customer: str = ""         # part of the customer's name or code, in any case or width (store.folding)
     code: str = ""
     waiting_since: datetime | None = None
 
@@ -138,7 +139,7 @@ def _filtered(queue: Any, wanted: QueueQuery) -> list[Any]:
     if wanted.source:
         kept.append(queue.c.source == wanted.source)
     if wanted.customer:
-        kept.append(sa.func.lower(queue.c.customer).contains(wanted.customer.lower(), autoescape=True))
+        kept.append(queue.c.customer_search.contains(folded(wanted.customer) or "", autoescape=True))
     if wanted.code:
         kept += [queue.c.state == "review",
                  queue.c.order_id.in_(sa.select(ANOMALIES.c.order_id).where(ANOMALIES.c.code == wanted.code))]
@@ -174,7 +175,7 @@ def _state(state: str) -> Any:
 
 
 _COLUMNS = ("state", "document_id", "order_id", "outbox_id", "name", "customer", "reason", "since", "po_number",
-            "source", "payload_json")
+            "source", "payload_json", "customer_search")
 
 
 def _row(*columns: Any) -> list[Any]:
@@ -188,13 +189,14 @@ def _queue(states: tuple[str, ...] = STATES) -> Any:
     def documents_in(state: str) -> Any:
         return (sa.select(*_row(_state(state), DOCUMENTS.c.id, _none(sa.Integer), _none(sa.Integer), _doc_name(),
                                 DOCUMENTS.c.customer_code, DOCUMENTS.c.reason, DOCUMENTS.c.received_at,
-                                _none(sa.String), DOCUMENTS.c.source, _none(sa.Text)))
+                                _none(sa.String), DOCUMENTS.c.source, _none(sa.Text), DOCUMENTS.c.customer_search))
                 .where(DOCUMENTS.c.status == state))
 
     def orders_in(state: str) -> Any:
         return (sa.select(*_row(_state(state), ORDERS.c.document_id, ORDERS.c.id, _none(sa.Integer), _doc_name(),
                                 sa.func.coalesce(ORDERS.c.customer_name, ORDERS.c.customer_code), ORDERS.c.failure,
-                                DOCUMENTS.c.received_at, ORDERS.c.po_number, DOCUMENTS.c.source, _none(sa.Text)))
+                                DOCUMENTS.c.received_at, ORDERS.c.po_number, DOCUMENTS.c.source, _none(sa.Text),
+                                ORDERS.c.customer_search))
                 .join(DOCUMENTS, DOCUMENTS.c.id == ORDERS.c.document_id)
                 .where(ORDERS.c.status == state, ORDERS.c.superseded_at.is_(None)))
 
@@ -203,7 +205,7 @@ def _queue(states: tuple[str, ...] = STATES) -> Any:
                                 OUTBOX.c.kind + " " + OUTBOX.c.stable_key,
                                 sa.func.coalesce(ORDERS.c.customer_name, ORDERS.c.customer_code),
                                 OUTBOX.c.last_error, OUTBOX.c.created_at, ORDERS.c.po_number, _none(sa.String),
-                                OUTBOX.c.payload_json))
+                                OUTBOX.c.payload_json, ORDERS.c.customer_search))
                 .select_from(OUTBOX.outerjoin(ORDERS, ORDERS.c.id == OUTBOX.c.order_id))
                 .where(OUTBOX.c.status == OutboxStatus.DEAD))
 

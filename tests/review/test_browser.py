@@ -155,3 +155,19 @@ def test_a_clerk_reads_a_failed_document_again_from_its_case_page(live_desk, bro
     page.wait_for_selector("#done")
     assert page.locator(".history li").count() == 1
     assert page.console_errors == []
+
+
+def test_a_clerk_filters_the_queue_by_a_customer_name_typed_in_full_width(live_desk, browser_page):
+    """A Chinese input method types full-width letters: 'ＢＥＩＳＰＩＥＬ' in the customer filter
+    finds Beispiel Handel GmbH's order (folded in Python: NFKC, then case), and nothing else."""
+    page, url = browser_page, live_desk.url
+    fill_queue(live_desk.engine, live_desk.settings)
+    add_user(live_desk.engine, "mei")
+    _sign_in(page, url, "mei", PASSWORD)
+    everything = page.locator("#queue tbody tr").count()
+    page.fill("form.filters input[name=customer]", "ＢＥＩＳＰＩＥＬ")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url("**/?*customer=*")
+    names = page.locator("#queue tbody tr a").all_inner_texts()
+    assert names and set(names) == {"edifact-anomalies.edi"} and everything > len(names)
+    assert page.console_errors == []

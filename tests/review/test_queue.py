@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from review.queue import QueueFilter, queue_view
 from store.blobs import put_blob, sha256_hex
 from store.db import session_scope
+from store.folding import folded
 from store.models import AnomalyRow, Document, Order
 from store.queue import STATES, QueueItem
 from tests.review.conftest import add_user, fill_queue, sign_in
@@ -47,14 +48,56 @@ def store_items(engine) -> None:
             session.execute(sa.insert(Document.__table__).values(
                 id=i.document_id, sha256=sha256_hex(b"x"), size=1, filename=i.name, source=i.source,
                 received_at=i.since, status=status, attempts=1, reason=i.reason,
-                customer_code=None if i.state == "review" else i.customer))
+                customer_code=None if i.state == "review" else i.customer,
+                customer_search=None if i.state == "review" else folded(i.customer)))
             if i.state == "review":
                 session.execute(sa.insert(Order.__table__).values(
                     id=i.order_id, document_id=i.document_id, source_path=i.name, status="review",
-                    customer_name=i.customer, payload_json="{}", created_at=i.since))
-                session.execute(sa.insert(AnomalyRow.__table__), [
-                    {"order_id": i.order_id, "code": code, "message": f"{code} sentence."} for code in i.codes])
+                    customer_name=i.customer, customer_search=folded(i.customer), payload_json="{}",
+                    created_at=i.since))
+            for code in i.codes:
+                session.execute(sa.insert(AnomalyRow.__table__).values(
+                    order_id=i.order_id, code=code, message=f"{code} sentence."))
         session.commit()
+
+
+# Names SQLite's lower() cannot fold: accents, ß, full-width letters, Chinese (no case at all).
+NAMED = [
+    _item(11, "review", hours=1, customer="MÜLLER Großhandel GmbH"),
+    _item(12, "review", hours=2, customer="École Fournitures SARL"),
+    _item(13, "not_an_order", hours=3, customer="杭州示例食品有限公司"),
+    _item(14, "review", hours=4, customer="ＡＢＣ Trading"),
+]
+NAME_QUERIES = [("müller", [11]), ("GROSSHANDEL", [11]), ("großhandel", [11]), ("ÉCOLE", [12]),
+                ("ecole", []), ("示例食品", [13]), ("abc", [14]), ("ａｂｃ", [14]), ("trading", [14])]
+
+
+def store_named(engine) -> None:
+    """NAMED as the document service would have left them (orders, and a non-order's document)."""
+    global ITEMS
+    kept, ITEMS = ITEMS, NAMED
+    try:
+        store_items(engine)
+    finally:
+        ITEMS = kept
+
+
+def test_the_customer_filter_folds_any_script(engine):
+    """Given customers named with accents, ß, full-width letters and Chinese, filtering by part of
+    a name in any case or width finds each (an accent is a letter of its own: 'ecole' is not 'École')."""
+    store_named(engine)
+    for typed, shown in NAME_QUERIES:
+        assert [i.document_id for i in _view(engine, {"customer": typed}).rows] == shown, typed
+
+
+def test_the_stored_search_text_is_written_with_each_order(engine, desk_settings):
+    """Orders saved by the document service carry their customer's name and code folded, so the
+    filter finds an order by its code as well as its name."""
+    fill_queue(engine, desk_settings)
+    with engine.connect() as conn:
+        found = conn.execute(sa.text("SELECT DISTINCT customer_search FROM orders WHERE customer_code = 'C003'")).scalars().all()
+    assert found == ["beispiel handel gmbh c003"]
+    assert [i.customer for i in _view(engine, {"customer": "c003"}).rows] != []
 
 
 def _view(engine, query, now=NOW):

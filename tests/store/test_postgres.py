@@ -264,3 +264,15 @@ def test_the_queue_and_the_learned_rows_on_postgres(migrated) -> None:
     assert everything.counts == {"failed": 1, "review": 2, "not_an_order": 1, "repeat": 1, "dead": 0}
     assert [i.document_id for i in acme.rows] == [2, 5] and acme.rows[0].since.tzinfo is not None
     assert taught.customer_items == (CustomerItem("C1", "X-1", "x", "1.01"),)
+
+
+def test_the_customer_filter_folds_any_script_on_postgres(migrated) -> None:
+    """PostgreSQL's lower() follows the database's locale; the stored folded text does not."""
+    from review.queue import QueueFilter, queue_view
+    from tests.review import test_queue
+
+    test_queue.store_named(migrated)
+    with session_scope(migrated) as session:
+        for typed, shown in test_queue.NAME_QUERIES:
+            view = queue_view(session, QueueFilter.from_query({"customer": typed}), test_queue.NOW)
+            assert [i.document_id for i in view.rows] == shown, typed
