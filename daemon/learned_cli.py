@@ -2,11 +2,14 @@
 
 `learned export DIR` writes the taught customer item codes as a K3 Cloud customer-material
 mapping import file; `learned list` shows the codes and customer aliases with who taught them
-and when.
+and when; `learned forget item CUSTOMER CODE` and `learned forget sender|name TEXT` stop using
+one (audited as `cli:<login>`), exactly as the desk's "forget" does.
 """
 from __future__ import annotations
 
 import argparse
+import getpass
+import sys
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,17 +17,22 @@ from zoneinfo import ZoneInfo
 from daemon.cli_support import add_settings_arguments, engine_for, settings_for
 from outbox.k3_mapping import write_mapping
 from store import learned
-from store.db import session_scope
+from store.db import session_scope, utcnow
 
 
 def add_commands(sub: Any) -> None:
-    """Add `learned export|list` to the top-level parser."""
+    """Add `learned export|list|forget` to the top-level parser."""
     p = sub.add_parser("learned", help="what clerks taught at the review desk: item codes and customer aliases")
     lsub = p.add_subparsers(dest="learned_command", required=True)
     export = lsub.add_parser("export", help="write the taught item codes as a K3 SAL_CustMatMapping import file")
     export.add_argument("folder", metavar="DIR", help="where SAL_CustMatMapping.xlsx goes (made when missing)")
     listing = lsub.add_parser("list", help="list the taught item codes and customer aliases")
-    for sp, func in ((export, cmd_export), (listing, cmd_list)):
+    forget = lsub.add_parser("forget", help="stop using a taught item code or customer alias",
+                             description="Forget what was taught: `item CUSTOMER CODE` (the customer's item "
+                                         "code), `sender ADDRESS` or `name TEXT` (a customer alias).")
+    forget.add_argument("what", choices=("item", "sender", "name"), help="what kind of taught row")
+    forget.add_argument("text", nargs="+", metavar="TEXT", help="CUSTOMER CODE for an item; the address or name")
+    for sp, func in ((export, cmd_export), (listing, cmd_list), (forget, cmd_forget)):
         add_settings_arguments(sp)
         sp.set_defaults(func=func)
 
@@ -60,3 +68,33 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not items and not aliases:
         print("Nothing has been taught yet.")
     return 0
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    if args.what == "item" and len(args.text) != 2:
+        print("orderdesk learned forget item: give the customer's number and the item code", file=sys.stderr)
+        return 2
+    engine = engine_for(settings_for(args))
+    by, now = f"cli:{_login()}", utcnow()
+    try:
+        with session_scope(engine) as session:
+            if args.what == "item":
+                gone = learned.forget_item(session, args.text[0], args.text[1], by=by, now=now)
+                said = f"customer {gone.customer}'s item code {gone.code} no longer means {gone.material}"
+            else:
+                alias = learned.forget_alias(session, args.what, " ".join(args.text), by=by, now=now)
+                said = f"{alias.kind} {alias.text} no longer means customer {alias.customer}"
+    except LookupError as e:
+        print(f"orderdesk learned forget: {e}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"Forgotten: {said}.")
+    return 0
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in this environment (a container without one)
+        return "unknown"

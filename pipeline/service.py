@@ -33,6 +33,7 @@ from pipeline.envelope import read_envelope
 from pipeline.sandbox import ParseSandbox
 from pipeline.terms import TermsSettings, terms_for
 from reconcile import CatalogSnapshot, reconcile
+from reconcile.catalog import LearnedRecords
 from reconcile.checks import po_key
 from reconcile.customers import match_customer
 from reconcile.terms import Terms
@@ -149,6 +150,7 @@ class DocumentService:
         self.learned_version = version
         self.contacts = {c.number: c.emails for c in self.catalog.customers if c.emails}
         log.info("catalog %s loaded (%d materials)", self.fingerprint[:12], self.catalog.material_count)
+        warn_left_out(base.left_out(taught), self.fingerprint)
         return True
 
     def refresh_learned(self, session: Session) -> None:
@@ -322,6 +324,17 @@ def answered(rows: list[OutboxRow], data: bytes, facts: DocumentFacts, *, none_r
         rows = with_rejected_sets(rows, envelope)
     ta1 = interchange_ack(envelope, facts)
     return rows + [ta1] if ta1 is not None else rows
+
+
+def warn_left_out(stale: LearnedRecords, fingerprint: str) -> None:
+    """Say once, as a catalog version is loaded, which taught codes and aliases it cannot use
+    (their item or customer is gone from the ERP): they are skipped, and /learned marks them."""
+    items = [f"{ci.customer}/{ci.code} -> {ci.material}" for ci in stale.customer_items]
+    aliases = [f"{a.kind} {a.text!r} -> {a.customer}" for a in stale.aliases]
+    if items or aliases:
+        log.warning("catalog %s: %d learned item codes and %d learned aliases name an item or customer it does "
+                    "not have and are not used: %s", fingerprint[:12], len(items), len(aliases),
+                    "; ".join(items + aliases)[:2000])
 
 
 def read_as(doc: Document) -> str:

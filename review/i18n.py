@@ -235,6 +235,11 @@ MESSAGES: dict[str, tuple[str, str]] = {   # key: (简体中文, English)
     "learned_at": ("时间", "When"),
     "learned_nothing": ("尚未学习任何内容。", "Nothing has been taught yet."),
     "learned_download": ("下载 K3 客户物料对应表导入文件", "Download the K3 customer-material mapping import file"),
+    "forget": ("忘记", "Forget"),
+    "done_forgotten": ("已忘记，下一张订单不再按它匹配。", "Forgotten: the next order no longer matches by it."),
+    "done_nothing_to_forget": ("没有可忘记的内容（可能已被忘记）。", "There was nothing to forget (perhaps it already was)."),
+    "learned_stale_item": ("已失效：目录中没有此客户或物料", "stale: this customer or item is not in the catalog"),
+    "learned_stale_customer": ("已失效：目录中没有此客户", "stale: this customer is not in the catalog"),
     "alias_sender": ("发件人", "Sender"),
     "alias_name": ("公司名称", "Company name"),
 }

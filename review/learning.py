@@ -1,5 +1,6 @@
-"""Learning at the desk: "remember" on an item choice and on a customer choice, and what was
-learned as a K3 customer-material mapping file.
+"""Learning at the desk: "remember" on an item choice and on a customer choice, what was
+learned (stale rows marked, each one can be forgotten), and it as a K3 customer-material
+mapping file.
 
 A remember button sits in the case page's correction form (`_remember_item.html`,
 `_remember_customer.html`) and posts that whole form here: the corrections are saved first,
@@ -15,12 +16,12 @@ import logging
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from outbox.k3_mapping import FILE_NAME, mapping_xlsx
 from parsers.model import CandidateKind
-from reconcile.catalog import AliasKind, CustomerAlias, CustomerItem
+from reconcile.catalog import AliasKind, CustomerAlias, CustomerItem, LearnedRecords
 from review.corrections import Draft
 from review.editing import _back, _case, _current_draft, _edit, _order_of
 from review.web import PageRoute, desk_of, render, signed_in
@@ -36,6 +37,7 @@ NAME_KINDS = (CandidateKind.LETTERHEAD, CandidateKind.STAMP, CandidateKind.BUYER
 def routes() -> list[PageRoute]:
     return [PageRoute("/documents/{document_id}/remember/{key}", remember, "POST"),
             PageRoute("/learned", learned_page),
+            PageRoute("/learned/forget", forget, "POST"),
             PageRoute(f"/learned/{FILE_NAME}", mapping_file)]
 
 
@@ -131,10 +133,42 @@ def _sender_of(session: Any, document_id: int) -> str | None:
 
 
 def learned_page(request: Request) -> Response:
-    """The customer item codes and aliases clerks taught, with who and when, and the K3 file."""
+    """The customer item codes and aliases clerks taught, with who and when, the ones the loaded
+    catalog cannot use marked stale, a "forget" on each, and the K3 file."""
     with session_scope(desk_of(request).engine) as session:
         items, aliases = learned.taught_items(session), learned.taught_aliases(session)
-    return render(request, "learned.html", {"items": items, "aliases": aliases, "file_name": FILE_NAME})
+    stale = _left_out(request, LearnedRecords(tuple(t.item for t in items), tuple(t.alias for t in aliases)))
+    return render(request, "learned.html", {
+        "items": items, "aliases": aliases, "file_name": FILE_NAME, "done": request.query_params.get("done", ""),
+        "stale_items": set(stale.customer_items), "stale_aliases": set(stale.aliases)})
+
+
+def _left_out(request: Request, taught: LearnedRecords) -> LearnedRecords:
+    """What the desk's catalog cannot use of `taught` (nothing is judged when none is loaded)."""
+    def judged(service: Any) -> LearnedRecords:
+        return service.catalog.left_out(taught) if service.refresh_catalog() else LearnedRecords()
+
+    return desk_of(request).reprocess.using(judged)
+
+
+async def forget(request: Request) -> Response:
+    """Forget one taught row: `kind` item (with `customer` and `code`), sender or name (with `text`)."""
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    return await run_in_threadpool(_forget, request, form)
+
+
+def _forget(request: Request, form: dict[str, str]) -> Response:
+    by, kind = signed_in(request).account.name, form.get("kind", "")
+    try:
+        with session_scope(desk_of(request).engine) as session:
+            if kind == "item":
+                gone = learned.forget_item(session, form.get("customer", ""), form.get("code", ""), by=by, now=utcnow())
+            else:
+                gone = learned.forget_alias(session, kind, form.get("text", ""), by=by, now=utcnow())
+    except LookupError:
+        return RedirectResponse("/learned?done=nothing_to_forget", status_code=303)
+    log.info("user=%s forgot %s", by, gone)
+    return RedirectResponse("/learned?done=forgotten", status_code=303)
 
 
 def mapping_file(request: Request) -> Response:

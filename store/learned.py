@@ -2,7 +2,8 @@
 
 Rows are only ever added, each with who taught it and when; the newest row for a key (a
 customer and its item code, or an alias kind and text) counts, so remembering a code again
-corrects it and the history stays. Every "remember" is written together with its audit entry.
+corrects it and the history stays. Forgetting adds a row too: one naming no item (or no
+customer), which, being the newest, says the key is no longer taught. Every "remember" is written together with its audit entry.
 `learned_version` changes with every row: the document service compares it before each
 document and lays the new teaching over its catalog (pipeline.service), so running workers
 use it at once.
@@ -25,6 +26,7 @@ from store.models import CustomerItemRow, LearnedAlias, LearnedItem, OutboxItem
 ITEMS = LearnedItem.__table__
 ALIASES = LearnedAlias.__table__
 BUNDLE_ITEMS = CustomerItemRow.__table__
+FORGOTTEN = ""   # the item (or customer) of a row that forgets its key
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,22 +78,53 @@ def remember_alias(session: Session, alias: CustomerAlias, *, by: str, now: date
                                       order_id=order_id))
 
 
+def forget_item(session: Session, customer: str, code: str, *, by: str, now: datetime) -> CustomerItem:
+    """Stop using a learned customer item code (the bundle's own mapping, if any, counts again),
+    audited; commits. Returns what was forgotten; LookupError when nothing taught stands for it."""
+    key = (customer, code_key(code))
+    found = next((t.item for t in taught_items(session) if (t.item.customer, code_key(t.item.code)) == key), None)
+    if found is None:
+        raise LookupError(f"nothing is taught for customer {customer}'s item code {code!r}")
+    session.execute(sa.insert(ITEMS).values(customer=found.customer, code=found.code, name="", material=FORGOTTEN,
+                                            user_name=by, at=now))
+    detail = f"customer {found.customer}: item code {found.code!r} no longer means {found.material}"
+    audit.record(session, AuditRecord(now, by, "forget item", detail))
+    return found
+
+
+def forget_alias(session: Session, kind: str, text: str, *, by: str, now: datetime) -> CustomerAlias:
+    """Stop using a learned sender address or company name, audited; commits. Returns what was
+    forgotten; LookupError when nothing taught stands for it."""
+    key = (kind, _alias_key(kind, text)) if kind in AliasKind.ALL else None
+    found = next((t.alias for t in taught_aliases(session)
+                  if (t.alias.kind, _alias_key(t.alias.kind, t.alias.text)) == key), None)
+    if found is None:
+        raise LookupError(f"nothing is taught for the {kind} {text!r}")
+    session.execute(sa.insert(ALIASES).values(kind=found.kind, alias=found.text, customer=FORGOTTEN,
+                                              user_name=by, at=now))
+    detail = f"{found.kind} {found.text!r} no longer means customer {found.customer}"
+    audit.record(session, AuditRecord(now, by, "forget customer", detail))
+    return found
+
+
 def taught_items(session: Session) -> list[TaughtItem]:
-    """The learned item codes as they stand (newest per customer and code), by customer and code."""
+    """The learned item codes as they stand (newest per customer and code, less the forgotten),
+    by customer and code."""
     newest: dict[tuple[str, str], TaughtItem] = {}
     for row in session.execute(sa.select(ITEMS).order_by(ITEMS.c.id)):
         item = CustomerItem(row.customer, row.code, row.name, row.material)
         newest[(row.customer, code_key(row.code))] = TaughtItem(item, row.user_name, row.at)
-    return [newest[key] for key in sorted(newest)]
+    return [newest[key] for key in sorted(newest) if newest[key].item.material != FORGOTTEN]
 
 
 def taught_aliases(session: Session) -> list[TaughtAlias]:
-    """The learned aliases as they stand (newest per kind and text), by kind and text."""
+    """The learned aliases as they stand (newest per kind and text, less the forgotten), by kind
+    and text."""
     newest: dict[tuple[str, str], TaughtAlias] = {}
     for row in session.execute(sa.select(ALIASES).order_by(ALIASES.c.id)):
         alias = CustomerAlias(row.customer, row.kind, row.alias)
         newest[(row.kind, _alias_key(row.kind, row.alias))] = TaughtAlias(alias, row.user_name, row.at)
-    return [newest[key] for key in sorted(newest)]
+    return [newest[key] for key in sorted(newest) if newest[key].alias.customer != FORGOTTEN]
 
 
 def load_learned(session: Session) -> LearnedRecords:
@@ -118,7 +151,10 @@ def _item_before(session: Session, customer: str, code: str) -> str | None:
                               .order_by(ITEMS.c.id.desc())).all()
     bundle = session.execute(sa.select(BUNDLE_ITEMS.c.code, BUNDLE_ITEMS.c.material)
                              .where(BUNDLE_ITEMS.c.customer == customer)).all()
-    return next((material for found, material in [*learned, *bundle] if code_key(found) == key), None)
+    newest = next(((found, material) for found, material in learned if code_key(found) == key), None)
+    if newest is not None and newest[1] != FORGOTTEN:
+        return newest[1]
+    return next((material for found, material in bundle if code_key(found) == key), None)
 
 
 def unplanned_items(session: Session, key_prefix: str) -> list[tuple[int, CustomerItem]]:
@@ -129,6 +165,7 @@ def unplanned_items(session: Session, key_prefix: str) -> list[tuple[int, Custom
     newest: dict[tuple[str, str], int] = {}
     for row in session.execute(sa.select(ITEMS.c.id, ITEMS.c.customer, ITEMS.c.code).order_by(ITEMS.c.id)):
         newest[(row.customer, code_key(row.code))] = row.id
-    rows = session.execute(sa.select(ITEMS).where(ITEMS.c.id.in_(list(newest.values())), ~planned)
+    rows = session.execute(sa.select(ITEMS).where(ITEMS.c.id.in_(list(newest.values())), ~planned,
+                                                  ITEMS.c.material != FORGOTTEN)
                            .order_by(ITEMS.c.id)) if newest else []
     return [(row.id, CustomerItem(row.customer, row.code, row.name, row.material)) for row in rows]

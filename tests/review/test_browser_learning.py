@@ -138,3 +138,35 @@ def test_a_remembered_company_name_makes_the_next_order_naming_it_match_untouche
     assert page.console_errors == []
     assert next_order(live_desk, csv_order("HZ-N-2", "SF-BOX-01", buyer=alias), "hz-n-2.csv", "fax") == [
         ("C001", "accepted", "1.01.0001")]
+
+
+def test_a_clerk_forgets_a_taught_code_and_sees_a_stale_one_marked(live_desk, browser_page):
+    """Given a code taught (the next order matched by it) and one whose item left the catalog:
+    /learned marks the second stale; the clerk forgets the first, it leaves the page, and the
+    next order with that code is no longer matched by it."""
+    from reconcile.catalog import CustomerItem
+    from store.db import utcnow
+
+    page, url = browser_page, live_desk.url
+    fill_queue(live_desk.engine, live_desk.settings)
+    with session_scope(live_desk.engine) as session:
+        learned.remember_item(session, CustomerItem("C001", "HZ-CX-555", "特制异形盒", "1.01.0001"), by="ann",
+                              now=utcnow())
+        learned.remember_item(session, CustomerItem("C001", "HZ-OLD-1", "旧盒", "9.99.0001"), by="ann", now=utcnow())
+    assert next_order(live_desk, csv_order("HZ-L-1", "HZ-CX-555"), "hz-l-1.csv", "fax")[0][2] == "1.01.0001"
+    add_user(live_desk.engine, "mei")
+    _sign_in(page, url)
+    page.goto(url + "/learned")
+    assert page.locator("#learned-items tr.stale").all_inner_texts()[0].startswith("C001")
+    assert page.locator("#learned-items tr[data-code='HZ-OLD-1'] .state-stale").count() == 1
+    assert page.locator("#learned-items tr[data-code='HZ-CX-555'] .state-stale").count() == 0
+    page.click("#learned-items tr[data-code='HZ-CX-555'] form.forget button")
+    page.wait_for_selector("#done[data-done=forgotten]")
+    assert page.locator("#learned-items tr[data-code='HZ-CX-555']").count() == 0
+    screenshot(page, "desk-learned")
+    ((customer, status, sku),) = next_order(live_desk, csv_order("HZ-L-2", "HZ-CX-555"), "hz-l-2.csv", "fax")
+    assert status == "review" and sku != "1.01.0001"
+    with live_desk.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT user_name FROM audit_log WHERE action = 'forget item'")).scalars().all() \
+            == ["mei"]
+    assert page.console_errors == []

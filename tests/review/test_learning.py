@@ -49,3 +49,21 @@ def test_a_clerk_downloads_the_k3_mapping_of_what_was_learned(engine, desk_clien
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0] == ("FCustomerId", "FCustMatNo", "FCustMatName", "FMaterialId")
     assert rows[2] == ("C001", "HZ-1", "盒", "1.01.0001")
+
+
+def test_forget_needs_its_form_token_and_says_when_there_is_nothing_to_forget(engine, desk_client):
+    add_user(engine, "mei")
+    with session_scope(engine) as session:
+        learned.remember_item(session, CustomerItem("C001", "HZ-1", "盒", "1.01.0001"), by="ann", now=utcnow())
+    sign_in(desk_client, "mei")
+    page = desk_client.get("/learned").text
+    form = {"kind": "item", "customer": "C001", "code": "HZ-1"}
+    assert desk_client.post("/learned/forget", data=form, follow_redirects=False).status_code == 403
+    with session_scope(engine) as session:
+        assert len(learned.taught_items(session)) == 1
+    done = desk_client.post("/learned/forget", data={**form, "csrf": csrf_of(page)}, follow_redirects=False)
+    assert done.headers["location"] == "/learned?done=forgotten"
+    again = desk_client.post("/learned/forget", data={**form, "csrf": csrf_of(page)}, follow_redirects=False)
+    assert again.headers["location"] == "/learned?done=nothing_to_forget"
+    with session_scope(engine) as session:
+        assert learned.taught_items(session) == []

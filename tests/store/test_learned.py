@@ -112,3 +112,70 @@ def test_a_running_service_uses_a_remembered_code_from_the_next_document_on(engi
                               message_id=None, claimed_by="test")
     assert [o.status for o in second.orders] == ["accepted"]
     assert second.orders[0].reconciled.lines[0].sku == "1.01.0001"
+
+
+def test_a_forgotten_code_no_longer_matches_the_next_order_and_the_bundles_counts_again(engine, caplog):
+    """Given a remembered code the next order matched by, when it is forgotten (audited), the
+    order after matches it no more; a code that overrode the bundle's mapping gives that back;
+    forgetting twice finds nothing; the K3 push never sees a forgotten row."""
+    _with_catalog(engine)
+    with session_scope(engine) as session:
+        learned.remember_item(session, CustomerItem("C001", "HZ-CX-777", "特制异形盒", "1.01.0001"), by="ann", now=NOW)
+        learned.remember_item(session, CustomerItem("C001", "SF-BOX-01", "小纸箱", "1.01.0003"), by="ann", now=NOW)
+    with ParseSandbox(timeout_s=60, memory_mb=2048) as sandbox:
+        service = DocumentService(engine, Settings(), sandbox=sandbox, today=lambda: date(2026, 11, 20),
+                                  now=lambda: NOW)
+        assert service.refresh_catalog()
+        first = service.take(_csv_order("HZ-F1", "HZ-CX-777"), source="cli", source_ref="a.csv", filename="a.csv",
+                             message_id=None, claimed_by="test")
+        assert [o.status for o in first.orders] == ["accepted"]
+        with session_scope(engine) as session:
+            gone = learned.forget_item(session, "C001", "hz-cx-777", by="bob", now=NOW)
+            learned.forget_item(session, "C001", "SF-BOX-01", by="bob", now=NOW)
+            with pytest.raises(LookupError):
+                learned.forget_item(session, "C001", "HZ-CX-777", by="bob", now=NOW)
+            assert learned.taught_items(session) == [] and learned.unplanned_items(session, "k3map:") == []
+        second = service.take(_csv_order("HZ-F2", "HZ-CX-777"), source="cli", source_ref="b.csv", filename="b.csv",
+                              message_id=None, claimed_by="test")
+        assert "UNKNOWN_ITEM" in {str(a.code) for a in second.orders[0].anomalies()}
+        assert service.catalog.customer_item("C001", "SF-BOX-01").material == "1.01.0001"   # the bundle's again
+    assert gone == CustomerItem("C001", "HZ-CX-777", "特制异形盒", "1.01.0001")
+    assert [(u, a) for u, a, _, _ in _trail(engine)][-2:] == [("bob", "forget item"), ("bob", "forget item")]
+    assert "no longer means 1.01.0001" in _trail(engine)[-2][2]
+
+
+def test_a_forgotten_alias_is_gone_and_learned_forget_on_the_command_line(engine, run_cli, db_url):
+    with session_scope(engine) as session:
+        learned.remember_alias(session, CustomerAlias("C002", AliasKind.SENDER, "li@free.example.org"), by="ann",
+                               now=NOW)
+        learned.remember_alias(session, CustomerAlias("C001", AliasKind.NAME, "示例食品(杭州)"), by="ann", now=NOW)
+        learned.remember_item(session, CustomerItem("C002", "ET-9", "x", "5.01.0001"), by="ann", now=NOW)
+    status, out, _ = run_cli("learned", "forget", "sender", "LI@free.example.org", "--db", db_url)
+    assert status == 0 and "no longer means customer C002" in out
+    status, out, _ = run_cli("learned", "forget", "item", "C002", "ET-9", "--db", db_url)
+    assert status == 0 and "ET-9" in out
+    status, _, err = run_cli("learned", "forget", "name", "nobody taught this", "--db", db_url)
+    assert status == 1 and "nothing is taught" in err
+    with session_scope(engine) as session:
+        assert [t.alias.text for t in learned.taught_aliases(session)] == ["示例食品(杭州)"]
+        assert learned.taught_items(session) == []
+    assert {u for u, a, _, _ in _trail(engine) if a.startswith("forget")} == {f"cli:{__import__('getpass').getuser()}"}
+
+
+def test_learned_rows_naming_what_the_catalog_lacks_are_left_out_and_said_once(engine, caplog):
+    """Given taught rows whose item or customer the catalog does not have (gone from the ERP),
+    the snapshot leaves them out and the service warns once, naming them, as it loads the catalog."""
+    _with_catalog(engine)
+    with session_scope(engine) as session:
+        learned.remember_item(session, CustomerItem("C001", "OLD-1", "x", "9.99.9999"), by="ann", now=NOW)
+        learned.remember_item(session, CustomerItem("C404", "NEW-1", "x", "1.01.0001"), by="ann", now=NOW)
+        learned.remember_item(session, CustomerItem("C001", "OK-1", "x", "1.01.0001"), by="ann", now=NOW)
+        learned.remember_alias(session, CustomerAlias("C404", AliasKind.NAME, "Gone Co."), by="ann", now=NOW)
+    with ParseSandbox(timeout_s=60, memory_mb=2048) as sandbox, caplog.at_level("WARNING", "pipeline.service"):
+        service = DocumentService(engine, Settings(), sandbox=sandbox, now=lambda: NOW)
+        assert service.refresh_catalog() and service.refresh_catalog()
+        with session_scope(engine) as session:
+            stale = service.catalog.left_out(learned.load_learned(session))
+    assert {ci.code for ci in stale.customer_items} == {"OLD-1", "NEW-1"} and len(stale.aliases) == 1
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "C001/OLD-1 -> 9.99.9999" in warnings[0] and "'Gone Co.' -> C404" in warnings[0]
