@@ -41,7 +41,8 @@ BLOCKING = frozenset({AnomalyCode.UNKNOWN_CUSTOMER, AnomalyCode.MISSING_FIELD, A
 class ApprovalRefused(Exception):
     """The corrected order cannot be approved (or rejected) yet. `reason` names why for the desk
     to say in the clerk's language (blocking, remaining, no_catalog, no_address, not_read);
-    `details` are the anomaly sentences concerned; the exception's text is English."""
+    `details` are the anomaly sentences concerned (`anomalies` the anomalies, for the desk to say
+    in the clerk's language); the exception's text is English."""
 
     ENGLISH = {"blocking": "These must be fixed before the order can be approved:",
                "remaining": "Accept the remaining anomalies to approve:",
@@ -50,8 +51,8 @@ class ApprovalRefused(Exception):
                              "set the customer first.",
                "not_read": "Only an order that was read can be rejected."}
 
-    def __init__(self, reason: str, details: tuple[str, ...] = ()) -> None:
-        self.reason, self.details = reason, details
+    def __init__(self, reason: str, details: tuple[str, ...] = (), anomalies: tuple[Anomaly, ...] = ()) -> None:
+        self.reason, self.details, self.anomalies = reason, details, anomalies
         super().__init__(" ".join((self.ENGLISH[reason], *details)))
 
 
@@ -88,7 +89,7 @@ def chosen_items(rec: ReconciledOrder, catalog: CatalogSnapshot) -> ReconciledOr
             # whatever else was found concerned another item (or none): only this is true of the line
             ln = replace(ln, sku=None, base_quantity=None, list_price=None, anomalies=(Anomaly(
                 AnomalyCode.UNKNOWN_ITEM, f"The item code {code} given for line {ln.line_no} is not in the catalog.",
-                ln.line_no),))
+                ln.line_no, (("say", "given"), ("code", code))),))
         lines.append(ln)
     return replace(rec, lines=tuple(lines))
 
@@ -105,7 +106,7 @@ def blocking(rec: ReconciledOrder) -> tuple[Anomaly, ...]:
     """The anomalies that keep this order from being approved, whoever vouches for it."""
     found = tuple(a for a in rec.all_anomalies() if a.code in BLOCKING)
     if not rec.lines:
-        found += (Anomaly(AnomalyCode.MISSING_FIELD, "The order has no lines."),)
+        found += (Anomaly(AnomalyCode.MISSING_FIELD, "The order has no lines.", None, (("say", "no_lines"),)),)
     return found
 
 
@@ -113,10 +114,10 @@ def verdict(rec: ReconciledOrder, accept_remaining: bool) -> ReconciledOrder:
     """The order as approved (status accepted), or `ApprovalRefused` saying what must change."""
     stop = blocking(rec)
     if stop:
-        raise ApprovalRefused("blocking", tuple(_numbered(a) for a in stop))
+        raise ApprovalRefused("blocking", tuple(_numbered(a) for a in stop), stop)
     remaining = rec.all_anomalies()
     if remaining and not accept_remaining:
-        raise ApprovalRefused("remaining", tuple(_numbered(a) for a in remaining))
+        raise ApprovalRefused("remaining", tuple(_numbered(a) for a in remaining), remaining)
     return replace(rec, status=OrderStatus.ACCEPTED)
 
 

@@ -1,7 +1,9 @@
 """One small function per anomaly code (CONTRACT §4), in the order they are reported.
 
 Each check reads the facts reconciliation established (`LineFacts`, `OrderFacts`) and
-returns an `Anomaly` or None; the message is one sentence a clerk can act on.
+returns an `Anomaly` or None; the message is one sentence a clerk can act on, in English, and
+the detail holds every value the sentence names (with `say` naming which sentence when a code
+has several), so the review desk can say it in the clerk's language (review.sentences).
 """
 from __future__ import annotations
 
@@ -63,6 +65,7 @@ class OrderFacts:
     today: date
     seen_pos: Container[tuple[str, str]] = frozenset()
     customer_doubt: str | None = None   # why no customer was chosen (`customers.identify_customer`)
+    customer_doubt_detail: tuple[tuple[str, str], ...] = ()   # its values, for the desk's sentence
     terms: Terms = Terms()
 
 
@@ -81,7 +84,7 @@ def unknown_item(f: LineFacts) -> Anomaly | None:
     if not isinstance(f.match, NoMatch):
         return None
     what = f.line.description or f.line.customer_sku or f.line.code or f.line.barcode or "the item"
-    return _line(AnomalyCode.UNKNOWN_ITEM, f, f"no item in the catalog matches \"{what}\".")
+    return _line(AnomalyCode.UNKNOWN_ITEM, f, f"no item in the catalog matches \"{what}\".", what=what)
 
 
 def ambiguous_item(f: LineFacts) -> Anomaly | None:
@@ -90,14 +93,14 @@ def ambiguous_item(f: LineFacts) -> Anomaly | None:
     names = ", ".join(f.match.candidates[:5])
     return _line(AnomalyCode.AMBIGUOUS_ITEM, f,
                  f"\"{f.line.description}\" fits several items equally well ({names}); pick one.",
-                 candidates=names)
+                 what=f.line.description, candidates=names)
 
 
 def inactive_item(f: LineFacts) -> Anomaly | None:
     if f.material is None or f.material.active:
         return None
     return _line(AnomalyCode.INACTIVE_ITEM, f,
-                 f"item {f.material.number} is no longer sold (forbidden in the catalog).")
+                 f"item {f.material.number} is no longer sold (forbidden in the catalog).", item=f.material.number)
 
 
 def unit_mismatch(f: LineFacts) -> Anomaly | None:
@@ -105,7 +108,7 @@ def unit_mismatch(f: LineFacts) -> Anomaly | None:
         return None
     return _line(AnomalyCode.UNIT_MISMATCH, f,
                  f"the unit {f.unit} cannot be converted to {f.material.number}'s base unit "
-                 f"{f.material.base_unit}.", unit=f.unit, base_unit=f.material.base_unit)
+                 f"{f.material.base_unit}.", unit=f.unit, item=f.material.number, base_unit=f.material.base_unit)
 
 
 def price_mismatch(f: LineFacts) -> Anomaly | None:
@@ -117,7 +120,8 @@ def price_mismatch(f: LineFacts) -> Anomaly | None:
         return None
     return _line(AnomalyCode.PRICE_MISMATCH, f,
                  f"the price {_n(printed)} per {f.unit}{_tax_note(f)} differs by more than 0.5% from the "
-                 f"list price {_n(f.list_price * f.rate)}.", printed=printed, list_price=f.list_price)
+                 f"list price {_n(f.list_price * f.rate)}.", printed=printed, list_price=f.list_price,
+                 price=_n(printed), unit=f.unit, listed=_n(f.list_price * f.rate), **_tax_detail(f))
 
 
 def _tax_note(f: LineFacts) -> str:
@@ -131,11 +135,23 @@ def _tax_note(f: LineFacts) -> str:
     return f" (stated {said} tax; {_n(converted)} {other} {_n(f.tax_rate)}% tax)"
 
 
+def _tax_detail(f: LineFacts) -> dict[str, str]:
+    """The values of `_tax_note`, when there is one: the printed basis, the list's, the rate and
+    the converted price."""
+    printed = f.line.unit_price
+    if printed is None or f.printed_includes_tax is None or f.printed_includes_tax == f.list_includes_tax:
+        return {}
+    return {"tax_stated": "with" if f.printed_includes_tax else "without",
+            "tax_list": "with" if f.list_includes_tax else "without", "tax_rate": _n(f.tax_rate),
+            "tax_converted": _n(f.printed_as_listed(printed).quantize(Decimal("0.0001")))}
+
+
 def no_price(f: LineFacts) -> Anomaly | None:
     if f.material is None or f.rate is None or f.line.unit_price is not None or f.list_price is not None:
         return None
     return _line(AnomalyCode.NO_PRICE, f,
-                 f"no price list entry applies to {f.material.number} and the order states no price.")
+                 f"no price list entry applies to {f.material.number} and the order states no price.",
+                 item=f.material.number)
 
 
 def qty_not_pack_multiple(f: LineFacts) -> Anomaly | None:
@@ -145,7 +161,8 @@ def qty_not_pack_multiple(f: LineFacts) -> Anomaly | None:
         return None
     return _line(AnomalyCode.QTY_NOT_PACK_MULTIPLE, f,
                  f"{_n(f.base_qty)} {f.material.base_unit} is not a multiple of the pack size "
-                 f"{_n(f.material.pack_qty)}.", quantity=f.base_qty, pack=f.material.pack_qty)
+                 f"{_n(f.material.pack_qty)}.", quantity=_n(f.base_qty), pack=_n(f.material.pack_qty),
+                 base_unit=f.material.base_unit)
 
 
 def below_min_qty(f: LineFacts) -> Anomaly | None:
@@ -153,7 +170,8 @@ def below_min_qty(f: LineFacts) -> Anomaly | None:
         return None
     return _line(AnomalyCode.BELOW_MIN_QTY, f,
                  f"{_n(f.base_qty)} {f.material.base_unit} is below the minimum order quantity "
-                 f"{_n(f.material.min_qty)}.", quantity=f.base_qty, minimum=f.material.min_qty)
+                 f"{_n(f.material.min_qty)}.", quantity=_n(f.base_qty), minimum=_n(f.material.min_qty),
+                 base_unit=f.material.base_unit)
 
 
 def insufficient_stock(f: LineFacts) -> Anomaly | None:
@@ -162,7 +180,7 @@ def insufficient_stock(f: LineFacts) -> Anomaly | None:
         return None
     return _line(AnomalyCode.INSUFFICIENT_STOCK, f,
                  f"{_n(f.base_qty)} {f.material.base_unit} ordered but only {_n(f.stock)} in stock.",
-                 quantity=f.base_qty, stock=f.stock)
+                 quantity=_n(f.base_qty), stock=_n(f.stock), base_unit=f.material.base_unit)
 
 
 LINE_CHECKS: tuple[Callable[[LineFacts], Anomaly | None], ...] = (
@@ -181,10 +199,11 @@ def unknown_customer(o: OrderFacts) -> Anomaly | None:
     if o.customer is not None:
         return None
     if o.customer_doubt:
-        return _order(AnomalyCode.UNKNOWN_CUSTOMER, o.customer_doubt)
+        return Anomaly(AnomalyCode.UNKNOWN_CUSTOMER, o.customer_doubt, None, o.customer_doubt_detail)
     buyer = o.order.buyer
-    who = buyer.name or buyer.email or buyer.edi_id or "the sender"
-    return _order(AnomalyCode.UNKNOWN_CUSTOMER, f"The buyer \"{who}\" is not in the customer master.")
+    who = buyer.name or buyer.email or buyer.edi_id
+    return _order(AnomalyCode.UNKNOWN_CUSTOMER, f"The buyer \"{who or 'the sender'}\" is not in the customer master.",
+                  say="who" if who else "sender", who=who or "")
 
 
 def po_key(customer_code: str | None, po_number: str | None) -> tuple[str, str] | None:
@@ -200,7 +219,7 @@ def duplicate_po(o: OrderFacts) -> Anomaly | None:
     if key is None or o.order.is_change or key not in o.seen_pos:
         return None
     return _order(AnomalyCode.DUPLICATE_PO,
-                  f"Purchase order {key[1]} from {key[0]} was already processed.")
+                  f"Purchase order {key[1]} from {key[0]} was already processed.", po=key[1], customer=key[0])
 
 
 # Below this, a value read by OCR (or guessed from layout) is not trusted: the order goes to a
@@ -212,12 +231,13 @@ def missing_field(o: OrderFacts) -> Anomaly | None:
     if not o.order.po_number:
         return _order(AnomalyCode.MISSING_FIELD, "The order has no purchase order number.", field="po_number")
     if not any(_readable(f.line) for f in o.lines):
-        return _order(AnomalyCode.MISSING_FIELD, "No order line has both an item and a quantity.", field="lines")
+        return _order(AnomalyCode.MISSING_FIELD, "No order line has both an item and a quantity.", field="lines",
+                      say="no_line")
     doubtful = [f.line.line_no for f in o.lines if f.line.confidence < LOW_CONFIDENCE]
     if doubtful:
         numbers = ", ".join(str(n) for n in doubtful)
         return _order(AnomalyCode.MISSING_FIELD, f"Line {numbers} could not be read with confidence; "
-                      "check it against the original.", field="lines")
+                      "check it against the original.", field="lines", say="doubtful", lines=numbers)
     if o.order.confidence < LOW_CONFIDENCE:
         return _order(AnomalyCode.MISSING_FIELD, "Some header fields could not be read with confidence; "
                       "check them against the original.", field="header")
@@ -249,7 +269,7 @@ def total_mismatch(o: OrderFacts) -> Anomaly | None:
         return None
     return _order(AnomalyCode.TOTAL_MISMATCH,
                   f"The stated total {money(stated)} differs from the sum of the lines {money(lines)}.",
-                  stated=stated, lines=lines)
+                  stated=money(stated), lines=money(lines))
 
 
 def requested_delivery(order: ParsedOrder) -> date | None:
@@ -276,7 +296,7 @@ def delivery_date_infeasible(o: OrderFacts) -> Anomaly | None:
     return _order(AnomalyCode.DELIVERY_DATE_INFEASIBLE,
                   f"Delivery is requested for {wanted.isoformat()} but the earliest feasible date is "
                   f"{earliest.isoformat()} ({lead} working days lead time).",
-                  requested=wanted, earliest=earliest)
+                  requested=wanted, earliest=earliest, lead=lead)
 
 
 def _credit_terms(o: OrderFacts) -> tuple[str, str, Decimal | None]:
@@ -302,6 +322,14 @@ def _unconvertible(o: OrderFacts) -> str | None:
             f"exchange rate for {missing} is configured")
 
 
+def _unconvertible_detail(o: OrderFacts) -> dict[str, str]:
+    """The values of `_unconvertible`'s sentence: whose limit, kept in what, which rates lack."""
+    _, kept_in, _ = _credit_terms(o)
+    ordered_in = (o.currency or kept_in).upper()
+    missing = " and ".join(x for x in dict.fromkeys((ordered_in, kept_in)) if o.terms.rates.rate(x) is None)
+    return {"customer": o.customer.number if o.customer else "", "kept_in": kept_in, "missing": missing}
+
+
 def credit_limit_exceeded(o: OrderFacts) -> Anomaly | None:
     """Open amount + this order, in the currency credit is kept in; an order that cannot be
     converted is never summed wrongly: it goes to review with the sentence why (said by
@@ -314,13 +342,15 @@ def credit_limit_exceeded(o: OrderFacts) -> Anomaly | None:
         if currency_mismatch(o) is not None:
             return None
         why = _unconvertible(o) or ""
-        return _order(AnomalyCode.CREDIT_LIMIT_EXCEEDED, f"{why[:1].upper()}{why[1:]}.", check="not_made")
+        return _order(AnomalyCode.CREDIT_LIMIT_EXCEEDED, f"{why[:1].upper()}{why[1:]}.", check="not_made",
+                      say="not_made", **_unconvertible_detail(o))
     if c.open_amount + amount <= c.credit_limit:
         return None
     converted = f" ({money(amount)} {kept_in})" if ordered_in != kept_in else ""
     return _order(AnomalyCode.CREDIT_LIMIT_EXCEEDED,
                   f"Open amount {money(c.open_amount)} plus this order's {money(o.total)}{converted} exceeds "
-                  f"the credit limit {money(c.credit_limit)}.", open=c.open_amount, limit=c.credit_limit)
+                  f"the credit limit {money(c.credit_limit)}.", open=money(c.open_amount), limit=money(c.credit_limit),
+                  total=money(o.total), converted=money(amount) if converted else "", kept_in=kept_in)
 
 
 def currency_mismatch(o: OrderFacts) -> Anomaly | None:
@@ -329,7 +359,9 @@ def currency_mismatch(o: OrderFacts) -> Anomaly | None:
         return None
     message = f"The order is in {o.currency} but {c.number} buys in {c.currency}"
     why = _unconvertible(o)
-    return _order(AnomalyCode.CURRENCY_MISMATCH, f"{message}; {why}." if why else f"{message}.")
+    return _order(AnomalyCode.CURRENCY_MISMATCH, f"{message}; {why}." if why else f"{message}.",
+                  **{"currency": o.currency, "buys_in": c.currency or "",
+                     **({"say": "not_made", **_unconvertible_detail(o)} if why else {}), "customer": c.number})
 
 
 ORDER_CHECKS: tuple[Callable[[OrderFacts], Anomaly | None], ...] = (
@@ -362,5 +394,6 @@ def read_doubts(order: ParsedOrder) -> tuple[Anomaly, ...]:
             code = AnomalyCode.MISSING_FIELD
         said = "could not be made" if check.outcome is CheckOutcome.NOT_MADE else "failed"
         found.append(Anomaly(code, f"{check.message} (the {check.check} check {said})", None,
-                             (("check", str(check.check)), ("outcome", str(check.outcome)))))
+                             (("check", str(check.check)), ("outcome", str(check.outcome)), ("say", "read_check"),
+                              ("note", check.message))))
     return tuple(found)

@@ -47,7 +47,7 @@ def reconcile(order: ParsedOrder, catalog: CatalogSnapshot, *, today: date,
     lines = tuple(_reconciled_line(f, catalog, ocr=ocr) for f in facts)
     total = order_total(lines)
     ofacts = OrderFacts(order, customer, currency, facts, total, today, seen_pos, customer_doubt=found.doubt,
-                        terms=terms)
+                        customer_doubt_detail=found.doubt_detail, terms=terms)
     anomalies = tuple(a for check in ORDER_CHECKS if (a := check(ofacts)) is not None)
     anomalies += _new_doubts(read_doubts(order), anomalies)
     clean = not anomalies and not any(ln.anomalies for ln in lines)

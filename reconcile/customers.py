@@ -11,6 +11,7 @@ A company name a clerk taught as a customer's alias counts above the master's ow
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -39,6 +40,7 @@ class CustomerMatch:
 
     customer: Customer | None
     doubt: str | None = None
+    doubt_detail: tuple[tuple[str, str], ...] = ()   # the values the sentence names (`say` which sentence)
 
 
 def match_customer(buyer: Party, catalog: CatalogSnapshot) -> Customer | None:
@@ -55,7 +57,7 @@ def identify_customer(buyer: Party, catalog: CatalogSnapshot) -> CustomerMatch:
     ranked = sorted(scores.items(), key=lambda kv: -kv[1][0])
     if ranked and ranked[0][1][0] >= _ENOUGH and (len(ranked) == 1 or ranked[0][1][0] - ranked[1][1][0] >= _CLEAR):
         return CustomerMatch(catalog.customer(ranked[0][0]))
-    return CustomerMatch(None, _unknown_sentence(buyer, ranked, catalog))
+    return CustomerMatch(None, *_unknown_sentence(buyer, ranked, catalog))
 
 
 def _unique(numbers: tuple[str, ...] | list[str] | set[str]) -> str | None:
@@ -206,17 +208,22 @@ def _phone_hits(text: str, catalog: CatalogSnapshot) -> dict[str, int]:
 
 
 def _unknown_sentence(buyer: Party, ranked: list[tuple[str, tuple[int, list[str]]]],
-                      catalog: CatalogSnapshot) -> str:
-    """Why no customer was chosen: the tied customers and what pointed at each, or the hints read."""
+                      catalog: CatalogSnapshot) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """Why no customer was chosen: the tied customers and what pointed at each, or the hints
+    read; with the values it names (`tied` and `hints` as JSON lists) for the desk's sentence."""
     top = ranked[0][1][0] if ranked else 0
     tied = [(n, why) for n, (score, why) in ranked if top >= _ENOUGH and score > top - _CLEAR]
     if len(tied) > 1:
         named = "; ".join(f"{n} {catalog.customer(n).name} ({', '.join(why)})" for n, why in tied[:4])
-        return f"The document points to more than one customer equally: {named}."
-    hints = [f"{_KIND_WORDS[c.kind]} \"{c.text}\"" for c in _hints(buyer)][:5]
+        listed = [[n, catalog.customer(n).name] for n, _ in tied[:4]]
+        return (f"The document points to more than one customer equally: {named}.",
+                (("say", "tied"), ("tied", json.dumps(listed, ensure_ascii=False))))
+    pairs = [(_KIND_WORDS[c.kind], c.text) for c in _hints(buyer)][:5]
     who = buyer.email or buyer.edi_id
     if who:
-        hints.insert(0, f"sender \"{who}\"")
-    if not hints:
-        return "Nothing on the document or its envelope names the buyer."
-    return f"No customer in the master matches the buyer: {', '.join(hints)}."
+        pairs.insert(0, ("sender", who))
+    if not pairs:
+        return "Nothing on the document or its envelope names the buyer.", (("say", "nothing"),)
+    hints = ", ".join(f"{kind} \"{text}\"" for kind, text in pairs)
+    return (f"No customer in the master matches the buyer: {hints}.",
+            (("say", "hints"), ("hints", json.dumps(pairs, ensure_ascii=False))))

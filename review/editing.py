@@ -27,6 +27,7 @@ from reconcile.search import search_customers, search_items
 from review import corrections
 from review.corrections import Change, CorrectionError, Draft
 from review.i18n import translate
+from review.sentences import say
 from review.web import PageRoute, desk_of, language_of, render, signed_in
 from store import decisions
 from store.audit import AuditRecord
@@ -256,9 +257,10 @@ def _approve(request: Request, document_id: int, order_id: int | None, draft: Dr
 
 
 def _refusal(request: Request, refused: ApprovalRefused) -> str:
-    """Why approval (or rejection) was refused, in the clerk's language; the anomaly sentences
-    stay as reconciliation wrote them."""
-    return " ".join((translate(f"refused_{refused.reason}", language_of(request)), *refused.details))
+    """Why approval (or rejection) was refused, with the anomalies concerned, in the clerk's language."""
+    language = language_of(request)
+    said = [say(a, language) for a in refused.anomalies] if refused.anomalies else list(refused.details)
+    return " ".join((translate(f"refused_{refused.reason}", language), *said))
 
 
 def _back(document_id: int, done: str, order_id: int | None) -> Response:

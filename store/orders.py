@@ -64,7 +64,8 @@ def insert_order(session: Session, document_id: int, order: OrderRecord, now: da
     anomalies = order.anomalies()
     if anomalies:
         session.execute(sa.insert(ANOMALIES), [{
-            "order_id": order_id, "line_no": a.line_no, "code": str(a.code), "message": a.message}
+            "order_id": order_id, "line_no": a.line_no, "code": str(a.code), "message": a.message,
+            "detail_json": json.dumps(dict(a.detail), ensure_ascii=False) if a.detail else None}
             for a in anomalies])
     return order_id
 

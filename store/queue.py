@@ -43,6 +43,9 @@ class QueueItem:
     po_number: str | None = None
     source: str | None = None               # where the document came from (mail, fax, edi, ...)
     codes: tuple[str, ...] = ()             # anomaly codes of an order in review
+    # An order in review's anomalies ({code, line_no, message, detail}): the desk says each in
+    # the clerk's language (`reason` joins their English sentences).
+    anomalies: tuple[dict[str, Any], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"document_id": self.document_id, "order_id": self.order_id,
@@ -237,10 +240,10 @@ def _items(session: Session, rows: list[Any]) -> list[QueueItem]:
     items = []
     for r in rows:
         found = anomalies.get(r.order_id, []) if r.state == "review" else []
-        reason = " ".join(sentence for _, sentence in found) if r.state == "review" else r.reason
+        reason = " ".join(a["message"] for a in found) if r.state == "review" else r.reason
         items.append(QueueItem(r.state, r.document_id or _payload_document(r.payload_json), r.order_id, r.outbox_id,
                                r.name, r.customer, reason or _DEFAULT_REASON[r.state], _aware(r.since),
-                               r.po_number, r.source, tuple(dict.fromkeys(code for code, _ in found))))
+                               r.po_number, r.source, tuple(dict.fromkeys(a["code"] for a in found)), tuple(found)))
     return items
 
 
@@ -253,14 +256,17 @@ def _payload_document(payload_json: str | None) -> int | None:
     return doc.get("document_id")
 
 
-def _anomalies(session: Session, order_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
-    """Each order's anomalies as (code, sentence), in the order they were found."""
-    found: dict[int, list[tuple[str, str]]] = {}
+def _anomalies(session: Session, order_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each order's anomalies ({code, line_no, message, detail}), in the order they were found."""
+    found: dict[int, list[dict[str, Any]]] = {}
     for start in range(0, len(order_ids), _CHUNK):  # a whole queue holds more ids than one query may
-        query = (sa.select(ANOMALIES.c.order_id, ANOMALIES.c.message, ANOMALIES.c.code)
+        query = (sa.select(ANOMALIES.c.order_id, ANOMALIES.c.message, ANOMALIES.c.code, ANOMALIES.c.line_no,
+                           ANOMALIES.c.detail_json)
                  .where(ANOMALIES.c.order_id.in_(order_ids[start:start + _CHUNK])).order_by(ANOMALIES.c.id))
-        for order_id, message, code in session.execute(query):
-            found.setdefault(order_id, []).append((str(code), message or str(code)))
+        for order_id, message, code, line_no, detail in session.execute(query):
+            found.setdefault(order_id, []).append({"code": str(code), "line_no": line_no,
+                                                   "message": message or str(code),
+                                                   "detail": json.loads(detail) if detail else {}})
     return found
 
 
@@ -298,7 +304,8 @@ def order_view(session: Session, order_id: int) -> dict[str, Any] | None:
         return None
     lines = session.execute(sa.select(LINES.c.line_no, LINES.c.provenance_json, LINES.c.confidence)
                             .where(LINES.c.order_id == order_id).order_by(LINES.c.id)).all()
-    anomalies = session.execute(sa.select(ANOMALIES.c.code, ANOMALIES.c.line_no, ANOMALIES.c.message)
+    anomalies = session.execute(sa.select(ANOMALIES.c.code, ANOMALIES.c.line_no, ANOMALIES.c.message,
+                                          ANOMALIES.c.detail_json)
                                 .where(ANOMALIES.c.order_id == order_id).order_by(ANOMALIES.c.id)).all()
     outbox = session.execute(sa.select(OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.stable_key, OUTBOX.c.status,
                                        OUTBOX.c.attempts, OUTBOX.c.last_error)
@@ -310,5 +317,6 @@ def order_view(session: Session, order_id: int) -> dict[str, Any] | None:
             "provenance": [{"line_no": ln.line_no, "confidence": ln.confidence,
                             "where": json.loads(ln.provenance_json) if ln.provenance_json else None}
                            for ln in lines],
-            "anomalies": [{"code": a.code, "line_no": a.line_no, "message": a.message} for a in anomalies],
+            "anomalies": [{"code": a.code, "line_no": a.line_no, "message": a.message,
+                           "detail": json.loads(a.detail_json) if a.detail_json else {}} for a in anomalies],
             "outbox": [dict(o) for o in outbox]}

@@ -171,3 +171,22 @@ def test_a_clerk_filters_the_queue_by_a_customer_name_typed_in_full_width(live_d
     names = page.locator("#queue tbody tr a").all_inner_texts()
     assert names and set(names) == {"edifact-anomalies.edi"} and everything > len(names)
     assert page.console_errors == []
+
+
+def test_a_clerk_reads_the_anomalies_in_chinese_and_after_switching_in_english(live_desk, browser_page):
+    """The EDIFACT order in review: its anomalies are said in 简体中文 in the queue and on the case
+    page (from the anomaly's code and details), and as reconciliation wrote them once the clerk
+    switches to English."""
+    page, url = browser_page, live_desk.url
+    fill_queue(live_desk.engine, live_desk.settings)
+    add_user(live_desk.engine, "mei")
+    _sign_in(page, url, "mei", PASSWORD)
+    row = page.locator("#queue tbody tr", has_text="edifact-anomalies.edi")
+    assert "目录中没有与“PAPER STRAW 6MM”匹配的物料" in row.locator(".reason").inner_text()
+    row.locator("a").first.click()
+    said = " ".join(page.locator("article.edit .anomaly").all_inner_texts())
+    assert "第 2 行：目录中没有与“PAPER STRAW 6MM”匹配的物料" in said and "no item in the catalog" not in said
+    page.click("button[name=language][value=en]")
+    said = " ".join(page.locator("article.edit .anomaly").all_inner_texts())
+    assert 'Line 2: no item in the catalog matches "PAPER STRAW 6MM"' in said and "目录中" not in said
+    assert page.console_errors == []

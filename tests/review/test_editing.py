@@ -85,7 +85,7 @@ def test_approve_sends_once_and_a_second_click_changes_nothing(engine, desk_sett
     form = _form(desk_client.get(f"/documents/{doc}").text, str(order))
     refused = desk_client.post(f"/documents/{doc}/edit/{order}", data={**form, "op": "approve", "line-1-sku": "9.9"},
                                follow_redirects=False)
-    assert refused.status_code == 409 and "The item code 9.9 given for line 1 is not in the catalog" in refused.text
+    assert refused.status_code == 409 and "第 1 行：给出的物料编码 9.9 不在目录中" in refused.text   # the clerk reads 中文
     form["line-1-sku"] = "3.01.0001"
     done = desk_client.post(f"/documents/{doc}/edit/{order}", data={**form, "op": "approve"}, follow_redirects=False)
     assert done.status_code == 303 and "done=approved" in done.headers["location"], done.text
