@@ -122,7 +122,10 @@ def verdict(rec: ReconciledOrder, accept_remaining: bool) -> ReconciledOrder:
 
 
 def _numbered(a: Anomaly) -> str:
-    return f"Line {a.line_no}: {a.message}" if a.line_no is not None else a.message
+    """The sentence with its line number in front, once (a line check's sentence starts with it)."""
+    if a.line_no is None or a.message.startswith(f"Line {a.line_no}:"):
+        return a.message
+    return f"Line {a.line_no}: {a.message}"
 
 
 def approval_rows(rec: ReconciledOrder, facts: DocumentFacts, settings: Any,

@@ -110,8 +110,10 @@ def test_approval_is_refused_while_an_item_is_unknown_and_nothing_is_written(ser
     correction = Correction(view["document_id"], order_id, to_parsed(draft), customer=draft.customer,
                             accept_remaining=True)
     before = _outbox(service)
-    with pytest.raises(ApprovalRefused, match="Line 2"):
+    with pytest.raises(ApprovalRefused, match="Line 2") as refused:
         Approvals(service).approve(correction, by="mei", now=NOW)
+    assert "Line 2: Line 2" not in str(refused.value)          # the line is named once
+    assert [a.code for a in refused.value.anomalies] == ["UNKNOWN_ITEM"]
     assert _outbox(service) == before
     with session_scope(service.engine) as session:
         assert document_view(session, view["document_id"])["orders"][0]["order_id"] == order_id
