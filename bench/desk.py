@@ -21,6 +21,7 @@ from review import auth
 from store import users
 from store.blobs import put_blob, sha256_hex
 from store.db import make_engine, migrate, session_scope, utcnow
+from store.folding import folded
 from store.models import AnomalyRow, Document, Order
 
 CODES = ("UNKNOWN_ITEM", "PRICE_MISMATCH", "DUPLICATE_PO", "DELIVERY_DATE_INFEASIBLE")
@@ -39,7 +40,8 @@ def fill(engine, cases: int) -> None:
         session.execute(sa.insert(Document.__table__), docs)
         ids = session.execute(sa.select(Document.__table__.c.id, Document.__table__.c.status)).all()
         orders = [{"document_id": i, "source_path": f"po-{i}.pdf", "status": "review", "po_number": f"PO-{i}",
-                   "customer_name": f"Customer {i % 50}", "payload_json": "{}", "created_at": now}
+                   "customer_name": f"Customer {i % 50}", "customer_search": folded(f"Customer {i % 50}"),
+                   "payload_json": "{}", "created_at": now}
                   for i, status in ids if status == "processed"]
         session.execute(sa.insert(Order.__table__), orders)
         order_ids = session.execute(sa.select(Order.__table__.c.id)).scalars().all()
@@ -96,7 +98,8 @@ def print_figures(cases: int = 10_000) -> None:
                      message_id=None, now=utcnow()).document_id
         client = _client(engine)
         print(f"desk queue, {cases:,} cases   all {_ms(client, '/'):7.0f} ms   "
-              f"filtered {_ms(client, '/?state=review&code=PRICE_MISMATCH&source=fax'):7.0f} ms (median of 5)")
+              f"filtered {_ms(client, '/?state=review&code=PRICE_MISMATCH&source=fax'):7.0f} ms   "
+              f"by customer {_ms(client, '/?customer=CUSTOMER+7'):7.0f} ms (median of 5)")
         start = time.perf_counter()
         client.get(f"/documents/{doc}")
         opened = (time.perf_counter() - start) * 1000
