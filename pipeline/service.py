@@ -150,7 +150,11 @@ class DocumentService:
         self.learned_version = version
         self.contacts = {c.number: c.emails for c in self.catalog.customers if c.emails}
         log.info("catalog %s loaded (%d materials)", self.fingerprint[:12], self.catalog.material_count)
-        warn_left_out(base.left_out(taught), self.fingerprint)
+        stale = base.left_out(taught)
+        if stale.customer_items or stale.aliases:
+            with session_scope(self.engine) as session:
+                if learned.first_to_tell_of_stale(session, self.fingerprint):
+                    warn_left_out(stale, self.fingerprint)
         return True
 
     def refresh_learned(self, session: Session) -> None:
@@ -327,8 +331,9 @@ def answered(rows: list[OutboxRow], data: bytes, facts: DocumentFacts, *, none_r
 
 
 def warn_left_out(stale: LearnedRecords, fingerprint: str) -> None:
-    """Say once, as a catalog version is loaded, which taught codes and aliases it cannot use
-    (their item or customer is gone from the ERP): they are skipped, and /learned marks them."""
+    """Say which taught codes and aliases a catalog version cannot use (their item or customer is
+    gone from the ERP): they are skipped, and /learned marks them. Said once per version, by
+    the first document service to load it (store.learned.first_to_tell_of_stale)."""
     items = [f"{ci.customer}/{ci.code} -> {ci.material}" for ci in stale.customer_items]
     aliases = [f"{a.kind} {a.text!r} -> {a.customer}" for a in stale.aliases]
     if items or aliases:

@@ -22,6 +22,7 @@ from reconcile.textnorm import name_key
 from store import audit
 from store.audit import AuditRecord
 from store.models import CustomerItemRow, LearnedAlias, LearnedItem, OutboxItem
+from store.outbox import next_counter
 
 ITEMS = LearnedItem.__table__
 ALIASES = LearnedAlias.__table__
@@ -138,6 +139,18 @@ def learned_version(session: Session) -> str:
     items = session.execute(sa.select(sa.func.max(ITEMS.c.id))).scalar_one_or_none() or 0
     aliases = session.execute(sa.select(sa.func.max(ALIASES.c.id))).scalar_one_or_none() or 0
     return f"{items}.{aliases}"
+
+
+def first_to_tell_of_stale(session: Session, fingerprint: str) -> bool:
+    """True for the first caller (of every process and node) for this catalog version, so the
+    taught rows it cannot use are logged once per version, not once per worker; commits."""
+    try:
+        first = next_counter(session, f"stale learned {fingerprint[:40]}") == 1
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return first
 
 
 def _alias_key(kind: str, text: str) -> str:
