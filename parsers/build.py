@@ -336,9 +336,31 @@ def _split_combined(row: list[str | None], columns: dict[int, str], labels: dict
     return row, columns, labels
 
 
+def _value_cells(row: list[str | None], r: int, columns: dict[int, str], codes: dict[str, str | None],
+                 cell_name: CellName, width: int) -> dict[str, Provenance]:
+    """Where each of a line's values was read: the first filled cell of its column(s), by the
+    line's attribute name. A code split off a "Part/Description" cell (a column past `width`)
+    points at the description's cell, where it is printed."""
+    cols: dict[str, int] = {}
+    for col in sorted(columns):
+        name, text = columns[col], _cell(row, col)
+        target = {F.NAME: "description", F.SPEC: "description", F.LINE_DELIVERY: "delivery_date",
+                  UNNAMED_CODE: F.CODE}.get(name, name)
+        if text and target not in cols and (target not in codes or text == codes[target]):
+            cols[target] = col
+    if F.CODE in cols and cols[F.CODE] >= width:
+        cols[F.CODE] = cols.get("description", cols[F.CODE])
+    return {name: Provenance(cell=cell_name(r, col)) for name, col in cols.items() if name in _LINE_VALUES}
+
+
+_LINE_VALUES = frozenset({"description", F.QUANTITY, F.UNIT, F.UNIT_PRICE, F.AMOUNT, F.CUSTOMER_SKU, F.OUR_SKU,
+                          F.BARCODE, F.CODE, "delivery_date"})
+
+
 def read_row(row: list[str | None], r: int, columns: dict[int, str], labels: dict[int, str],
              cell_name: CellName, date_style: bool, default_year: int | None) -> _Row | None:
     """A line from one row, or None when the row lacks an item or a quantity."""
+    width = len(row)
     row, columns, labels = _split_combined(row, columns, labels)
     values = _row_values(row, columns)
     qty, glued_unit = parse_quantity(_first(values, F.QUANTITY))
@@ -358,7 +380,7 @@ def read_row(row: list[str | None], r: int, columns: dict[int, str], labels: dic
         amount=parse_decimal(_first(values, F.AMOUNT)), customer_sku=codes[F.CUSTOMER_SKU],
         our_sku=codes[F.OUR_SKU], barcode=codes[F.BARCODE], code=codes[F.CODE], ids=ids,
         delivery_date=parse_date(_first(values, F.LINE_DELIVERY), default_year=default_year, us=date_style),
-        provenance=where)
+        provenance=where, fields=_value_cells(row, r, columns, codes, cell_name, width))
     header = {}
     for col, name in columns.items():
         if name in (F.PO_NUMBER, F.ORDER_DATE, F.CURRENCY, F.SHIP_TO, F.CUSTOMER, F.ADDRESS_PART):

@@ -50,6 +50,17 @@ class Provenance:
     segment: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PageFrame:
+    """A page as a reader saw it: its size in the units of its boxes (PDF points, scan pixels),
+    and the angle (degrees, counter-clockwise) it turned a skewed scan by before reading, so the
+    boxes lie on the levelled page, turned about its centre. 0 x 0: the page was not read."""
+
+    width: float
+    height: float
+    angle: float = 0.0
+
+
 class CandidateKind(StrEnum):
     """Where on (or around) a document a hint of the customer was found."""
 
@@ -98,6 +109,9 @@ class ParsedLine:
     `our_sku` a code it marks as ours (X12 VP, EDIFACT SA, "物料编码"); `barcode` a GTIN;
     `code` a code whose owner the document does not say (reconciliation tries ours, then the
     customer's). `ids` keeps every qualifier/value pair the document printed.
+    `provenance` is where the line as a whole was read; `fields` maps a value's name (as the
+    attribute here: "quantity", "unit_price", "customer_sku", ...) to the cell it was read from,
+    so the review desk can point at each value in the original.
     """
 
     line_no: int
@@ -114,6 +128,7 @@ class ParsedLine:
     delivery_date: date | None = None
     confidence: float = 1.0
     provenance: Provenance | None = None
+    fields: dict[str, Provenance] = field(default_factory=dict, compare=False, hash=False)
 
 
 class CheckName(StrEnum):
@@ -160,6 +175,8 @@ class ParsedOrder:
     interchange facts an acknowledgement must echo (sender, receiver, control numbers).
     `read_checks` are the checks the reader made on itself (row arithmetic, row numbers, the
     printed total, the pages); `verified` says whether every one of them passed.
+    `page_frames` are the pages (1..N) as the reader saw them, so the desk can place a
+    provenance box on a page image of any size.
     `prices_include_tax` is False when the document states its prices without tax ("不含税单价",
     "excl. VAT"), True when it states them with tax, None when it does not say.
     """
@@ -180,6 +197,7 @@ class ParsedOrder:
     envelope: tuple[tuple[str, str], ...] = ()
     read_checks: tuple[ReadCheck, ...] = ()
     prices_include_tax: bool | None = None   # what the document says of its prices (含税 / 不含税); None: silent
+    page_frames: tuple[PageFrame, ...] = field(default=(), compare=False)
 
     @property
     def verified(self) -> bool:

@@ -97,6 +97,7 @@ def stored_payload(order: ReconciledOrder) -> dict[str, Any]:
     record["_prices_include_tax"] = parsed.prices_include_tax   # what the document said of tax, if anything
     record["_confidence"] = parsed.confidence
     record["_fields"] = {name: _where(p) for name, p in parsed.fields.items()}
+    record["_pages"] = [[f.width, f.height, f.angle] for f in parsed.page_frames]   # where the boxes lie
     record["_anomalies"] = [{"code": str(a.code), "message": a.message, "line_no": a.line_no}
                             for a in order.all_anomalies()]
     # What the review desk needs to check a corrected order again the same way: the buyer as the
@@ -112,8 +113,12 @@ def stored_payload(order: ReconciledOrder) -> dict[str, Any]:
 
 
 def provenance_json(line: ReconciledLine) -> dict[str, Any] | None:
-    """Where a line was read (page, cell, segment), for the review desk."""
-    return _where(line.parsed.provenance)
+    """Where a line was read (page, cell, segment), and under "fields" where each of its values
+    was (by attribute name: quantity, unit_price, ...), for the review desk."""
+    where = _where(line.parsed.provenance)
+    if line.parsed.fields:
+        where = {**(where or {}), "fields": {name: _where(p) for name, p in line.parsed.fields.items()}}
+    return where
 
 
 def contract_json(payload: dict[str, Any]) -> dict[str, Any]:

@@ -307,13 +307,15 @@ def order_view(session: Session, order_id: int) -> dict[str, Any] | None:
     anomalies = session.execute(sa.select(ANOMALIES.c.code, ANOMALIES.c.line_no, ANOMALIES.c.message,
                                           ANOMALIES.c.detail_json)
                                 .where(ANOMALIES.c.order_id == order_id).order_by(ANOMALIES.c.id)).all()
+    payload = json.loads(row["payload_json"])
     outbox = session.execute(sa.select(OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.stable_key, OUTBOX.c.status,
                                        OUTBOX.c.attempts, OUTBOX.c.last_error)
                              .where(OUTBOX.c.order_id == order_id).order_by(OUTBOX.c.id)).mappings().all()
     return {"order_id": row["id"], "document_id": row["document_id"], "status": row["status"],
             "erp_bill_no": row["erp_bill_no"],
             "superseded_at": row["superseded_at"].isoformat() if row["superseded_at"] else None,
-            "order": contract_json(json.loads(row["payload_json"])),
+            "order": contract_json(payload),
+            "fields": payload.get("_fields") or {}, "pages": payload.get("_pages") or [],
             "provenance": [{"line_no": ln.line_no, "confidence": ln.confidence,
                             "where": json.loads(ln.provenance_json) if ln.provenance_json else None}
                            for ln in lines],

@@ -63,6 +63,13 @@ def _rows(text: str) -> list[list[str | None]] | None:
     return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
+def table_rows(data: bytes) -> list[list[str | None]] | None:
+    """The file's rows as the reader splits them (row r is "A1" row r + 1), or None when the
+    bytes do not decode or have no delimiter."""
+    text = decode_text(data)
+    return _rows(text) if text else None
+
+
 def looks_like(data: bytes) -> bool:
     """True when the bytes decode and a row near the top names at least two known columns."""
     text = decode_text(data[:65536])

@@ -125,7 +125,7 @@ def _read(engine: OcrEngine, image: Image.Image, number: int) -> layout.Page:
         straight = reread_doubtful(straight, level, rules, engine)
     words = [layout.Word(_digits(w.text), w.box, w.confidence) for w in cells + straight]
     return layout.Page(number=number, words=tuple(words), rules=tuple(rules), height=float(image.height),
-                       grids=tuple(tables))
+                       grids=tuple(tables), width=float(image.width), angle=angle)
 
 
 def _detected(engine: OcrEngine, image: Image.Image, tables: list[grid.Grid], angle: float) -> list[OcrWord]:

@@ -86,7 +86,8 @@ def read_page(page: pdfium.PdfPage, number: int) -> layout.Page:
     # Rules are read on upright pages only; a turned page's table falls back to its gutters.
     verticals, horizontals = _rules(page, size[1]) if rotation == 0 else ([], [])
     return layout.Page(number=number, words=words, rules=tuple(verticals), hrules=tuple(horizontals),
-                       height=size[0] if rotation in (90, 270) else size[1])
+                       height=size[0] if rotation in (90, 270) else size[1],
+                       width=size[1] if rotation in (90, 270) else size[0])
 
 
 def _upright(box: tuple[float, float, float, float], size: tuple[float, float], rotation: int) -> layout.Box:

@@ -25,7 +25,7 @@ from parsers.layout.headings import header_at as _header_at, heading_cells, is_h
 from parsers.context import ParseContext
 from parsers.errors import ParseError
 from parsers.vocab import doctypes
-from parsers.model import ParsedLine, ParsedOrder, ParseResult, Provenance, SourceKind
+from parsers.model import PageFrame, ParsedLine, ParsedOrder, ParseResult, Provenance, SourceKind
 from parsers.layout.words import (CJK, Box, Line, Page, Word, column_label, line_height, union_box,
                                group_lines, header_label, join_words, phrases)
 
@@ -425,8 +425,15 @@ def read_pages(pages: list[Page], ctx: ParseContext, kind: SourceKind) -> ParseR
         raise ParseError(doctypes.no_order_read("fax" if kind is SourceKind.FAX else "document, titled as an order,"))
     buyer = _letterhead(pages)
     counted = pages_check([join_words(line) for page in pages for line in group_lines(list(page.words))], len(pages))
-    return replace(result, orders=tuple(_with_buyer(replace(o, read_checks=o.read_checks + ((counted,) if counted else ())),
-                                                    buyer) for o in result.orders))
+    frames = page_frames(pages)
+    return replace(result, orders=tuple(_with_buyer(replace(o, read_checks=o.read_checks + ((counted,) if counted else ()),
+                                                            page_frames=frames), buyer) for o in result.orders))
+
+
+def page_frames(pages: list[Page]) -> tuple[PageFrame, ...]:
+    """Pages 1..N as read: size in their boxes' units and the angle a scan was levelled by."""
+    known = {p.number: PageFrame(p.width, p.height, p.angle) for p in pages}
+    return tuple(known.get(n, PageFrame(0.0, 0.0)) for n in range(1, max(known, default=0) + 1))
 
 
 def _bare(order: ParsedOrder) -> bool:
@@ -505,7 +512,8 @@ def _locate(order: ParsedOrder, sheet: _Sheet) -> ParsedOrder:
         place = _cell_place(sheet, line.provenance.cell if line.provenance else None)
         if place:
             line = replace(line, provenance=place[0], confidence=min(line.confidence, place[2]))
-        lines.append(line)
+        cells = {name: _cell_place(sheet, where.cell) for name, where in line.fields.items()}
+        lines.append(replace(line, fields={name: cell[0] for name, cell in cells.items() if cell and cell[0].box}))
     fields: dict[str, Provenance] = {}
     confidence = min([order.confidence] + [line.confidence for line in lines])
     for name, where in order.fields.items():

@@ -44,7 +44,9 @@ class Word:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """The words of one page (1-based `number`), its vertical and horizontal ruling lines, its height."""
+    """The words of one page (1-based `number`), its vertical and horizontal ruling lines, its
+    height and width (in the words' units; 0 when the reader did not say), and the angle
+    (degrees, counter-clockwise) a scan was turned by to level it before its words were placed."""
 
     number: int
     words: tuple[Word, ...]
@@ -52,6 +54,8 @@ class Page:
     height: float = 0.0
     hrules: tuple[Box, ...] = ()
     grids: tuple[Grid, ...] = ()  # ruled tables the page's reader found itself (else from the rules)
+    width: float = 0.0
+    angle: float = 0.0
 
 
 Line = list[Word]
