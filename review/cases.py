@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from outbox.mails import REJECT_REASONS
 from review.actions import REPROCESS_STATES
 from review.editing import TYPE_IN_STATES, edit_views
+from review.marks import order_marks, page_frames, read_cells
 from review.originals import PAGE_KINDS, mail_attachment, mail_image, original_view
 from review.web import PageRoute, desk_of, render
 from store import audit, documents
@@ -58,17 +59,32 @@ def case_response(request: Request, document_id: int, *, error: str = "", unsave
         trail = audit.for_document(session, document_id)
     kind = _kind(request, view, data)
     pages = desk_of(request).pages.count(view["sha256"], data, kind) if kind in PAGE_KINDS else 0
-    original = original_view(data, kind, page_count=pages, cid_base=f"/documents/{document_id}/cid/")
+    sheet = _sheet_kind(view, kind)
+    sheets = desk_of(request).pages.sheets(view["sha256"], data, sheet) if sheet else None
+    original = original_view(data, kind, page_count=pages, cid_base=f"/documents/{document_id}/cid/",
+                             sheets=sheets, frames=page_frames(view["orders"]))
+    marks = {o["order_id"]: order_marks(o, sheet=bool(sheets)) for o in view["orders"]}
     lines_anomalies = {o["order_id"]: _by_line(o["anomalies"]) for o in view["orders"]}
     edits = edit_views(request, view, error=error, unsaved=unsaved)
     editing = {e.order_id for e in edits}
     return render(request, "case.html", {
         "doc": view, "original": original, "line_anomalies": lines_anomalies, "edits": edits,
-        "editing": editing, "error": error if not unsaved else "", "reasons": list(REJECT_REASONS),
+        "editing": editing, "marks": marks, "read_cells": read_cells(marks), "error": error if not unsaved else "", "reasons": list(REJECT_REASONS),
         "can_reprocess": view["state"] in REPROCESS_STATES,
         "can_type_in": view["state"] in TYPE_IN_STATES and not edits,
         "can_mark_not_order": view["state"] != "not_an_order" and view["state"] in REPROCESS_STATES,
         "done": request.query_params.get("done", ""), "trail": trail}, status_code=status)
+
+
+def _sheet_kind(view: dict, kind: str) -> str | None:
+    """"sheet" or "csv" when the document itself is a spreadsheet or CSV file its orders were
+    read from (so its cells can be shown and marked), else None."""
+    read_as = {o["order"].get("source", {}).get("kind") for o in view["orders"]}
+    if kind in ("zip", "ole") and "xlsx" in read_as:
+        return "sheet"
+    if kind == "text" and "csv" in read_as:
+        return "csv"
+    return None
 
 
 def _by_line(anomalies: list[dict]) -> dict[int | None, list[dict]]:

@@ -10,7 +10,7 @@ Nothing here touches the database, the clock or the request.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -48,7 +48,9 @@ class CorrectionError(ValueError):
 @dataclass(frozen=True, slots=True)
 class DraftLine:
     """One line as the clerk wants it; `sku` is our item (picked or typed), `accept_price` says
-    the clerk accepts this line's price although it differs from the price list."""
+    the clerk accepts this line's price although it differs from the price list. `read_as` is
+    the number of the line it was read as (None for a line the clerk added), so the case page
+    can still show where its values came from after lines were split, merged or removed."""
 
     customer_sku: str | None = None
     description: str | None = None
@@ -57,6 +59,7 @@ class DraftLine:
     unit_price: Decimal | None = None
     sku: str | None = None
     accept_price: bool = False
+    read_as: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +273,7 @@ def _line_from(line: Mapping[str, Any], printed: Mapping[str, Any] | None) -> Dr
     price = printed.get("unit_price") if printed is not None else line.get("unit_price")
     return DraftLine(customer_sku=line.get("customer_sku"), description=line.get("description"),
                      quantity=_dec(line.get("quantity")), unit=line.get("unit"),
-                     unit_price=_dec(price), sku=line.get("sku"))
+                     unit_price=_dec(price), sku=line.get("sku"), read_as=line.get("line_no"))
 
 
 def blank(source: SourceRef, *, customer: str | None = None, email: str | None = None) -> Draft:
@@ -303,7 +306,7 @@ def to_json(draft: Draft) -> dict[str, Any]:
     return {"source": {"path": draft.source.path, "part": draft.source.part, "kind": str(draft.source.kind)},
             **{name: shown(getattr(draft, name)) or None for name in HEADER_FIELDS},
             "lines": [{**{name: shown(getattr(ln, name)) or None for name in LINE_FIELDS},
-                       "accept_price": ln.accept_price} for ln in draft.lines],
+                       "accept_price": ln.accept_price, "read_as": ln.read_as} for ln in draft.lines],
             "buyer": party_json(draft.buyer), "envelope": [list(pair) for pair in draft.envelope], "is_change": draft.is_change,
             "message_type": draft.message_type, "prices_include_tax": draft.prices_include_tax}
 
@@ -311,7 +314,8 @@ def to_json(draft: Draft) -> dict[str, Any]:
 def from_json(data: Mapping[str, Any]) -> Draft:
     source, buyer = data["source"], data.get("buyer") or {}
     lines = tuple(DraftLine(**{name: parse_value(name, line.get(name)) for name in LINE_FIELDS},
-                            accept_price=bool(line.get("accept_price"))) for line in data.get("lines") or [])
+                            accept_price=bool(line.get("accept_price")), read_as=line.get("read_as"))
+                  for line in data.get("lines") or [])
     return Draft(source=SourceRef(source["path"], source.get("part"), SourceKind(source["kind"])),
                  **{name: parse_value(name, data.get(name)) for name in HEADER_FIELDS},
                  lines=lines, buyer=party_from(buyer),

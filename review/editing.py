@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from fastapi import HTTPException, Request
@@ -66,9 +67,15 @@ class EditView:
     error: str = ""
 
     def anomalies(self, line_no: int | None) -> list[Anomaly]:
-        if self.checked is None:
-            return []
-        return [a for a in self.checked.all_anomalies() if a.line_no == line_no]
+        return self._by_line.get(line_no, [])
+
+    @cached_property
+    def _by_line(self) -> dict[int | None, list[Anomaly]]:
+        """The re-check's anomalies by line number, grouped once (an order may have hundreds of lines)."""
+        grouped: dict[int | None, list[Anomaly]] = {}
+        for anomaly in self.checked.all_anomalies() if self.checked is not None else ():
+            grouped.setdefault(anomaly.line_no, []).append(anomaly)
+        return grouped
 
     @property
     def fields(self) -> dict[str, str]:

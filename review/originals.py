@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 import nh3
 
+from parsers.build import a1_name
 from pipeline.sandbox import CallSandbox, SandboxError
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,9 @@ SAFE_ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif"})
 PAGE_KINDS = frozenset({"pdf", "tiff", "png", "jpeg", "gif"})
 RENDER_TIMEOUT_S = 20         # one page, or one page count
+SHEET_ROWS = 300              # a spreadsheet is shown up to this many rows and columns, with a note when cut
+SHEET_COLS = 40
+MAX_SHEET_BYTES = 16 * 1024 * 1024
 RENDER_MEMORY_MB = 768
 
 
@@ -50,22 +54,52 @@ class MailView:
 
 
 @dataclass(frozen=True)
+class SheetView:
+    """One sheet of a spreadsheet (or a CSV file) as a table, cut to SHEET_ROWS x SHEET_COLS.
+
+    `prefix` is what the reader put before a cell's A1 name ("Sheet2!" in a workbook of several
+    sheets, else nothing), so a read cell's recorded name finds its cell here.
+    """
+
+    name: str
+    prefix: str
+    rows: list[list[str]]
+    cut_rows: int = 0               # rows left out below
+    cut_cols: int = 0               # columns left out on the right
+
+    def cell(self, r: int, c: int) -> str:
+        """The reader's name of the cell at row r, column c (0-based): "B7", "Sheet2!B7"."""
+        return self.prefix + a1_name(r, c)
+
+    @property
+    def columns(self) -> list[str]:
+        return [a1_name(0, c)[:-1] for c in range(max((len(row) for row in self.rows), default=0))]
+
+
+@dataclass(frozen=True)
 class OriginalView:
     """What the left half of the case page shows."""
 
-    kind: str                       # pages | segments | mail | text | download
+    kind: str                       # pages | sheets | segments | mail | text | download
     pages: int = 0
     segments: list[str] = field(default_factory=list)
     mail: MailView | None = None
     text: str = ""
+    sheets: list[SheetView] = field(default_factory=list)
+    frames: dict[int, tuple[float, float, float]] = field(default_factory=dict)  # page -> width, height, angle as read
 
 
-def original_view(data: bytes, kind: str | None, *, page_count: int = 0,
-                  cid_base: str | None = None) -> OriginalView:
+def original_view(data: bytes, kind: str | None, *, page_count: int = 0, cid_base: str | None = None,
+                  sheets: list[SheetView] | None = None,
+                  frames: dict[int, tuple[float, float, float]] | None = None) -> OriginalView:
     """Choose how to show a document from its stored kind (`page_count` for PDFs and images,
-    from `PageRenderer.count`); an e-mail's `cid:` images point under `cid_base` (the desk
-    serves them from the stored message)."""
+    from `PageRenderer.count`, with their `frames` as the reader saw them); a spreadsheet
+    read as one is shown as its `sheets` (from `PageRenderer.sheets`); an e-mail's `cid:`
+    images point under `cid_base` (the desk serves them from the stored message)."""
+    if sheets:
+        return OriginalView("sheets", sheets=sheets)
     if kind in PAGE_KINDS:
+        return OriginalView("pages", pages=page_count, frames=frames or {})
         return OriginalView("pages", pages=page_count)
     if kind in ("x12", "edifact"):
         return OriginalView("segments", segments=edi_segments(data, kind))
@@ -165,12 +199,15 @@ def _decode(data: bytes) -> str:
 
 def draw(task: str, data: bytes, kind: str, index: int = 0) -> bytes | int | str | None:
     """What a render worker does (run only inside `CallSandbox`): "count" the pages, "render"
-    page `index` (0-based) as PNG (None when there is no such page), "kind": what the bytes
+    page `index` (0-based) as PNG (None when there is no such page), read the "sheets" of a
+    spreadsheet or CSV file (`kind` "csv" or "sheet"), "kind": what the bytes
     are, for documents stored before kinds were (`kind` is then the file name), or "warm" up."""
     if task == "count":
         return pdf_page_count(data) if kind == "pdf" else image_page_count(data)
     if task == "render":
         return render_page(data, index, kind)
+    if task == "sheets":
+        return sheet_views(data, kind)
     if task == "kind":
         from pipeline.service import document_kind
 
@@ -181,6 +218,33 @@ def draw(task: str, data: bytes, kind: str, index: int = 0) -> bytes | int | str
 
         return 0
     raise ValueError(f"unknown task {task!r}")
+
+
+def sheet_views(data: bytes, kind: str) -> list[SheetView] | None:
+    """A workbook's sheets (or a CSV file's one table) as the reader splits them, cut to size;
+    None when the bytes cannot be read as one."""
+    from parsers.errors import ParseError
+    from parsers.formats import csvfile, excel
+
+    if kind == "csv":
+        rows = csvfile.table_rows(data[:MAX_SHEET_BYTES])
+        return [_sheet_view("", "", rows)] if rows else None
+    try:
+        sheets = excel.read_sheets(data)
+    except ParseError:
+        return None
+    several = len(sheets) > 1
+    return [_sheet_view(name, f"{name}!" if several else "", rows) for name, rows in sheets] or None
+
+
+def _sheet_view(name: str, prefix: str, rows: list[list[str | None]]) -> SheetView:
+    """The rows cut to SHEET_ROWS x SHEET_COLS, empty trailing rows and columns dropped."""
+    while rows and not any(rows[-1]):
+        rows = rows[:-1]
+    width = max((max((c + 1 for c, v in enumerate(row) if v), default=0) for row in rows), default=0)
+    shown = [[(v or "") for v in row[:min(width, SHEET_COLS)]] for row in rows[:SHEET_ROWS]]
+    return SheetView(name, prefix, shown, cut_rows=max(len(rows) - SHEET_ROWS, 0),
+                     cut_cols=max(width - SHEET_COLS, 0))
 
 
 def pdf_page_count(data: bytes) -> int:
@@ -282,6 +346,11 @@ class PageRenderer:
     def count(self, sha256: str, data: bytes, kind: str) -> int:
         """How many pages the PDF or image has (0 when it cannot be read)."""
         return int(self._cached((sha256, -1), "count", data, kind) or 0)
+
+    def sheets(self, sha256: str, data: bytes, kind: str) -> list[SheetView] | None:
+        """The sheets of a spreadsheet (`kind` "sheet") or CSV file ("csv"), or None."""
+        found = self._cached((sha256, -3), "sheets", data, kind)
+        return found if isinstance(found, list) else None
 
     def page(self, sha256: str, data: bytes, kind: str, number: int) -> bytes | None:
         """Page `number` (1-based) as PNG, or None."""
