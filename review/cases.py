@@ -15,7 +15,7 @@ from outbox.mails import REJECT_REASONS
 from review.actions import REPROCESS_STATES
 from review.editing import TYPE_IN_STATES, edit_views
 from review.marks import order_marks, page_frames, read_cells
-from review.originals import PAGE_KINDS, mail_attachment, mail_image, original_view
+from review.originals import PAGE_KINDS, SheetView, mail_attachment, mail_image, mail_part, original_view
 from review.web import PageRoute, desk_of, render
 from store import audit, documents
 from store.db import session_scope
@@ -59,11 +59,11 @@ def case_response(request: Request, document_id: int, *, error: str = "", unsave
         trail = audit.for_document(session, document_id)
     kind = _kind(request, view, data)
     pages = desk_of(request).pages.count(view["sha256"], data, kind) if kind in PAGE_KINDS else 0
-    sheet = _sheet_kind(view, kind)
-    sheets = desk_of(request).pages.sheets(view["sha256"], data, sheet) if sheet else None
+    sheets, scopes = _sheets(request, view, data, kind)
     original = original_view(data, kind, page_count=pages, cid_base=f"/documents/{document_id}/cid/",
                              sheets=sheets, frames=page_frames(view["orders"]))
-    marks = {o["order_id"]: order_marks(o, sheet=bool(sheets)) for o in view["orders"]}
+    marks = {o["order_id"]: order_marks(o, sheet=_part(o) in scopes, scope=scopes.get(_part(o), ""))
+             for o in view["orders"]}
     lines_anomalies = {o["order_id"]: _by_line(o["anomalies"]) for o in view["orders"]}
     edits = edit_views(request, view, error=error, unsaved=unsaved)
     editing = {e.order_id for e in edits}
@@ -76,15 +76,33 @@ def case_response(request: Request, document_id: int, *, error: str = "", unsave
         "done": request.query_params.get("done", ""), "trail": trail}, status_code=status)
 
 
-def _sheet_kind(view: dict, kind: str) -> str | None:
-    """"sheet" or "csv" when the document itself is a spreadsheet or CSV file its orders were
-    read from (so its cells can be shown and marked), else None."""
-    read_as = {o["order"].get("source", {}).get("kind") for o in view["orders"]}
-    if kind in ("zip", "ole") and "xlsx" in read_as:
-        return "sheet"
-    if kind == "text" and "csv" in read_as:
-        return "csv"
-    return None
+SHEET_SOURCES = {"xlsx": "sheet", "csv": "csv"}   # what an order was read from -> how its sheets are read
+
+
+def _part(order: dict) -> str | None:
+    return (order["order"].get("source") or {}).get("part")
+
+
+def _sheets(request: Request, view: dict, data: bytes, kind: str) -> tuple[list[SheetView], dict[str | None, str]]:
+    """The spreadsheets orders were read from, as tables (the document itself, or a mail's
+    attachments), and for each such part (None: the document itself) what its cell names start with."""
+    shown: list[SheetView] = []
+    scopes: dict[str | None, str] = {}
+    for order in view["orders"]:
+        read_as, part = SHEET_SOURCES.get((order["order"].get("source") or {}).get("kind")), _part(order)
+        if read_as is None or part in scopes:
+            continue
+        if kind == "mail" and part:
+            raw, scope = mail_part(data, part), f"{part}/"
+        elif kind in ("zip", "ole", "text") and not part:
+            raw, scope = data, ""
+        else:
+            continue
+        found = desk_of(request).pages.sheets(view["sha256"], raw, read_as, scope) if raw else None
+        if found:
+            shown += found
+            scopes[part] = scope
+    return shown, scopes
 
 
 def _by_line(anomalies: list[dict]) -> dict[int | None, list[dict]]:

@@ -74,12 +74,12 @@ def _scales(pages: list[list[float]]) -> list[tuple[float, float]]:
     return [(100 / p[0], 100 / p[1]) if p[0] > 0 and p[1] > 0 else (0.0, 0.0) for p in pages]
 
 
-def _marker(pages: list[list[float]], sheet: bool) -> Callable[[dict[str, Any] | None], str | None]:
+def _marker(pages: list[list[float]], sheet: bool, scope: str) -> Callable[[dict[str, Any] | None], str | None]:
     """A function from a stored provenance to its mark: "page <n> <left> <top> <width> <height>"
     (hundredths of a percent of page n, as integers) or "cell <name>"; None when not located.
     It runs for every value of every line, so the page scales are worked out once."""
     if sheet:
-        return lambda where: f"cell {where['cell']}" if where and where.get("cell") else None
+        return lambda where: f"cell {scope}{where['cell']}" if where and where.get("cell") else None
     scale = _scales(pages)
 
     def mark(where: dict[str, Any] | None) -> str | None:
@@ -93,10 +93,11 @@ def _marker(pages: list[list[float]], sheet: bool) -> Callable[[dict[str, Any] |
     return mark
 
 
-def order_marks(order: dict[str, Any], *, sheet: bool) -> OrderMarks:
-    """The marks of one order of `store.queue.order_view`; `sheet` when the original is shown
-    as a spreadsheet (cells), else as page images (boxes)."""
-    mark = _marker(order.get("pages") or [], sheet)
+def order_marks(order: dict[str, Any], *, sheet: bool, scope: str = "") -> OrderMarks:
+    """The marks of one order of `store.queue.order_view`; `sheet` when what it was read from
+    is shown as a spreadsheet (cells, their names after `scope`: a mail attachment's "po.xlsx/"),
+    else as page images (boxes)."""
+    mark = _marker(order.get("pages") or [], sheet, scope)
     marks = OrderMarks()
     fields = order.get("fields") or {}
     for name, stored in HEADER_VALUES.items():

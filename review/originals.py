@@ -58,7 +58,8 @@ class SheetView:
     """One sheet of a spreadsheet (or a CSV file) as a table, cut to SHEET_ROWS x SHEET_COLS.
 
     `prefix` is what the reader put before a cell's A1 name ("Sheet2!" in a workbook of several
-    sheets, else nothing), so a read cell's recorded name finds its cell here.
+    sheets, else nothing), after the mail attachment's name when the sheet is one ("po.xlsx/"),
+    so a read cell's recorded name finds its cell here.
     """
 
     name: str
@@ -66,6 +67,7 @@ class SheetView:
     rows: list[list[str]]
     cut_rows: int = 0               # rows left out below
     cut_cols: int = 0               # columns left out on the right
+    attachment: str = ""            # the mail attachment the sheet is, if it is one
 
     def cell(self, r: int, c: int) -> str:
         """The reader's name of the cell at row r, column c (0-based): "B7", "Sheet2!B7"."""
@@ -96,7 +98,7 @@ def original_view(data: bytes, kind: str | None, *, page_count: int = 0, cid_bas
     from `PageRenderer.count`, with their `frames` as the reader saw them); a spreadsheet
     read as one is shown as its `sheets` (from `PageRenderer.sheets`); an e-mail's `cid:`
     images point under `cid_base` (the desk serves them from the stored message)."""
-    if sheets:
+    if sheets and kind != "mail":
         return OriginalView("sheets", sheets=sheets)
     if kind in PAGE_KINDS:
         return OriginalView("pages", pages=page_count, frames=frames or {})
@@ -104,7 +106,7 @@ def original_view(data: bytes, kind: str | None, *, page_count: int = 0, cid_bas
     if kind in ("x12", "edifact"):
         return OriginalView("segments", segments=edi_segments(data, kind))
     if kind == "mail":
-        return OriginalView("mail", mail=mail_view(data, cid_base=cid_base))
+        return OriginalView("mail", mail=mail_view(data, cid_base=cid_base), sheets=sheets or [])
     if kind == "text":
         return OriginalView("text", text=_decode(data)[:MAX_TEXT_CHARS])
     return OriginalView("download")
@@ -145,6 +147,14 @@ def mail_attachment(data: bytes, index: int) -> tuple[str, bytes] | None:
         return None
     part = parts[index]
     return part.get_filename() or f"attachment-{index + 1}", part.get_payload(decode=True) or b""
+
+
+def mail_part(data: bytes, name: str) -> bytes | None:
+    """The bytes of the message's attachment named `name` (as the reader named it), or None."""
+    for part in _message(data).iter_attachments():
+        if part.get_filename() == name:
+            return part.get_payload(decode=True) or b""
+    return None
 
 
 def mail_image(data: bytes, cid: str) -> tuple[str, bytes] | None:
@@ -197,17 +207,18 @@ def _decode(data: bytes) -> str:
 # --- page images: drawn in sandboxed workers --------------------------------------------------
 
 
-def draw(task: str, data: bytes, kind: str, index: int = 0) -> bytes | int | str | None:
+def draw(task: str, data: bytes, kind: str, index: int | str = 0) -> object:
     """What a render worker does (run only inside `CallSandbox`): "count" the pages, "render"
     page `index` (0-based) as PNG (None when there is no such page), read the "sheets" of a
-    spreadsheet or CSV file (`kind` "csv" or "sheet"), "kind": what the bytes
+    spreadsheet or CSV file (`kind` "csv" or "sheet"; `index` the scope of its cell names),
+    "kind": what the bytes
     are, for documents stored before kinds were (`kind` is then the file name), or "warm" up."""
     if task == "count":
         return pdf_page_count(data) if kind == "pdf" else image_page_count(data)
     if task == "render":
         return render_page(data, index, kind)
     if task == "sheets":
-        return sheet_views(data, kind)
+        return sheet_views(data, kind, str(index or ""))
     if task == "kind":
         from pipeline.service import document_kind
 
@@ -220,31 +231,32 @@ def draw(task: str, data: bytes, kind: str, index: int = 0) -> bytes | int | str
     raise ValueError(f"unknown task {task!r}")
 
 
-def sheet_views(data: bytes, kind: str) -> list[SheetView] | None:
+def sheet_views(data: bytes, kind: str, scope: str = "") -> list[SheetView] | None:
     """A workbook's sheets (or a CSV file's one table) as the reader splits them, cut to size;
-    None when the bytes cannot be read as one."""
+    None when the bytes cannot be read as one. `scope` goes before every cell name (a mail
+    attachment's "po.xlsx/")."""
     from parsers.errors import ParseError
     from parsers.formats import csvfile, excel
 
     if kind == "csv":
         rows = csvfile.table_rows(data[:MAX_SHEET_BYTES])
-        return [_sheet_view("", "", rows)] if rows else None
+        return [_sheet_view("", scope, rows, scope)] if rows else None
     try:
         sheets = excel.read_sheets(data)
     except ParseError:
         return None
     several = len(sheets) > 1
-    return [_sheet_view(name, f"{name}!" if several else "", rows) for name, rows in sheets] or None
+    return [_sheet_view(name, scope + (f"{name}!" if several else ""), rows, scope) for name, rows in sheets] or None
 
 
-def _sheet_view(name: str, prefix: str, rows: list[list[str | None]]) -> SheetView:
+def _sheet_view(name: str, prefix: str, rows: list[list[str | None]], scope: str) -> SheetView:
     """The rows cut to SHEET_ROWS x SHEET_COLS, empty trailing rows and columns dropped."""
     while rows and not any(rows[-1]):
         rows = rows[:-1]
     width = max((max((c + 1 for c, v in enumerate(row) if v), default=0) for row in rows), default=0)
     shown = [[(v or "") for v in row[:min(width, SHEET_COLS)]] for row in rows[:SHEET_ROWS]]
     return SheetView(name, prefix, shown, cut_rows=max(len(rows) - SHEET_ROWS, 0),
-                     cut_cols=max(width - SHEET_COLS, 0))
+                     cut_cols=max(width - SHEET_COLS, 0), attachment=scope.removesuffix("/"))
 
 
 def pdf_page_count(data: bytes) -> int:
@@ -347,9 +359,10 @@ class PageRenderer:
         """How many pages the PDF or image has (0 when it cannot be read)."""
         return int(self._cached((sha256, -1), "count", data, kind) or 0)
 
-    def sheets(self, sha256: str, data: bytes, kind: str) -> list[SheetView] | None:
-        """The sheets of a spreadsheet (`kind` "sheet") or CSV file ("csv"), or None."""
-        found = self._cached((sha256, -3), "sheets", data, kind)
+    def sheets(self, sha256: str, data: bytes, kind: str, scope: str = "") -> list[SheetView] | None:
+        """The sheets of a spreadsheet (`kind` "sheet") or CSV file ("csv"), or None; `scope`
+        names a mail attachment the bytes are (its cell names start with it)."""
+        found = self._cached((sha256 + scope, -3), "sheets", data, kind, scope)
         return found if isinstance(found, list) else None
 
     def page(self, sha256: str, data: bytes, kind: str, number: int) -> bytes | None:

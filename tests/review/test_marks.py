@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from review.marks import order_marks, page_box, read_cells
 from review.originals import SHEET_ROWS, sheet_views
 from tests.data.gen_documents import text_pdf
-from tests.review.conftest import add_user, fill_queue, sign_in
+from tests.review.conftest import GOLDEN, add_user, fill_queue, sign_in
 
 ORDER_SHEET = [
     ["好味食品有限公司  采购订单"],
@@ -37,8 +37,8 @@ def workbook(*sheets: tuple[str, list[list[object]]]) -> bytes:
     return out.getvalue()
 
 
-def _case_page(engine, desk_settings, desk_client, data: bytes, name: str) -> str:
-    doc = fill_queue(engine, desk_settings, extra=((data, name, "fax"),))[-1]
+def _case_page(engine, desk_settings, desk_client, data: bytes, name: str, source: str = "fax") -> str:
+    doc = fill_queue(engine, desk_settings, extra=((data, name, source),))[-1]
     add_user(engine, "mei")
     sign_in(desk_client, "mei")
     return desk_client.get(f"/documents/{doc}").text
@@ -136,3 +136,13 @@ def test_a_csv_case_page_is_a_table_too(engine, desk_settings, desk_client):
     assert 'class="sheet"' in page
     assert re.search(r'<td data-cell="G2" class="read">1000</td>', page)
     assert "cell G2" in _marks(page)
+
+
+def test_a_mail_shows_the_spreadsheet_its_order_came_in_with_the_read_cells_marked(engine, desk_settings, desk_client):
+    """Given a mail whose order came as a CSV attachment: under the mail's headers the attachment
+    is a table with the read cells marked, and the lines point at them by the attachment's name."""
+    page = _case_page(engine, desk_settings, desk_client, (GOLDEN / "mail-csv-attachment.eml").read_bytes(),
+                      "mail-csv-attachment.eml", "mail")
+    assert "mail-headers" in page and 'class="sheet"' in page and "<h3>采购订单.csv</h3>" in page
+    assert re.search(r'<td data-cell="采购订单.csv/G2" class="read">1000</td>', page)
+    assert {"cell 采购订单.csv/G2", "cell 采购订单.csv/I3"} <= set(_marks(page))
