@@ -69,7 +69,8 @@ def case_response(request: Request, document_id: int, *, error: str = "", unsave
     editing = {e.order_id for e in edits}
     return render(request, "case.html", {
         "doc": view, "original": original, "line_anomalies": lines_anomalies, "edits": edits,
-        "editing": editing, "marks": marks, "read_cells": read_cells(marks), "error": error if not unsaved else "", "reasons": list(REJECT_REASONS),
+        "editing": editing, "marks": marks, "read_cells": read_cells(marks),
+        "error": error if not unsaved else "", "reasons": list(REJECT_REASONS),
         "can_reprocess": view["state"] in REPROCESS_STATES,
         "can_type_in": view["state"] in TYPE_IN_STATES and not edits,
         "can_mark_not_order": view["state"] != "not_an_order" and view["state"] in REPROCESS_STATES,

@@ -102,7 +102,6 @@ def original_view(data: bytes, kind: str | None, *, page_count: int = 0, cid_bas
         return OriginalView("sheets", sheets=sheets)
     if kind in PAGE_KINDS:
         return OriginalView("pages", pages=page_count, frames=frames or {})
-        return OriginalView("pages", pages=page_count)
     if kind in ("x12", "edifact"):
         return OriginalView("segments", segments=edi_segments(data, kind))
     if kind == "mail":
@@ -211,8 +210,8 @@ def draw(task: str, data: bytes, kind: str, index: int | str = 0) -> object:
     """What a render worker does (run only inside `CallSandbox`): "count" the pages, "render"
     page `index` (0-based) as PNG (None when there is no such page), read the "sheets" of a
     spreadsheet or CSV file (`kind` "csv" or "sheet"; `index` the scope of its cell names),
-    "kind": what the bytes
-    are, for documents stored before kinds were (`kind` is then the file name), or "warm" up."""
+    "kind": what the bytes are, for documents stored before kinds were (`kind` is then the
+    file name), or "warm" up."""
     if task == "count":
         return pdf_page_count(data) if kind == "pdf" else image_page_count(data)
     if task == "render":
