@@ -2,7 +2,7 @@
 
 `learned export DIR` writes the taught customer item codes as a K3 Cloud customer-material
 mapping import file; `learned list` shows the codes and customer aliases with who taught them
-and when; `learned forget item CUSTOMER CODE` and `learned forget sender|name TEXT` stop using
+and when, marking those the loaded catalog cannot use (STALE); `learned forget item CUSTOMER CODE` and `learned forget sender|name TEXT` stop using
 one (audited as `cli:<login>`), exactly as the desk's "forget" does.
 """
 from __future__ import annotations
@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 from daemon.cli_support import add_settings_arguments, engine_for, settings_for
 from outbox.k3_mapping import write_mapping
-from store import learned
+from reconcile.catalog import LearnedRecords
+from store import learned, snapshots
 from store.db import session_scope, utcnow
 
 
@@ -56,15 +57,20 @@ def cmd_list(args: argparse.Namespace) -> int:
     try:
         with session_scope(engine) as session:
             items, aliases = learned.taught_items(session), learned.taught_aliases(session)
+            current = snapshots.current_snapshot(session, None)
     finally:
         engine.dispose()
+    taught = LearnedRecords(tuple(t.item for t in items), tuple(t.alias for t in aliases))
+    stale = current[1].left_out(taught) if current is not None else LearnedRecords()
     when = lambda moment: moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")  # noqa: E731
     for t in items:
         i = t.item
-        print(f"item      {i.customer:<12} {i.code:<20} -> {i.material:<14} {i.name[:30]:<30} {t.user} {when(t.at)}")
+        mark = "  STALE: not in the catalog" if i in stale.customer_items else ""
+        print(f"item      {i.customer:<12} {i.code:<20} -> {i.material:<14} {i.name[:30]:<30} {t.user} {when(t.at)}{mark}")
     for t in aliases:
         a = t.alias
-        print(f"{a.kind:<9} {a.text[:40]:<40} -> {a.customer:<14} {t.user} {when(t.at)}")
+        mark = "  STALE: not in the catalog" if a in stale.aliases else ""
+        print(f"{a.kind:<9} {a.text[:40]:<40} -> {a.customer:<14} {t.user} {when(t.at)}{mark}")
     if not items and not aliases:
         print("Nothing has been taught yet.")
     return 0

@@ -162,7 +162,7 @@ def test_a_forgotten_alias_is_gone_and_learned_forget_on_the_command_line(engine
     assert {u for u, a, _, _ in _trail(engine) if a.startswith("forget")} == {f"cli:{__import__('getpass').getuser()}"}
 
 
-def test_learned_rows_naming_what_the_catalog_lacks_are_left_out_and_said_once(engine, caplog):
+def test_learned_rows_naming_what_the_catalog_lacks_are_left_out_and_said_once(engine, caplog, run_cli, db_url):
     """Given taught rows whose item or customer the catalog does not have (gone from the ERP),
     the snapshot leaves them out and the first service to load the catalog warns once, naming them
     (a second worker loading the same version says nothing more)."""
@@ -181,4 +181,7 @@ def test_learned_rows_naming_what_the_catalog_lacks_are_left_out_and_said_once(e
             stale = service.catalog.left_out(learned.load_learned(session))
     assert {ci.code for ci in stale.customer_items} == {"OLD-1", "NEW-1"} and len(stale.aliases) == 1
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    status, out, _ = run_cli("learned", "list", "--db", db_url)
+    marked = {line.split()[2] for line in out.splitlines() if line.endswith("STALE: not in the catalog")}
+    assert status == 0 and marked >= {"OLD-1", "NEW-1"} and "OK-1" not in marked
     assert len(warnings) == 1 and "C001/OLD-1 -> 9.99.9999" in warnings[0] and "'Gone Co.' -> C404" in warnings[0]
