@@ -13,6 +13,7 @@ from decimal import Decimal
 from parsers.model import ParsedLine, ParsedOrder, SourceKind
 from parsers.vocab import item_ids
 from reconcile.catalog import Customer
+from reconcile import ocrcodes
 from reconcile.anomalies import Anomaly, AnomalyCode
 from reconcile.checks import LINE_CHECKS, ORDER_CHECKS, LineFacts, OrderFacts, delivery_window, read_doubts
 from reconcile.customers import CustomerMatch, identify_customer
@@ -41,15 +42,19 @@ def reconcile(order: ParsedOrder, catalog: CatalogSnapshot, *, today: date,
     customer = found.customer
     currency = order.currency or (customer.currency if customer else None)
     pricing_day = order.order_date or today
-    facts = tuple(line_facts(ln, customer, catalog, pricing_day, currency, terms=terms,
-                             stated_tax=order.prices_include_tax) for ln in order.lines)
     ocr = order.source.kind == SourceKind.FAX
+    printed = tuple(ocrcodes.repaired(ln, customer.number if customer else None, catalog) if ocr else ln
+                    for ln in order.lines)
+    facts = tuple(line_facts(ln, customer, catalog, pricing_day, currency, terms=terms,
+                             stated_tax=order.prices_include_tax) for ln in printed)
     lines = tuple(_reconciled_line(f, catalog, ocr=ocr) for f in facts)
     total = order_total(lines)
     ofacts = OrderFacts(order, customer, currency, facts, total, today, seen_pos, customer_doubt=found.doubt,
                         customer_doubt_detail=found.doubt_detail, terms=terms)
     anomalies = tuple(a for check in ORDER_CHECKS if (a := check(ofacts)) is not None)
     anomalies += _new_doubts(read_doubts(order), anomalies)
+    if ocr:
+        anomalies += ocrcodes.unvouched(lines, customer.number if customer else None, catalog)
     clean = not anomalies and not any(ln.anomalies for ln in lines)
     log.info("reconciled po=%s customer=%s anomalies=%d", order.po_number,
              customer.number if customer else None, len(anomalies) + sum(len(ln.anomalies) for ln in lines))

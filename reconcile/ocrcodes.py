@@ -1,0 +1,100 @@
+"""Item codes read by OCR, taken back to the catalog's spelling, and the ones that cannot be.
+
+At fax resolution a code's separators are the first thing OCR loses: "1.01.1001" comes out
+"1.01:1001", "1.04,1031" or "1.01 1004" (the dot too small to see, the words parted). A code
+that is not the catalog's as read but is one of its codes once its doubtful separators are
+put back (every ',', ':', ';', '·' or gap between two characters read as the catalog's own
+separator) is that code. Only a repair that names one code is made, so nothing is guessed.
+
+A customer's own code read by OCR that the catalog cannot vouch for (not a code of this
+customer's for the item the line is matched to) may be a garbled echo of ours or a misread
+of theirs: it is named in a sentence, and the order is not accepted on it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from parsers.model import ParsedLine
+from reconcile.anomalies import Anomaly, AnomalyCode
+from reconcile.result import ReconciledLine
+from reconcile.snapshot import CatalogSnapshot
+
+# Marks OCR reads in place of a code's separator (a dot or a hyphen lost at 200 dpi), and gaps.
+_DOUBTFUL = re.compile(r"(?<=[0-9A-Za-z])\s*[,:;·・，：；。]\s*(?=[0-9A-Za-z])|(?<=[0-9A-Za-z])\s+(?=[0-9A-Za-z])")
+_SEPARATORS = (".", "-", "/", "_", "")
+_MAX_LENGTH = 40
+
+
+def spellings(code: str) -> list[str]:
+    """The code with its doubtful separators read as each separator a catalog code may use."""
+    text = code.strip()
+    if len(text) > _MAX_LENGTH or not _DOUBTFUL.search(text):
+        return []
+    found = []
+    for sep in _SEPARATORS:
+        candidate = _DOUBTFUL.sub(sep, text)
+        if candidate not in found:
+            found.append(candidate)
+    return found
+
+
+def our_code(code: str | None, catalog: CatalogSnapshot) -> str | None:
+    """The catalog's FNumber a code read by OCR means when one spelling of it names exactly one item."""
+    if not code or catalog.material(code) is not None:
+        return None
+    numbers = {m.number for s in spellings(code) if (m := catalog.material(s)) is not None}
+    return numbers.pop() if len(numbers) == 1 else None
+
+
+def customer_code(code: str | None, customer: str | None, catalog: CatalogSnapshot) -> str | None:
+    """The customer's own code as the catalog spells it, for a code read by OCR that names one."""
+    if not code or not customer or catalog.customer_item(customer, code) is not None:
+        return None
+    codes = {item.code for s in spellings(code) if (item := catalog.customer_item(customer, s)) is not None}
+    return codes.pop() if len(codes) == 1 else None
+
+
+def repaired(line: ParsedLine, customer: str | None, catalog: CatalogSnapshot) -> ParsedLine:
+    """The line with every code that OCR garbled put back as the catalog spells it; a code
+    that names nothing either way stays as read."""
+    changes: dict[str, str] = {}
+    for name in ("our_sku", "code", "customer_sku"):
+        value = getattr(line, name)
+        fixed = our_code(value, catalog)
+        if fixed is None and name != "our_sku":
+            fixed = customer_code(value, customer, catalog)
+        if fixed is not None:
+            changes[name] = fixed
+    if not changes:
+        return line
+    ids = tuple((label, _same_fixed(value, line, changes)) for label, value in line.ids)
+    return replace(line, ids=ids, **changes)
+
+
+def _same_fixed(value: str, line: ParsedLine, changes: dict[str, str]) -> str:
+    """An id printed again in `ids` follows the repair of the field it was read into."""
+    for name, fixed in changes.items():
+        if getattr(line, name) == value:
+            return fixed
+    return value
+
+
+def unvouched(lines: tuple[ReconciledLine, ...], customer: str | None, catalog: CatalogSnapshot) -> tuple[Anomaly, ...]:
+    """A doubt for each line whose customer code, read by OCR, the catalog does not give as this
+    customer's code of the item the line was matched to: an order is not accepted on a code nobody checked."""
+    found = []
+    for line in lines:
+        code = line.customer_sku
+        if not code:
+            continue
+        item = catalog.customer_item(customer, code)
+        if item is not None and (line.sku is None or item.material == line.sku):
+            continue
+        whose = f"a code of {customer}'s" if customer else "a known customer's code"
+        meant = f" for {line.sku}" if line.sku else ""
+        found.append(Anomaly(AnomalyCode.MISSING_FIELD,
+                             f"Line {line.line_no}: the customer's item code \"{code}\" read from the scan is not "
+                             f"{whose}{meant} in the catalog, so it could not be checked (it may be a misread code).",
+                             None, (("line", str(line.line_no)), ("check", "customer code"), ("outcome", "not made"))))
+    return tuple(found)

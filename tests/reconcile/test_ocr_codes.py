@@ -1,0 +1,91 @@
+"""Codes read by OCR: separators the scan garbled are put back as the catalog spells the code,
+and a customer's code on a fax that the catalog cannot vouch for keeps the order out of `accepted`."""
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import replace
+from decimal import Decimal as D
+
+import pytest
+
+from catalog_factory import CUSTOMER_ITEMS, MATERIALS, RECORDS, TODAY, line, order, snapshot
+from parsers.model import CheckName as N, CheckOutcome as O, ReadCheck, SourceKind, SourceRef
+from reconcile import reconcile
+from reconcile.anomalies import AnomalyCode as C
+from reconcile.catalog import CustomerItem, Material
+from reconcile.ocrcodes import our_code, repaired, spellings
+from reconcile.result import OrderStatus
+
+SNAP = snapshot()
+FAX = SourceRef("in/fax.tif", None, SourceKind.FAX)
+VOUCHED = (ReadCheck(N.TOTAL, O.PASSED, "The lines add up."),)
+_GARBLES = (",", ":", ";", " ", " , ", "·", "，", "：")
+
+
+def _garbled(code: str, rng: random.Random) -> str:
+    """The code with one or more of its separators read as something else, as a scan does."""
+    seps = [m.start() for m in re.finditer(r"[.\-/]", code)]
+    chosen = rng.sample(seps, rng.randint(1, len(seps)))
+    return "".join(rng.choice(_GARBLES) if i in chosen else ch for i, ch in enumerate(code))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_garbled_code_of_ours_reads_as_the_catalog_spells_it(seed):
+    rng = random.Random(seed)
+    material = rng.choice(MATERIALS)
+    garbled = _garbled(material.number, rng)
+    assert our_code(garbled, SNAP) == material.number, garbled
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_garbled_customer_code_reads_as_theirs(seed):
+    rng = random.Random(seed)
+    item = rng.choice(CUSTOMER_ITEMS)
+    garbled = _garbled(item.code, rng)
+    fixed = repaired(line(our_sku=None, code=garbled, ids=(("Part", garbled),)), item.customer, SNAP)
+    assert (fixed.code, fixed.ids) == (item.code, (("Part", item.code),))
+
+
+def test_a_code_that_names_two_items_once_repaired_is_left_as_read():
+    """1.01.0020 and 1-01-0020 both in the catalog: "1,01,0020" could be either, so no guess."""
+    twin = Material("1-01-0020", "瓦楞纸箱", "other", "PCS", None, D(1), D(0), 1)
+    snap = snapshot(replace(RECORDS, materials=RECORDS.materials + (twin,)))
+    assert set(spellings("1,01,0020")) >= {"1.01.0020", "1-01-0020"}
+    assert our_code("1,01,0020", snap) is None
+    assert our_code("1.01.0020", snap) is None, "a code the catalog knows as read needs no repair"
+
+
+def test_a_number_is_not_taken_for_a_code():
+    assert our_code("1,500", SNAP) is None and our_code("12 500", SNAP) is None
+
+
+def _fax(*lines):
+    return replace(order(*lines), source=FAX, read_checks=VOUCHED)
+
+
+def test_an_echo_of_our_code_on_a_fax_is_no_customer_code():
+    """A fax whose code column reads "5.01,0006": our code, matched, and no customer code echoed."""
+    result = reconcile(_fax(line(our_sku=None, code="5.01,0006", unit_price=D("0.42"))), SNAP, today=TODAY)
+    assert (result.lines[0].sku, result.lines[0].customer_sku) == ("5.01.0006", None)
+    assert result.status is OrderStatus.ACCEPTED
+
+
+@pytest.mark.parametrize("printed, accepted", [
+    ("WY-BT-0500", True),            # C0001's own code for the bottle
+    ("WY:BT 0500", True),            # ... garbled, and put back
+    ("WY-BT-0501", False),           # a code no list holds: a misread, or a new code nobody checked
+    ("SF-RM-5030", False),           # another customer's code
+])
+def test_a_customer_code_on_a_fax_must_be_vouched_for(printed, accepted):
+    result = reconcile(_fax(line(customer_sku=printed, unit_price=D("0.42"))), SNAP, today=TODAY)
+    assert (result.status is OrderStatus.ACCEPTED) is accepted
+    if not accepted:
+        assert [a.code for a in result.anomalies] == [C.MISSING_FIELD]
+        assert printed in result.anomalies[0].message and "Line 1" in result.anomalies[0].message
+
+
+def test_a_customer_code_in_a_text_document_is_echoed_unchecked():
+    """A typed code is no guess: an unknown customer code on a text read is only echoed."""
+    result = reconcile(order(line(customer_sku="WY-BT-0501", unit_price=D("0.42"))), SNAP, today=TODAY)
+    assert result.status is OrderStatus.ACCEPTED and result.lines[0].customer_sku == "WY-BT-0501"
