@@ -37,14 +37,46 @@ def _label_split(segment: str) -> tuple[str, str, str] | None:
     if sep and F.is_known_column(label) and value.strip():
         return F.column_field(label) or "", label.strip(), value.strip()
     words = segment.split()
-    for n in range(min(_MAX_LABEL_WORDS, len(words) - 1), 0, -1):  # "unit price USD 1.46"
-        head = " ".join(words[:n])
-        if F.is_known_column(head):
-            return F.column_field(head) or "", head, " ".join(words[n:])
+    for n in range(min(_MAX_LABEL_WORDS, len(words)), 0, -1):  # "unit price USD 1.46"
+        for head, value in _heads(words, n):
+            field = F.column_field(head) or ""
+            if F.is_known_column(head) and value and (field != F.UNIT or F.is_unit(value)):
+                return field, head, value
     m = re.match(r"^([\u4e00-\u9fff]{2,6}?)\s*([\d¥￥$€].*)$", segment)  # "数量2000个", "单价¥0.69"
     if m and F.is_known_column(m.group(1)):
         return F.column_field(m.group(1)) or "", m.group(1), m.group(2)
     return None
+
+
+def _heads(words: list[str], n: int) -> list[tuple[str, str]]:
+    """The first `n` words as a label and the rest as its value; when OCR read the space after
+    the label as a dot or colon ("unit price.GBP 0.83"), also the label cut at that mark."""
+    out = [(" ".join(words[:n]), " ".join(words[n:]))]
+    glued = re.match(r"^([^\W\d_][\w/-]*?)[.:](?=[^\W\d_]|[¥$€£￥])(.+)$", words[n - 1])
+    if glued:
+        out.insert(0, (" ".join(words[:n - 1] + [glued.group(1)]), " ".join([glued.group(2)] + words[n:])))
+    return out
+
+
+# Where OCR read a separator (；or ", ") as a colon or a dot, the next label still starts a field:
+# "数量：1,000 個:单價:HKD 1.20", "quantity 120 PK. unit price USD 1.46".
+_GLUE = re.compile(r"(?<=\S)[.:：]\s*(?=[^\W\d_])")
+
+
+def _unglued(segment: str) -> list[str]:
+    """A segment cut where a known label follows a mark OCR may have put in place of a separator,
+    outside brackets and never inside a number."""
+    pieces, start = [], 0
+    for m in _GLUE.finditer(segment):
+        if m.start() <= start or _depth(segment[:m.start()]) or not _label_split(segment[m.end():]):
+            continue
+        pieces.append(segment[start:m.start()])
+        start = m.end()
+    return [p for p in pieces + [segment[start:]] if p.strip()]
+
+
+def _depth(text: str) -> int:
+    return text.count("(") + text.count("（") - text.count(")") - text.count("）")
 
 
 @dataclass
@@ -74,7 +106,7 @@ def _segments(text: str) -> list[str]:
             out.append(text[start:m.start()])
             start = m.end()
     out.append(text[start:])
-    return [seg for seg in out if seg.strip()]
+    return [piece for seg in out if seg.strip() for piece in _unglued(seg)]
 
 
 def _cut(body: str) -> _Fields:

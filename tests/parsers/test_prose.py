@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import random
+import re
 from datetime import date
 from decimal import Decimal as D
 
 import pytest
 
 from parsers.context import ParseContext
+from parsers.layout.prose import labelled_line
 from parsers.layout.textlines import orders_from_text
 from parsers.model import CheckName, SourceKind
 
@@ -59,6 +61,28 @@ def test_lines_written_as_labelled_fields_keep_code_quantity_unit_and_price(seed
     (order,) = orders_from_text("\n".join(body), MAIL, SourceKind.EMAIL).orders
     got = [(l.code or l.our_sku or l.customer_sku, l.quantity, l.unit, l.unit_price) for l in order.lines]
     assert got == want
+
+
+def _scanned(rng: random.Random, text: str) -> str:
+    """The line as OCR may read it from a fax: a separator read as a colon or a dot, the space
+    after a label as a dot ("unit price.USD")."""
+    text = re.sub(r"[；;](?= ?[\u4e00-\u9fff])", lambda m: rng.choice([m.group(0), ":", "："]), text)
+    text = re.sub(r", (?=[a-zA-Z])", lambda m: rng.choice([", ", ". "]), text)
+    return re.sub(r"(?<=price) (?=[A-Z$])", lambda m: rng.choice([" ", "."]), text)
+
+
+@pytest.mark.parametrize("seed", range(30))
+@pytest.mark.parametrize("writer", [_zh_line, _en_line])
+def test_labelled_fields_read_back_when_ocr_garbled_their_separators(seed, writer):
+    """Given labelled-field lines whose separators a scan turned into colons or dots, each field
+    still starts at its label: no unit like "个:单价:" or "price.USD 1.46", no price lost."""
+    rng = random.Random(seed)
+    item, (qty, qty_text) = rng.choice(ITEMS), _qty(rng)
+    unit, price = rng.choice(UNITS), f"{rng.randint(1, 999) / 100:.2f}"
+    text = _scanned(rng, writer(rng, 1, item, qty_text, unit, price))
+    got = labelled_line(text, 0, mark=".")
+    assert got is not None, text
+    assert (got.code, got.quantity, got.unit, got.unit_price) == (item[0], qty, unit, D(price)), text
 
 
 ZH_CHANGE = ["订单{po}第{n}行{item}的数量由{old}{u}改为{new}{u}", "您好，订单{po} 第{n}行 {item} 的数量由 {old}{u} 改为 {new}{u}，谢谢",
