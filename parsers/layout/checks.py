@@ -60,7 +60,7 @@ def within_rounding(quantity: Decimal, price: Decimal, amount: Decimal) -> bool:
 
 def readings(text: str | None) -> list[Decimal]:
     """Other ways an OCR'd number may read: look-alike letters as digits, one stray digit
-    (a speck) left out, a comma taken for a decimal point, a decimal point lost. The printed reading is not among them."""
+    (a speck) left out, a comma taken for a decimal point or a dot for a thousands comma, a decimal point lost. The printed reading is not among them."""
     raw = nfkc(text or "")
     printed = parse_decimal(raw)
     found: list[Decimal] = []
@@ -76,6 +76,8 @@ def readings(text: str | None) -> list[Decimal]:
         add(raw[:i] + raw[i + 1:])
     if raw.count(",") == 1 and "." not in raw:
         add(raw.replace(",", "."))
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", raw):  # a thousands comma read as a dot ("1.313" for 1,313)
+        add(raw.replace(".", ""))
     if raw.isdigit():  # a decimal point too small for the scan ("168" for 1.68)
         for i in range(1, len(raw)):
             add(f"{raw[:i]}.{raw[i:]}")

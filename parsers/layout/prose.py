@@ -16,13 +16,17 @@ import re
 from dataclasses import dataclass, replace
 
 from parsers.build import read_row, respell_row
+from parsers.layout import checks
+from parsers.layout.checks import RowNote, RowValues
 from parsers.model import ParsedLine, Provenance
 from parsers.vocab import labels as F
+from parsers.vocab import misread
 from parsers.vocab.dates import parse_date
 from parsers.vocab.numbers import nfkc, parse_decimal, parse_quantity
 
-# "Item 2:", "Line 2.", "Ligne 2 :", "Pos. 2", "No. 2", "第2项：", "2)" before the fields of one line.
-_LINE_PREFIX = re.compile(r"(?i)^\s*(?:(?:item|line|ligne|l[ií]nea|zeile|art[ií]culo|pos(?:ition|ici[oó]n)?\.?|no\.?|#)\s*"
+# "Item 2:", "Line 2.", "Ligne 2 :", "Pos. 2", "No. 2", "第2项：", "2)" before the fields of one line
+# (after any specks OCR read before it: "：6、物料编码…").
+_LINE_PREFIX = re.compile(r"(?i)^[\s:：;；.,，·・、'`]*(?:(?:item|line|ligne|l[ií]nea|zeile|art[ií]culo|pos(?:ition|ici[oó]n)?\.?|no\.?|#)\s*"
                           r"(\d{1,3})\s*[:：.)\-–]?|"
                           r"第\s*(\d{1,3})\s*[项行条項條]\s*[:：、.]?|[(（]?(\d{1,3})[.、)）:：](?!\d))\s*")
 # Segments end at ; ； | tab ， and at a comma not inside a number ("2,000" and "0,69" stay whole).
@@ -34,8 +38,8 @@ _MAX_LABEL_WORDS = 4
 def _label_split(segment: str) -> tuple[str, str, str] | None:
     """(field, label, value) when a segment starts with a known heading, with or without a colon."""
     label, sep, value = segment.partition("：") if "：" in segment else segment.partition(":")
-    if sep and F.is_known_column(label) and value.strip():
-        return F.column_field(label) or "", label.strip(), value.strip()
+    if sep and (field := misread.column_field(label)) and value.strip():
+        return field, label.strip(), value.strip()
     words = segment.split()
     for n in range(min(_MAX_LABEL_WORDS, len(words)), 0, -1):  # "unit price USD 1.46"
         for head, value in _heads(words, n):
@@ -58,9 +62,10 @@ def _heads(words: list[str], n: int) -> list[tuple[str, str]]:
     return out
 
 
-# Where OCR read a separator (；or ", ") as a colon or a dot, the next label still starts a field:
-# "数量：1,000 個:单價:HKD 1.20", "quantity 120 PK. unit price USD 1.46".
-_GLUE = re.compile(r"(?<=\S)[.:：]\s*(?=[^\W\d_])")
+# Where OCR read a separator (；or ", ") as a colon or a dot, or lost it, the next label still
+# starts a field: "数量：1,000 個:单價:HKD 1.20", "quantity 120 PK. unit price USD 1.46",
+# "单价：1.21港币 小计：822.80" (a line and its wrapped end joined by a space).
+_GLUE = re.compile(r"(?<=\S)[.:：]\s*(?=[^\W\d_])|(?<=\S)\s+(?=[^\W\d_][^:：\s]{0,11}[:：])")
 
 
 def _unglued(segment: str) -> list[str]:
@@ -88,9 +93,19 @@ class _Fields:
     values: list[str]
 
     def add(self, field: str, label: str, value: str) -> None:
+        code = _CODE_THEN_TEXT.fullmatch(value) if field in _CODE_FIELDS else None
+        if code:  # "ME-77110：產品名种：深沟球轴承": the next label, garbled, ran on after the code
+            value, rest = code.group(1), code.group(2)
+            named = _label_split(rest)
+            self.add(*(named or (F.DESCRIPTION, "", re.sub(r"^[\u4e00-\u9fff]{1,6}[:：]\s*", "", rest))))
         self.fields.append(field)
         self.labels.append(label)
         self.values.append(value)
+
+
+_CODE_FIELDS = frozenset({F.CUSTOMER_SKU, F.OUR_SKU, F.CODE, F.BARCODE})
+# A code value, then a mark and text holding Chinese (which no item code holds).
+_CODE_THEN_TEXT = re.compile(r"([A-Za-z0-9][A-Za-z0-9\-_./]*[A-Za-z0-9])\s*[:：;；,，]\s*(.*[\u4e00-\u9fff].*)")
 
 
 def _segments(text: str) -> list[str]:
@@ -130,6 +145,24 @@ def _cut(body: str) -> _Fields:
     return cut
 
 
+def _money_text(value: str) -> str:
+    """A price or amount without the remains of a currency word OCR cut short or ran on into the
+    next label ("52.04港", "1.21港币："): a number followed only by a few CJK characters or marks."""
+    if parse_decimal(value) is not None:
+        return value
+    m = re.fullmatch(r"\s*([^\u4e00-\u9fff]*?\d)\s*[\u4e00-\u9fff]{1,3}[\s:：;；,，.。]*", value)
+    return m.group(1) if m and parse_decimal(m.group(1)) is not None else value
+
+
+def settled(line: ParsedLine) -> tuple[ParsedLine, RowNote]:
+    """An OCR-read labelled line with its numbers made to agree by the row arithmetic (a
+    misread digit, a thousands comma read as a dot), and the note saying what was changed."""
+    texts = tuple(None if v is None else str(v) for v in (line.quantity, line.unit_price, line.amount))
+    values = RowValues(line.quantity, line.unit_price, line.amount, texts)
+    fixed, note = checks.settle_row(values, ocr=True)
+    return (checks.with_checks(line, fixed) if note else line), RowNote(repaired=note)
+
+
 def starts_item(text: str) -> bool:
     """Whether a text line opens an order line of its own ("Item 3:", "第3项：", "3)")."""
     return _LINE_PREFIX.match(nfkc(text)) is not None and bool(_LINE_PREFIX.match(nfkc(text)).group(0).strip())
@@ -151,7 +184,8 @@ def labelled_line(text: str, n: int, us: bool = False, mark: str | None = None) 
         return None
     columns = {i: field for i, field in enumerate(cut.fields) if field}
     labels = {i: label or field for i, (label, field) in enumerate(zip(cut.labels, cut.fields))}
-    row = respell_row(list(cut.values), columns, mark)
+    values = [_money_text(v) if f in (F.UNIT_PRICE, F.AMOUNT) else v for f, v in zip(cut.fields, cut.values)]
+    row = respell_row(values, columns, mark)
     got = read_row(row, n, columns, labels, lambda r, c: f"line {r + 1}", us, None)
     if got is None:
         return None

@@ -20,7 +20,7 @@ from parsers.model import CheckName, CheckOutcome, ParsedLine, ParsedOrder, Pars
 from parsers.vocab.numbers import document_mark, nfkc, parse_decimal, respell
 from parsers.vocab.units import unit_pattern
 from parsers.build import Facts, build_order, demote_counters, label_and_amount, read_row, respell_row, table_decimal_mark, unread_row
-from parsers.layout.checks import RowNote
+from parsers.layout.checks import RowNote, within_rounding
 from parsers.layout import party
 from parsers.vocab.dates import date_order
 
@@ -322,7 +322,8 @@ def _read_block(raw_lines: list[str], ctx: ParseContext, kind: SourceKind):
     if found:
         found = [replace(l, description=nfkc(l.description) if l.description else None) for l in found]
     marks: list[str | None] = []
-    changed = _read_prose(lines, found, marks, used, us, facts) if not found else []
+    ocr = kind is SourceKind.FAX
+    changed = _read_prose(lines, found, marks, used, us, facts, notes if ocr else None) if not found else []
     if not found:
         return None
     facts.is_change = facts.is_change or bool(changed)
@@ -352,8 +353,10 @@ def _change_doubt(order: ParsedOrder, changed: list[int]) -> ReadCheck:
 
 
 def _read_prose(lines: list[str], found: list[ParsedLine], marks: list[str | None], used: set[int],
-                us: bool, facts: Facts) -> list[int]:
-    """Lines written freely, as labelled fields or as change requests; the changed line numbers."""
+                us: bool, facts: Facts, notes: list[RowNote] | None = None) -> list[int]:
+    """Lines written freely, as labelled fields or as change requests; the changed line numbers.
+    With `notes` (an OCR read) each labelled line's numbers are settled by the row arithmetic
+    and a note per line says what was re-read."""
     changed: list[int] = []
     mark = document_mark(lines)
     for n, text in enumerate(lines):
@@ -370,9 +373,12 @@ def _read_prose(lines: list[str], found: list[ParsedLine], marks: list[str | Non
         labelled, text = _unwrapped(lines, n, used, us, mark)
         got = (labelled, _money_mark(text)) if labelled else _free_line(text, n, mark)
         if got:
+            line, note = prose.settled(got[0]) if notes is not None else (got[0], RowNote())
             used.add(n)
-            found.append(got[0])
+            found.append(line)
             marks.append(got[1])
+            if notes is not None:
+                notes.append(note)
     return changed if len(changed) == len(found) else []
 
 
@@ -382,10 +388,10 @@ def _unwrapped(lines: list[str], n: int, used: set[int], us: bool, mark: str | N
     text = lines[n]
     best = prose.labelled_line(text, n, us, mark)
     k = n + 1
-    while k < len(lines) and k - n <= 2 and k not in used and lines[k].strip() and _continues(lines[k]):
+    while k < len(lines) and k - n <= 2 and k not in used and lines[k].strip() and _may_continue(lines[k], best):
         joined = f"{text} {lines[k].strip()}"
         got = prose.labelled_line(joined, n, us, mark)
-        if got is None or _filled(got) <= _filled(best):
+        if got is None or _filled(got) <= _filled(best) or not _continues(lines[k]) and not _adds_up(got):
             break
         best, text = got, joined
         used.add(k)
@@ -396,6 +402,21 @@ def _unwrapped(lines: list[str], n: int, used: set[int], us: bool, mark: str | N
 def _continues(text: str) -> bool:
     """Whether a text line may be the rest of the line above: no new item, total or header field starts it."""
     return not (prose.starts_item(text) or F.is_total_label(text) or F.header_field(text.partition(":")[0]))
+
+
+def _may_continue(text: str, line: ParsedLine | None) -> bool:
+    """`_continues`, or the line's own amount wrapped onto the next text line under a label that
+    also names a subtotal ("小计：822.80"): taken only when the row arithmetic agrees (`_adds_up`)."""
+    label = re.split(r"[:：]|\s\d", nfkc(text).strip(), maxsplit=1)[0]
+    own_amount = F.column_field(label) == F.AMOUNT and line is not None and line.amount is None
+    return _continues(text) or own_amount
+
+
+def _adds_up(line: ParsedLine) -> bool:
+    """quantity x unit price = amount, as read or once the row arithmetic settled a misread number."""
+    settled, _note = prose.settled(line)
+    q, p, a = settled.quantity, settled.unit_price, settled.amount
+    return None not in (q, p, a) and within_rounding(q, p, a)
 
 
 def _filled(line: ParsedLine | None) -> int:

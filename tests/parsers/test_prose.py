@@ -162,3 +162,45 @@ def test_a_change_request_names_the_item_without_its_code_label_or_verb():
     (order,) = orders_from_text(text, MAIL, SourceKind.EMAIL).orders
     (line,) = order.lines
     assert (line.line_no, line.code, line.description, line.quantity, line.unit) == (9, "KJG-91013", "Bubble wrap", D(642), "M")
+
+
+def _faxed_zh_line(rng: random.Random, n: int, item, qty: D, price: D, cust: str | None) -> list[str]:
+    """A labelled line as a fax's OCR gives it: wrapped before its amount ("小計：…" on the next
+    line), its currency word cut short or run into a mark, a thousands comma read as a dot, and
+    a customer code followed by the next label garbled."""
+    qty_text = f"{qty:,}".replace(",", rng.choice([",", "."]))
+    money = f"{price}{rng.choice(['港幣；', '港；', '港币：', '港', '元'])}"
+    name_label = rng.choice(['產品名稱', '產品名种', '產品名', '品名'])
+    code = f"{'客戶料號' if cust else '物料編碼'}：{cust or item[0]}{rng.choice(['；', '：'])}{name_label}：{item[1]}"
+    speck = rng.choice(["", "", "：", "·"])
+    first = f"{speck}{n}、{code}；規格：{item[2]}；{rng.choice(['數量', '訂購數量', '言購数量'])}：{qty_text}" \
+            f"{rng.choice(['個', '件', '卷'])}；單價：{money}"
+    return [first, f"{rng.choice(['小計', '金額'])}：{qty * price:,.2f}"]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_faxed_labelled_line_wrapped_before_its_amount_is_read_whole_and_checked(seed):
+    """Given a faxed order of labelled lines, each wrapped before its amount, OCR noise in marks,
+    currency words, labels and thousands commas, every line keeps its code, quantity, price and amount,
+    and the rows add up (the row arithmetic took "1.313" for 1,313)."""
+    rng = random.Random(seed)
+    items = rng.sample(ITEMS, rng.randint(1, 4))
+    cust = rng.random() < 0.4
+    text, want = ["採購訂單", "訂單編號：PO-" + str(seed + 500), "日期：2026-11-18", ""], []
+    for n, item in enumerate(items, start=1):
+        qty, price = D(rng.choice([1313, 2500, 680, 117, 3000])), D(rng.choice(["1.21", "18.88", "0.1752", "52.04"]))
+        code = f"AB-{seed}{n}0" if cust else None
+        text += _faxed_zh_line(rng, n, item, qty, price, code)
+        want.append((code or item[0], qty, price, (qty * price).quantize(D("0.01"))))
+    text.append(f"總計：{sum(w[3] for w in want):,.2f}")
+    (order,) = orders_from_text("\n".join(text), ParseContext(path="fax.tif"), SourceKind.FAX).orders
+    got = [(l.customer_sku or l.code, l.quantity, l.unit_price, l.amount) for l in order.lines]
+    assert got == want, "\n".join(text)
+    assert not [c for c in order.read_checks if c.outcome.value != "passed"]
+
+
+def test_an_order_subtotal_after_the_last_line_is_not_taken_as_its_amount():
+    """A "小计" that the last line's arithmetic does not agree with is the order's, not the line's."""
+    text = ["采购订单", "订单号：PO-9", "1、物料编码：1.04.0047；品名：PE自封袋；数量：100个；单价：2.00", "小计：900.00"]
+    (order,) = orders_from_text("\n".join(text), ParseContext(path="fax.tif"), SourceKind.FAX).orders
+    assert order.lines[0].amount is None
