@@ -1,4 +1,4 @@
-"""Item codes read by OCR, taken back to the catalog's spelling, and the ones that cannot be.
+"""Item codes and units read by OCR, taken back to the catalog's spelling, and the codes that cannot be.
 
 At fax resolution a code's separators are the first thing OCR loses: "1.01.1001" comes out
 "1.01:1001", "1.04,1031" or "1.01 1004" (the dot too small to see, the words parted). A code
@@ -16,6 +16,7 @@ import re
 from dataclasses import replace
 
 from parsers.model import ParsedLine
+from parsers.vocab import misread, units
 from reconcile.anomalies import Anomaly, AnomalyCode
 from reconcile.result import ReconciledLine
 from reconcile.snapshot import CatalogSnapshot
@@ -56,8 +57,8 @@ def customer_code(code: str | None, customer: str | None, catalog: CatalogSnapsh
 
 
 def repaired(line: ParsedLine, customer: str | None, catalog: CatalogSnapshot) -> ParsedLine:
-    """The line with every code that OCR garbled put back as the catalog spells it; a code
-    that names nothing either way stays as read."""
+    """The line with every code that OCR garbled put back as the catalog spells it, and a unit
+    word it misread by a letter as its unit; what names nothing either way stays as read."""
     changes: dict[str, str] = {}
     for name in ("our_sku", "code", "customer_sku"):
         value = getattr(line, name)
@@ -66,10 +67,18 @@ def repaired(line: ParsedLine, customer: str | None, catalog: CatalogSnapshot) -
             fixed = customer_code(value, customer, catalog)
         if fixed is not None:
             changes[name] = fixed
+    unit = _unit(line.unit)
     if not changes:
-        return line
+        return line if unit == line.unit else replace(line, unit=unit)
     ids = tuple((label, _same_fixed(value, line, changes)) for label, value in line.ids)
-    return replace(line, ids=ids, **changes)
+    return replace(line, ids=ids, unit=unit, **changes)
+
+
+def _unit(written: str | None) -> str | None:
+    """A unit word OCR misread by a letter ("paurs", "rol") as its unit code; any other as printed."""
+    if not written or units.unit_code(written):
+        return written
+    return misread.unit_code(written) or written
 
 
 def _same_fixed(value: str, line: ParsedLine, changes: dict[str, str]) -> str:

@@ -283,6 +283,11 @@ def is_placeholder(text: str | None) -> bool:
     return s in ("", "-", "--", "/", "—", "——", "–", "n/a", "na", "none", "nil", "无", "null", "*", ".", "0")
 
 
+def column_vocabulary() -> dict[str, str]:
+    """Every column heading the vocabulary knows, as a `label_key`, with the field it names."""
+    return dict(_COLUMN_INDEX)
+
+
 def is_known_column(header: str | None) -> bool:
     """True when a heading is in the vocabulary word for word, not just matched by a pattern."""
     key = _numbered(label_key(header or ""))

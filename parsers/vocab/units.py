@@ -88,6 +88,11 @@ def unit_code(written: str | None) -> str | None:
     return _CODES.get(_clean(written).upper())
 
 
+def unit_words() -> dict[str, str]:
+    """Every way the table writes a unit (upper-cased), with its unit code."""
+    return dict(_CODES)
+
+
 def is_unit(text: str | None) -> bool:
     """True for text holding only a unit of measure as orders print it ("EA", "PCS", "箱")."""
     return unit_code(text) is not None

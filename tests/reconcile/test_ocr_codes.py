@@ -89,3 +89,24 @@ def test_a_customer_code_in_a_text_document_is_echoed_unchecked():
     """A typed code is no guess: an unknown customer code on a text read is only echoed."""
     result = reconcile(order(line(customer_sku="WY-BT-0501", unit_price=D("0.42"))), SNAP, today=TODAY)
     assert result.status is OrderStatus.ACCEPTED and result.lines[0].customer_sku == "WY-BT-0501"
+
+
+@pytest.mark.parametrize("printed, unit", [("paurs", "PR"), ("rol", "ROLL"), ("piecs", "PCS"), ("BOXES", "BOX")])
+def test_a_unit_word_misread_by_a_letter_on_a_fax_is_its_unit(printed, unit):
+    assert repaired(line(unit=printed), "C0001", SNAP).unit in (unit, printed)
+    assert reconcile(_fax(line(unit=printed, quantity=D(1000))), SNAP, today=TODAY).lines[0].unit == unit
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_any_latin_unit_word_misread_by_one_letter_is_its_unit_or_left_alone(seed):
+    """Generated: each Latin unit word of four letters or more, one letter dropped or changed, reads
+    as its own unit or stays as printed; it never becomes another unit."""
+    from parsers.vocab.misread import unit_code
+    from parsers.vocab.units import unit_words
+    rng = random.Random(seed)
+    for word, code in unit_words().items():
+        if not (word.isascii() and word.isalpha() and len(word) >= 4):
+            continue
+        i = rng.randrange(len(word))
+        slip = word[:i] + (rng.choice("QXZJ") if rng.random() < 0.5 else "") + word[i + 1:]
+        assert unit_code(slip) in (code, None) or unit_code(slip) == unit_code(slip.upper()) and slip in unit_words(), (word, slip)

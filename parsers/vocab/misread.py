@@ -1,0 +1,75 @@
+"""Labels and unit words as OCR misreads them: one character dropped or read as another.
+
+At fax resolution a dense character is often read as a look-alike (稱 as 种, 訂 as 言) or lost
+at the end of a run (產品名稱 as 產品名). A Chinese label of at least three characters that is
+one such slip away from labels of only one field names that field. Shorter labels (品名, 单价)
+are too close to ordinary words to be guessed at; Latin labels are read well enough as they are.
+Latin unit words of three letters or more ("paurs" for pairs, "rol" for roll) are read the same
+way; one-letter codes and single Chinese classifiers are never guessed (G may be a gram).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from parsers.vocab import labels as F
+from parsers.vocab import units
+
+_MIN_CHARS = 3
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _slips(key: str) -> set[str]:
+    """The key with one character read as another ("?") or dropped."""
+    return {key[:i] + "?" + key[i + 1:] for i in range(len(key))} | {key[:i] + key[i + 1:] for i in range(len(key))}
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for key, field in F.column_vocabulary().items():
+        if _CJK.fullmatch(key) and len(key) >= _MIN_CHARS:
+            for slip in _slips(key):
+                if len(slip) >= _MIN_CHARS:
+                    found.setdefault(slip, set()).add(field)
+    return {slip: frozenset(fields) for slip, fields in found.items()}
+
+
+@lru_cache(maxsize=1 << 14)
+def column_field(label: str | None) -> str | None:
+    """The field a Chinese column label names as printed, or as OCR misread it by one character."""
+    if F.is_known_column(label):
+        return F.column_field(label)
+    key = F.label_key(label or "")
+    if not _CJK.fullmatch(key) or len(key) < _MIN_CHARS or len(key) > 8:
+        return None
+    index = _index()
+    fields = set(index.get(key, ()))  # one character dropped
+    for i in range(len(key)):         # one character read as another
+        fields |= index.get(key[:i] + "?" + key[i + 1:], frozenset())
+    return fields.pop() if len(fields) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _unit_index() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for word, code in units.unit_words().items():
+        if word.isascii() and word.isalpha() and len(word) >= _MIN_CHARS + 1:
+            for slip in _slips(word):
+                if len(slip) >= _MIN_CHARS:
+                    found.setdefault(slip, set()).add(code)
+    return {slip: frozenset(codes) for slip, codes in found.items()}
+
+
+def unit_code(written: str | None) -> str | None:
+    """The unit code of a unit word as printed, or as OCR misread it by one letter."""
+    if units.unit_code(written):
+        return units.unit_code(written)
+    word = (written or "").strip().rstrip(".").upper()
+    if not (word.isascii() and word.isalpha() and len(word) >= _MIN_CHARS):
+        return None
+    index = _unit_index()
+    codes = set(index.get(word, ()))
+    for i in range(len(word)):
+        codes |= index.get(word[:i] + "?" + word[i + 1:], frozenset())
+    return codes.pop() if len(codes) == 1 else None
