@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from parsers.vocab.script import simplified
+
 # A dimension separator between numbers: "400*300", "48mm x 100m", "60X40" -> "×".
 _DIM_SEP = re.compile(r"(\d(?:mm|cm|m|μm|u)?)\s*[x×*]\s*(?=\d)")
 # "mm" after a number is noise (the default unit of sizes): 400×300×250mm, 48mm×100m, 48mm,
@@ -37,8 +39,9 @@ def compact(text: str) -> str:
 
 
 def name_key(text: str) -> str:
-    """A company name for comparison: NFKC, case-folded, spaces and punctuation removed."""
-    return _NAME_DROP.sub("", unicodedata.normalize("NFKC", text).casefold())
+    """A company name or address for comparison: NFKC, in simplified characters (a faxed 寶華實業
+    is often read 寶華实业), case-folded, spaces and punctuation removed."""
+    return _NAME_DROP.sub("", simplified(unicodedata.normalize("NFKC", text)).casefold())
 
 
 def _ascii_alnum(ch: str) -> bool:
