@@ -60,7 +60,8 @@ def within_rounding(quantity: Decimal, price: Decimal, amount: Decimal) -> bool:
 
 def readings(text: str | None) -> list[Decimal]:
     """Other ways an OCR'd number may read: look-alike letters as digits, one stray digit
-    (a speck) left out, a comma taken for a decimal point or a dot for a thousands comma, a decimal point lost. The printed reading is not among them."""
+    (a speck) left out, a comma taken for a decimal point or a dot for a thousands comma, a decimal point lost,
+    specks after the last decimal read as digits (3.47 for "3.47246", two decimals kept at least). The printed reading is not among them."""
     raw = nfkc(text or "")
     printed = parse_decimal(raw)
     found: list[Decimal] = []
@@ -78,6 +79,9 @@ def readings(text: str | None) -> list[Decimal]:
         add(raw.replace(",", "."))
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", raw):  # a thousands comma read as a dot ("1.313" for 1,313)
         add(raw.replace(".", ""))
+    tail = re.fullmatch(r"(\d+\.\d{2})(\d+)", raw)
+    for cut in range(len(tail.group(2)) if tail else 0):  # specks after the last digit read as digits ("3.47246")
+        add(tail.group(1) + tail.group(2)[:cut])
     if raw.isdigit():  # a decimal point too small for the scan ("168" for 1.68)
         for i in range(1, len(raw)):
             add(f"{raw[:i]}.{raw[i:]}")
@@ -102,7 +106,8 @@ def settle_row(values: RowValues, *, ocr: bool) -> tuple[RowValues, str | None]:
     when one changed; other reads are returned as they are (their characters are not guesses).
 
     With all three read and not exact, the other readings of each number are tried (one
-    number changed at a time) and the single one that makes the row exact is taken. With one
+    number changed at a time) and the single one that makes the row exact is taken; a quantity
+    or price read as 0 beside a non-zero amount counts as unreadable. With one
     of the three unreadable (its column is there, `texts` holds None for a column that is
     not), it is worked out from the other two when that gives a plain number.
     """
@@ -110,7 +115,13 @@ def settle_row(values: RowValues, *, ocr: bool) -> tuple[RowValues, str | None]:
     if not ocr:
         return values, None
     if all(n is not None for n in numbers):
-        return (values, None) if exact(*numbers) else _reread(values)
+        if exact(*numbers):
+            return values, None
+        settled = _reread(values)
+        zero = [i for i in (0, 1) if numbers[i] == 0]
+        if settled[1] is None and numbers[2] and len(zero) == 1:  # "0" for 0.1489: the digits after the point lost
+            return _work_out(replace(values, **{("quantity", "price")[zero[0]]: None}), zero[0])
+        return settled
     missing = [i for i, n in enumerate(numbers) if n is None]
     if len(missing) == 1 and values.texts[missing[0]] is not None:
         return _work_out(values, missing[0])

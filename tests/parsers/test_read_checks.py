@@ -35,6 +35,7 @@ def test_row_arithmetic_within_the_printed_rounding(q, p, a, is_exact, rounded):
 @pytest.mark.parametrize("text, expected", [
     ("9.991", D("9.99")), ("1O0", D(100)), ("l,500", D(1500)), ("12S", D(125)),
     ("168", D("1.68")), ("33012", D("330.12")),  # a decimal point too small for the scan
+    ("1.313", D(1313)), ("3.47246", D("3.47")), ("3.47246", D("3.472")),
 ])
 def test_other_readings_of_an_ocr_number(text, expected):
     assert expected in checks.readings(text)
@@ -58,6 +59,10 @@ def _values(q, p, a):
     ("5", "168", "8.40", True, (D(5), D("1.68"), D("8.40")), "unit price"),
     # Nothing to work from: the table has no amount column.
     ("1,5#0", "6.13", None, True, (None, D("6.13"), None), None),
+    # Specks after the price's last digit read as digits: only 3.47 makes 120 x p = 416.40.
+    ("120", "3.47246", "416.40", True, (D(120), D("3.47"), D("416.40")), "unit price"),
+    # A price read "0" (its decimals lost) beside an amount: worked out, so the row vouches for nothing.
+    ("300", "0", "44.67", True, (D(300), D("0.1489"), D("44.67")), "worked out"),
     # Two readings would both do: no guess is taken.
     ("10", "9.991", "99.91", True, (D(10), D("9.991"), D("99.91")), None),
 ])
@@ -236,3 +241,25 @@ def test_a_scanned_page_without_a_readable_order_date_is_not_vouched_for(kind, d
     failed = [c for c in order.read_checks if c.check is CheckName.HEADER_FIELD]
     assert bool(failed) == (kind is SourceKind.FAX and not dated)
     assert all("order date" in c.message for c in failed)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_digits_ocr_added_after_a_price_are_dropped_only_when_the_row_says_so(seed):
+    """Generated rows whose price got specks read as digits after it ("3.47" -> "3.47246"), or
+    whose quantity's thousands comma was read as a dot: the settled row is the printed one, or
+    the row is left as read (never another number that merely happens to fit)."""
+    import random
+    rng = random.Random(seed)
+    q = D(rng.choice([1313, 2500, 120, 48, 7, 36000]))
+    p = D(rng.randint(1, 99999)).scaleb(-rng.choice([2, 3, 4]))
+    a = (q * p).quantize(D("0.01"))
+    if rng.random() < 0.5 and not (p * q - a):
+        texts = (str(q), f"{p}{rng.randint(1, 999)}", str(a))
+    else:
+        texts = (f"{q:,}".replace(",", "."), str(p), str(a))
+    settled, note = checks.settle_row(_values(*texts), ocr=True)
+    if note:
+        assert (settled.quantity, settled.price) == (q, p), texts
+    else:
+        read = _values(*texts)
+        assert (settled.quantity, settled.price) == (read.quantity, read.price)
