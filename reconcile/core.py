@@ -54,7 +54,7 @@ def reconcile(order: ParsedOrder, catalog: CatalogSnapshot, *, today: date,
     anomalies = tuple(a for check in ORDER_CHECKS if (a := check(ofacts)) is not None)
     anomalies += _new_doubts(read_doubts(order), anomalies)
     if ocr:
-        anomalies += ocrcodes.unvouched(lines, customer.number if customer else None, catalog)
+        anomalies += ocrcodes.doubts(order.lines, lines, customer.number if customer else None, catalog)
     clean = not anomalies and not any(ln.anomalies for ln in lines)
     log.info("reconciled po=%s customer=%s anomalies=%d", order.po_number,
              customer.number if customer else None, len(anomalies) + sum(len(ln.anomalies) for ln in lines))

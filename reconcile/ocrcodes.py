@@ -20,6 +20,7 @@ from parsers.vocab import misread, units
 from reconcile.anomalies import Anomaly, AnomalyCode
 from reconcile.result import ReconciledLine
 from reconcile.snapshot import CatalogSnapshot
+from reconcile.units import unit_code
 
 # Marks OCR reads in place of a code's separator (a dot or a hyphen lost at 200 dpi), and gaps.
 _DOUBTFUL = re.compile(r"(?<=[0-9A-Za-z])\s*[,:;·・，：；。]\s*(?=[0-9A-Za-z])|(?<=[0-9A-Za-z])\s+(?=[0-9A-Za-z])")
@@ -67,18 +68,20 @@ def repaired(line: ParsedLine, customer: str | None, catalog: CatalogSnapshot) -
             fixed = customer_code(value, customer, catalog)
         if fixed is not None:
             changes[name] = fixed
-    unit = _unit(line.unit)
+    unit = _unit(line.unit, catalog)
     if not changes:
         return line if unit == line.unit else replace(line, unit=unit)
     ids = tuple((label, _same_fixed(value, line, changes)) for label, value in line.ids)
     return replace(line, ids=ids, unit=unit, **changes)
 
 
-def _unit(written: str | None) -> str | None:
-    """A unit word OCR misread by a letter ("paurs", "rol") as its unit code; any other as printed."""
-    if not written or units.unit_code(written):
+def _unit(written: str | None, catalog: CatalogSnapshot) -> str | None:
+    """A unit word OCR misread by a letter ("paurs", "rol") as its unit code; None for a reading
+    that is no unit at all ("圃" for 個): the item's own unit stands in, and `doubts` says so.
+    A unit the catalog's conversions name is a unit, whether or not the vocabulary knows it."""
+    if not written or units.unit_code(written) or any(code == unit_code(written) for _, code in catalog.units):
         return written
-    return misread.unit_code(written) or written
+    return misread.unit_code(written)
 
 
 def _same_fixed(value: str, line: ParsedLine, changes: dict[str, str]) -> str:
@@ -87,6 +90,24 @@ def _same_fixed(value: str, line: ParsedLine, changes: dict[str, str]) -> str:
         if getattr(line, name) == value:
             return fixed
     return value
+
+
+def doubts(printed: tuple[ParsedLine, ...], lines: tuple[ReconciledLine, ...], customer: str | None,
+           catalog: CatalogSnapshot) -> tuple[Anomaly, ...]:
+    """What an OCR read leaves unchecked: units read as no unit (`unread_units`) and customer
+    codes the catalog cannot vouch for (`unvouched`)."""
+    return unread_units(printed, lines, catalog) + unvouched(lines, customer, catalog)
+
+
+def unread_units(printed: tuple[ParsedLine, ...], lines: tuple[ReconciledLine, ...],
+                 catalog: CatalogSnapshot) -> tuple[Anomaly, ...]:
+    """A doubt for each line whose unit was read as something that is no unit: the item's own
+    unit stood in for it, which nobody checked."""
+    return tuple(Anomaly(AnomalyCode.MISSING_FIELD,
+                         f"Line {line.line_no}: the unit read from the scan, \"{read.unit}\", is no unit; the item's "
+                         f"unit {line.unit or '(none)'} was assumed, so a clerk must check it.",
+                         None, (("line", str(line.line_no)), ("check", "unit"), ("outcome", "not made")))
+                 for read, line in zip(printed, lines) if read.unit and _unit(read.unit, catalog) is None)
 
 
 def unvouched(lines: tuple[ReconciledLine, ...], customer: str | None, catalog: CatalogSnapshot) -> tuple[Anomaly, ...]:

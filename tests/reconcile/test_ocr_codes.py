@@ -110,3 +110,21 @@ def test_any_latin_unit_word_misread_by_one_letter_is_its_unit_or_left_alone(see
         i = rng.randrange(len(word))
         slip = word[:i] + (rng.choice("QXZJ") if rng.random() < 0.5 else "") + word[i + 1:]
         assert unit_code(slip) in (code, None) or unit_code(slip) == unit_code(slip.upper()) and slip in unit_words(), (word, slip)
+
+
+@pytest.mark.parametrize("printed", ["圃", "隽", "price.GBP 0.8255", "个:单价:"])
+def test_a_unit_read_as_no_unit_is_the_items_unit_and_a_doubt(printed):
+    """A fax whose unit cell reads as no unit word: the item's own unit stands in, and the order
+    waits for a clerk with a sentence naming what was read."""
+    result = reconcile(_fax(line(unit=printed, unit_price=D("0.42"))), SNAP, today=TODAY)
+    assert result.lines[0].unit == "PCS" and not result.lines[0].anomalies
+    assert result.status is OrderStatus.REVIEW
+    assert [a.code for a in result.anomalies] == [C.MISSING_FIELD] and printed in result.anomalies[0].message
+
+
+def test_a_unit_only_the_catalogs_conversions_know_is_kept():
+    """"PALX" is no vocabulary word, but the catalog converts it: it is a unit, read as printed."""
+    from reconcile.catalog import UnitConversion
+    snap = snapshot(replace(RECORDS, units=RECORDS.units + (UnitConversion("5.01.0006", "PALX", "PCS", D(1000)),)))
+    assert repaired(line(unit="PALX"), "C0001", snap).unit == "PALX"
+    assert repaired(line(unit="PALX"), "C0001", SNAP).unit is None
