@@ -9,7 +9,7 @@ can tell unless the read checks itself against what the document prints about it
 - row numbers: the printed row numbers run 1..N (or 10, 20 .. 10N), N = the rows read and,
   when the grid is known, the rows it holds;
 - the total: the lines add up to the printed total;
-- the pages: "page 1/2" (页 1/2, Page 1 of 2, 第1页 共2页, P.001/002) means page 2 is there.
+- the pages: "page 1/2" (页 1/2, Page 1 of 2, 第1页 共2页, P.001/002, Página 1 de 2) means page 2 is there.
 
 Each check gives a `ReadCheck` (passed, failed, or not made, with a sentence); a parser
 puts them on `ParsedOrder.read_checks` and reconciliation turns the failed ones into
@@ -273,11 +273,12 @@ _PAGE_MARKS = (
     re.compile(r"页\s*[:：]?\s*(\d{1,3})\s*/\s*(\d{1,3})"),
     re.compile(r"(?i)(?<![a-z])p[.:]?\s*(\d{1,3})\s*/\s*(\d{1,3})\b"),
     re.compile(r"(?i)\bseite\s*(\d{1,3})\s*(?:von|/)\s*(\d{1,3})\b"),
+    re.compile(r"(?i)\bp[áa]gina\s*(\d{1,3})\s*(?:de|/)\s*(\d{1,3})\b"),
 )
 
 
 def page_marks(text: str) -> list[tuple[int, int]]:
-    """(page, of) pairs printed in a line: "Page 1 of 2", 第1页 共2页, 页 1/2, P.001/002."""
+    """(page, of) pairs printed in a line: "Page 1 of 2", 第1页 共2页, 页 1/2, P.001/002, "Página 1 de 2"."""
     found = []
     for pattern in _PAGE_MARKS:
         for m in pattern.finditer(nfkc(text)):

@@ -26,7 +26,7 @@ from parsers.vocab.numbers import nfkc, parse_decimal, parse_quantity
 
 # "Item 2:", "Line 2.", "Ligne 2 :", "Pos. 2", "No. 2", "第2项：", "2)" before the fields of one line
 # (after any specks OCR read before it: "：6、物料编码…").
-_LINE_PREFIX = re.compile(r"(?i)^[\s:：;；.,，·・、'`]*(?:(?:item|line|ligne|l[ií]nea|zeile|art[ií]culo|pos(?:ition|ici[oó]n)?\.?|no\.?|#)\s*"
+_LINE_PREFIX = re.compile(r"(?i)^[\s:：;；.,，·・、'`]*(?:(?:item|line|ligne|l[ií]nea|zeile|art[ií]culo|pos(?:ition|ici[oó]n)?\.?|no\.?|#)[\s.:：]*"
                           r"(\d{1,3})\s*[:：.)\-–]?|"
                           r"第\s*(\d{1,3})\s*[项行条項條]\s*[:：、.]?|[(（]?(\d{1,3})[.、)）:：](?!\d))\s*")
 # Segments end at ; ； | tab ， and at a comma not inside a number ("2,000" and "0,69" stay whole).
@@ -54,11 +54,13 @@ def _label_split(segment: str) -> tuple[str, str, str] | None:
 
 def _heads(words: list[str], n: int) -> list[tuple[str, str]]:
     """The first `n` words as a label and the rest as its value; when OCR read the space after
-    the label as a dot or colon ("unit price.GBP 0.83"), also the label cut at that mark."""
+    the label as a dot or colon ("unit price.GBP 0.83") or lost it ("cantidad1.040"), also the
+    label cut there."""
     out = [(" ".join(words[:n]), " ".join(words[n:]))]
-    glued = re.match(r"^([^\W\d_][\w/-]*?)[.:](?=[^\W\d_]|[¥$€£￥])(.+)$", words[n - 1])
+    glued = (re.match(r"^([^\W\d_][\w/-]*?)[.:](?=[^\W\d_]|[¥$€£￥])(.+)$", words[n - 1])
+             or re.match(r"^([^\W\d_]+(?:[./-][^\W\d_]+)*)[.:]?(\d.*)$", words[n - 1]))  # "cantidad.154", "importe353,50"
     if glued:
-        out.insert(0, (" ".join(words[:n - 1] + [glued.group(1)]), " ".join([glued.group(2)] + words[n:])))
+        out.append((" ".join(words[:n - 1] + [glued.group(1)]), " ".join([glued.group(2)] + words[n:])))
     return out
 
 
@@ -69,15 +71,24 @@ _GLUE = re.compile(r"(?<=\S)[.:：]\s*(?=[^\W\d_])|(?<=\S)\s+(?=[^\W\d_][^:：\s
 
 
 def _unglued(segment: str) -> list[str]:
-    """A segment cut where a known label follows a mark OCR may have put in place of a separator,
-    outside brackets and never inside a number."""
+    """A segment cut where a known label follows a mark OCR may have put in place of a separator
+    (or, after a labelled field, a bare gap), outside brackets and never inside a number."""
     pieces, start = [], 0
     for m in _GLUE.finditer(segment):
-        if m.start() <= start or _depth(segment[:m.start()]) or not _label_split(segment[m.end():]):
+        rest = _label_split(segment[m.end():]) if m.start() > start and not _depth(segment[:m.start()]) else None
+        head = segment[start:m.start()]
+        if rest is None or _label_starts_before(head, rest[1]) or (not m.group(0).strip() and not _label_split(head)):
             continue
-        pieces.append(segment[start:m.start()])
+        pieces.append(head)
         start = m.end()
     return [p for p in pieces + [segment[start:]] if p.strip()]
+
+
+def _label_starts_before(head: str, label: str) -> bool:
+    """Whether the label found after a mark or gap begins a word earlier ("nuestra.ref.",
+    "nuestra ref:" are one label, not a word and the label "ref")."""
+    words = re.split(r"[\s(（]+", head.strip())
+    return bool(words[-1]) and F.is_known_column(f"{words[-1]} {label}")
 
 
 def _depth(text: str) -> int:
@@ -145,9 +156,17 @@ def _cut(body: str) -> _Fields:
     return cut
 
 
+def _quantity_text(value: str) -> str:
+    """A quantity with the mark OCR read between number and unit taken for a space ("9.700-EA")."""
+    return re.sub(r"(?<=\d)[.:;,\-](?=[^\W\d_])", " ", value)
+
+
 def _money_text(value: str) -> str:
     """A price or amount without the remains of a currency word OCR cut short or ran on into the
-    next label ("52.04港", "1.21港币："): a number followed only by a few CJK characters or marks."""
+    next label ("52.04港", "1.21港币："), nor a speck read as a mark after it ("2,28.EUR", "0,0034. EUR")."""
+    if parse_decimal(value) is not None:
+        return value
+    value = re.sub(r"(?<=\d)[.:;,\-](?=\s|[^\W\d_]|$)", " ", value).strip(" .:;,")
     if parse_decimal(value) is not None:
         return value
     m = re.fullmatch(r"\s*([^\u4e00-\u9fff]*?\d)\s*[\u4e00-\u9fff]{1,3}[\s:：;；,，.。]*", value)
@@ -184,7 +203,8 @@ def labelled_line(text: str, n: int, us: bool = False, mark: str | None = None) 
         return None
     columns = {i: field for i, field in enumerate(cut.fields) if field}
     labels = {i: label or field for i, (label, field) in enumerate(zip(cut.labels, cut.fields))}
-    values = [_money_text(v) if f in (F.UNIT_PRICE, F.AMOUNT) else v for f, v in zip(cut.fields, cut.values)]
+    values = [_money_text(v) if f in (F.UNIT_PRICE, F.AMOUNT) else _quantity_text(v) if f == F.QUANTITY else v
+              for f, v in zip(cut.fields, cut.values)]
     row = respell_row(values, columns, mark)
     got = read_row(row, n, columns, labels, lambda r, c: f"line {r + 1}", us, None)
     if got is None:

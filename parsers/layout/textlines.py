@@ -20,7 +20,7 @@ from parsers.model import CheckName, CheckOutcome, ParsedLine, ParsedOrder, Pars
 from parsers.vocab.numbers import document_mark, nfkc, parse_decimal, respell
 from parsers.vocab.units import unit_pattern
 from parsers.build import Facts, build_order, demote_counters, label_and_amount, read_row, respell_row, table_decimal_mark, unread_row
-from parsers.layout.checks import RowNote, within_rounding
+from parsers.layout.checks import RowNote, page_marks, within_rounding
 from parsers.layout import party
 from parsers.vocab.dates import date_order
 
@@ -384,24 +384,34 @@ def _read_prose(lines: list[str], found: list[ParsedLine], marks: list[str | Non
 
 def _unwrapped(lines: list[str], n: int, used: set[int], us: bool, mark: str | None) -> tuple[ParsedLine | None, str]:
     """The labelled line starting at line n, with the lines it wraps onto ("…, unit price US$" /
-    "0.3695, amount 271.95") joined while each makes more of its fields readable; those are used."""
+    "0.3695, amount 271.95") joined while each makes more of its fields readable; those are used.
+    A page's footer between a line and its end on the next page is passed over."""
     text = lines[n]
     best = prose.labelled_line(text, n, us, mark)
-    k = n + 1
-    while k < len(lines) and k - n <= 2 and k not in used and lines[k].strip() and _may_continue(lines[k], best):
-        joined = f"{text} {lines[k].strip()}"
-        got = prose.labelled_line(joined, n, us, mark)
+    k, joined = n + 1, 0
+    while k < len(lines) and joined < 2:
+        if _page_footer(lines[k]):
+            k += 1
+            continue
+        if k in used or not lines[k].strip() or not _may_continue(lines[k], best):
+            break
+        got = prose.labelled_line(f"{text} {lines[k].strip()}", n, us, mark)
         if got is None or _filled(got) <= _filled(best) or not _continues(lines[k]) and not _adds_up(got):
             break
-        best, text = got, joined
+        best, text = got, f"{text} {lines[k].strip()}"
         used.add(k)
-        k += 1
+        k, joined = k + 1, joined + 1
     return best, text
 
 
 def _continues(text: str) -> bool:
     """Whether a text line may be the rest of the line above: no new item, total or header field starts it."""
     return not (prose.starts_item(text) or F.is_total_label(text) or F.header_field(text.partition(":")[0]))
+
+
+def _page_footer(text: str) -> bool:
+    """A line that only counts pages ("Página 1 de 3", "第 1 页 共 3 页")."""
+    return bool(page_marks(text)) and len(text.strip()) <= 30
 
 
 def _may_continue(text: str, line: ParsedLine | None) -> bool:

@@ -204,3 +204,41 @@ def test_an_order_subtotal_after_the_last_line_is_not_taken_as_its_amount():
     text = ["采购订单", "订单号：PO-9", "1、物料编码：1.04.0047；品名：PE自封袋；数量：100个；单价：2.00", "小计：900.00"]
     (order,) = orders_from_text("\n".join(text), ParseContext(path="fax.tif"), SourceKind.FAX).orders
     assert order.lines[0].amount is None
+
+
+# (line word, customer-code label, our-code label, qty, price, amount) as the stress writer's languages print them
+LATIN_PROSE = [("Item", "our P/N", "P/N", "quantity", "unit price", "amount"),
+               ("Línea", "nuestra ref.", "ref.", "cantidad", "precio unitario", "importe"),
+               ("Pos.", "unsere Art.-Nr.", "Art.-Nr.", "Menge", "Einzelpreis", "Betrag"),
+               ("Ligne", "notre réf.", "réf.", "quantité", "prix unitaire", "montant")]
+
+
+def _ocr_slips(rng: random.Random, text: str) -> str:
+    """What a fax's OCR does to a sentence: a space after a word read as a dot or colon or lost
+    before a number, a speck after a number read as a mark, a mark between number and unit."""
+    text = re.sub(r"(?<=[a-zé]) (?=\d)", lambda m: rng.choice([" ", ".", "", ":"]), text)
+    text = re.sub(r"(?<=\d) (?=EUR)", lambda m: rng.choice([" ", ". ", "."]), text)
+    return re.sub(r"(?<=\d) (?=[A-Z]{2,3},)", lambda m: rng.choice([" ", "-"]), text)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_faxed_sentences_with_ocr_slips_and_a_page_break_keep_their_lines(seed):
+    """Given order lines written as sentences, wrapped, one of them across a page footer, with the
+    slips OCR makes in spaces and marks, every line keeps its codes, quantity, unit, price and amount."""
+    rng = random.Random(seed)
+    words = rng.choice(LATIN_PROSE)
+    text, want = ["PEDIDO", "Nº de pedido: 0006/53", "Fecha: 2026-11-15", ""], []
+    for n, item in enumerate(rng.sample(ITEMS, 4), start=1):
+        qty, price = D(rng.choice([154, 1040, 3700, 9700, 41])), D(rng.choice(["1.51", "0.0034", "2.28", "0.241"]))
+        amount = (qty * price).quantize(D("0.01"))
+        cust = f"KRM-{rng.randint(10000, 99999)}"
+        head = f"{words[0]} {n}: {item[3]} ({words[1]} {cust}, {words[2]} {item[0]}), {words[3]} {qty:,}".replace(",", "_")
+        tail = f"{rng.choice(['EA', 'RL', 'PK'])}, {words[4]} {str(price).replace('.', ',')} EUR, {words[5]} " \
+               f"{str(amount).replace('.', ',')}"
+        head = head.replace("_", ",").replace(f"{qty:,}", f"{qty:,}".replace(",", "."))
+        text += [_ocr_slips(rng, head), _ocr_slips(rng, tail)] + (["Página 1 de 2"] if n == 2 else [])
+        want.append((cust, item[0], qty, price, amount))
+    text.append(f"TOTAL: {str(sum(w[4] for w in want)).replace('.', ',')}")
+    (order,) = orders_from_text("\n".join(text), ParseContext(path="fax.tif"), SourceKind.FAX).orders
+    got = [(l.customer_sku, l.code or l.our_sku, l.quantity, l.unit_price, l.amount) for l in order.lines]
+    assert got == want, "\n".join(text)

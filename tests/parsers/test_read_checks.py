@@ -119,6 +119,8 @@ def test_lines_add_up_to_the_printed_total(lines, stated, outcome):
     (["Page 1 of 2", "Page 2 of 2"], 2, CheckOutcome.PASSED),
     (["页 1/2"], 1, CheckOutcome.FAILED),
     (["Seite 1 von 3"], 2, CheckOutcome.FAILED),
+    (["Página 1 de 3", "Pagina 2 de 3."], 2, CheckOutcome.FAILED),
+    (["Página 1 de 2", "Página 2 de 2"], 2, CheckOutcome.PASSED),
     (["规格 1/2 英寸", "Ship 1/2 pallets"], 1, None),
     (["no page marks here"], 1, None),
 ])
