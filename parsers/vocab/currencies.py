@@ -79,7 +79,7 @@ def heading_currency(text: str | None) -> str | None:
 
 def _marks() -> str:
     names = {n for _, ns in _NAMES for n in ns if not n.isascii() or not n.isalpha()}
-    words = sorted(names | {c.lower() for c in ISO_CODES} | {"rmb"}, key=len, reverse=True)
+    words = sorted(names | {c.lower() for c in ISO_CODES} | {"rmb", "ntd"}, key=len, reverse=True)  # old names too
     return "|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w.isalpha() and w.isascii() else re.escape(w)
                     for w in words)
 
