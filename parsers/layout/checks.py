@@ -107,7 +107,7 @@ def settle_row(values: RowValues, *, ocr: bool) -> tuple[RowValues, str | None]:
 
     With all three read and not exact, the other readings of each number are tried (one
     number changed at a time) and the single one that makes the row exact is taken; a quantity
-    or price read as 0 beside a non-zero amount counts as unreadable. With one
+    or price read as 0 beside a non-zero amount, or read with one digit lost, counts as unreadable. With one
     of the three unreadable (its column is there, `texts` holds None for a column that is
     not), it is worked out from the other two when that gives a plain number.
     """
@@ -118,14 +118,25 @@ def settle_row(values: RowValues, *, ocr: bool) -> tuple[RowValues, str | None]:
         if exact(*numbers):
             return values, None
         settled = _reread(values)
-        zero = [i for i in (0, 1) if numbers[i] == 0]
-        if settled[1] is None and numbers[2] and len(zero) == 1:  # "0" for 0.1489: the digits after the point lost
-            return _work_out(replace(values, **{("quantity", "price")[zero[0]]: None}), zero[0])
+        lost = [i for i in (0, 1) if numbers[i] == 0 or _digit_lost(values, i)]
+        if settled[1] is None and numbers[2] and len(lost) == 1:  # "0" for 0.1489, "9" for 90: digits lost
+            return _work_out(replace(values, **{("quantity", "price")[lost[0]]: None}), lost[0])
         return settled
     missing = [i for i, n in enumerate(numbers) if n is None]
     if len(missing) == 1 and values.texts[missing[0]] is not None:
         return _work_out(values, missing[0])
     return values, None
+
+
+def _digit_lost(values: RowValues, i: int) -> bool:
+    """Whether the quantity (0) or price (1) worked out from the other two is the number as read
+    with one digit more ("9" read for 90): a digit the scan lost, not a different number."""
+    worked, _note = _work_out(replace(values, **{("quantity", "price")[i]: None}), i)
+    read, found = (values.quantity, values.price)[i], (worked.quantity, worked.price)[i]
+    if read is None or found is None:
+        return False
+    shown, whole = re.sub(r"\D", "", str(read)), re.sub(r"\D", "", str(found))
+    return len(whole) == len(shown) + 1 and any(whole[:k] + whole[k + 1:] == shown for k in range(len(whole)))
 
 
 def _reread(values: RowValues) -> tuple[RowValues, str | None]:

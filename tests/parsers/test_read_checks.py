@@ -63,6 +63,10 @@ def _values(q, p, a):
     ("120", "3.47246", "416.40", True, (D(120), D("3.47"), D("416.40")), "unit price"),
     # A price read "0" (its decimals lost) beside an amount: worked out, so the row vouches for nothing.
     ("300", "0", "44.67", True, (D(300), D("0.1489"), D("44.67")), "worked out"),
+    # A quantity read with a digit lost ("9" for 90): worked out from the amount, not vouched for.
+    ("9", "12.50", "1125.00", True, (D(90), D("12.50"), D("1125.00")), "worked out"),
+    # ... but a number that is not the read one with a digit more is no lost digit: nothing changes.
+    ("7", "12.50", "1125.00", True, (D(7), D("12.50"), D("1125.00")), None),
     # Two readings would both do: no guess is taken.
     ("10", "9.991", "99.91", True, (D(10), D("9.991"), D("99.91")), None),
 ])
