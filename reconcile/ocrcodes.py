@@ -103,11 +103,15 @@ def unread_units(printed: tuple[ParsedLine, ...], lines: tuple[ReconciledLine, .
                  catalog: CatalogSnapshot) -> tuple[Anomaly, ...]:
     """A doubt for each line whose unit was read as something that is no unit: the item's own
     unit stood in for it, which nobody checked."""
-    return tuple(Anomaly(AnomalyCode.MISSING_FIELD,
-                         f"Line {line.line_no}: the unit read from the scan, \"{read.unit}\", is no unit; the item's "
-                         f"unit {line.unit or '(none)'} was assumed, so a clerk must check it.",
-                         None, (("line", str(line.line_no)), ("check", "unit"), ("outcome", "not made")))
+    return tuple(_doubt("unit", f"Line {line.line_no}: the unit read from the scan, \"{read.unit}\", is no unit; "
+                                f"the item's unit {line.unit or '(none)'} was assumed, so a clerk must check it.")
                  for read, line in zip(printed, lines) if read.unit and _unit(read.unit, catalog) is None)
+
+
+def _doubt(check: str, sentence: str) -> Anomaly:
+    """A check an OCR read could not make, as `reconcile.checks.read_doubts` reports them."""
+    return Anomaly(AnomalyCode.MISSING_FIELD, f"{sentence} (the {check} check could not be made)", None,
+                   (("check", check), ("outcome", "not made"), ("say", "read_check"), ("note", sentence)))
 
 
 def unvouched(lines: tuple[ReconciledLine, ...], customer: str | None, catalog: CatalogSnapshot) -> tuple[Anomaly, ...]:
@@ -123,8 +127,7 @@ def unvouched(lines: tuple[ReconciledLine, ...], customer: str | None, catalog: 
             continue
         whose = f"a code of {customer}'s" if customer else "a known customer's code"
         meant = f" for {line.sku}" if line.sku else ""
-        found.append(Anomaly(AnomalyCode.MISSING_FIELD,
-                             f"Line {line.line_no}: the customer's item code \"{code}\" read from the scan is not "
-                             f"{whose}{meant} in the catalog, so it could not be checked (it may be a misread code).",
-                             None, (("line", str(line.line_no)), ("check", "customer code"), ("outcome", "not made"))))
+        found.append(_doubt("customer code", f"Line {line.line_no}: the customer's item code \"{code}\" read from "
+                            f"the scan is not {whose}{meant} in the catalog, so it could not be checked "
+                            "(it may be a misread code)."))
     return tuple(found)

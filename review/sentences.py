@@ -46,7 +46,8 @@ ZH: dict[tuple[str, str], str] = {
 }
 LINE_PREFIX_ZH = "第 {n} 行："
 CHECKS_ZH = {"row arithmetic": "行金额核算", "row numbers": "行号连续", "total": "合计核对", "pages": "页数完整",
-             "row read": "行读取", "date order": "日期格式", "change request": "变更说明", "header field": "表头字段"}
+             "row read": "行读取", "date order": "日期格式", "change request": "变更说明", "header field": "表头字段",
+             "customer code": "客户物料编码", "unit": "单位"}
 OUTCOMES_ZH = {"failed": "未通过", "not made": "无法进行"}
 HINT_KINDS_ZH = {"letterhead": "信头", "buyer field": "买方栏", "stamp": "印章", "e-mail": "邮箱", "web site": "网站",
                  "address": "地址", "phone": "电话", "sender": "发件人", "reply-to": "回复地址", "EDI id": "EDI 标识"}
