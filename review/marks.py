@@ -53,7 +53,8 @@ def _attributes(mark: str | None) -> Markup:
     """` data-mark="…" tabindex="0"` for a located value (focusable, so the keyboard shows it too)."""
     if not mark:
         return Markup("")
-    return Markup(' data-mark="%s" tabindex="0"') % escape(mark)
+    # escaped once here (a sheet's name may hold anything); Markup's own % would escape again
+    return Markup(f' data-mark="{escape(mark)}" tabindex="0"')
 
 
 def page_box(where: dict[str, Any] | None, pages: list[list[float]]) -> PageBox | None:
