@@ -171,7 +171,9 @@ def _work_out(values: RowValues, i: int) -> tuple[RowValues, str | None]:
         return values, None
     fixed = [q, p, a]
     fixed[i] = value
-    what = "could not be read" if not (values.texts[i] or "").strip() else f"read \"{values.texts[i]}\" is not a number"
+    text = (values.texts[i] or "").strip()
+    what = ("could not be read" if not text else f"read \"{text}\" is not a number" if parse_decimal(text) is None
+            else f"read \"{text}\" lost digits in the scan")
     note = f"the {_NAMES[i]} {what}; {value} was worked out from the other two numbers"
     return RowValues(fixed[0], fixed[1], fixed[2], values.texts), note
 
