@@ -19,14 +19,15 @@ from parsers.build import read_row, respell_row
 from parsers.layout import checks
 from parsers.layout.checks import RowNote, RowValues
 from parsers.model import ParsedLine, Provenance
+from parsers.vocab import changes as C
 from parsers.vocab import labels as F
 from parsers.vocab import misread
 from parsers.vocab.dates import parse_date
-from parsers.vocab.numbers import nfkc, parse_decimal, parse_quantity
+from parsers.vocab.numbers import nfkc, parse_decimal, parse_quantity, respell
 
 # "Item 2:", "Line 2.", "Ligne 2 :", "Pos. 2", "No. 2", "第2项：", "2)" before the fields of one line
 # (after any specks OCR read before it: "：6、物料编码…").
-_LINE_PREFIX = re.compile(r"(?i)^[\s:：;；.,，·・、'`]*(?:(?:item|line|ligne|l[ií]nea|zeile|art[ií]culo|pos(?:ition|ici[oó]n)?\.?|no\.?|#)[\s.:：]*"
+_LINE_PREFIX = re.compile(rf"(?i)^[\s:：;；.,，·・、'`]*(?:(?:{C.LINE_WORD}|no\.?|#)[\s.:：]*"
                           r"(\d{1,3})\s*[:：.)\-–]?|"
                           r"第\s*(\d{1,3})\s*[项行条項條]\s*[:：、.]?|[(（]?(\d{1,3})[.、)）:：](?!\d))\s*")
 # Segments end at ; ； | tab ， and at a comma not inside a number ("2,000" and "0,69" stay whole).
@@ -214,16 +215,22 @@ def labelled_line(text: str, n: int, us: bool = False, mark: str | None = None) 
 
 # --- change requests ------------------------------------------------------------------------
 
-_NUMBERED_LINE = re.compile(r"(?i)第\s*(\d{1,3})\s*[行项条項條]|\b(?:line|item|pos(?:ition)?)\s*(?:no\.?\s*)?#?\s*(\d{1,3})\b")
-_ZH_CHANGE = re.compile(r"(数量|单价|價格|价格|單價|數量|交期|交货日期|交貨日期|到货日期)\s*(?:由|从|從)\s*(\S+?)\s*"
-                        r"(?:改为|改成|更改为|变更为|變更為|调整为|調整為|修改为|修改為|改為|变为|改到|增加到|减少到|减至|增至)\s*"
+_NUMBERED_LINE = re.compile(rf"(?i)第\s*(\d{{1,3}})\s*[行项条項條]|\b{C.LINE_WORD}\s*(?:no\.?\s*|n[º°]\s*)?#?\s*(\d{{1,3}})\b")
+_ZH_CHANGE = re.compile(rf"({'|'.join(C.ZH_FIELDS)})\s*(?:{'|'.join(C.ZH_FROM)})\s*(\S+?)\s*"
+                        rf"(?:{'|'.join(C.ZH_TO)})\s*"
                         r"((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[^\s，,。;；]*|[^\s，,。;；]+)")
-_EN_CHANGE = re.compile(r"(?i)\b(quantity|qty|unit\s+price|price|delivery\s+date|due\s+date)\b"
-                        r"(?:\s+(?:of|for|on)\s+(?:line|item|pos(?:ition)?)\s*#?\s*\d{1,3})?"
-                        r"(?:\s+(?:from|was)\s+((?:[\d.,]*\d|[^\s,;]+?)(?:\s*[A-Za-z\u4e00-\u9fff]{1,6})?))?\s+(?:to|->|→|=>|becomes|now)\s+"
-                        r"(\d{4}-\d{2}-\d{2}|[\d.,]*\d(?:\s*[A-Za-z\u4e00-\u9fff]{1,6}(?![A-Za-z]))?)")
-_PO_REF = re.compile(r"(?i)(?:订单|采购单|訂單|採購單|\bP\.?O\.?|\border)\s*(?:号|號|编号|No\.?|number|#)?\s*[:：]?\s*"
+_NUMBER = r"\d{1,3}(?: \d{3})+(?:[.,]\d+)?|[\d.,]*\d"
+_VALUE = (rf"(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}|[$€£¥￥]?\s?(?:{_NUMBER}))"
+          r"(?:\s*(?:[^\W\d_]{1,10}\.?(?![^\W\d_])|[$€£¥￥]))?")
+# What follows the field's name in a sentence in a Latin script: "[of line 2] [(name, code)] [from] 100 to 200".
+_LATIN_CHANGE = re.compile(
+    rf"(?i)(?:\s+(?:{C.OF_WORDS})\s+(?:(?:{C.ARTICLE_WORDS})\s*)?{C.LINE_WORD}\s*#?\s*\d{{1,3}}\b)?"
+    r"(?:\s*[(（](?P<aside>[^()（）]*)[)）])?\s*[:：,]?"
+    rf"(?:\s*(?:(?P<from>{C.FROM_WORDS})\s+)?(?P<old>{_VALUE}))?"
+    rf"\s*(?:(?<=\s)(?P<to>{C.TO_WORDS})(?=\s)|(?P<arrow>{C.ARROW_WORDS}))\s*(?P<new>{_VALUE})")
+_PO_REF = re.compile(rf"(?i)(?:{'|'.join(C.ORDER_WORDS)})\s*(?:{C.NUMBER_WORDS}(?![^\W\d_]))?\s*[:：]?\s*"
                      r"([A-Za-z0-9][A-Za-z0-9_\-/.]*\d[A-Za-z0-9_\-/]*)")
+_CHANGED = (F.QUANTITY, F.UNIT_PRICE, F.LINE_DELIVERY)
 _ITEM_CODE = re.compile(r"(?<![\w.])(?=[A-Za-z0-9.\-]*\d)[A-Za-z0-9][A-Za-z0-9.\-_/]{2,29}(?![\w])")
 
 
@@ -240,22 +247,60 @@ class Change:
 
 
 def change_request(text: str) -> Change | None:
-    """The change a sentence asks for ("第2行 … 的数量由 15000pcs 改为 30000pcs"), or None."""
+    """The change a sentence asks for ("第2行 … 的数量由 15000pcs 改为 30000pcs", "cambiar la
+    cantidad de la línea 2 de 100 a 200"), or None."""
     s = nfkc(text)
     where = _NUMBERED_LINE.search(s)
     if not where:
         return None
-    m = _ZH_CHANGE.search(s, where.end()) or _EN_CHANGE.search(s) or _ZH_CHANGE.search(s)
-    if not m:
+    found = _zh_change(s, where.end()) or _latin_change(s) or _zh_change(s, 0)
+    if found is None:
         return None
-    field = F.column_field(m.group(1))
-    if field not in (F.QUANTITY, F.UNIT_PRICE, F.LINE_DELIVERY):
-        return None
-    between = s[where.end():m.start()] if m.start() > where.end() else ""
+    field, start, new, old, aside = found
+    between = s[where.end():start] if start > where.end() else aside
     item = re.sub(r"^[\s:：,，的]+|[\s:：,，的]+$", "", between)
     po = _PO_REF.search(s)
-    return Change(int(where.group(1) or where.group(2)), field, m.group(3).strip(), m.group(2), item,
+    return Change(int(where.group(1) or where.group(2)), field, new.strip(), old, item,
                   po.group(1) if po else None)
+
+
+def _zh_change(s: str, pos: int) -> tuple[str, int, str, str | None, str] | None:
+    m = _ZH_CHANGE.search(s, pos)
+    field = F.column_field(m.group(1)) if m else None
+    return (field, m.start(), m.group(3), m.group(2), "") if m and field in _CHANGED else None
+
+
+def _latin_change(s: str) -> tuple[str, int, str, str | None, str] | None:
+    """(field, where its name starts, new, old, aside) of "<field> [of line N] [from] old to new",
+    the field named by the label vocabulary in the (up to three) words before."""
+    pos = 0
+    while m := _LATIN_CHANGE.search(s, pos):
+        pos = m.start() + 1
+        if not (m["from"] or m["arrow"] or (m["to"] or "").casefold() in C.BARE_TO):
+            continue  # "100 pièces à 2,50 €" is a price, not a change
+        named = _field_before(s[:m.start()])
+        if named is not None:
+            return named[0], named[1], m["new"], m["old"], m["aside"] or ""
+    return None
+
+
+def _field_before(text: str) -> tuple[str, int] | None:
+    """The changeable field the last one to three words of `text` name, and where they start."""
+    words = list(re.finditer(r"[^\W\d_]+\.?", text))
+    tail: list[re.Match] = []
+    for w in reversed(words):
+        if text[w.end():(tail[0].start() if tail else len(text))].strip():
+            break  # a number or a sign between: the words before are no part of the name
+        tail.insert(0, w)
+        if len(tail) == 3:
+            break
+    # The run naming the field may end before the last word: "la cantidad pasa de 100 a 200".
+    for end in range(len(tail), 0, -1):
+        for k in range(end):
+            field = F.column_field(" ".join(w.group(0) for w in tail[k:end]))
+            if field in _CHANGED:
+                return field, tail[k].start()
+    return None
 
 
 def _item_words(text: str) -> str | None:
@@ -263,24 +308,30 @@ def _item_words(text: str) -> str | None:
     ("Bubble wrap (P/N ), change the" -> "Bubble wrap")."""
     text = re.sub(r"[(（][^()（）]*[)）]", " ", text)
     text = re.sub(r"(?i)[\s,，]*(?:please\s+)?(?:change|amend|revise|update|modify)(?:\s+the)?\s*$|[\s,，]*(?:请)?(?:将|把)?$", "", text)
-    return re.sub(r"\s+", " ", text).strip(" ,，:：;；") or None
+    text = re.sub(r"\s+", " ", text).strip(" ,，:：;；")
+    last = text.rsplit(" ", 1)[-1]
+    if " " in text and F.column_field(last) in F.ITEM_FIELDS - {F.NAME, F.SPEC, F.DESCRIPTION}:
+        text = text[:-len(last)].strip(" ,，:：;；")  # "Schraube M4, Art.-Nr." once its code is taken out
+    return text or None
 
 
-def change_line(change: Change, n: int) -> ParsedLine | None:
-    """The changed line of a change order: the line number asked about with its new value."""
+def change_line(change: Change, n: int, mark: str | None = None) -> ParsedLine | None:
+    """The changed line of a change order: the line number asked about with its new value, its
+    numbers read under the document's decimal `mark` (else "1.500" and "1,500" are thousands)."""
     code_m = _ITEM_CODE.search(change.item)
     code = code_m.group(0) if code_m else None
     description = _item_words(change.item.replace(code, " ") if code else change.item)
     values: dict = {"line_no": change.line_no, "description": description, "code": code,
                     "ids": (("code", code),) if code else (), "provenance": Provenance(line=n + 1),
                     "confidence": 0.8}
+    new, old = _respelled(change.new, mark), _respelled(change.old, mark)
     if change.field == F.QUANTITY:
-        qty, unit = parse_quantity(change.new)
+        qty, unit = _quantity(new)
         if qty is None:
             return None
-        values.update(quantity=qty, unit=unit or (parse_quantity(change.old or "")[1]))
+        values.update(quantity=qty, unit=unit or _quantity(old or "")[1])
     elif change.field == F.UNIT_PRICE:
-        price = parse_decimal(change.new) or parse_decimal(change.new.split()[0])  # "1.35 please"
+        price = parse_decimal(new) or parse_decimal(new.split()[0])  # "1.35 please"
         if price is None:
             return None
         values.update(unit_price=price)
@@ -290,3 +341,22 @@ def change_line(change: Change, n: int) -> ParsedLine | None:
             return None
         values.update(delivery_date=when)
     return ParsedLine(**values)
+
+
+def _respelled(value: str | None, mark: str | None) -> str | None:
+    """A changed number as plain digits: "1 500" and, with no mark known, "1.500" or "1,500" are
+    fifteen hundred (a group of three after one separator is far likelier thousands than decimals)."""
+    if not value or parse_date(value):
+        return value
+    value = re.sub(r"(?<=\d) (?=\d{3}\b)", "", value)
+    if mark is None:
+        mark = "," if re.match(r"\d{1,3}(?:\.\d{3})+(?!\d)(?![.,]\d)", value) else "."
+    return respell(value, mark)
+
+
+def _quantity(text: str) -> tuple:
+    """A quantity and its unit; a word after the number that is no unit ("200 please") is dropped."""
+    qty, unit = parse_quantity(text)
+    if unit is not None and not F.is_unit(unit):
+        qty, unit = parse_quantity(text.split()[0]) if text.split() else (None, None)
+    return qty, unit

@@ -363,7 +363,7 @@ def _read_prose(lines: list[str], found: list[ParsedLine], marks: list[str | Non
         if n in used:
             continue
         change = prose.change_request(text)
-        line = prose.change_line(change, n) if change else None
+        line = prose.change_line(change, n, mark) if change else None
         if line is not None:
             facts.put(F.PO_NUMBER, change.po_number, Provenance(line=n + 1))
             changed.append(line.line_no)

@@ -110,6 +110,70 @@ def test_a_change_request_in_a_sentence_is_a_change_order_with_the_changed_line(
     assert f"line {n}" in doubt.message and po in doubt.message
 
 
+# Spanish, French and German forms: the field's word before or after the line's number, "de/von"
+# before the old value, "a/à/auf" before the new one; numbers in the language's own forms.
+LATIN_CHANGE = {
+    "es": ["Por favor, cambiar la cantidad de la línea {n} de {old} {u} a {new} {u}.",
+           "Por favor modifiquen el pedido {po}: línea {n}, {item}, cantidad de {old} {u} a {new} {u}.",
+           "Pedido {po} - Línea {n} ({item}): la cantidad pasa de {old} {u} a {new} {u}, gracias."],
+    "fr": ["Merci de modifier la quantité de la ligne {n} de {old} {u} à {new} {u}.",
+           "Merci de modifier la commande {po} : ligne {n}, {item}, quantité de {old} {u} à {new} {u}.",
+           "Commande n° {po}, ligne {n} ({item}) : merci de passer la quantité de {old} {u} à {new} {u}."],
+    "de": ["Bitte ändern Sie die Menge von Pos. {n} von {old} {u} auf {new} {u}.",
+           "Bitte ändern Sie in Bestellung {po} die Menge von Pos. {n} ({item}) von {old} {u} auf {new} {u}.",
+           "Bestellung Nr. {po}, Position {n} ({item}): Menge bitte von {old} {u} auf {new} {u} ändern."],
+}
+
+
+def _written(value: D, form: str) -> str:
+    """A number written 1,234.5 (dot), 1.234,5 (comma) or 1 234,5 (space)."""
+    text = f"{value:,}"
+    return {"dot": text, "comma": text.replace(",", "_").replace(".", ",").replace("_", "."),
+            "space": text.replace(",", " ").replace(".", ",")}[form]
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("lang", ["es", "fr", "de"])
+def test_a_change_request_in_spanish_french_or_german_is_a_change_order(seed, lang):
+    """Given a Spanish, French or German sentence asking to change line N's quantity (numbers
+    written with either decimal mark), the result is a change order holding line N's new quantity."""
+    rng = random.Random(seed)
+    po, n = f"PO-2026-{rng.randint(100, 999)}", rng.randint(1, 9)
+    old, new = rng.choice([(15000, 30000), (800, 1200), (50, 20), (1500, 3000), (D("1714.5"), D("5143.5"))])
+    form = rng.choice(["dot", "comma"] + (["space"] if lang == "fr" else []))
+    item, unit = rng.choice(ITEMS), rng.choice(["pcs", "PK", "KG", "Stück" if lang == "de" else "pièces" if lang == "fr" else "cajas"])
+    text = rng.choice(LATIN_CHANGE[lang]).format(po=po, n=n, item=f"{item[3]}, ref. {item[0]}",
+                                                 old=_written(D(old), form), new=_written(D(new), form), u=unit)
+    (order,) = orders_from_text("Hola,\n\n" + text + "\n\nSaludos", MAIL, SourceKind.EMAIL).orders
+    assert order.is_change
+    (line,) = order.lines
+    assert (line.line_no, line.quantity, line.unit) == (n, D(new), unit)
+    if "{po}" in text or po in text:
+        assert order.po_number == po
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("línea 3: precio unitario de 1,20 a 1,10 EUR", "unit_price", D("1.10")),
+    ("ligne 2 : prix unitaire de 1,20 € à 1,10 €", "unit_price", D("1.10")),
+    ("ligne 2, date de livraison du 12/11/2026 au 20/11/2026", "delivery_date", date(2026, 11, 20)),
+    ("Pos. 4: Liefertermin von 12.11.2026 auf 27.11.2026", "delivery_date", date(2026, 11, 27)),
+])
+def test_price_and_date_changes_in_other_languages(text, field, value):
+    (order,) = orders_from_text(text, MAIL, SourceKind.EMAIL).orders
+    (line,) = order.lines
+    assert order.is_change and getattr(line, field) == value
+
+
+@pytest.mark.parametrize("text", [
+    "Ligne 1 : quantité 100 à 2,50 EUR",        # "à" says "at" a price here: no "de" before the 100
+    "Pos. 2: Menge 100 Stück à 0,90 EUR",
+    "La línea 2 llegó ayer de 10 a 12 horas.",  # no changeable field named before
+])
+def test_latin_sentences_that_change_nothing_are_no_change(text):
+    orders = orders_from_text(text, MAIL, SourceKind.EMAIL).orders
+    assert not any(o.is_change for o in orders)
+
+
 def test_a_price_change_request_names_the_new_price():
     text = "订单 HX-778 第3项单价由1.20元改为1.10元，其余不变。"
     (order,) = orders_from_text(text, MAIL, SourceKind.EMAIL).orders
