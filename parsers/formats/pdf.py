@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from parsers.layout import grid
 from parsers.layout import page as layout
 from parsers.context import ParseContext
 from parsers.errors import ParseError
@@ -20,6 +21,8 @@ from parsers.model import ParseResult, SourceKind
 MAX_PAGES = 200  # far more than any purchase order; a bigger file is not read at all
 _MIN_TEXT_CHARS = 10
 _WORD_GAP = 0.25  # a gap wider than this share of the text height ends a word
+RULE_TOLERANCE = 1.5  # points within which two ruling strokes meet (a stroke is 0.5-1 pt wide)
+_OFF_PAGE = 10.0  # points a rule may reach past the page edge
 
 
 def open_pdf(data: bytes) -> pdfium.PdfDocument:
@@ -84,10 +87,11 @@ def read_page(page: pdfium.PdfPage, number: int) -> layout.Page:
     textpage = page.get_textpage()
     words = tuple(_words(textpage, size, rotation))
     # Rules are read on upright pages only; a turned page's table falls back to its gutters.
-    verticals, horizontals = _rules(page, size[1]) if rotation == 0 else ([], [])
+    verticals, horizontals = _rules(page, size) if rotation == 0 and words else ([], [])
+    grids = grid.stacked(grid.find_grids(verticals, horizontals, RULE_TOLERANCE)) if verticals and horizontals else []
     return layout.Page(number=number, words=words, rules=tuple(verticals), hrules=tuple(horizontals),
                        height=size[0] if rotation in (90, 270) else size[1],
-                       width=size[1] if rotation in (90, 270) else size[0])
+                       width=size[1] if rotation in (90, 270) else size[0], grids=tuple(grids))
 
 
 def _upright(box: tuple[float, float, float, float], size: tuple[float, float], rotation: int) -> layout.Box:
@@ -137,12 +141,17 @@ def _flush(chars: list[tuple[str, float, float, float, float]]) -> Iterator[layo
         chars.clear()
 
 
-def _rules(page: pdfium.PdfPage, height: float) -> tuple[list[layout.Box], list[layout.Box]]:
-    """(vertical, horizontal) line segments drawn by path objects: table borders, cell rectangles."""
+def _rules(page: pdfium.PdfPage, size: tuple[float, float]) -> tuple[list[layout.Box], list[layout.Box]]:
+    """(vertical, horizontal) line segments drawn by path objects: table borders, cell rectangles,
+    and thin filled rectangles (many generators draw a rule as one). Paths reaching off the page
+    (clipping areas, backgrounds) are no rules."""
+    width, height = size
     verticals: list[layout.Box] = []
     horizontals: list[layout.Box] = []
     for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2):
         left, bottom, right, top = obj.get_bounds()
+        if left < -_OFF_PAGE or bottom < -_OFF_PAGE or right > width + _OFF_PAGE or top > height + _OFF_PAGE:
+            continue
         if top - bottom <= 3 and right - left > 5:
             horizontals.append((left, height - (top + bottom) / 2, right, height - (top + bottom) / 2))
         elif right - left <= 3 and top - bottom > 5:

@@ -8,6 +8,7 @@ noting where a vertical rule is missing (merged cells). Everything here is pure 
 """
 from __future__ import annotations
 
+import bisect
 import math
 import statistics
 from collections.abc import Sequence
@@ -44,7 +45,7 @@ class Grid:
         """The row holding height y, None outside the table."""
         if not self.ys[0] <= y <= self.ys[-1]:
             return None
-        return min(max(next(r for r in range(self.rows) if y <= self.ys[r + 1]), 0), self.rows - 1)
+        return min(bisect.bisect_left(self.ys, y, 1) - 1, self.rows - 1)
 
     def column_of(self, x: float) -> int:
         """The column holding x; a point left or right of the table belongs to the outer column."""
@@ -93,6 +94,37 @@ def find_grids(verticals: Sequence[Box], horizontals: Sequence[Box], tol: float)
         groups.setdefault(root(len(vs) + j), ([], []))[1].append(h)
     grids = [g for v, h in groups.values() if (g := _grid(v, h, tol)) is not None]
     return sorted(grids, key=lambda g: g.ys[0])
+
+
+def stacked(grids: Sequence[Grid]) -> list[Grid]:
+    """Each grid cut where its columns change: a box of header fields drawn on top of the order
+    table shares a rule with it but not its columns, and a band no inner rule crosses (a title or
+    remarks row, a frame around an unruled table) is no row of a ruled table. A row whose cells
+    merge some of its neighbours' (a totals row) stays: its rules are a subset of theirs."""
+    out: list[Grid] = []
+    for g in grids:
+        bands: list[list[int]] = []
+        for r in range(g.rows):
+            if not g.drawn[r]:
+                bands.append([])
+            elif bands and bands[-1] and not (g.drawn[r] <= g.drawn[r - 1] or g.drawn[r - 1] <= g.drawn[r]):
+                bands.append([r])
+            elif bands:
+                bands[-1].append(r)
+            else:
+                bands.append([r])
+        out.extend(piece for band in bands if band and (piece := _band(g, band[0], band[-1] + 1)) is not None)
+    return sorted(out, key=lambda g: g.ys[0])
+
+
+def _band(g: Grid, first: int, end: int) -> Grid | None:
+    """Rows first..end-1 of a grid as a grid of their own, with only the column rules drawn in them."""
+    edges = sorted(set().union(*g.drawn[first:end]))
+    if len(edges) + 1 < MIN_COLUMNS or end - first < MIN_ROWS:
+        return None
+    new = {k: i for i, k in enumerate(edges, start=1)}
+    return Grid((g.xs[0], *(g.xs[k] for k in edges), g.xs[-1]), g.ys[first:end + 1],
+                tuple(frozenset(new[k] for k in row) for row in g.drawn[first:end]))
 
 
 def _meets(v: tuple[float, float, float], h: tuple[float, float, float], tol: float) -> bool:
@@ -153,12 +185,14 @@ def split_at_rules(words: Sequence[Word], grid: Grid) -> list[Word]:
     """Words that run across a drawn column edge, cut there ("1 1.05.0031" over the 序号|编码 rule,
     "单位数量" read as one run over a narrow column), their text shared out by character widths."""
     out: list[Word] = []
+    edges = [sorted(grid.xs[k] for k in drawn) for drawn in grid.drawn]
     for w in words:
         row = grid.row_of(w.cy)
         if row is None:
             out.append(w)
             continue
-        cuts = [grid.xs[k] for k in sorted(grid.drawn[row]) if w.box[0] + 0.25 * w.height < grid.xs[k] < w.box[2] - 0.25 * w.height]
+        margin = 0.25 * w.height
+        cuts = [x for x in edges[row] if w.box[0] + margin < x < w.box[2] - margin]
         out.extend(_cut(w, cuts) if cuts else [w])
     return out
 
@@ -195,7 +229,7 @@ def row_cells(words: Sequence[Word], grid: Grid) -> list[list[list[Word]]]:
         r = grid.row_of(w.cy)
         if r is not None and grid.xs[0] - w.height <= w.cx <= grid.xs[-1] + w.height:
             rows[r][grid.column_of(w.cx)].append(w)
-    return [[_reading_order(cell) for cell in row] for row in rows]
+    return [[_reading_order(cell) if len(cell) > 1 else cell for cell in row] for row in rows]
 
 
 def _reading_order(cell: list[Word]) -> list[Word]:

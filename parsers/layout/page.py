@@ -137,10 +137,9 @@ _HEAD_ROWS = 4  # grid rows searched for the heading (a title or field rows may 
 def _grid_table(page: Page, lines: list[Line], canon: list[tuple[float, float]] | None) -> _Table | None:
     """A ruled table whose heading row, each cell read on its own, names an item, a quantity and a
     third column: narrow columns stay apart however close their labels are printed."""
-    # Only grids a page's reader found (scans) for now: on text PDFs the grid from path objects
-    # still misplaces the rows of some ruled layouts (third-party Lingbo POs), so they keep the rules path.
     if not page.words or not page.grids:
         return None
+    mids: list[float] = []
     for grid in page.grids:
         x0, top, x1, bottom = grid.box
         words = split_at_rules([w for w in page.words if top <= w.cy <= bottom and x0 - w.height <= w.cx <= x1 + w.height],
@@ -148,7 +147,7 @@ def _grid_table(page: Page, lines: list[Line], canon: list[tuple[float, float]] 
         rows = row_cells(words, grid)
         for r in range(min(grid.rows - 1, _HEAD_ROWS)):
             depth = _heading_depth(rows, r)
-            mids = [statistics.median(w.cy for w in line) for line in lines]
+            mids = mids or [statistics.median(w.cy for w in line) for line in lines]
             inside = [i for i, y in enumerate(mids) if grid.ys[r] <= y <= bottom]
             if depth and inside:
                 spans = grid.spans()
@@ -255,7 +254,7 @@ def _sheet(pages: list[Page]) -> tuple[_Sheet, bool]:
         table = _find_table(page, lines, canon)
         if table and canon is None:
             canon, width = table.spans, len(table.spans)
-        if table:
+        if table and table.grid is None:  # a grid's rows are counted as they are laid out (`_add_grid`)
             sheet.grid_rows = None if table.rows is None or sheet.grid_rows is None else sheet.grid_rows + table.rows
         inside = set(range(table.first, table.last)) if table and canon is not None else set()
         free = pagerows.label_cells(lines, {i for i in range(len(lines)) if i not in inside and (p, i) not in skip})
@@ -296,14 +295,20 @@ def _add_grid(sheet: _Sheet, page: int, table: _Table, width: int) -> None:
     assert table.grid is not None
     sheet.table += 1
     _add_table_line(sheet, page, _remap(table.head, table.index, width), True)
+    counted: int | None = 0  # the grid rows that hold an order line: numbers in them, no totals label
     for row in table.cells[table.body:]:
         cells = _remap(row, table.index, width)
         if sheet.qty_col is not None and text_lines(cells[sheet.qty_col]) > 1:
+            counted = None  # ruled between columns only: the rules do not count the lines
             for line in group_lines([w for cell in row for w in cell]):
                 by_column = [[w for w in line if table.grid.column_of(w.cx) == c] for c in range(table.grid.columns)]
                 _add_table_line(sheet, page, _remap(by_column, table.index, width), False)
         else:
+            texts = [join_words(c) for c in cells if c]
+            if counted is not None and texts and not F.is_total_label(texts[0]) and any(re.search(r"\d", t) for t in texts):
+                counted += 1
             _add_table_line(sheet, page, cells, False, joins=False)
+    sheet.grid_rows = None if counted is None or sheet.grid_rows is None else sheet.grid_rows + counted
 
 
 def _relabel(row: list[str | None]) -> None:
