@@ -22,6 +22,7 @@ from parsers.errors import ParseError
 from parsers.model import (CheckName, CheckOutcome, CustomerCandidate, ParsedLine, ParsedOrder, ParseResult, Party,
                            Provenance, ReadCheck, SourceKind, SourceRef)
 from parsers.vocab.dates import DayMonth, date_order, parse_date, read_date
+from parsers.vocab.currencies import MARK
 from parsers.vocab.numbers import nfkc, parse_decimal, parse_quantity, respell, table_mark
 
 Rows = list[list[str | None]]
@@ -445,7 +446,7 @@ def _total_of(row: list[str | None], columns: dict[int, str]) -> Decimal | None:
 
 
 # "合计金额：¥11,535.60（大写）…", "總計 39,761.21", "Total: 1,234.50": a label and its amount in one cell.
-_LABEL_THEN_AMOUNT = re.compile(r"^(.*?)[\s:：]*((?:[¥$€£￥]|[A-Z]{3})?\s*-?\d[\d.,\s]*.*)$")
+_LABEL_THEN_AMOUNT = re.compile(rf"^(.*?)[\s:：]*((?i:{MARK})?\s*-?\d[\d.,\s]*.*)$")
 
 
 def label_and_amount(text: str) -> tuple[str, str]:

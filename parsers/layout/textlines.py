@@ -443,10 +443,12 @@ def _money_mark(text: str) -> str | None:
 
 
 def _header_currency(lines: list[str]) -> str | None:
+    """The currency the table's price or amount heading names ("单价(元)", "Prix unitaire (€)")."""
     for line in lines:
-        if _header_columns(line):
-            hint = re.search(r"(?:单价|單價|price|金额|金額|amount)\s*[(（]([^)）]+)[)）]", nfkc(line), re.I)
-            return F.currency_code(hint.group(1)) if hint else None
+        columns = _header_columns(line)
+        if columns:
+            return next((code for _, field, label in columns
+                         if field in (F.UNIT_PRICE, F.AMOUNT) and (code := F.heading_currency(label))), None)
     return None
 
 

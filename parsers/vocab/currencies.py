@@ -40,15 +40,29 @@ _NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+def _token(name: str) -> str:
+    """A written name as a pattern matching it as a whole token: "eur" not inside "Neuronal", "a$"
+    not inside "ca$"; signs and Chinese names stand anywhere ("单价(元)")."""
+    left = r"(?<![a-z])" if name[0].isascii() and name[0].isalpha() else ""
+    right = r"(?![a-z])" if name[-1].isascii() and name[-1].isalpha() else ""
+    return f"{left}{re.escape(name)}{right}"
+
+
+_NAME_PATTERNS = tuple((code, re.compile("|".join(_token(n) for n in names))) for code, names in _NAMES)
+
+
 def currency_code(text: str | None) -> str | None:
-    """The ISO code of a currency as printed (人民币, 元, ¥, US$, 欧元, 港幣, SGD ...), or None."""
+    """The ISO code of a currency as printed (人民币, 元, ¥, US$, 欧元, 港幣, SGD ...), or None.
+
+    Only whole tokens of the vocabulary count: three capitals are a currency when they are one
+    of ISO_CODES ("TAL" cut from "TOTAL" is none)."""
     if not text:
         return None
     s = nfkc(text).casefold()
-    if re.fullmatch(r"[a-z]{3}", s) and s not in ("rmb", "ntd"):  # old names of CNY and TWD
+    if s.upper() in ISO_CODES:
         return s.upper()
-    for code, names in _NAMES:
-        if any(name in s for name in names):
+    for code, pattern in _NAME_PATTERNS:
+        if pattern.search(s):
             return code
     return None
 
@@ -85,4 +99,5 @@ def _marks() -> str:
 
 
 # Currency marks a price may carry around its digits ("¥4.00", "4.00元", "USD 3.20", "HK$12").
-MARKS = re.compile(rf"(?i)({_marks()})")
+MARK = _marks()
+MARKS = re.compile(rf"(?i)({MARK})")
