@@ -2,31 +2,30 @@
 
 A table is a list of rows of strings. We find the header row wherever it is, map its column
 headings to fields, read header fields printed around the table ("订单号：", a label cell and
-the value beside it), and turn each row with an item and a quantity into a line.
+the value beside it), and turn each row with an item and a quantity into a line (one row is
+read by `tablerow`).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal
-from typing import Callable
 
 from parsers.vocab import doctypes
 from parsers.vocab import labels as F
 from parsers.layout import party
 from parsers.layout import checks
-from parsers.layout.checks import RowNote, RowValues
+from parsers.layout.checks import RowNote
 from parsers.context import ParseContext
+from parsers.tablerow import (UNNAMED_CODE, CellName, Row, cell, is_total_row, money, respell_row,
+                              settled_row, total_of, unread_row)
 from parsers.errors import ParseError
 from parsers.model import (CheckName, CheckOutcome, CustomerCandidate, ParsedLine, ParsedOrder, ParseResult, Party,
                            Provenance, ReadCheck, SourceKind, SourceRef)
 from parsers.vocab.dates import DayMonth, date_order, parse_date, read_date
-from parsers.vocab.currencies import MARK
-from parsers.vocab.numbers import nfkc, parse_decimal, parse_quantity, respell, table_mark
+from parsers.vocab.numbers import nfkc, table_mark
 
 Rows = list[list[str | None]]
-CellName = Callable[[int, int], str]
 
 _HEADER_SEARCH_ROWS = 60
 
@@ -100,10 +99,6 @@ def a1_name(row: int, col: int) -> str:
     return f"{letters}{row + 1}"
 
 
-def _cell(row: list[str | None], col: int) -> str:
-    return nfkc(row[col]) if col < len(row) and row[col] is not None else ""
-
-
 def _header_score(row: list[str | None], below: Rows = ()) -> tuple[int, dict[int, str]]:
     columns: dict[int, str] = {}
     for col, text in enumerate(row):
@@ -126,7 +121,7 @@ def count_column(columns: dict[int, str], below: Rows) -> dict[int, str]:
     if F.QUANTITY in columns.values():
         return columns
     for col, name in columns.items():
-        values = [_cell(row, col) for row in below if _cell(row, col)]
+        values = [cell(row, col) for row in below if cell(row, col)]
         if name == F.UNIT and values and all(re.fullmatch(r"\d[\d,]*(\.\d+)?", v) for v in values):
             return {**columns, col: F.QUANTITY}
     return columns
@@ -149,13 +144,13 @@ def _label_value(rows: Rows, r: int, c: int, inline: str, *, below: bool = True)
         return inline, r, c
     row = rows[r]
     for cc in range(c + 1, min(len(row), c + 4)):
-        text = _cell(row, cc)
+        text = cell(row, cc)
         if text:
             if F.split_label(text) is None:
                 return text, r, cc
             break  # a row of labels: the values are in the row below
     if below and r + 1 < len(rows):
-        under = _cell(rows[r + 1], c)
+        under = cell(rows[r + 1], c)
         if under and F.split_label(under) is None:
             return under, r + 1, c
     return None
@@ -166,7 +161,7 @@ def read_labels(rows: Rows, row_range: range, facts: Facts, cell_name: CellName)
     cell with its value beside or below it (two-column forms, boxes), with or without a colon."""
     for r in row_range:
         for c, raw in enumerate(rows[r]):
-            text = _cell(rows[r], c)
+            text = cell(rows[r], c)
             if not text:
                 continue
             if F.says_change(text):
@@ -189,7 +184,7 @@ def _title_buyer(rows: Rows, upto: int, facts: Facts, cell_name: CellName) -> No
     """A title such as "深圳优品烘焙有限公司  采购订单" names the buyer."""
     for r in range(min(upto, len(rows))):
         for c in range(len(rows[r])):
-            text = _cell(rows[r], c)
+            text = cell(rows[r], c)
             name = next((n for n in F.company_names(text) if text.startswith(n)), None)
             if name and len(name) <= 40 and doctypes.says_order(text[len(name):].strip()[:12]):
                 facts.put(F.CUSTOMER, name, Provenance(cell=cell_name(r, c)))
@@ -203,7 +198,7 @@ def demote_counters(rows: Rows, start: int, columns: dict[int, str]) -> dict[int
     for col, name in columns.items():
         if name not in (F.DESCRIPTION, F.CODE):
             continue
-        values = [_cell(row, col) for row in rows[start:start + 50] if _cell(row, col)]
+        values = [cell(row, col) for row in rows[start:start + 50] if cell(row, col)]
         if values and all(re.fullmatch(r"\d{1,3}", v) for v in values):
             out[col] = F.LINE_NO
         elif (values and name == F.DESCRIPTION and list(columns.values()).count(F.DESCRIPTION) > 1
@@ -217,11 +212,11 @@ def demote_counters(rows: Rows, start: int, columns: dict[int, str]) -> dict[int
 def _names_only(body: Rows, col: int, columns: dict[int, str]) -> bool:
     """Whether a column's cells on the rows that hold a quantity are words without digits."""
     qty = next((c for c, n in columns.items() if n == F.QUANTITY), None)
-    values = [_cell(row, col) for row in body if _cell(row, col) and qty is not None and re.search(r"\d", _cell(row, qty))]
+    values = [cell(row, col) for row in body if cell(row, col) and qty is not None and re.search(r"\d", cell(row, qty))]
     return bool(values) and not any(re.search(r"\d", v) for v in values) and any(" " in v for v in values)
 
 
-UNNAMED_CODE = "unnamed_code"  # a column of item codes under a heading no vocabulary names
+
 _CODE_CELL = re.compile(r"(?=[A-Za-z0-9\-_./]*\d)[A-Za-z0-9][A-Za-z0-9\-_./]{2,39}")
 
 
@@ -243,9 +238,9 @@ def unnamed_codes(rows: Rows, start: int, columns: dict[int, str]) -> dict[int, 
     out = dict(columns)
     width = max((len(row) for row in rows[start - 1:start + 50]), default=0)
     for col in range(width):
-        if col in columns or not _cell(rows[start - 1], col):
+        if col in columns or not cell(rows[start - 1], col):
             continue
-        values = [_cell(row, col) for row in rows[start:start + 50] if _cell(row, col)]
+        values = [cell(row, col) for row in rows[start:start + 50] if cell(row, col)]
         values = [v for v in values if not F.is_total_label(v)]
         if values and all(_is_code(v) for v in values):
             out[col] = UNNAMED_CODE
@@ -254,7 +249,7 @@ def unnamed_codes(rows: Rows, start: int, columns: dict[int, str]) -> dict[int, 
 
 def _money_hint(header_row: list[str | None], columns: dict[int, str]) -> str | None:
     for col, name in columns.items():
-        if name in (F.UNIT_PRICE, F.AMOUNT) and (code := F.heading_currency(_cell(header_row, col))):
+        if name in (F.UNIT_PRICE, F.AMOUNT) and (code := F.heading_currency(cell(header_row, col))):
             return code
     return None
 
@@ -263,7 +258,7 @@ def _tax_hint(rows: Rows, header_row: list[str | None], columns: dict[int, str])
     """What the table says of its prices' tax: the price column's heading ("不含税单价", "Net
     Price"), else a phrase anywhere in the table ("以上价格均不含税", "prices excl. VAT")."""
     for col, name in columns.items():
-        if name == F.UNIT_PRICE and (said := F.heading_tax_included(_cell(header_row, col))) is not None:
+        if name == F.UNIT_PRICE and (said := F.heading_tax_included(cell(header_row, col))) is not None:
             return said
     return F.says_tax_included(" ".join(c for row in rows for c in row if isinstance(c, str)))
 
@@ -271,218 +266,15 @@ def _tax_hint(rows: Rows, header_row: list[str | None], columns: dict[int, str])
 def _row_currency(row: list[str | None], columns: dict[int, str]) -> str | None:
     """The currency printed in a row's price or amount cells ("1,460.00 USD", "$20.00")."""
     for col, name in columns.items():
-        if name in (F.UNIT_PRICE, F.AMOUNT) and (code := F.money_currency(_cell(row, col))):
+        if name in (F.UNIT_PRICE, F.AMOUNT) and (code := F.money_currency(cell(row, col))):
             return code
     return None
-
-
-@dataclass
-class _Row:
-    """One table row read by field: the line it makes, the header fields it repeats, and its
-    printed row number (with any number the row arithmetic re-read or worked out)."""
-
-    line: ParsedLine
-    header: dict[str, tuple[str, Provenance]]
-    note: RowNote = field(default_factory=RowNote)
-
-
-def _item_text(values: dict[str, list[str]]) -> str | None:
-    parts = [v for name in (F.DESCRIPTION, F.NAME, F.SPEC) for v in values.get(name, []) if v]
-    return " ".join(parts) or None
-
-
-def _code(values: dict[str, list[str]], name: str) -> str | None:
-    for value in values.get(name, []):
-        if not F.is_placeholder(value):
-            return value
-    return None
-
-
-def _row_values(row: list[str | None], columns: dict[int, str]) -> dict[str, list[str]]:
-    values: dict[str, list[str]] = {}
-    for col in sorted(columns):
-        values.setdefault(columns[col], []).append(_cell(row, col))
-    return values
-
-
-def _first(values: dict[str, list[str]], name: str) -> str:
-    return next((v for v in values.get(name, []) if v), "")
-
-
-def _unit_beside(row: list[str | None], qty_col: int, columns: dict[int, str]) -> str | None:
-    """A unit printed just right of the quantity, in columns we do not read ("500 | EA" under "Rev")."""
-    for col in range(qty_col + 1, len(row)):
-        if col in columns:
-            return None
-        text = _cell(row, col)
-        if text:
-            return text if F.is_unit(text) else None
-    return None
-
-
-_LEADING_CODE = re.compile(r"^(?!\d{1,3}(?:\s|$))(?!\d+(?:\.\d+)?(?:mm|cm|ml|kg|g|m)\b)(?!\d+[x×*]\d)"
-                           r"((?=[A-Za-z0-9\-_./]*\d)[A-Za-z0-9][A-Za-z0-9\-_./]{2,39})(?:\s+(.*))?$", re.I)
-
-
-def _split_combined(row: list[str | None], columns: dict[int, str], labels: dict[int, str]):
-    """Under a "Part/Description" heading the code printed first is also read as the item's code."""
-    if F.CODE in columns.values():
-        return row, columns, labels
-    for col, name in columns.items():
-        m = _LEADING_CODE.match(_cell(row, col)) if name == F.DESCRIPTION and F.names_code_too(labels.get(col)) else None
-        if m:
-            extra = len(row)
-            row = [*row, m.group(1)]  # the description stays as printed, code included
-            return row, {**columns, extra: F.CODE}, {**labels, extra: labels.get(col, F.CODE)}
-    return row, columns, labels
-
-
-def _value_cells(row: list[str | None], r: int, columns: dict[int, str], codes: dict[str, str | None],
-                 cell_name: CellName, width: int) -> dict[str, Provenance]:
-    """Where each of a line's values was read: the first filled cell of its column(s), by the
-    line's attribute name. A code split off a "Part/Description" cell (a column past `width`)
-    points at the description's cell, where it is printed."""
-    cols: dict[str, int] = {}
-    for col in sorted(columns):
-        name, text = columns[col], _cell(row, col)
-        target = {F.NAME: "description", F.SPEC: "description", F.LINE_DELIVERY: "delivery_date",
-                  UNNAMED_CODE: F.CODE}.get(name, name)
-        if text and target not in cols and (target not in codes or text == codes[target]):
-            cols[target] = col
-    if F.CODE in cols and cols[F.CODE] >= width:
-        cols[F.CODE] = cols.get("description", cols[F.CODE])
-    return {name: Provenance(cell=cell_name(r, col)) for name, col in cols.items() if name in _LINE_VALUES}
-
-
-_LINE_VALUES = frozenset({"description", F.QUANTITY, F.UNIT, F.UNIT_PRICE, F.AMOUNT, F.CUSTOMER_SKU, F.OUR_SKU,
-                          F.BARCODE, F.CODE, "delivery_date"})
-
-
-def read_row(row: list[str | None], r: int, columns: dict[int, str], labels: dict[int, str],
-             cell_name: CellName, date_style: bool, default_year: int | None) -> _Row | None:
-    """A line from one row, or None when the row lacks an item or a quantity."""
-    width = len(row)
-    row, columns, labels = _split_combined(row, columns, labels)
-    values = _row_values(row, columns)
-    qty, glued_unit = parse_quantity(_first(values, F.QUANTITY))
-    description = _item_text(values)
-    codes = {name: _code(values, name) for name in (F.CUSTOMER_SKU, F.OUR_SKU, F.CODE, F.BARCODE, UNNAMED_CODE)}
-    if not any(codes[name] for name in (F.CUSTOMER_SKU, F.OUR_SKU, F.CODE, F.BARCODE)):
-        codes[F.CODE] = codes[UNNAMED_CODE]  # the only code printed is the item's code
-    if qty is None or not (description or any(codes.values())):
-        return None
-    qty_col = next(c for c, n in columns.items() if n == F.QUANTITY)
-    where = Provenance(cell=cell_name(r, qty_col))
-    ids = tuple((labels.get(col, name), _cell(row, col)) for col, name in sorted(columns.items())
-                if name in codes and codes[name] and not F.is_placeholder(_cell(row, col)))
-    line = ParsedLine(
-        line_no=0, description=description, quantity=qty,
-        unit=_first(values, F.UNIT) or glued_unit or _unit_beside(row, qty_col, columns), unit_price=parse_decimal(_first(values, F.UNIT_PRICE)),
-        amount=parse_decimal(_first(values, F.AMOUNT)), customer_sku=codes[F.CUSTOMER_SKU],
-        our_sku=codes[F.OUR_SKU], barcode=codes[F.BARCODE], code=codes[F.CODE], ids=ids,
-        delivery_date=parse_date(_first(values, F.LINE_DELIVERY), default_year=default_year, us=date_style),
-        provenance=where, fields=_value_cells(row, r, columns, codes, cell_name, width))
-    header = {}
-    for col, name in columns.items():
-        if name in (F.PO_NUMBER, F.ORDER_DATE, F.CURRENCY, F.SHIP_TO, F.CUSTOMER, F.ADDRESS_PART):
-            text = _cell(row, col)
-            if text:
-                key = F.ADDRESS_PART + str(col) if name == F.ADDRESS_PART else name
-                header[key] = (text, Provenance(cell=cell_name(r, col)))
-    return _Row(line, header, RowNote(number=_first(values, F.LINE_NO) or None))
-
-
-def _row_numbers(row: list[str | None], columns: dict[int, str]) -> RowValues:
-    """The row's quantity, price and amount as read and as printed (None: the table has no such column)."""
-    values = _row_values(row, columns)
-    texts = tuple(_first(values, name) if name in values else None
-                  for name in (F.QUANTITY, F.UNIT_PRICE, F.AMOUNT))
-    return RowValues(parse_quantity(texts[0])[0], parse_decimal(texts[1]), parse_decimal(texts[2]), texts)
-
-
-def settled_row(row: list[str | None], r: int, columns: dict[int, str], labels: dict[int, str],
-                cell_name: CellName, us: bool, year: int | None, *, ocr: bool) -> _Row | None:
-    """`read_row`, with the row arithmetic settling an OCR read's numbers (a misread digit,
-    an unreadable quantity worked out from the amount and the price)."""
-    raw = _row_numbers(row, columns)
-    settled, note = checks.settle_row(raw, ocr=ocr)
-    if settled.quantity is not None and raw.quantity is None:
-        qty_col = next(c for c, n in columns.items() if n == F.QUANTITY)
-        row = [str(settled.quantity) if c == qty_col else v for c, v in enumerate(row)]
-    got = read_row(row, r, columns, labels, cell_name, us, year)
-    if got is None or note is None:
-        return got
-    line = replace(got.line, quantity=settled.quantity, unit_price=settled.price, amount=settled.amount)
-    return _Row(line, got.header, replace(got.note, repaired=note))
-
-
-def unread_row(row: list[str | None], columns: dict[int, str], where: str) -> str | None:
-    """A sentence for a row that names an item and looks like an order line (a row number, a
-    quantity cell, a price) but gives no readable quantity; None for notes and wrapped text."""
-    values = _row_values(row, columns)
-    named = _item_text(values) or next((code for n in (F.CUSTOMER_SKU, F.OUR_SKU, F.CODE, F.BARCODE)
-                                        if (code := _code(values, n))), None)
-    qty_text = _first(values, F.QUANTITY)
-    number = _first(values, F.LINE_NO)
-    priced = any(parse_decimal(_first(values, n)) is not None for n in (F.UNIT_PRICE, F.AMOUNT))
-    if not named or not (qty_text or re.fullmatch(r"\d{1,4}", number) or priced):
-        return None
-    label = f"Row {number}" if re.fullmatch(r"\d{1,4}", number) else "A row"
-    what = f"its quantity \"{qty_text}\" is not a number" if qty_text else "it has no quantity"
-    return f"{label} ({where}, \"{named[:40]}\") could not be read: {what}."
-
-
-def _total_of(row: list[str | None], columns: dict[int, str]) -> Decimal | None:
-    """The amount of a totals row: its amount cell, else the last number cell, else the first
-    number written after the label ("合计金额：¥11,535.60（大写）人民币壹万...")."""
-    amount_cols = [c for c, n in columns.items() if n == F.AMOUNT]
-    for col in amount_cols + sorted(range(len(row)), reverse=True):
-        value = parse_decimal(_cell(row, col))
-        if value is not None:
-            return value
-    first = next((_cell(row, c) for c in range(len(row)) if _cell(row, c)), "")
-    label, rest = label_and_amount(first)
-    return _money(rest) if rest and F.is_total_label(label) else None
-
-
-# "合计金额：¥11,535.60（大写）…", "總計 39,761.21", "Total: 1,234.50": a label and its amount in one cell.
-_LABEL_THEN_AMOUNT = re.compile(rf"^(.*?)[\s:：]*((?i:{MARK})?\s*-?\d[\d.,\s]*.*)$")
-
-
-def label_and_amount(text: str) -> tuple[str, str]:
-    """A cell's label and the amount written after it ("" when the cell holds no number)."""
-    m = _LABEL_THEN_AMOUNT.match(text)
-    return (m.group(1), m.group(2)) if m and m.group(1) else (text.split(":")[0], "")
-
-
-def _is_total_row(row: list[str | None], columns: dict[int, str]) -> bool:
-    texts = [_cell(row, c) for c in range(len(row)) if _cell(row, c)]
-    return bool(texts) and F.is_total_label(label_and_amount(texts[0])[0])
 
 
 def us_dates(texts: list[str]) -> bool:
     """Whether slashed dates in these texts are month first: some "11/20/2026" proves it, or the
     document is a US one (its address or phone) and nothing proves day first."""
     return date_order(texts) == "mdy"
-
-
-def _money(text: str | None) -> Decimal | None:
-    """A printed total such as "9,828.00元（人民币）" or "USD 3,977.32": its first number."""
-    if not text:
-        return None
-    value = parse_decimal(text)
-    if value is not None:
-        return value
-    whole = re.search(r"\d[\d,.]*\d|\d", nfkc(text))
-    if whole and (value := parse_decimal(whole.group(0))) is not None:
-        return value
-    if whole and re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+[.,]\d{1,2}", whole.group(0)):
-        # OCR took a thousands comma for a point ("3.076.40"): the last mark is the decimal one.
-        digits = whole.group(0)
-        cut = max(digits.rfind("."), digits.rfind(","))
-        return Decimal(re.sub(r"\D", "", digits[:cut]) + "." + digits[cut + 1:])
-    m = re.search(r"\d[\d,]*(?:\.\d+)?", nfkc(text))
-    return parse_decimal(m.group(0)) if m else None
 
 
 def _po(text: str | None) -> str | None:
@@ -524,7 +316,7 @@ def build_order(facts: Facts, lines: list[ParsedLine], ctx: ParseContext, kind: 
     values = facts.values
     order_date, delivery, date_doubts = _header_dates(facts, lines, ctx, us)
     numbered = tuple(_renumber(line, n) for n, line in enumerate(lines, start=1))
-    stated = _money(values.get(F.TOTAL))
+    stated = money(values.get(F.TOTAL))
     return ParsedOrder(
         source=SourceRef(path=ctx.path, part=ctx.part, kind=kind),
         po_number=_po(values.get(F.PO_NUMBER)), order_date=order_date,
@@ -583,21 +375,21 @@ def _renumber(line: ParsedLine, n: int) -> ParsedLine:
 
 
 def _read_body(rows: Rows, start: int, columns: dict[int, str], facts: Facts, cell_name: CellName,
-               us: bool, year: int | None, *, ocr: bool = False, unread: list[str] | None = None) -> list[_Row]:
+               us: bool, year: int | None, *, ocr: bool = False, unread: list[str] | None = None) -> list[Row]:
     """Rows below the header: lines, a totals row, notes and footer labels. A row that looks
     like an order line but cannot be read is told in `unread`, never dropped silently."""
-    found: list[_Row] = []
-    labels = {col: _cell(rows[start - 1], col) for col in columns}
+    found: list[Row] = []
+    labels = {col: cell(rows[start - 1], col) for col in columns}
     for r in range(start, len(rows)):
         row = rows[r]
-        if not any(_cell(row, c) for c in range(len(row))) or _header_score(row, rows[r + 1:r + 4])[0] >= 3:
+        if not any(cell(row, c) for c in range(len(row))) or _header_score(row, rows[r + 1:r + 4])[0] >= 3:
             continue
-        if _is_total_row(row, columns):
-            total = _total_of(row, columns)
+        if is_total_row(row, columns):
+            total = total_of(row, columns)
             if total is not None:
                 facts.put(F.TOTAL, str(total), Provenance(cell=cell_name(r, 0)))
             facts.currency_hint = facts.currency_hint or next(
-                (code for c in range(len(row)) if (code := F.money_currency(_cell(row, c)))), None)
+                (code for c in range(len(row)) if (code := F.money_currency(cell(row, c)))), None)
             continue
         got = settled_row(row, r, columns, labels, cell_name, us, year, ocr=ocr)
         facts.currency_hint = facts.currency_hint or (_row_currency(row, columns) if got else None)
@@ -611,9 +403,9 @@ def _read_body(rows: Rows, start: int, columns: dict[int, str], facts: Facts, ce
     return found
 
 
-def _group(found: list[_Row], facts: Facts) -> list[tuple[Facts, list[_Row]]]:
+def _group(found: list[Row], facts: Facts) -> list[tuple[Facts, list[Row]]]:
     """One order per distinct PO number repeated on the rows (ERP exports); else one order."""
-    groups: dict[str, tuple[Facts, list[_Row]]] = {}
+    groups: dict[str, tuple[Facts, list[Row]]] = {}
     for item in found:
         po = item.header.get(F.PO_NUMBER, (facts.values.get(F.PO_NUMBER, ""), None))[0]
         if po not in groups:
@@ -635,17 +427,9 @@ def table_decimal_mark(body: Rows, columns: dict[int, str]) -> str | None:
     cols = [next((c for c, n in columns.items() if n == name), None) for name in (F.QUANTITY, F.UNIT_PRICE, F.AMOUNT)]
     # Every cell may show the mark ("0,6963" under a price heading no vocabulary knows); only the
     # quantity, price and amount cells do arithmetic.
-    return table_mark([_cell(row, c) for row in body for c in range(len(row))],
-                      [(_cell(row, cols[0]), *(_cell(row, c) if c is not None else None for c in cols[1:]))
+    return table_mark([cell(row, c) for row in body for c in range(len(row))],
+                      [(cell(row, cols[0]), *(cell(row, c) if c is not None else None for c in cols[1:]))
                        for row in body if cols[0] is not None])
-
-
-def respell_row(row: list[str | None], columns: dict[int, str], mark: str | None) -> list[str | None]:
-    """The row with its quantity, price and amount cells read under the table's decimal mark."""
-    if mark is None:
-        return row
-    numeric = {c for c, n in columns.items() if n in (F.QUANTITY, F.UNIT_PRICE, F.AMOUNT)}
-    return [respell(cell, mark) if c in numeric else cell for c, cell in enumerate(row)]
 
 
 def orders_from_rows(rows: Rows, ctx: ParseContext, kind: SourceKind,
@@ -667,12 +451,12 @@ def orders_from_rows(rows: Rows, ctx: ParseContext, kind: SourceKind,
     facts = Facts(currency_hint=_money_hint(rows[h], columns), tax_included=_tax_hint(rows, rows[h], columns))
     read_labels(rows, range(h), facts, cell_name)
     _title_buyer(rows, h, facts, cell_name)
-    above = [_cell(row, c) for row in rows[:h] for c in range(len(row)) if _cell(row, c)]
+    above = [cell(row, c) for row in rows[:h] for c in range(len(row)) if cell(row, c)]
     titles = [t for t in above if ":" not in t and len(t) <= 60]
     verdict = doctypes.not_an_order(titles, " ".join(above))
     if verdict and not doctypes.says_order(" ".join(above)):
         return ParseResult(not_orders=(verdict,))
-    facts.day_month = date_order([_cell(row, c) for row in rows for c in range(len(row))])
+    facts.day_month = date_order([cell(row, c) for row in rows for c in range(len(row))])
     facts.candidates = party.gather(rows, [Provenance(cell=cell_name(r, 0)) for r in range(len(rows))], head=h)
     us = facts.day_month == "mdy"
     order_date = parse_date(facts.values.get(F.ORDER_DATE), us=us) or ctx.sent

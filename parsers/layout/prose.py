@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from parsers.build import read_row, respell_row
+from parsers.tablerow import read_row, respell_row
 from parsers.layout import checks
 from parsers.layout.checks import RowNote, RowValues
 from parsers.model import ParsedLine, Provenance

@@ -19,7 +19,8 @@ from parsers.context import ParseContext
 from parsers.model import CheckName, CheckOutcome, ParsedLine, ParsedOrder, ParseResult, Provenance, ReadCheck, SourceKind
 from parsers.vocab.numbers import document_mark, nfkc, parse_decimal, respell
 from parsers.vocab.units import unit_pattern
-from parsers.build import Facts, build_order, demote_counters, label_and_amount, read_row, respell_row, table_decimal_mark, unread_row
+from parsers.build import Facts, build_order, demote_counters, table_decimal_mark
+from parsers.tablerow import label_and_amount, read_row, respell_row, unread_row
 from parsers.layout.checks import RowNote, page_marks, within_rounding
 from parsers.layout import party
 from parsers.vocab.dates import date_order

@@ -53,7 +53,7 @@ def test_only_whole_tokens_of_the_vocabulary_name_a_currency(written, code):
 def test_a_total_label_keeps_its_letters_out_of_the_amount(label, amount):
     """Given "TOTAL 10.347,82", the label is TOTAL and the amount 10.347,82: no "TAL" currency
     is cut from the label's tail."""
-    from parsers.build import label_and_amount
+    from parsers.tablerow import label_and_amount
 
     got_label, got_amount = label_and_amount(f"{label} {amount}")
     if amount.startswith("TAL"):
