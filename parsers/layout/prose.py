@@ -219,7 +219,7 @@ _NUMBERED_LINE = re.compile(rf"(?i)第\s*(\d{{1,3}})\s*[行项条項條]|\b{C.LI
 _ZH_CHANGE = re.compile(rf"({'|'.join(C.ZH_FIELDS)})\s*(?:{'|'.join(C.ZH_FROM)})\s*(\S+?)\s*"
                         rf"(?:{'|'.join(C.ZH_TO)})\s*"
                         r"((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[^\s，,。;；]*|[^\s，,。;；]+)")
-_NUMBER = r"\d{1,3}(?: \d{3})+(?:[.,]\d+)?|[\d.,]*\d"
+_NUMBER = r"\d{1,3}(?:[ .,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _VALUE = (rf"(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}|[$€£¥￥]?\s?(?:{_NUMBER}))"
           r"(?:\s*(?:[^\W\d_]{1,10}\.?(?![^\W\d_])|[$€£¥￥]))?")
 # What follows the field's name in a sentence in a Latin script: "[of line 2] [(name, code)] [from] 100 to 200".
