@@ -68,46 +68,86 @@ def gutter_spans(lines: list[Line], h: int, end: int) -> list[tuple[float, float
     across the gutters, are left out of it when there are such rows.
     """
     size = line_height(lines[h])
-    boxes = [(c[0].box[0], c[-1].box[2]) for c in heading_cells(lines[h])]
+    heads = [(c[0].box[0], c[-1].box[2]) for c in heading_cells(lines[h])]
     body = [line for line in lines[h + 1:end]
             if not (F.is_total_label(line[0].text) or F.is_total_label(join_words(phrases(line)[0])))]
     rows = [line for line in body if len(phrases(line)) >= 3]
-    for line in rows or body:
-        boxes.extend((w.box[0], w.box[2]) for w in line)
+    words = [(w.box[0], w.box[2]) for line in rows or body for w in line]
     spans: list[list[float]] = []
-    for x0, x1 in sorted(boxes):
+    for x0, x1 in sorted(heads + words):
         if spans and x0 <= spans[-1][1] + 0.3 * size:
             spans[-1][1] = max(spans[-1][1], x1)
         else:
             spans.append([x0, x1])
-    heads = [(c[0].box[0], c[-1].box[2]) for c in heading_cells(lines[h])]
-    return [part for a, b in spans for part in split_between_heads((a, b), heads, boxes)]
+    return [part for a, b in spans for part in split_between_heads((a, b), heads, words, size)]
 
 
 def split_between_heads(span: tuple[float, float], heads: list[tuple[float, float]],
-                         boxes: list[tuple[float, float]]) -> list[tuple[float, float]]:
+                        boxes: list[tuple[float, float]], size: float) -> list[tuple[float, float]]:
     """A span holding two headings' columns, printed closer than a word gap apart ("Part No." over
-    "2.02.1053", "Qty" over "1,255"), cut at the widest empty strip between each pair of headings."""
+    "2.02.1053", "Qty" over "1,255"), cut between each pair of headings (`column_cut`)."""
     inside = sorted(hd for hd in heads if span[0] <= (hd[0] + hd[1]) / 2 <= span[1])
     cuts: list[float] = []
-    for (a0, _a1), (_b0, b1) in zip(inside, inside[1:]):
-        gaps = empty_strips([bx for bx in boxes if bx[1] > a0 and bx[0] < b1], a0, b1)
-        if gaps:
-            g0, g1 = max(gaps, key=lambda g: g[1] - g[0])
-            cuts.append((g0 + g1) / 2)
+    for a, b in zip(inside, inside[1:]):
+        cut = column_cut([bx for bx in boxes if bx[1] > a[0] and bx[0] < b[1]], a, b, size)
+        if cut is not None:
+            cuts.append(cut)
     edges = [span[0], *cuts, span[1]]
     return list(zip(edges, edges[1:]))
 
 
-def empty_strips(boxes: list[tuple[float, float]], lo: float, hi: float) -> list[tuple[float, float]]:
-    """The x ranges between lo and hi that no box covers."""
-    strips: list[tuple[float, float]] = []
-    reach = lo
-    for x0, x1 in sorted(boxes):
-        if x0 > reach:
-            strips.append((reach, min(x0, hi)))
-        reach = max(reach, x1)
-    return [(a, b) for a, b in strips if b > a and a > lo]
+_EDGE = 0.15    # text heights at each end of a word that OCR boxes get wrong (they overlap a close neighbour's)
+_ALIGNED = 0.5  # text heights within which the words of a column start (or end) in line
+_GUTTER = 0.3   # text heights: the narrowest strip between two columns that no word crosses
+
+
+def column_cut(words: list[tuple[float, float]], a: tuple[float, float], b: tuple[float, float],
+               size: float) -> float | None:
+    """Where heading a's column ends and heading b's begins. The words centred under one heading only
+    stay in its column; between them, a strip no word crosses (the widest), else the place where most
+    words of a column start or end in line (left- or right-aligned) less the words it cuts."""
+    def under(h: tuple[float, float], other: tuple[float, float]) -> list[float]:
+        centres = [(x0 + x1) / 2 for x0, x1 in words]
+        return [c for c in centres if h[0] <= c <= h[1] and not other[0] <= c <= other[1]]
+
+    lo = max([(a[0] + a[1]) / 2, *under(a, b)])
+    hi = min([(b[0] + b[1]) / 2, *under(b, a)])
+    if hi - lo < 1:
+        lo, hi = (a[0] + a[1]) / 2, (b[0] + b[1]) / 2
+    return best_cut(words, lo, hi, size)
+
+
+def best_cut(boxes: list[tuple[float, float]], lo: float, hi: float, size: float) -> float | None:
+    """The middle of the widest strip between lo and hi that no word crosses (each taken `_EDGE` short
+    at both ends), else of the longest run of places where most words start or end in line, less
+    the words cut there."""
+    import numpy as np
+
+    if hi - lo < 1:
+        return None
+    if not boxes:
+        return (lo + hi) / 2
+    xs = np.arange(lo, hi, 1.0)
+    a, b = (np.array(v, dtype=float)[None, :] for v in zip(*boxes))
+    tol, edge = _ALIGNED * size, _EDGE * size
+    crossed = ((a + edge < xs[:, None]) & (b - edge > xs[:, None])).sum(axis=1)
+    free = _runs(np.flatnonzero(crossed == 0))
+    wide = [r for r in free if len(r) >= _GUTTER * size]
+    if wide:
+        run = max(wide, key=len)
+        return float((xs[run[0]] + xs[run[-1]]) / 2)
+    starts = ((a >= xs[:, None]) & (a <= xs[:, None] + tol)).sum(axis=1)
+    ends = ((b <= xs[:, None]) & (b >= xs[:, None] - tol)).sum(axis=1)
+    score = np.maximum(starts, ends) - crossed
+    run = max(_runs(np.flatnonzero(score == score.max())), key=len)
+    return float((xs[run[0]] + xs[run[-1]]) / 2)
+
+
+def _runs(indexes):
+    """Consecutive runs in a sorted array of indexes."""
+    import numpy as np
+
+    return [r for r in np.split(indexes, np.flatnonzero(np.diff(indexes) > 1) + 1) if len(r)]
 
 
 def column_of(w: Word, spans: list[tuple[float, float]]) -> int:

@@ -9,9 +9,15 @@ from __future__ import annotations
 import re
 
 from parsers.vocab import labels as F
-from parsers.layout.words import CJK, Line, Word, column_label, join_words, line_height, phrases, union_box
+from parsers.layout.words import CJK, Line, Word, column_label, cut_word, join_words, line_height, phrases, union_box
 
 _LONGEST_LABEL = 12  # characters: no heading label is longer
+_STRAY = re.compile(r"^[)）\]】|]+|[(（\[【|]+$")  # a bracket the detector cut from the label beside it
+
+
+def _known(text: str) -> bool:
+    """A heading label in the vocabulary, also when OCR left it a neighbour's bracket ("）金额")."""
+    return F.is_known_column(text) or F.is_known_column(_STRAY.sub("", text))
 
 
 def split_labels(line: Line) -> Line:
@@ -19,16 +25,12 @@ def split_labels(line: Line) -> Line:
     columns into one run) as one word per label, the run's box shared out by characters."""
     out: Line = []
     for w in line:
-        parts = _spelled_by_labels(w.text) if CJK.search(w.text) and not F.is_known_column(w.text) else None
+        parts = _spelled_by_labels(w.text) if CJK.search(w.text) and not _known(w.text) else None
         if not parts or len(parts) < 2:
             out.append(w)
             continue
-        step = (w.box[2] - w.box[0]) / len(w.text)
-        start = 0
-        for part in parts:
-            box = (w.box[0] + start * step, w.box[1], w.box[0] + (start + len(part)) * step, w.box[3])
-            out.append(Word(part, box, w.confidence))
-            start += len(part)
+        starts = [sum(len(p) for p in parts[:k]) for k in range(len(parts))]
+        out.extend(cut_word(w, list(zip(starts, parts))))
     return out
 
 
@@ -40,7 +42,7 @@ def _spelled_by_labels(text: str) -> list[str] | None:
         if done is None:
             continue
         for j in range(i + 1, min(len(text), i + _LONGEST_LABEL) + 1):
-            if F.is_known_column(text[i:j]) and (best[j] is None or len(done) + 1 < len(best[j] or ())):
+            if _known(text[i:j]) and (best[j] is None or len(done) + 1 < len(best[j] or ())):
                 best[j] = done + [text[i:j]]
     return best[-1]
 
@@ -57,19 +59,32 @@ def heading_cells(line: Line) -> list[list[Word]]:
 def _label_groups(cell: list[Word]) -> list[list[Word]]:
     """The fewest runs of consecutive words that are each a known label, else the cell whole. A
     bracketed note ("(USD)", "(元)") belongs to the label before it: "Unit Cost (USD) | Amount"."""
-    tokens = _bracket_notes_left(cell)
-    if len(tokens) == 1 or F.is_known_column(join_words(cell)):
+    tokens = _bracket_notes_left([a for w in cell for a in _atoms(w)])
+    if len(tokens) == 1 or _known(join_words(cell)):
         return [cell]
     best: list[list[list[Word]] | None] = [[]] + [None] * len(tokens)
     for i in range(len(tokens)):
         done = best[i]
         if done is None:
             continue
-        for j in range(i + 1, len(tokens) + 1):
+        for j in range(i + 1, min(len(tokens), i + _LONGEST_LABEL) + 1):
             run = [w for t in tokens[i:j] for w in t]
-            if F.is_known_column(join_words(run)) and (best[j] is None or len(done) + 1 < len(best[j] or ())):
+            if _known(join_words(run)) and (best[j] is None or len(done) + 1 < len(best[j] or ())):
                 best[j] = done + [run]
     return best[-1] or [cell]
+
+
+# Where OCR runs Latin labels together without a space: after a full stop or '#' ("No.Vendor",
+# "#Product"), at a lower-to-upper case change ("CustomerPart"), before a bracket ("Price(USD)").
+_ATOM_CUT = re.compile(r"(?<=[.#:;|])(?=[^\W_])|(?<=[a-z])(?=[A-Z])|(?<=\w)(?=[(（\[])")
+
+
+def _atoms(w: Word) -> list[Word]:
+    """A heading word cut where Latin labels may have been run together; the pieces share its box."""
+    starts = [0] + [m.start() for m in _ATOM_CUT.finditer(w.text)]
+    if len(starts) == 1:
+        return [w]
+    return cut_word(w, [(a, w.text[a:b]) for a, b in zip(starts, starts[1:] + [len(w.text)])])
 
 
 def _bracket_notes_left(cell: list[Word]) -> list[list[Word]]:

@@ -27,7 +27,7 @@ from parsers.errors import ParseError
 from parsers.vocab import doctypes
 from parsers.model import PageFrame, ParsedLine, ParsedOrder, ParseResult, Provenance, SourceKind
 from parsers.layout.words import (CJK, Box, Line, Page, Word, column_label, line_height, union_box,
-                               group_lines, header_label, join_words, phrases)
+                               group_lines, header_label, join_words, phrases, tokenised)
 
 __all__ = ["Box", "Line", "Page", "Word", "column_label", "group_lines", "header_label", "join_words",
            "phrases", "read_pages"]
@@ -124,6 +124,16 @@ def _cells(line: Line, spans: list[tuple[float, float]], index: list[int], width
     return cells
 
 
+def _heading_row(header: Line, spans: list[tuple[float, float]], index: list[int], width: int) -> list[list[Word]]:
+    """Heading words by column, each heading cell whole in the column under its centre (a label
+    wider than its column, "Unit Price (CNY)" over short prices, is not cut in two)."""
+    cells: list[list[Word]] = [[] for _ in range(width)]
+    for cell in heading_cells(header):
+        box = union_box(w.box for w in cell)
+        cells[index[columns.column_of(Word("", box), spans)]].extend(cell)
+    return cells
+
+
 def _unit_columns(table: _Table) -> frozenset[int]:
     """The columns a table heads as its unit column ("Unit", 单位, UoM)."""
     heads = heading_cells(table.header) if table.header else []
@@ -175,11 +185,13 @@ def _find_table(page: Page, lines: list[Line], canon: list[tuple[float, float]] 
     gridded = _grid_table(page, lines, canon)
     if gridded is not None:
         return gridded
-    found = next(((i, head) for i in range(len(lines)) if (head := _header_at(lines, i)) is not None), None)
+    # Words, not OCR runs: the detector runs narrow columns together ("Buyer Item # Item Code", "2 2.02.1051").
+    split = [tokenised(line) for line in lines]
+    found = next(((i, head) for i in range(len(split)) if (head := _header_at(split, i)) is not None), None)
     if found is None:
         return _continued_table(page, lines, canon) if canon else None
     h, head = found
-    if head is lines[h]:
+    if head is split[h]:
         lines[h] = head = split_labels(head)  # "单位数量" read as one run heads two columns
     else:
         head = split_labels(head)
@@ -188,6 +200,7 @@ def _find_table(page: Page, lines: list[Line], canon: list[tuple[float, float]] 
     if bottom is not None and bottom <= max(w.box[3] for w in lines[h]) + line_height(lines[h]):
         bottom = None  # only the heading is boxed: the rows below end as an unruled table's do
     end = _body_end(lines, h, bottom)
+    lines[h + 1:end] = split[h + 1:end]
     ruled = bool(spans)
     spans = spans or columns.gutter_spans(lines, h, end)
     index = columns.canonical(spans, canon) if canon else list(range(len(spans)))
@@ -207,7 +220,9 @@ def _continued_table(page: Page, lines: list[Line], canon: list[tuple[float, flo
             bottom = columns.rule_bottom(page, canon, line) if page.rules else None
             top = min(w.box[1] for w in line) - 0.5 * line_height(line)
             rows = columns.ruled_rows(page, canon, top, bottom) if bottom is not None else None
-            return _Table(list(canon), index, i - 1, _body_end(lines, max(i - 1, 0), None), rows=rows)
+            end = _body_end(lines, max(i - 1, 0), None)
+            lines[i:end] = [tokenised(line) for line in lines[i:end]]
+            return _Table(list(canon), index, i - 1, end, rows=rows)
     return None
 
 
@@ -269,9 +284,8 @@ def _sheet(pages: list[Page]) -> tuple[_Sheet, bool]:
                 heading = i == table.first and table.header is not None
                 if heading:
                     sheet.table += 1
-                words = table.header if heading else line
-                cells = _cells(words, table.spans, table.index, width, glue=not (table.ruled or heading),
-                               units=_unit_columns(table))
+                cells = (_heading_row(table.header, table.spans, table.index, width) if heading else
+                         _cells(line, table.spans, table.index, width, glue=not table.ruled, units=_unit_columns(table)))
                 _add_table_line(sheet, page.number, cells, i == table.first)
                 if heading and table.header is not line:
                     read.add((p, i + 1))  # the lower half of a two-line heading, already read
