@@ -35,14 +35,15 @@ def split_labels(line: Line) -> Line:
 
 
 def _spelled_by_labels(text: str) -> list[str] | None:
-    """The fewest known column labels that spell `text` end to end, or None."""
+    """The fewest known column labels that spell `text` end to end, or None; a bracketed note ends
+    the label before it ("单价(元)总价" is 单价(元) and 总价)."""
     best: list[list[str] | None] = [[]] + [None] * len(text)
     for i in range(len(text)):
         done = best[i]
         if done is None:
             continue
         for j in range(i + 1, min(len(text), i + _LONGEST_LABEL) + 1):
-            if _known(text[i:j]) and (best[j] is None or len(done) + 1 < len(best[j] or ())):
+            if text[i] not in "(（[【" and _known(text[i:j]) and (best[j] is None or len(done) + 1 < len(best[j] or ())):
                 best[j] = done + [text[i:j]]
     return best[-1]
 
@@ -75,8 +76,8 @@ def _label_groups(cell: list[Word]) -> list[list[Word]]:
 
 
 # Where OCR runs Latin labels together without a space: after a full stop or '#' ("No.Vendor",
-# "#Product"), at a lower-to-upper case change ("CustomerPart"), before a bracket ("Price(USD)").
-_ATOM_CUT = re.compile(r"(?<=[.#:;|])(?=[^\W_])|(?<=[a-z])(?=[A-Z])|(?<=\w)(?=[(（\[])")
+# "#Product"), at a lower-to-upper case change ("CustomerPart"), around a bracket ("Price(USD)", "(元）总价").
+_ATOM_CUT = re.compile(r"(?<=[.#:;|])(?=[^\W_])|(?<=[a-z])(?=[A-Z])|(?<=\w)(?=[(（\[])|(?<=[)）\]])(?=\S)")
 
 
 def _atoms(w: Word) -> list[Word]:

@@ -186,12 +186,12 @@ def _find_table(page: Page, lines: list[Line], canon: list[tuple[float, float]] 
     if gridded is not None:
         return gridded
     # Words, not OCR runs: the detector runs narrow columns together ("Buyer Item # Item Code", "2 2.02.1051").
-    split = [tokenised(line) for line in lines]
-    found = next(((i, head) for i in range(len(split)) if (head := _header_at(split, i)) is not None), None)
+    heads = [tokenised(line, scripts=False) for line in lines]
+    found = next(((i, head) for i in range(len(heads)) if (head := _header_at(heads, i)) is not None), None)
     if found is None:
         return _continued_table(page, lines, canon) if canon else None
     h, head = found
-    if head is split[h]:
+    if head is heads[h]:
         lines[h] = head = split_labels(head)  # "单位数量" read as one run heads two columns
     else:
         head = split_labels(head)
@@ -200,7 +200,7 @@ def _find_table(page: Page, lines: list[Line], canon: list[tuple[float, float]] 
     if bottom is not None and bottom <= max(w.box[3] for w in lines[h]) + line_height(lines[h]):
         bottom = None  # only the heading is boxed: the rows below end as an unruled table's do
     end = _body_end(lines, h, bottom)
-    lines[h + 1:end] = split[h + 1:end]
+    lines[h + 1:end] = [tokenised(line) for line in lines[h + 1:end]]
     ruled = bool(spans)
     spans = spans or columns.gutter_spans(lines, h, end)
     index = columns.canonical(spans, canon) if canon else list(range(len(spans)))

@@ -84,30 +84,39 @@ def group_lines(words: list[Word]) -> list[Line]:
     return [sorted(members, key=lambda w: w.box[0]) for members, _, _ in lines]
 
 
-_NARROW = frozenset(".,:;'|!iIjlft()[]-")
+_THIN = frozenset(".,:;'|!iIjl")
+_NARROW = frozenset("()[]{}-/frt\"")
 
 
 def _char_width(ch: str) -> float:
-    """A character's printed width in text heights, near enough to share a run's box out by."""
+    """A character's printed width in text heights in a common proportional font (Arial, Helvetica,
+    the Latin of Chinese sans fonts), near enough to share a run's box out by."""
     if CJK.match(ch):
         return 1.0
-    if ch.isspace() or ch in _NARROW:
+    if ch.isspace():
+        return 0.28
+    if ch in _THIN:
+        return 0.25
+    if ch in _NARROW:
         return 0.35
-    return 0.62 if ch.isupper() or ch.isdigit() or ch in "mwMW" else 0.5
+    if ch in "mwMW":
+        return 0.85
+    return 0.65 if ch.isupper() else 0.55
 
 
-def tokens(w: Word) -> list[Word]:
-    """An OCR run of several space-separated words as one Word each, the run's box shared out by the
-    printed width of its characters: the detector runs narrow columns together ("2 2.02.1051",
-    "Buyer Item # Item Code"), and a table's columns take each word by where it sits."""
-    parts = w.text.split()
-    if len(parts) < 2:
-        return [w]
-    at, starts = 0, []
-    for part in parts:
-        starts.append(w.text.index(part, at))
-        at = starts[-1] + len(part)
-    return cut_word(w, list(zip(starts, parts)))
+# A word: a run of Chinese characters, or of anything else but spaces ("KEC-35556瓦楞纸箱" is two).
+_SPACED = re.compile(r"\S+")
+_TOKEN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+")
+
+
+def tokens(w: Word, scripts: bool = True) -> list[Word]:
+    """An OCR run of several words as one Word each (cut at spaces and where Chinese meets Latin or
+    digits), the run's box shared out by the printed width of its characters: the detector runs
+    narrow columns together ("2 2.02.1051", "Buyer Item # Item Code", "KEC-35556瓦楞纸箱"), and a
+    table's columns take each word by where it sits; words of one column join up again. Without
+    `scripts`, only spaces cut (a heading's Chinese labels are cut by the vocabulary instead)."""
+    pieces = [(m.start(), m.group(0)) for m in (_TOKEN if scripts else _SPACED).finditer(w.text)]
+    return cut_word(w, pieces) if len(pieces) > 1 else [w]
 
 
 def cut_word(w: Word, parts: list[tuple[int, str]]) -> list[Word]:
@@ -123,9 +132,9 @@ def cut_word(w: Word, parts: list[tuple[int, str]]) -> list[Word]:
     return out
 
 
-def tokenised(line: Line) -> Line:
+def tokenised(line: Line, scripts: bool = True) -> Line:
     """The line with every run of several words cut into its words (`tokens`)."""
-    return [t for w in line for t in tokens(w)]
+    return [t for w in line for t in tokens(w, scripts)]
 
 
 def line_height(line: Line) -> float:
