@@ -46,6 +46,7 @@ class _Table:
     last: int
     ruled: bool = False
     header: Line | None = None  # the heading words (both lines of a two-line heading); None: continued
+    header_cells: list[list[Word]] = field(default_factory=list)  # the heading's cells, label by label
     grid: Grid | None = None  # a ruled table read cell by cell ...
     cells: list[list[list[Word]]] = field(default_factory=list)  # ... its words by grid row and column
     body: int = 0  # the first grid row under the heading
@@ -124,11 +125,12 @@ def _cells(line: Line, spans: list[tuple[float, float]], index: list[int], width
     return cells
 
 
-def _heading_row(header: Line, spans: list[tuple[float, float]], index: list[int], width: int) -> list[list[Word]]:
+def _heading_row(table: _Table, width: int) -> list[list[Word]]:
     """Heading words by column, each heading cell whole in the column under its centre (a label
     wider than its column, "Unit Price (CNY)" over short prices, is not cut in two)."""
     cells: list[list[Word]] = [[] for _ in range(width)]
-    for cell in heading_cells(header):
+    spans, index = table.spans, table.index
+    for cell in table.header_cells:
         box = union_box(w.box for w in cell)
         cells[index[columns.column_of(Word("", box), spans)]].extend(cell)
     return cells
@@ -136,7 +138,7 @@ def _heading_row(header: Line, spans: list[tuple[float, float]], index: list[int
 
 def _unit_columns(table: _Table) -> frozenset[int]:
     """The columns a table heads as its unit column ("Unit", 单位, UoM)."""
-    heads = heading_cells(table.header) if table.header else []
+    heads = table.header_cells
     return frozenset(table.index[columns.column_of(cell[len(cell) // 2], table.spans)] for cell in heads
                      if F.column_field(column_label(join_words(cell))) == F.UNIT)
 
@@ -164,7 +166,7 @@ def _grid_table(page: Page, lines: list[Line], canon: list[tuple[float, float]] 
                 index = columns.canonical(spans, canon) if canon else list(range(len(spans)))
                 head = [[w for k in range(depth) for w in rows[r + k][c]] for c in range(grid.columns)]
                 return _Table(spans, index, inside[0], inside[-1] + 1, True, [w for c in head for w in c],
-                              grid, rows, r + depth, head)
+                              [c for c in head if c], grid=grid, cells=rows, body=r + depth, head=head)
     return None
 
 
@@ -193,8 +195,12 @@ def _find_table(page: Page, lines: list[Line], canon: list[tuple[float, float]] 
     h, head = found
     if head is heads[h]:
         lines[h] = head = split_labels(head)  # "单位数量" read as one run heads two columns
+        cells = heading_cells(head)
     else:
+        # Each word of a two-line heading is one column's cell already; grouped again by gaps
+        # measured against its two-line height, close columns ("QTY" | "PRICE/PC USD") would merge.
         head = split_labels(head)
+        cells = [[w] for w in head]
     spans = columns.rule_spans(page, lines[h])
     bottom = columns.rule_bottom(page, spans, lines[h]) if spans else None
     if bottom is not None and bottom <= max(w.box[3] for w in lines[h]) + line_height(lines[h]):
@@ -208,7 +214,7 @@ def _find_table(page: Page, lines: list[Line], canon: list[tuple[float, float]] 
         index = columns.headed(spans, lines[h])
     first = h - 1 if head is not lines[h] else h
     rows = columns.ruled_rows(page, spans, max(w.box[3] for w in lines[h]), bottom) if bottom is not None else None
-    return _Table(spans, index, first, end, ruled, head, rows=rows)
+    return _Table(spans, index, first, end, ruled, head, cells, rows=rows)
 
 
 def _continued_table(page: Page, lines: list[Line], canon: list[tuple[float, float]]) -> _Table | None:
@@ -284,7 +290,7 @@ def _sheet(pages: list[Page]) -> tuple[_Sheet, bool]:
                 heading = i == table.first and table.header is not None
                 if heading:
                     sheet.table += 1
-                cells = (_heading_row(table.header, table.spans, table.index, width) if heading else
+                cells = (_heading_row(table, width) if heading else
                          _cells(line, table.spans, table.index, width, glue=not table.ruled, units=_unit_columns(table)))
                 _add_table_line(sheet, page.number, cells, i == table.first)
                 if heading and table.header is not line:

@@ -201,9 +201,10 @@ def _us_table(c, y: float, rows) -> float:
             c.drawString(150, y, "Item Code: 55012")
     return y
 
-def apparel_pdf(*, units_heading: bool = False, currency: str = "EUR") -> bytes:
+def apparel_pdf(*, units_heading: bool = False, currency: str = "EUR", price_x: float = 430) -> bytes:
     """An apparel PO whose table heading is two lines ("ARTICLE" over "NO.", "PRICE/PC" over EUR),
-    boxed by rules around the heading only; with `units_heading` the only count column is "Units"."""
+    boxed by rules around the heading only; with `units_heading` the only count column is "Units".
+    `price_x` places the price column: from 400 on it starts a few points right of "QTY"."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
@@ -226,11 +227,11 @@ def apparel_pdf(*, units_heading: bool = False, currency: str = "EUR") -> bytes:
                 c.drawString(x, y, text)
             c.drawRightString(460, y, units)  # right-aligned, past the end of its heading
     else:
-        for label, x in (("ARTICLE", 100), ("PRICE/PC", 430)):
+        for label, x in (("ARTICLE", 100), ("PRICE/PC", price_x)):
             c.drawString(x, y + 11, label)
-        for label, x in (("STORE", 40), ("NO.", 100), ("COLOUR", 180), ("QTY", 380), (currency, 440)):
+        for label, x in (("STORE", 40), ("NO.", 100), ("COLOUR", 180), ("QTY", 380), (currency, price_x + 10)):
             c.drawString(x, y, label)
-        for x in (35, 95, 175, 370, 425, 490):
+        for x in (35, 95, 175, 370, price_x - 5, price_x + 60):
             c.line(x, y + 22, x, y - 4)
         for store, article, colour, qty, price in (("12", "7012345", "NAVY", "24", "3.10"),
                                                     ("14", "7012346", "RED", "36", "3.20")):
@@ -238,7 +239,7 @@ def apparel_pdf(*, units_heading: bool = False, currency: str = "EUR") -> bytes:
             for x, text in ((40, store), (100, article), (180, colour)):
                 c.drawString(x, y, text)
             c.drawRightString(400, y, qty)
-            c.drawRightString(470, y, price)
+            c.drawRightString(price_x + 40, y, price)
     c.showPage()
     c.save()
     return out.getvalue()

@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from parsers.formats import pdf
 from parsers.context import ParseContext
 
@@ -17,9 +19,12 @@ _spec.loader.exec_module(gen)
 CTX = ParseContext(path="po.pdf")
 
 
-def test_two_line_heading_boxed_alone_heads_the_rows_below():
-    """"ARTICLE" over "NO." and "PRICE/PC" over "EUR" head the columns; rules box only the heading."""
-    order, = pdf.parse(gen.apparel_pdf(), CTX).orders
+@pytest.mark.parametrize("price_x", [430, 404, 400])
+def test_two_line_heading_boxed_alone_heads_the_rows_below(price_x):
+    """"ARTICLE" over "NO." and "PRICE/PC" over "EUR" head the columns; rules box only the heading.
+    A price column printed a few points right of "QTY" is still a column of its own: the heading's
+    two-line cells are not grouped again by gaps measured against their two-line height."""
+    order, = pdf.parse(gen.apparel_pdf(price_x=price_x), CTX).orders
     assert order.po_number == "AP-5521" and order.order_date == date(2026, 1, 20)
     assert [(l.code, l.quantity, l.unit_price) for l in order.lines] == [
         ("7012345", Decimal(24), Decimal("3.10")), ("7012346", Decimal(36), Decimal("3.20"))]
@@ -49,8 +54,6 @@ def test_same_counts_titled_purchase_order_are_an_order():
     """The title alone is enough for a clerk to treat the same rows as an order."""
     assert len(pdf.parse(gen.count_report_pdf(title="Purchase Order"), CTX).orders) == 1
 
-
-import pytest  # noqa: E402
 
 from parsers.layout.headings import heading_cells  # noqa: E402
 from parsers.layout.words import Word, join_words  # noqa: E402
