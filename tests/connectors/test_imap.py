@@ -230,9 +230,10 @@ def test_server_restart_mid_run_loses_nothing(dovecot, engine, how):
         dovecot.deliver(mail(11))
         time.sleep(0.5)
         dovecot.start()
+        dovecot.wait_serving()
         dovecot.append(mail(12))
         # A kill during the MOVE leaves the message in INBOX: taken again, recognised, moved.
-        wait_for(lambda: len(documents(engine)) == 3 and dovecot.uids("INBOX") == [], timeout=15)
+        wait_for(lambda: len(documents(engine)) == 3 and dovecot.uids("INBOX") == [], timeout=30)
     assert len(documents(engine)) == 3
     assert len({c["id"] for c in ingest.calls}) == 3
 
