@@ -8,6 +8,7 @@ the last minute; the count lives in the database so every node and restart sees 
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
@@ -25,8 +26,16 @@ from store.users import Account
 log = logging.getLogger(__name__)
 
 HASHER = PasswordHasher()
-# Checked when the name is unknown, so an unknown name costs the same time as a wrong password.
-_DUMMY_HASH = HASHER.hash("not a password anyone has")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked when the name is unknown, so an unknown name costs the same time as a wrong password.
+    Made at the first sign-in, not at import: every CLI command imports this module, and one
+    argon2 hash costs about a second of CPU."""
+    return HASHER.hash("not a password anyone has")
+
+
 ADDRESS_FACTOR = 5          # an address may fail this many times the per-name limit (an office NAT)
 MIN_PASSWORD_LENGTH = 10
 
@@ -79,7 +88,7 @@ def sign_in(session: Session, name: str, password: str, *, remote: str, now: dat
         log.warning("sign-in refused for user=%s from %s: too many wrong passwords in a minute", name, remote)
         return SignInResult(refused="too_many")
     found = users.find_user(session, name)
-    account, stored = found if found is not None else (None, _DUMMY_HASH)
+    account, stored = found if found is not None else (None, _dummy_hash())
     if not _verify(stored, password) or account is None or account.disabled:
         users.record_failure(session, name, remote, now)
         log.info("sign-in failed for user=%s from %s", name, remote)
