@@ -99,11 +99,12 @@ def _client(engine):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
-    from review.app import factory
+    from review.app import factory, warm_up
 
     # As `orderdesk run` serves it: a page render worker is started with the desk.
     client = TestClient(factory(Settings(), engine, warm_pages=True), base_url="http://127.0.0.1")
     client.app.state.desk.pages.ready(60)   # a desk that has been up for a moment
+    warm_up(client.app)                     # as the desk's process does at start
     token = client.get("/signin").text.split('name="csrf" value="')[1].split('"')[0]
     client.post("/signin", data={"name": "bench", "password": PASSWORD, "csrf": token})
     return client

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 from daemon.bus import Doorbell
 from daemon.config import Settings
 from daemon.logs import setup_logging
+from review.app import warm_up
 from review.server import server_for
 from store.db import make_engine
 
@@ -21,6 +23,7 @@ def review_main(settings: Settings, log_level: str = "INFO") -> None:
         # Arrivals ring "document"; a decided document rings "outbox" (staff mail, confirmations).
         server = server_for(settings, engine, wait_for_news=lambda s: doorbell.wait(["document", "outbox"], s))
         log.info("review desk on http://%s:%s/", settings.review.host, settings.review.port)
+        threading.Thread(target=warm_up, args=(server.config.app,), name="desk-warm-up", daemon=True).start()
         server.run()
         if not server.started:
             raise SystemExit(1)  # could not listen: the supervisor tries again after a pause

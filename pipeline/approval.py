@@ -11,7 +11,11 @@ The write happens under the writers' lock, against the seen POs read under it.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -139,19 +143,62 @@ def approval_rows(rec: ReconciledOrder, facts: DocumentFacts, settings: Any,
     return hold([r for r in rows if not r.stable_key.startswith(("fack:", CALENDAR_KEY))], settings.mode)
 
 
+class RecheckMemo:
+    """The last re-checks of corrected orders, by everything that decides them: the correction
+    itself, the catalog version (bundle fingerprint and what clerks taught), the business date and
+    the POs already seen. Reconciliation is a pure function of these, so a kept result is exactly
+    what a new re-check would give: an edited draft, a new catalog or a new day is another key,
+    and nothing stale is ever returned. One memo serves one document service (its terms are fixed).
+    Opening a case page again (a 400-line order) then costs no re-check."""
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._kept: OrderedDict[Hashable, ReconciledOrder] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> ReconciledOrder | None:
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, rec: ReconciledOrder) -> None:
+        with self._lock:
+            self._kept[key] = rec
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+
+def correction_key(correction: Correction) -> bytes:
+    """A digest of everything in the correction (every value as typed, `Decimal('3.50')` not
+    `3.5`: the re-check keeps a value's places in amounts and totals)."""
+    return hashlib.blake2b(repr(correction).encode("utf-8"), digest_size=20).digest()
+
+
 class Approvals:
     """Check, approve and reject corrected orders with a `DocumentService` (its catalog, settings,
     business date and document facts). One at a time per service: the caller holds its lock."""
 
-    def __init__(self, service: Any) -> None:
+    def __init__(self, service: Any, memo: RecheckMemo | None = None) -> None:
         self.service = service
+        self.memo = memo
 
     def check(self, correction: Correction) -> ReconciledOrder:
-        """The corrected order as reconciliation sees it now (for the case page)."""
+        """The corrected order as reconciliation sees it now (for the case page); from the memo
+        when the same correction was checked against the same catalog, day and seen POs."""
         with session_scope(self.service.engine) as session:
             seen = orders.seen_for(session, [correction.parsed.po_number or ""], excluding=_own(correction))
-        return recheck(correction, self._catalog(), today=self.service.today(), seen=seen,
-                       terms=self.service.terms)
+        catalog, today = self._catalog(), self.service.today()
+        key = (correction_key(correction), self.service.fingerprint, self.service.learned_version, today,
+               frozenset(seen))
+        found = self.memo.get(key) if self.memo is not None else None
+        if found is None:
+            found = recheck(correction, catalog, today=today, seen=seen, terms=self.service.terms)
+            if self.memo is not None:
+                self.memo.put(key, found)
+        return found
 
     def approve(self, correction: Correction, *, by: str, now: datetime) -> int:
         """Approve the corrected order; returns the new order's id. `ApprovalRefused` when it

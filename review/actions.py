@@ -14,6 +14,7 @@ from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.engine import Engine
 
+from pipeline.approval import RecheckMemo
 from review.web import PageRoute, desk_of, signed_in
 from store import audit, snapshots
 from store import outbox as outbox_store
@@ -46,6 +47,7 @@ class Reprocessor:
         self._catalog_lock = threading.Lock()   # loading the catalog; checks and approvals
         self._start_lock = threading.Lock()
         self._service: Any = None
+        self.checks = RecheckMemo()             # the case pages' re-checks of corrected orders
 
     def __call__(self, document_id: int, *, by: str) -> str:
         """Read the document again (and say so in the audit trail); returns its new state."""

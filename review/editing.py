@@ -16,6 +16,7 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from outbox.mails import REJECT_REASONS
@@ -28,6 +29,7 @@ from reconcile.search import search_customers, search_items
 from review import corrections
 from review.corrections import Change, CorrectionError, Draft
 from review.i18n import translate
+from review.marks import LINE_VALUES, OrderMarks
 from review.sentences import say
 from review.web import PageRoute, desk_of, language_of, render, signed_in
 from store import decisions
@@ -81,15 +83,37 @@ class EditView:
     def fields(self) -> dict[str, str]:
         return {name: corrections.shown(getattr(self.draft, name)) for name in corrections.HEADER_FIELDS}
 
-    def line(self, index: int) -> dict[str, str]:
-        line = self.draft.lines[index]
-        return {name: corrections.shown(getattr(line, name)) for name in corrections.LINE_FIELDS}
+    def rows(self, marks: OrderMarks | None) -> list[EditRow]:
+        """Every line as the form shows it, worked out here in one pass: an order may have
+        hundreds of lines, and each call the template makes per line costs more than this."""
+        priced = self.checked.lines if self.checked is not None else ()
+        found = []
+        for index, line in enumerate(self.draft.lines):
+            n = index + 1
+            at = line.read_as if marks is not None else None
+            found.append(EditRow(
+                n, {name: corrections.shown(getattr(line, name)) for name in corrections.LINE_FIELDS},
+                {column: marks.value(at, column) for column in LINE_VALUES} if at else NO_MARKS,
+                self.anomalies(n), corrections.shown(priced[index].unit_price) if index < len(priced) else "",
+                line.accept_price))
+        return found
 
-    def list_price(self, index: int) -> str:
-        """The price the re-check used for a line whose price the clerk left empty (the list's)."""
-        if self.checked is None or index >= len(self.checked.lines):
-            return ""
-        return corrections.shown(self.checked.lines[index].unit_price)
+
+NO_MARKS: dict[str, Markup] = {column: Markup("") for column in LINE_VALUES}
+
+
+@dataclass(frozen=True, slots=True)
+class EditRow:
+    """One line of the correction form: its number, its values as typed, each value's mark (where
+    it was read, as attributes), its anomalies, the list price a re-check used when the clerk left
+    the price empty, and whether the clerk accepted its price."""
+
+    n: int
+    values: dict[str, str]
+    marks: dict[str, Markup]
+    anomalies: list[Anomaly]
+    list_price: str
+    accept_price: bool
 
 
 # --- the case page's part ----------------------------------------------------------------
@@ -132,7 +156,8 @@ def _read(desk: Any, order_id: int) -> Draft:
 def _check(desk: Any, document_id: int, order_id: int | None, draft: Draft) -> ReconciledOrder | None:
     """The draft through the one reconciliation path; None when no catalog is loaded."""
     try:
-        return desk.reprocess.using(lambda service: Approvals(service).check(_correction(document_id, order_id, draft)))
+        return desk.reprocess.using(
+            lambda service: Approvals(service, desk.reprocess.checks).check(_correction(document_id, order_id, draft)))
     except ApprovalRefused:
         return None
 

@@ -2,7 +2,7 @@
 learned (stale rows marked, each one can be forgotten), and it as a K3 customer-material
 mapping file.
 
-A remember button sits in the case page's correction form (`_remember_item.html`,
+A remember button sits in the case page's correction form (`_edit.html`,
 `_remember_customer.html`) and posts that whole form here: the corrections are saved first,
 exactly as "save" does (review.editing), then what the saved draft says is taught through
 `store.learned` (audited there): the customer's item code on a line means the item picked, or

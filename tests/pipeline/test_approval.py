@@ -13,14 +13,17 @@ import sqlalchemy as sa
 from connectors.catalog_bundle import catalog_fingerprint, read_bundle
 from daemon.config import Settings
 from outbox.mails import build_mail
-from pipeline.approval import ApprovalRefused, Approvals, Correction
+from pipeline.approval import ApprovalRefused, Approvals, Correction, RecheckMemo
 from pipeline.sandbox import ParseSandbox
 from pipeline.service import DocumentService
 from review.corrections import (accept_price, accepted_prices, from_payload, remove_line, set_header, set_line,
                                 to_parsed)
+from reconcile.catalog import CustomerItem
 from store import catalog as catalog_store
+from store import learned
 from store.decisions import AlreadyDecided
 from store.db import make_engine, migrate, session_scope
+from store.models import SeenPo
 from store.queue import document_view, queue_items
 
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden"
@@ -182,3 +185,65 @@ def test_the_approved_edi_order_is_delivered_as_ordrsp_export_and_mail(service, 
     with service.engine.connect() as conn:
         states = conn.execute(sa.text("SELECT DISTINCT status FROM outbox WHERE order_id = :o"), {"o": new_id}).scalars()
         assert set(states) == {"delivered"}
+
+
+def _unknown_line_codes(rec) -> list[str]:
+    return [a.code for a in rec.lines[1].anomalies]
+
+
+def test_a_kept_recheck_is_given_again_only_while_nothing_that_decides_it_changed(service):
+    """Given a re-check kept in the desk's memo, the same correction gets the kept result; an
+    edited correction, a new catalog version and a PO seen meanwhile each get a fresh re-check
+    that shows the change (nothing stale)."""
+    view = _take(service, "edifact-anomalies.edi")
+    order_id = view["orders"][0]["order_id"]
+    draft = from_payload(_stored_payload(service, order_id))
+    correction = Correction(view["document_id"], order_id, to_parsed(draft), customer=draft.customer)
+    approvals = Approvals(service, RecheckMemo())
+    first = approvals.check(correction)
+    assert "UNKNOWN_ITEM" in _unknown_line_codes(first)
+    assert approvals.check(correction) is first
+    assert Approvals(service).check(correction) == first          # what a re-check without the memo gives
+
+    edited = set_line(draft, 0, "quantity", "25000")
+    changed = approvals.check(Correction(view["document_id"], order_id, to_parsed(edited), customer=draft.customer))
+    assert changed.lines[0].parsed.quantity == 25000 and approvals.check(correction) is first
+
+    records = read_bundle(GOLDEN / "catalog")
+    taught = replace(records, customer_items=(*records.customer_items,
+                                              CustomerItem(draft.customer, "BH-NOPE-1", "PAPER STRAW", "1.01.0001")))
+    with session_scope(service.engine) as session:
+        catalog_store.replace_catalog(session, taught, catalog_fingerprint(taught))
+    in_new_catalog = approvals.check(correction)
+    assert "UNKNOWN_ITEM" not in _unknown_line_codes(in_new_catalog)
+    assert in_new_catalog.lines[1].sku == "1.01.0001"
+
+    assert "DUPLICATE_PO" not in {a.code for a in in_new_catalog.all_anomalies()}
+    with session_scope(service.engine) as session:   # the PO now counts as seen apart from this order
+        session.execute(sa.update(SeenPo.__table__).where(SeenPo.__table__.c.po_number == "BH-4480")
+                        .values(order_id=None))
+        session.commit()
+    assert "DUPLICATE_PO" in {a.code for a in approvals.check(correction).all_anomalies()}
+
+
+def test_a_code_taught_at_the_desk_is_seen_by_the_next_recheck_of_a_kept_correction(service):
+    """Given a kept re-check with an unknown line, when a clerk teaches that line's customer code,
+    the same correction is checked afresh against what was taught (the learned version changed)."""
+    view = _take(service, "edifact-anomalies.edi")
+    order_id = view["orders"][0]["order_id"]
+    draft = from_payload(_stored_payload(service, order_id))
+    correction = Correction(view["document_id"], order_id, to_parsed(draft), customer=draft.customer)
+    approvals = Approvals(service, RecheckMemo())
+    assert "UNKNOWN_ITEM" in _unknown_line_codes(approvals.check(correction))
+    with session_scope(service.engine) as session:
+        learned.remember_item(session, CustomerItem(draft.customer, "BH-NOPE-1", "", "1.01.0001"), by="mei", now=NOW)
+        session.commit()
+    taught = approvals.check(correction)
+    assert "UNKNOWN_ITEM" not in _unknown_line_codes(taught) and taught.lines[1].sku == "1.01.0001"
+
+
+def test_the_memo_keeps_only_the_newest_rechecks():
+    memo = RecheckMemo(size=2)
+    for key in ("a", "b", "c"):
+        memo.put(key, key)
+    assert (memo.get("a"), memo.get("b"), memo.get("c")) == (None, "b", "c")
