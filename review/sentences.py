@@ -12,6 +12,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from review.phrases import say_text
+
 # (code, say) -> the sentence in 简体中文; `{n}` is the line number of a line-level anomaly.
 ZH: dict[tuple[str, str], str] = {
     ("UNKNOWN_ITEM", ""): "目录中没有与“{what}”匹配的物料。",
@@ -94,6 +96,8 @@ def _values(detail: Mapping[str, str]) -> dict[str, str]:
     if "hints" in detail:
         values["hint_list"] = "，".join(f"{HINT_KINDS_ZH.get(kind, kind)}“{text}”"
                                        for kind, text in json.loads(detail["hints"]))
+    if "note" in detail:   # the reader's own note, said in Chinese where its form is known
+        values["note"] = say_text(detail["note"], "zh")
     if "check" in detail:
         values["check_zh"] = CHECKS_ZH.get(detail["check"], detail["check"])
         values["outcome_zh"] = OUTCOMES_ZH.get(detail.get("outcome", ""), detail.get("outcome", ""))

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from review.auth import same_token
 from review.i18n import pick_language, translate
 from review.originals import PageRenderer
+from review.phrases import english_title, say_text
 from review.sentences import say
 from review.settings import ReviewSettings
 from store.users import SignedIn
@@ -113,6 +114,7 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
     signed = getattr(request.state, "signed_in", None)
     values = {"lang": language, "t": lambda key: translate(key, language), "local": desk.local,
               "say": lambda anomaly: say(anomaly, language),
+              "tell": lambda text: say_text(text, language), "english": lambda text: english_title(text, language),
               "local_iso": lambda text: desk.local(datetime.fromisoformat(text)) if text else "",
               "me": signed.account if signed else None, "csrf": signed.csrf_token if signed else "",
               "company": desk.settings.company_name, **(context or {})}

@@ -190,3 +190,25 @@ def test_a_clerk_reads_the_anomalies_in_chinese_and_after_switching_in_english(l
     said = " ".join(page.locator("article.edit .anomaly").all_inner_texts())
     assert 'Line 2: no item in the catalog matches "PAPER STRAW 6MM"' in said and "目录中" not in said
     assert page.console_errors == []
+
+
+def test_a_documents_reason_follows_the_clerks_language_with_the_english_at_hand(live_desk, browser_page):
+    """Given a repeated document (its reason written in English by the document service), a clerk
+    reading Chinese sees the reason in Chinese in the queue and on the case page, the English as
+    written on hovering; after switching to English, the English alone."""
+    page, url = browser_page, live_desk.url
+    fill_queue(live_desk.engine, live_desk.settings)
+    add_user(live_desk.engine, "mei")
+    _sign_in(page, url, "mei", PASSWORD)
+    row = page.locator("#queue tbody tr", has_text="x12-accepted.edi").filter(has=page.locator(".state-repeat"))
+    reason = row.locator(".reason span")
+    assert "相同内容此前已作为文件" in reason.inner_text() and "不会重复处理" in reason.inner_text()
+    assert reason.get_attribute("title").startswith("The same content arrived before as document ")
+    row.locator("a").first.click()
+    shown = page.locator(".reason-sentence")
+    assert "已再次发送其回执" in shown.inner_text() or "不会重复处理" in shown.inner_text()
+    assert "it is not processed twice" in shown.get_attribute("title")
+    page.click("button[name=language][value=en]")
+    shown = page.locator(".reason-sentence")
+    assert "it is not processed twice" in shown.inner_text() and shown.get_attribute("title") is None
+    assert page.console_errors == []
