@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from outbox.mails import REJECT_REASONS
 from review.actions import REPROCESS_STATES
 from review.editing import TYPE_IN_STATES, edit_views
+from review.handling import decision_offer
 from review.marks import order_marks, page_frames, read_cells
 from review.originals import PAGE_KINDS, SheetView, mail_attachment, mail_image, mail_part, original_view
 from review.web import PageRoute, desk_of, render
@@ -66,6 +67,7 @@ def case_response(request: Request, document_id: int, *, error: str = "", unsave
              for o in view["orders"]}
     lines_anomalies = {o["order_id"]: _by_line(o["anomalies"]) for o in view["orders"]}
     edits = edit_views(request, view, error=error, unsaved=unsaved)
+    decision, may_reopen = decision_offer(request, document_id)
     editing = {e.order_id for e in edits}
     return render(request, "case.html", {
         "doc": view, "original": original, "line_anomalies": lines_anomalies, "edits": edits,
@@ -74,7 +76,8 @@ def case_response(request: Request, document_id: int, *, error: str = "", unsave
         "can_reprocess": view["state"] in REPROCESS_STATES,
         "can_type_in": view["state"] in TYPE_IN_STATES and not edits,
         "can_mark_not_order": view["state"] != "not_an_order" and view["state"] in REPROCESS_STATES,
-        "done": request.query_params.get("done", ""), "trail": trail}, status_code=status)
+        "done": request.query_params.get("done", ""), "trail": trail, "decision": decision,
+        "may_reopen": may_reopen}, status_code=status)
 
 
 SHEET_SOURCES = {"xlsx": "sheet", "csv": "csv"}   # what an order was read from -> how its sheets are read

@@ -4,7 +4,9 @@ A failed document (a fax that broke off, a file no reader could open), a documen
 an order and a repeat stay in the queue until a clerk says what became of them: "handled"
 (seen; nothing to do, with a sentence why) or, for a failure, "reject" (the sender is told
 why, in both languages, through the outbox, once). Both are audited with who, when and why,
-and take the document out of the queue (store.decisions.save_document_decision).
+and take the document out of the queue (store.decisions.save_document_decision). An admin, or
+the clerk who decided, can reopen it: back in the queue as it was (store.reopening), unless a
+rejection mail was planned, in which case it stays rejected and the page says why.
 """
 from __future__ import annotations
 
@@ -19,11 +21,12 @@ from outbox.mails import REJECT_REASONS
 from pipeline.approval import Approvals
 from review.i18n import translate
 from review.web import PageRoute, desk_of, language_of, signed_in
-from store import decisions
+from store import decisions, reopening
 from store.audit import AuditRecord
 from store.db import session_scope, utcnow
 from store.documents import get_document
 from store.models import DocumentStatus
+from store.reopening import Decision
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +37,8 @@ WHY_LIMIT = 500
 
 def routes() -> list[PageRoute]:
     return [PageRoute("/documents/{document_id}/handled", handled, "POST"),
-            PageRoute("/documents/{document_id}/reject", reject_document, "POST")]
+            PageRoute("/documents/{document_id}/reject", reject_document, "POST"),
+            PageRoute("/documents/{document_id}/reopen", reopen_document, "POST")]
 
 
 async def handled(request: Request, document_id: int) -> Response:
@@ -83,6 +87,35 @@ def _reject(request: Request, document_id: int, reason: str, note: str) -> Respo
     except decisions.AlreadyDecided:
         return _back(document_id, "already_decided")
     return _back(document_id, "rejected_document" if told else "rejected_untold")
+
+
+def decision_offer(request: Request, document_id: int) -> tuple[Decision | None, bool]:
+    """For the case page: how a handled or rejected document was decided, and whether this user
+    may reopen it."""
+    me = signed_in(request).account
+    with session_scope(desk_of(request).engine) as session:
+        decision = reopening.decision_of(session, document_id)
+    return decision, decision is not None and decision.may_reopen(me.name, is_admin=me.is_admin)
+
+
+def reopen_document(request: Request, document_id: int) -> Response:
+    """Put a handled document (or one rejected with nobody told) back in the queue, in the state
+    it had; an admin or the clerk who decided it may. Audited."""
+    me, now = signed_in(request).account, utcnow()
+    decision, allowed = decision_offer(request, document_id)
+    if decision is None:
+        _known(request, document_id)
+        return _back(document_id, "already_decided")
+    if not allowed:
+        raise HTTPException(status_code=403, detail="forbidden")
+    entry = AuditRecord(now, me.name, "reopen", f"{decision.state} -> back to the queue", document_id=document_id)
+    try:
+        with session_scope(desk_of(request).engine) as session:
+            state = reopening.reopen(session, document_id, entry=entry)
+    except decisions.AlreadyDecided:
+        return _back(document_id, "already_decided")
+    log.info("user=%s reopened the %s document: now %s doc=%s", me.name, decision.state, state, document_id)
+    return _back(document_id, "reopened")
 
 
 def _known(request: Request, document_id: int) -> Any:

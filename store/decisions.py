@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from store import audit
 from store.audit import AuditRecord
 from store.db import insert_new
-from store.documents import DOCUMENTS, get_document, keep_outcome, set_document_state
+from store.documents import DOCUMENTS, HISTORY, get_document, keep_outcome, set_document_state
 from store.models import DocumentStatus, Order, OrderDraft, OutboxItem, SeenPo
 from store.orders import forget_seen, insert_order
 from store.outbox import outbox_values
@@ -213,11 +213,17 @@ def save_document_decision(session: Session, document_id: int, *, status: str, r
     clerk, gets `AlreadyDecided` and nothing is written; commits."""
     assert status in (DocumentStatus.HANDLED, DocumentStatus.REJECTED)
     try:
+        before = session.execute(sa.select(DOCUMENTS.c.status, DOCUMENTS.c.reason)
+                                 .where(DOCUMENTS.c.id == document_id)).first()
         done = session.execute(sa.update(DOCUMENTS).where(
-            DOCUMENTS.c.id == document_id, DOCUMENTS.c.status.in_(DECIDABLE_DOCUMENTS))
+            DOCUMENTS.c.id == document_id, DOCUMENTS.c.status.in_(DECIDABLE_DOCUMENTS),
+            DOCUMENTS.c.status == (before.status if before else None))
             .values(status=status, reason=reason)).rowcount
         if done != 1:
             raise AlreadyDecided(f"document {document_id} was already decided or is being read")
+        # the state it had, kept in its history (with the decision's time) so it can be reopened
+        session.execute(sa.insert(HISTORY).values(document_id=document_id, status=before.status, reason=before.reason,
+                                                 orders_json="[]", replaced_at=entry.at))
         session.execute(sa.update(ORDERS).where(
             ORDERS.c.document_id == document_id, ORDERS.c.superseded_at.is_(None), ORDERS.c.status == "failed")
             .values(status=REJECTED if status == DocumentStatus.REJECTED else HANDLED))

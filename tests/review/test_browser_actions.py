@@ -183,3 +183,26 @@ def test_a_failed_mail_is_rejected_and_a_non_order_handled_and_both_leave_the_qu
     assert "scan.eml" not in " ".join(names) and "x12-invoice.edi" not in " ".join(names)
     assert "edifact-anomalies.edi" in " ".join(names)     # the rest of the queue is still there
     assert page.console_errors == []
+
+
+def test_a_clerk_reopens_what_they_marked_handled_and_it_is_back_in_the_queue(live_desk, browser_page):
+    """Given the invoice a clerk marked handled by mistake, the clerk reopens it from its case
+    page: it is back in the queue as not an order, and the audit trail says who reopened it."""
+    page, url = browser_page, live_desk.url
+    invoice = fill_queue(live_desk.engine, live_desk.settings)[2]
+    add_user(live_desk.engine, "mei")
+    _sign_in(page, url)
+    page.goto(f"{url}/documents/{invoice}")
+    page.fill("#handled-why", "Wrong one.")
+    page.click("#mark-handled")
+    page.wait_for_selector("#done[data-done=handled]")
+    page.goto(url + "/")
+    assert "x12-invoice.edi" not in " ".join(page.locator("#queue a").all_inner_texts())
+    page.goto(f"{url}/documents/{invoice}")
+    page.click("#reopen")
+    page.wait_for_selector("#done[data-done=reopened]")
+    assert page.locator("#mark-handled").count() == 1 and page.locator("#reopen").count() == 0
+    assert "重新打开" in page.inner_text("#audit")
+    page.goto(url + "/")
+    assert "x12-invoice.edi" in " ".join(page.locator("#queue a").all_inner_texts())
+    assert page.console_errors == []

@@ -146,3 +146,71 @@ def test_a_document_level_failure_with_no_order_row_can_be_handled(engine, desk_
     sign_in(desk_client, "mei")
     done = _post(desk_client, doc, "handled", {"why": "A test page the fax machine sent."})
     assert done.headers["location"].endswith("done=handled") and doc not in _queued(engine)
+
+
+def _order_statuses(engine, doc: int) -> set[str]:
+    with engine.connect() as conn:
+        return set(conn.execute(sa.text("SELECT status FROM orders WHERE document_id = :d AND superseded_at IS NULL"),
+                                {"d": doc}).scalars())
+
+
+def test_a_handled_failure_is_reopened_by_whoever_handled_it_as_it_was(engine, desk_settings, desk_client):
+    """Given a failed fax marked handled, another clerk may not reopen it; the clerk who handled it
+    does: it is back in the queue, failed, with its own reason and its failed order again, the
+    audit trail says who reopened it and the history keeps the handled outcome."""
+    doc = fill_queue(engine, desk_settings, extra=((broken_tiff(), "fax-0002.tif", "fax"),))[-1]
+    status, reason = _state(engine, doc)
+    assert status == "failed" and _order_statuses(engine, doc) <= {"failed"}
+    add_user(engine, "mei")
+    add_user(engine, "li")
+    sign_in(desk_client, "li")
+    _post(desk_client, doc, "handled", {"why": "The fax machine's test page."})
+    assert _state(engine, doc)[0] == "handled" and doc not in _queued(engine)
+    page = desk_client.get(f"/documents/{doc}").text
+    assert 'id="reopen"' in page
+
+    desk_client.post("/signout", data={"csrf": csrf_of(page)})
+    sign_in(desk_client, "mei")
+    page = desk_client.get(f"/documents/{doc}").text
+    assert 'id="reopen"' not in page and 'id="reopen-who"' in page
+    assert _post(desk_client, doc, "reopen", {}).status_code == 403 and _state(engine, doc)[0] == "handled"
+
+    desk_client.post("/signout", data={"csrf": csrf_of(page)})
+    sign_in(desk_client, "li")
+    done = _post(desk_client, doc, "reopen", {})
+    assert done.headers["location"].endswith("done=reopened")
+    assert _state(engine, doc) == (status, reason) and doc in _queued(engine)
+    assert _order_statuses(engine, doc) <= {"failed"}
+    assert _audit(engine, doc)[-1] == ("li", "reopen", "handled -> back to the queue")
+    page = desk_client.get(f"/documents/{doc}").text
+    assert 'id="mark-handled"' in page and "The fax machine&#39;s test page." in page   # the handled outcome, in the history
+    again = _post(desk_client, doc, "reopen", {})
+    assert "already_decided" in again.headers["location"] and _state(engine, doc) == (status, reason)
+
+
+def test_an_admin_reopens_a_rejection_nobody_was_told_of(engine, desk_settings, desk_client):
+    doc = fill_queue(engine, desk_settings, extra=((broken_tiff(), "fax-0003.tif", "fax"),))[-1]
+    status, reason = _state(engine, doc)
+    add_user(engine, "mei")
+    add_user(engine, "boss", "admin")
+    sign_in(desk_client, "mei")
+    assert _post(desk_client, doc, "reject", {"reason": "unreadable", "note": ""}).headers["location"].endswith(
+        "done=rejected_untold")
+    page = desk_client.get(f"/documents/{doc}").text
+    desk_client.post("/signout", data={"csrf": csrf_of(page)})
+    sign_in(desk_client, "boss")
+    assert _post(desk_client, doc, "reopen", {}).headers["location"].endswith("done=reopened")
+    assert _state(engine, doc) == (status, reason) and doc in _queued(engine)
+    assert _audit(engine, doc)[-1] == ("boss", "reopen", "rejected -> back to the queue")
+
+
+def test_a_rejection_whose_sender_was_told_stays_rejected_and_the_page_says_why(engine, desk_settings, desk_client):
+    doc = fill_queue(engine, desk_settings, extra=((mail_with_broken_scan(), "scan.eml", "imap"),))[-1]
+    add_user(engine, "mei")
+    sign_in(desk_client, "mei")
+    _post(desk_client, doc, "reject", {"reason": "unreadable", "note": ""})
+    page = desk_client.get(f"/documents/{doc}").text
+    assert 'id="reopen"' not in page and 'id="reopen-told"' in page
+    refused = _post(desk_client, doc, "reopen", {})
+    assert refused.status_code == 403 and _state(engine, doc)[0] == "rejected" and doc not in _queued(engine)
+    assert _audit(engine, doc)[-1][1] == "reject_document"
