@@ -81,12 +81,13 @@ def cmd_forget(args: argparse.Namespace) -> int:
         print("orderdesk learned forget item: give the customer's number and the item code", file=sys.stderr)
         return 2
     engine = engine_for(settings_for(args))
-    by, now = f"cli:{_login()}", utcnow()
+    by, now, sent = f"cli:{_login()}", utcnow(), None
     try:
         with session_scope(engine) as session:
             if args.what == "item":
                 gone = learned.forget_item(session, args.text[0], args.text[1], by=by, now=now)
                 said = f"customer {gone.customer}'s item code {gone.code} no longer means {gone.material}"
+                sent = learned.sent_to_erp(session, gone.customer, gone.code)
             else:
                 alias = learned.forget_alias(session, args.what, " ".join(args.text), by=by, now=now)
                 said = f"{alias.kind} {alias.text} no longer means customer {alias.customer}"
@@ -96,7 +97,18 @@ def cmd_forget(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     print(f"Forgotten: {said}.")
+    if args.what == "item":
+        print(erp_kept(sent))
     return 0
+
+
+def erp_kept(sent: str | None) -> str:
+    """What forgetting does not undo in K3: a mapping already saved there, or imported from an
+    exported SAL_CustMatMapping file (that file can list mappings, not removals)."""
+    told = {"delivered": "orderdesk saved this mapping in K3 Cloud", None: "If this mapping reached K3"}.get(
+        sent, "orderdesk is saving this mapping in K3 Cloud")
+    return (f"{told}: K3 still maps the code, because forgetting it here does not remove it there, and the next "
+            "SAL_CustMatMapping export only leaves it out. Delete it in K3 (customer-material mapping) by hand.")
 
 
 def _login() -> str:

@@ -247,6 +247,17 @@ MESSAGES: dict[str, tuple[str, str]] = {   # key: (简体中文, English)
     "learned_download": ("下载 K3 客户物料对应表导入文件", "Download the K3 customer-material mapping import file"),
     "forget": ("忘记", "Forget"),
     "done_forgotten": ("已忘记，下一张订单不再按它匹配。", "Forgotten: the next order no longer matches by it."),
+    "done_forgotten_item": ("已忘记，下一张订单不再按它匹配。若此对应关系已进入 K3（由 orderdesk 写入，或从导出的文件导入），"
+                            "K3 中仍保留它：此处忘记不会删除 K3 中的对应，下次导出的文件也只是不再列出它。请在 K3 的客户物料对应表中手工删除。",
+                            "Forgotten: the next order no longer matches by it. If this mapping reached K3 (written by "
+                            "orderdesk, or imported from an exported file), K3 still has it: forgetting here does not "
+                            "remove it there, and the next export only leaves it out. Delete it in K3's customer-material "
+                            "mapping by hand."),
+    "done_forgotten_item_in_k3": ("已忘记，下一张订单不再按它匹配。orderdesk 已将此对应写入 K3，K3 中仍保留它："
+                                  "此处忘记不会删除 K3 中的对应。请在 K3 的客户物料对应表中手工删除。",
+                                  "Forgotten: the next order no longer matches by it. orderdesk saved this mapping in "
+                                  "K3 Cloud, and K3 still has it: forgetting here does not remove it there. Delete it "
+                                  "in K3's customer-material mapping by hand."),
     "done_nothing_to_forget": ("没有可忘记的内容（可能已被忘记）。", "There was nothing to forget (perhaps it already was)."),
     "learned_stale_item": ("已失效：目录中没有此客户或物料", "stale: this customer or item is not in the catalog"),
     "learned_stale_customer": ("已失效：目录中没有此客户", "stale: this customer is not in the catalog"),

@@ -158,17 +158,19 @@ async def forget(request: Request) -> Response:
 
 
 def _forget(request: Request, form: dict[str, str]) -> Response:
-    by, kind = signed_in(request).account.name, form.get("kind", "")
+    by, kind, done = signed_in(request).account.name, form.get("kind", ""), "forgotten"
     try:
         with session_scope(desk_of(request).engine) as session:
             if kind == "item":
                 gone = learned.forget_item(session, form.get("customer", ""), form.get("code", ""), by=by, now=utcnow())
+                sent = learned.sent_to_erp(session, gone.customer, gone.code)
+                done = "forgotten_item_in_k3" if sent == "delivered" else "forgotten_item"
             else:
                 gone = learned.forget_alias(session, kind, form.get("text", ""), by=by, now=utcnow())
     except LookupError:
         return RedirectResponse("/learned?done=nothing_to_forget", status_code=303)
     log.info("user=%s forgot %s", by, gone)
-    return RedirectResponse("/learned?done=forgotten", status_code=303)
+    return RedirectResponse(f"/learned?done={done}", status_code=303)
 
 
 def mapping_file(request: Request) -> Response:

@@ -93,6 +93,19 @@ def forget_item(session: Session, customer: str, code: str, *, by: str, now: dat
     return found
 
 
+def sent_to_erp(session: Session, customer: str, code: str, key_prefix: str = "custmat:") -> str | None:
+    """Whether a taught mapping of this customer's code was planned for the ERP (written to K3
+    Cloud, or on its way): the newest such outbox row's status, else None. Forgetting a code
+    does not take it back there."""
+    outbox = OutboxItem.__table__
+    ids = [row.id for row in session.execute(sa.select(ITEMS.c.id, ITEMS.c.code).where(ITEMS.c.customer == customer))
+           if code_key(row.code) == code_key(code)]
+    if not ids:
+        return None
+    return session.execute(sa.select(outbox.c.status).where(
+        outbox.c.stable_key.in_([f"{key_prefix}{i}" for i in ids])).order_by(outbox.c.id.desc()).limit(1)).scalar()
+
+
 def forget_alias(session: Session, kind: str, text: str, *, by: str, now: datetime) -> CustomerAlias:
     """Stop using a learned sender address or company name, audited; commits. Returns what was
     forgotten; LookupError when nothing taught stands for it."""

@@ -62,8 +62,41 @@ def test_forget_needs_its_form_token_and_says_when_there_is_nothing_to_forget(en
     with session_scope(engine) as session:
         assert len(learned.taught_items(session)) == 1
     done = desk_client.post("/learned/forget", data={**form, "csrf": csrf_of(page)}, follow_redirects=False)
-    assert done.headers["location"] == "/learned?done=forgotten"
+    assert done.headers["location"] == "/learned?done=forgotten_item"
+    said = desk_client.get(done.headers["location"]).text
+    assert "K3 中仍保留它" in said and "请在 K3 的客户物料对应表中手工删除" in said   # it is not taken back in K3
     again = desk_client.post("/learned/forget", data={**form, "csrf": csrf_of(page)}, follow_redirects=False)
     assert again.headers["location"] == "/learned?done=nothing_to_forget"
     with session_scope(engine) as session:
         assert learned.taught_items(session) == []
+
+
+def sent_to_k3(engine, customer: str, code: str) -> None:
+    """The outbox row that wrote this taught code to K3 Cloud, delivered (as the sender leaves it)."""
+    import sqlalchemy as sa
+
+    from outbox.plan import mapping_row
+    from store.db import insert_new
+    from store.models import OutboxItem
+    from store.outbox import outbox_values
+
+    with session_scope(engine) as session:
+        (row,) = [t for t in learned.unplanned_items(session, "custmat:") if t[1].code == code]
+        insert_new(session, OutboxItem.__table__, outbox_values(
+            [mapping_row(row[0], customer, code, row[1].name, row[1].material)], utcnow()), ["stable_key"])
+        session.execute(sa.update(OutboxItem.__table__).values(status="delivered"))
+        session.commit()
+
+
+def test_forgetting_a_code_orderdesk_wrote_to_k3_says_k3_still_has_it(engine, desk_client):
+    """Given a taught code the outbox wrote to K3 Cloud, forgetting it at the desk says plainly
+    that K3 keeps the mapping and must be changed there by hand."""
+    add_user(engine, "mei")
+    with session_scope(engine) as session:
+        learned.remember_item(session, CustomerItem("C001", "HZ-2", "盒", "1.01.0001"), by="ann", now=utcnow())
+    sent_to_k3(engine, "C001", "HZ-2")
+    sign_in(desk_client, "mei")
+    form = {"kind": "item", "customer": "C001", "code": "hz-2", "csrf": csrf_of(desk_client.get("/learned").text)}
+    done = desk_client.post("/learned/forget", data=form, follow_redirects=False)
+    assert done.headers["location"] == "/learned?done=forgotten_item_in_k3"
+    assert "orderdesk 已将此对应写入 K3" in desk_client.get(done.headers["location"]).text

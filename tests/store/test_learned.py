@@ -154,6 +154,7 @@ def test_a_forgotten_alias_is_gone_and_learned_forget_on_the_command_line(engine
     assert status == 0 and "no longer means customer C002" in out
     status, out, _ = run_cli("learned", "forget", "item", "C002", "ET-9", "--db", db_url)
     assert status == 0 and "ET-9" in out
+    assert "K3 still maps the code" in out and "Delete it in K3" in out and "If this mapping reached K3" in out
     status, _, err = run_cli("learned", "forget", "name", "nobody taught this", "--db", db_url)
     assert status == 1 and "nothing is taught" in err
     with session_scope(engine) as session:
@@ -185,3 +186,13 @@ def test_learned_rows_naming_what_the_catalog_lacks_are_left_out_and_said_once(e
     marked = {line.split()[2] for line in out.splitlines() if line.endswith("STALE: not in the catalog")}
     assert status == 0 and marked >= {"OLD-1", "NEW-1"} and "OK-1" not in marked
     assert len(warnings) == 1 and "C001/OLD-1 -> 9.99.9999" in warnings[0] and "'Gone Co.' -> C404" in warnings[0]
+
+
+def test_learned_forget_says_when_orderdesk_had_saved_the_mapping_in_k3(engine, run_cli, db_url):
+    from tests.review.test_learning import sent_to_k3
+
+    with session_scope(engine) as session:
+        learned.remember_item(session, CustomerItem("C002", "ET-10", "x", "5.01.0001"), by="ann", now=NOW)
+    sent_to_k3(engine, "C002", "ET-10")
+    status, out, _ = run_cli("learned", "forget", "item", "C002", "ET-10", "--db", db_url)
+    assert status == 0 and "orderdesk saved this mapping in K3 Cloud: K3 still maps the code" in out
