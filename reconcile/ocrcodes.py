@@ -94,9 +94,28 @@ def _same_fixed(value: str, line: ParsedLine, changes: dict[str, str]) -> str:
 
 def doubts(printed: tuple[ParsedLine, ...], lines: tuple[ReconciledLine, ...], customer: str | None,
            catalog: CatalogSnapshot) -> tuple[Anomaly, ...]:
-    """What an OCR read leaves unchecked: units read as no unit (`unread_units`) and customer
-    codes the catalog cannot vouch for (`unvouched`)."""
-    return unread_units(printed, lines, catalog) + unvouched(lines, customer, catalog)
+    """What an OCR read leaves unchecked: units read as no unit (`unread_units`), units taken
+    back from a misreading that the item does not vouch for (`guessed_units`) and customer codes
+    the catalog cannot vouch for (`unvouched`)."""
+    return (unread_units(printed, lines, catalog) + guessed_units(printed, lines, catalog)
+            + unvouched(lines, customer, catalog))
+
+
+def guessed_units(printed: tuple[ParsedLine, ...], lines: tuple[ReconciledLine, ...],
+                  catalog: CatalogSnapshot) -> tuple[Anomaly, ...]:
+    """A doubt for each line whose unit was read back from a misreading ("B0X" as BOX, "paurs"
+    as PR) to a unit that is not the matched item's own: only the item's unit vouches for a guess."""
+    found = []
+    for read, line in zip(printed, lines):
+        written = read.unit
+        if not written or _unit(written, catalog) == written or _unit(written, catalog) is None:
+            continue
+        own = (m := catalog.material(line.sku)) and unit_code(m.base_unit) if line.sku else None
+        if own != line.unit:
+            found.append(_doubt("unit", f"Line {line.line_no}: the unit read from the scan, \"{written}\", was taken "
+                                f"as {line.unit}, which is not the item's own unit ({own or 'no item matched'}); "
+                                "a clerk must check it."))
+    return tuple(found)
 
 
 def unread_units(printed: tuple[ParsedLine, ...], lines: tuple[ReconciledLine, ...],

@@ -357,6 +357,6 @@ def _respelled(value: str | None, mark: str | None) -> str | None:
 def _quantity(text: str) -> tuple:
     """A quantity and its unit; a word after the number that is no unit ("200 please") is dropped."""
     qty, unit = parse_quantity(text)
-    if unit is not None and not F.is_unit(unit):
+    if unit is not None and not misread.unit_code(unit):
         qty, unit = parse_quantity(text.split()[0]) if text.split() else (None, None)
     return qty, unit

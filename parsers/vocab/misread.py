@@ -62,9 +62,10 @@ def _unit_index() -> dict[str, frozenset[str]]:
 
 
 def unit_code(written: str | None) -> str | None:
-    """The unit code of a unit word as printed, or as OCR misread it by one letter."""
-    if units.unit_code(written):
-        return units.unit_code(written)
+    """The unit code of a unit word as printed, or as OCR misread it: by one letter, or with a
+    look-alike digit for a letter ("B0X", "PC5")."""
+    if units.unit_code(written) or units.lookalike_unit(written):
+        return units.unit_code(written) or units.lookalike_unit(written)
     word = (written or "").strip().rstrip(".").upper()
     if not (word.isascii() and word.isalpha() and len(word) >= _MIN_CHARS):
         return None

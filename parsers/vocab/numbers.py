@@ -10,6 +10,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from parsers.vocab.currencies import MARKS
+from parsers.vocab.units import lookalike_unit, unit_code
 
 _MULTIPLIERS = {"万": Decimal(10000), "千": Decimal(1000), "亿": Decimal(100000000),
                 "k": Decimal(1000), "K": Decimal(1000)}
@@ -97,9 +98,9 @@ def parse_quantity(text: str | None) -> tuple[Decimal | None, str | None]:
         return None, None
     if multiplier:
         value = _tidy(value * _MULTIPLIERS[multiplier])
-    unit = unit.strip(" .") or None
-    if unit and (re.search(r"\d", unit) or len(unit) > 12):
-        return None, None  # "400*300*250", "10 x 20": a size or a product, not a quantity
+    unit = unit.strip(" .:;,") or None  # "881 kg:": a speck or a separator read after the unit
+    if unit and (re.search(r"\d", unit) and not (unit_code(unit) or lookalike_unit(unit)) or len(unit) > 12):
+        return None, None  # "400*300*250", "10 x 20": a size or a product, not a quantity ("72 B0X" is a box)
     return value, unit
 
 

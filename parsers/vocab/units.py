@@ -78,7 +78,8 @@ FIXED_RATES: dict[tuple[str, str], Decimal] = {
 
 
 def _clean(written: str) -> str:
-    return unicodedata.normalize("NFKC", written).replace("\u3000", " ").strip().rstrip(".").strip()
+    """The word without the marks printed (or specks read) after it: "pcs." and "kg:" are units."""
+    return unicodedata.normalize("NFKC", written).replace("\u3000", " ").strip().rstrip(".:;,").strip()
 
 
 def unit_code(written: str | None) -> str | None:
@@ -86,6 +87,25 @@ def unit_code(written: str | None) -> str | None:
     if not written:
         return None
     return _CODES.get(_clean(written).upper())
+
+
+# Digits OCR reads for the letters of a Latin unit word at fax resolution ("B0X", "PC5", "K6", "R0L1"):
+# a 1 may have been an I or an L.
+_LETTER_LOOKALIKES = tuple(str.maketrans({"0": "O", "5": "S", "1": one, "8": "B", "6": "G"}) for one in "IL")
+
+
+def lookalike_unit(written: str | None) -> str | None:
+    """The unit code of a Latin unit word printed with look-alike digits for letters ("B0X" ->
+    BOX, "PC5" -> PCS), None unless the word mixes letters and digits and only letters make it
+    one unit. "M2", "M3" are units as printed; a size such as "M8" or "A4" never reads as one.
+    """
+    word = _clean(written or "").upper()
+    if not (word.isascii() and word.isalnum() and re.search(r"[A-Z]", word) and re.search(r"\d", word)):
+        return None
+    if word in _CODES or len(word) < 2:
+        return None
+    codes = {_CODES[w] for table in _LETTER_LOOKALIKES if (w := word.translate(table)) in _CODES}
+    return codes.pop() if len(codes) == 1 else None
 
 
 def unit_words() -> dict[str, str]:

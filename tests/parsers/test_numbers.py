@@ -69,3 +69,44 @@ def test_thousand_before_a_unit_character_is_part_of_the_unit(number, unit, spac
     """千克 is kilograms, not "thousand 克": "218 千克" is 218 of them; 2千个 is still 2000 pieces."""
     assert parse_quantity(f"{number}{space}{unit}") == (parse_decimal(number), unit)
     assert parse_quantity(f"2{space}千个") == (Decimal(2000), "个")
+
+
+_LOOKALIKE_DIGITS = {"O": "0", "S": "5", "I": "1", "B": "8", "G": "6"}
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_unit_word_read_with_a_digit_for_a_letter_keeps_its_quantity(seed):
+    """Generated: every Latin unit word with one of O, S, I, B, G read as its look-alike digit
+    ("B0X", "PC5", "K6") after a quantity, glued or spaced: the quantity is read, the unit comes back
+    as printed and the misread vocabulary names the word's own unit."""
+    import random
+
+    from parsers.vocab import misread
+    from parsers.vocab.units import unit_words
+    rng = random.Random(seed)
+    for word, code in unit_words().items():
+        # A first letter read as a digit runs into the number ("1250 5TK"): no reader can tell that.
+        spots = [i for i, ch in enumerate(word) if ch in _LOOKALIKE_DIGITS and i > 0]
+        if not word.isascii() or not spots or len(word) < 2:
+            continue
+        i = rng.choice(spots)
+        slip = word[:i] + _LOOKALIKE_DIGITS[word[i]] + word[i + 1:]
+        if unit_words().get(slip):
+            continue  # "M2" and "M3" are units of their own
+        qty = Decimal(rng.choice(["12", "72", "1,250", "3.5"]).replace(",", ""))
+        text = f"{qty:,}{rng.choice(['', ' '])}{slip}"
+        assert parse_quantity(text) == (qty, slip), text
+        assert misread.unit_code(slip) == code, slip
+
+
+@pytest.mark.parametrize("text", ["20 M8", "4 x30", "12 M10", "3 X1", "6 A4"])
+def test_a_size_with_digits_is_still_no_unit(text):
+    """A bolt size or a paper format after a number is no unit read with look-alike digits."""
+    assert parse_quantity(text) == (None, None)
+
+
+@pytest.mark.parametrize("mark", [".", ":", ";", ","])
+def test_a_unit_with_a_mark_after_it_is_a_unit(mark):
+    """"kg:" and "pcs." (a speck or a separator OCR read after the word) are units."""
+    from parsers.vocab.units import unit_code
+    assert unit_code(f"kg{mark}") == "KG" and unit_code(f"PCS{mark}") == "PCS"

@@ -306,3 +306,18 @@ def test_faxed_sentences_with_ocr_slips_and_a_page_break_keep_their_lines(seed):
     (order,) = orders_from_text("\n".join(text), ParseContext(path="fax.tif"), SourceKind.FAX).orders
     got = [(l.customer_sku, l.code or l.our_sku, l.quantity, l.unit_price, l.amount) for l in order.lines]
     assert got == want, "\n".join(text)
+
+
+@pytest.mark.parametrize("seed", range(20))
+@pytest.mark.parametrize("writer", [_zh_line, _en_line])
+def test_a_faxed_labelled_line_whose_unit_reads_with_a_digit_keeps_its_quantity(seed, writer):
+    """Given a labelled line whose unit a scan read with a look-alike digit ("B0X", "PC5", "PK5")
+    or a speck after it ("kg:"), the line keeps its quantity and its unit as read, never dropped."""
+    rng = random.Random(seed)
+    item, (qty, qty_text) = rng.choice(ITEMS), _qty(rng)
+    unit = rng.choice(["B0X", "PC5", "PK5", "R0LL", "K6S", "kg:", "PCS."])
+    price = f"{rng.randint(1, 999) / 100:.2f}"
+    got = labelled_line(writer(rng, 1, item, qty_text, unit, price), 0, mark=".")
+    assert got is not None
+    assert (got.code, got.quantity, got.unit, got.unit_price) == (item[0], qty, unit.rstrip(":."), D(price))
+

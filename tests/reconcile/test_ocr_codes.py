@@ -128,3 +128,21 @@ def test_a_unit_only_the_catalogs_conversions_know_is_kept():
     snap = snapshot(replace(RECORDS, units=RECORDS.units + (UnitConversion("5.01.0006", "PALX", "PCS", D(1000)),)))
     assert repaired(line(unit="PALX"), "C0001", snap).unit == "PALX"
     assert repaired(line(unit="PALX"), "C0001", SNAP).unit is None
+
+
+@pytest.mark.parametrize("printed, sku, accepted", [
+    ("R0LL", "4.01.0009", True),     # the tape is sold by the roll: the item vouches for the guess
+    ("ro1l", "4.01.0009", True),
+    ("PC5", "5.01.0006", True),      # bottles are counted in pieces
+    ("B0X", "5.01.0006", False),     # a box of 200 bottles converts, but nothing vouches that BOX was printed
+    ("paurs", "4.01.0009", False),   # pairs of tape: no item's unit to vouch for it
+])
+def test_a_unit_taken_back_from_a_misreading_needs_the_items_unit_to_vouch(printed, sku, accepted):
+    """A unit OCR misread ("B0X", "PC5", "paurs") is read as the unit it names; the order is accepted
+    on it only when that is the matched item's own unit, else it waits with a sentence naming the read."""
+    result = reconcile(_fax(line(our_sku=sku, unit=printed, quantity=D(1000), unit_price=None)), SNAP, today=TODAY)
+    assert result.lines[0].unit == {"R": "ROLL", "r": "ROLL", "P": "PCS", "B": "BOX", "p": "PR"}[printed[0]]
+    doubts = [a for a in result.anomalies if "unit read from the scan" in a.message]
+    assert (not doubts) is accepted
+    if not accepted:
+        assert printed in doubts[0].message and "Line 1" in doubts[0].message
