@@ -357,7 +357,8 @@ def _unseen_order_date(order_date: date | None, kind: SourceKind) -> tuple[ReadC
 def _header_dates(facts: Facts, lines: list[ParsedLine], ctx: ParseContext,
                   us: bool) -> tuple[date | None, date | None, tuple[ReadCheck, ...]]:
     """The order and delivery dates as printed (the mail's date when no order date is printed),
-    and a failed DATE_ORDER check for each whose day-month order was a guess."""
+    and a failed DATE_ORDER check for each whose day-month order was a guess (HEADER_FIELD for
+    one read through a speck)."""
     day_month = "mdy" if us else facts.day_month
     ordered = read_date(facts.values.get(F.ORDER_DATE), order=day_month)
     order_date = ordered.value or ctx.sent
@@ -365,7 +366,8 @@ def _header_dates(facts: Facts, lines: list[ParsedLine], ctx: ParseContext,
     wanted = read_date(facts.values.get(F.DELIVERY_DATE), default_year=year, order=day_month)
     line_dates = [line.delivery_date for line in lines if line.delivery_date]
     delivery = wanted.value or (min(line_dates) if line_dates else None)
-    doubts = tuple(ReadCheck(CheckName.DATE_ORDER, CheckOutcome.FAILED, reading.doubt)
+    doubts = tuple(ReadCheck(CheckName.HEADER_FIELD if reading.specked else CheckName.DATE_ORDER,
+                             CheckOutcome.FAILED, reading.doubt)
                    for reading in (ordered, wanted) if reading.value and reading.doubt)
     return order_date, delivery, doubts
 

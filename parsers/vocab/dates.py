@@ -46,6 +46,7 @@ class DateReading:
 
     value: date | None
     doubt: str | None = None
+    specked: bool = False  # a mark inside the date's numbers was taken for a speck of the scan
 
 
 def _plain(text: str) -> str:
@@ -71,7 +72,10 @@ def _make(year: int, month: int, day: int) -> date | None:
 
 
 def _ymd(s: str, default_year: int | None) -> date | None:
-    m = re.search(r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)", s)
+    # The day ends the date: "2026-1.1-19" (a speck in the month) is not the 1st of January.
+    m = re.search(r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d|[-/.]\d)", s)
+    if m and len(m[3]) == 1 and re.match(r"[.,·' ]\d", s[m.end():]):
+        return None  # "2026-04-1·9": a one-digit day with a speck and a digit after it, not the 1st
     if m:
         return _make(int(m[1]), int(m[2]), int(m[3]))
     m = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", s)
@@ -81,6 +85,24 @@ def _ymd(s: str, default_year: int | None) -> date | None:
     if m and default_year:
         return _make(default_year, int(m[1]), int(m[2]))
     return None
+
+
+# A year-first date whose month or day OCR read with a speck inside ("2026-1.1-19", "2026/1 2/05"):
+# the date's own separator, printed twice, says where its parts end.
+_SPECKED_YMD = re.compile(r"(?<![\d.])(\d{4})\s*([-/])\s*(\d[.,·' ]?\d|\d)\s*\2\s*(\d[.,·' ]?\d|\d)(?![\d.,])")
+
+
+def _specked_ymd(s: str) -> DateReading | None:
+    """A year-first date read with a speck inside its month or day, with a doubt saying so: nothing
+    on the page vouches for the reading, so the order waits for a clerk."""
+    m = _SPECKED_YMD.search(s)
+    if not m or not re.search(r"\d\D\d", m[3] + "|" + m[4]):
+        return None
+    value = _make(int(m[1]), int(re.sub(r"\D", "", m[3])), int(re.sub(r"\D", "", m[4])))
+    if value is None:
+        return None
+    return DateReading(value, f"The date \"{m[0]}\" was read as {value.isoformat()}, a mark inside its numbers "
+                              "taken for a speck of the scan; a clerk must check it.", specked=True)
 
 
 def _numeric(s: str, default_year: int | None, order: DayMonth | None) -> DateReading | None:
@@ -140,6 +162,9 @@ def read_date(text: str | None, *, default_year: int | None = None,
     found = _ymd(s, default_year)
     if found:
         return DateReading(found)
+    specked = _specked_ymd(s)
+    if specked:
+        return specked
     numeric = _numeric(s, default_year, order)
     if numeric and numeric.value:
         return numeric

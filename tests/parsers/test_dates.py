@@ -87,3 +87,30 @@ def test_date_order_from_dates_country_and_language(texts, expected):
 def test_quantity_words_are_no_months():
     """"5 sets" is a quantity, never the 5th of September."""
     assert parse_date("5 sets", default_year=2026) is None
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_year_first_date_with_a_speck_inside_is_read_with_a_doubt_never_as_another_date(seed):
+    """Generated: a year-first date (2026-11-19, 2026/11/19) whose month or day OCR read with a dot,
+    comma or gap inside ("2026-1.1-19") reads as its own date with a doubt (no clerk-free accept on
+    it), and never as another date without one; the same date read cleanly has no doubt."""
+    import random
+    rng = random.Random(seed)
+    day = date(2026, rng.randint(1, 12), rng.randint(1, 28))
+    sep = rng.choice("-/")
+    parts = [f"{day.month:02d}", f"{day.day:02d}"]
+    which = rng.randrange(2)
+    parts[which] = parts[which][0] + rng.choice([".", ",", " ", "·"]) + parts[which][1]
+    text = rng.choice(["", "日期：", "Date: "]) + f"{day.year}{sep}{parts[0]}{sep}{parts[1]}" + rng.choice(["", " 14:01", "。"])
+    got = read_date(text)
+    assert got.value == day and got.doubt and got.specked, text
+    assert read_date(f"{day.year}{sep}{day.month:02d}{sep}{day.day:02d}") == DateReading(day)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026-11-19 - 2026-12-01", date(2026, 11, 19)),   # a range: the first date, as printed
+    ("2026-11-19 14:01", date(2026, 11, 19)),
+    ("2026-13-1.9", None),                              # no month 13, specks or not
+])
+def test_a_clean_date_is_not_taken_for_a_specked_one(text, expected):
+    assert read_date(text).value == expected and not read_date(text).specked
