@@ -61,7 +61,8 @@ def within_rounding(quantity: Decimal, price: Decimal, amount: Decimal) -> bool:
 def readings(text: str | None) -> list[Decimal]:
     """Other ways an OCR'd number may read: look-alike letters as digits, one stray digit
     (a speck) left out, a comma taken for a decimal point or a dot for a thousands comma, a decimal point lost,
-    specks after the last decimal read as digits (3.47 for "3.47246", two decimals kept at least). The printed reading is not among them."""
+    specks after the last decimal read as digits (3.47 for "3.47246", two decimals kept at least), a speck read as
+    a mark before or after it ("95,87."). The printed reading is not among them."""
     raw = nfkc(text or "")
     printed = parse_decimal(raw)
     found: list[Decimal] = []
@@ -72,6 +73,7 @@ def readings(text: str | None) -> list[Decimal]:
             found.append(value)
 
     add("".join(_LOOKALIKES.get(ch, ch) for ch in raw))
+    add(raw.strip(".,:;·'` "))  # a speck read as a mark before or after the number ("95,87.")
     digits = [i for i, ch in enumerate(raw) if ch.isdigit()]
     for i in digits:
         add(raw[:i] + raw[i + 1:])
@@ -124,7 +126,8 @@ def settle_row(values: RowValues, *, ocr: bool) -> tuple[RowValues, str | None]:
         return settled
     missing = [i for i, n in enumerate(numbers) if n is None]
     if len(missing) == 1 and values.texts[missing[0]] is not None:
-        return _work_out(values, missing[0])
+        reread = _reread(values)  # "95,87.": a reading of the unreadable number the arithmetic vouches for
+        return reread if reread[1] is not None else _work_out(values, missing[0])
     return values, None
 
 
@@ -146,7 +149,7 @@ def _reread(values: RowValues) -> tuple[RowValues, str | None]:
         for alt in readings(values.texts[i] or ""):
             trial = list(numbers)
             trial[i] = alt
-            if exact(*trial):
+            if all(v is not None for v in trial) and exact(*trial):
                 fixes.append((i, alt))
     if len(fixes) != 1:
         return values, None
