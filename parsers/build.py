@@ -210,10 +210,12 @@ def demote_counters(rows: Rows, start: int, columns: dict[int, str]) -> dict[int
 
 
 def _names_only(body: Rows, col: int, columns: dict[int, str]) -> bool:
-    """Whether a column's cells on the rows that hold a quantity are words without digits."""
+    """Whether a column's cells on the rows that hold a quantity are names: each holds a word
+    and none is a code ("Strapping band", "Hex bolt M13x720 zinc"), some more than one word."""
     qty = next((c for c, n in columns.items() if n == F.QUANTITY), None)
     values = [cell(row, col) for row in body if cell(row, col) and qty is not None and re.search(r"\d", cell(row, qty))]
-    return bool(values) and not any(re.search(r"\d", v) for v in values) and any(" " in v for v in values)
+    return (bool(values) and all(re.search(r"[^\W\d_]{3,}", v) and not _is_code(v) for v in values)
+            and any(" " in v for v in values))
 
 
 

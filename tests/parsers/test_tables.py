@@ -191,11 +191,21 @@ def test_a_column_of_codes_under_an_unknown_heading_is_kept_on_the_line(seed):
 
 
 @pytest.mark.parametrize("heading", ["Article", "Item", "Artikel", "Part"])
-@pytest.mark.parametrize("names", [("Strapping band", "Corrugated carton"), ("Bolt", "Sealing tape", "PE zip bag")])
+@pytest.mark.parametrize("names", [("Strapping band", "Corrugated carton"), ("Bolt", "Sealing tape", "PE zip bag"),
+                                   ("Hex bolt M13x720 zinc 100/box", "Printed box 60x35x470mm white card"),
+                                   ("Deep groove bearing 6208-2RS", "Sealing tape 70mm x 300m", "Bolt")])
 def test_a_code_heading_over_names_is_read_as_the_description(heading, names):
-    """Given a column headed like a code ("Article") whose cells are words without digits, its cells
-    are the items' names, not their codes, beside the real code column."""
+    """Given a column headed like a code ("Article") whose cells are names (words, sizes too) and no
+    codes, its cells are the items' names, not their codes, beside the real code column."""
     rows = [[heading, "Réf. fournisseur", "Qty", "Price"]] + [[n, f"1.0{k}.100{k}", "5", "1.20"] for k, n in enumerate(names, 1)]
     rows += [["Montant total: 12,00"], ["Tel +66 530 7549116"]]  # text under the table (an HTML mail's paragraphs)
     (order,) = orders_from_rows(rows, ParseContext(path="po.csv"), SourceKind.CSV).orders
     assert [(l.description, l.our_sku or l.code) for l in order.lines] == [(n, f"1.0{k}.100{k}") for k, n in enumerate(names, 1)]
+
+
+@pytest.mark.parametrize("codes", [("AB-100", "CD-200"), ("KD300", "KD310"), ("1.01.0003", "M8-BOLT")])
+def test_a_code_heading_over_codes_keeps_its_codes(codes):
+    """Given an "Article" column of codes beside a description column, its cells stay codes."""
+    rows = [["Article", "Description", "Qty", "Price"]] + [[c, "Strapping band 40mm", "5", "1.20"] for c in codes]
+    (order,) = orders_from_rows(rows, ParseContext(path="po.csv"), SourceKind.CSV).orders
+    assert [l.code or l.our_sku or l.customer_sku for l in order.lines] == list(codes)
