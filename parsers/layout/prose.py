@@ -30,8 +30,9 @@ from parsers.vocab.numbers import nfkc, parse_decimal, parse_quantity, respell
 _LINE_PREFIX = re.compile(rf"(?i)^[\s:：;；.,，·・、'`]*(?:(?:{C.LINE_WORD}|no\.?|#)[\s.:：]*"
                           r"(\d{1,3})\s*[:：.)\-–]?|"
                           r"第\s*(\d{1,3})\s*[项行条項條]\s*[:：、.]?|[(（]?(\d{1,3})[.、)）:：](?!\d))\s*")
-# Segments end at ; ； | tab ， and at a comma not inside a number ("2,000" and "0,69" stay whole).
-_SEGMENTS = re.compile(r"\s*(?:[;；|\t]|，|(?<!\d),|,(?!\d))\s*")
+# Segments end at ; ； | tab ， and at a comma not inside a number ("2,000" and "0,69" stay whole,
+# and so does "1;315", a thousands comma OCR read as a semicolon).
+_SEGMENTS = re.compile(r"\s*(?:(?<!\d);|;(?!\d{3}(?!\d))|[；|\t]|，|(?<!\d),|,(?!\d))\s*")
 _BRACKETED = re.compile(r"[(（]([^()（）]{2,60})[)）]")
 _MAX_LABEL_WORDS = 4
 
@@ -158,7 +159,9 @@ def _cut(body: str) -> _Fields:
 
 
 def _quantity_text(value: str) -> str:
-    """A quantity with the mark OCR read between number and unit taken for a space ("9.700-EA")."""
+    """A quantity with the mark OCR read between number and unit taken for a space ("9.700-EA"),
+    and a thousands comma it read as a semicolon or colon put back ("1;315M")."""
+    value = re.sub(r"(?<=\d)[;:](?=\d{3}(?!\d))", ",", value)
     return re.sub(r"(?<=\d)[.:;,\-](?=[^\W\d_])", " ", value)
 
 
@@ -168,6 +171,11 @@ def _money_text(value: str) -> str:
     if parse_decimal(value) is not None:
         return value
     value = re.sub(r"(?<=\d)[.:;,\-](?=\s|[^\W\d_]|$)", " ", value).strip(" .:;,")
+    value = re.sub(r"(?<=\d)[;:](?=\d{1,2}\b)", ".", value)  # "1.893:60": its decimal point read as a colon
+    dotted = re.search(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+\.\d{1,2}(?![\d.,])", value)
+    if dotted:  # "12.778.20": thousands commas read as points; only the last can be the decimal one
+        head, _, cents = dotted.group(0).rpartition(".")
+        value = value[:dotted.start()] + head.replace(".", "") + "." + cents + value[dotted.end():]
     if parse_decimal(value) is not None:
         return value
     m = re.fullmatch(r"\s*([^\u4e00-\u9fff]*?\d)\s*[\u4e00-\u9fff]{1,3}[\s:：;；,，.。]*", value)

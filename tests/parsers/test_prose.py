@@ -321,3 +321,26 @@ def test_a_faxed_labelled_line_whose_unit_reads_with_a_digit_keeps_its_quantity(
     assert got is not None
     assert (got.code, got.quantity, got.unit, got.unit_price) == (item[0], qty, unit.rstrip(":."), D(price))
 
+
+@pytest.mark.parametrize("seed", range(20))
+def test_faxed_labelled_lines_whose_number_marks_ocr_misread_keep_their_numbers(seed):
+    """Given a faxed order of labelled lines whose thousands commas OCR read as a semicolon, a colon
+    or a point ("1;315M", "12.778.20") and whose amount's decimal point it read as a colon ("1.893:60"),
+    every line keeps its quantity and amount, and the rows and total check out."""
+    rng = random.Random(seed)
+    items = rng.sample(ITEMS, rng.randint(1, 4))
+    text, want = ["采购订单", "订单编号：PO-" + str(seed + 700), "日期：2026-11-18", ""], []
+    for n, item in enumerate(items, start=1):
+        qty, price = D(rng.choice([1315, 2500, 1145, 11, 30000])), D(rng.choice(["1.44", "11.16", "43.56", "0.52"]))
+        amount = (qty * price).quantize(D("0.01"))
+        qty_text = f"{qty:,}".replace(",", rng.choice([";", ":", ","]))
+        amount_text = f"{amount:,.2f}"
+        amount_text = rng.choice([amount_text.replace(",", "."), amount_text[:-3] + ":" + amount_text[-2:], amount_text])
+        text.append(f"{n}.料号：{item[0]}；物料名称：{item[1]}；采购数量：{qty_text}{rng.choice(['M', '个', '千克'])}；"
+                    f"单价：CNY{price}；金额：{amount_text}")
+        want.append((item[0], qty, price, amount))
+    text.append(f"总计：{sum(w[3] for w in want):,.2f}")
+    (order,) = orders_from_text("\n".join(text), ParseContext(path="fax.tif"), SourceKind.FAX).orders
+    got = [(l.code, l.quantity, l.unit_price, l.amount) for l in order.lines]
+    assert got == want, "\n".join(text)
+    assert not [c for c in order.read_checks if c.outcome.value != "passed"], "\n".join(text)
