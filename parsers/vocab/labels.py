@@ -398,6 +398,19 @@ def _ocr_label(label: str) -> str | None:
     return fields.pop() if len(fields) == 1 and "" not in fields else None
 
 
+def _currency_fragment(label: str, value: str) -> str | None:
+    """CURRENCY for what OCR left of a Chinese currency label (幣別 read as "别", 币种 as "种")
+    when the value beside it is a currency and nothing else ("别：TWD"); a fragment beside any
+    other value names nothing, so labels in general are not loosened."""
+    key = label_key(label)
+    if not (1 <= len(key) <= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", key)):
+        return None
+    if not any(key in known and key != known for known in _LABELS[CURRENCY] if re.search(r"[\u4e00-\u9fff]", known)):
+        return None
+    text = value.strip(" .;,")
+    return CURRENCY if currency_code(text) and re.fullmatch(r"[A-Z]{3}|[A-Z]{2}\$|[\u4e00-\u9fff]{2,3}|\S", text) else None
+
+
 def is_title(label: str | None) -> bool:
     """Whether a label is a document title ("Purchase Order", 采购订单), whose value can only be right of it."""
     return label_key(label or "") in _TITLES
@@ -450,6 +463,7 @@ def split_label(text: str | None) -> tuple[str, str, str] | None:
         field = header_field(label) or ((p := _prefix_label(label)) and not p[2] and p[0]) or None
         if field is None and (p := _prefix_label(label)) and header_field(p[2]) == p[0]:
             field = p[0]  # "订单编号 PO No.: X"
+        field = field or _currency_fragment(label, value)
         if field:
             inner, sep2, rest = value.partition(":")
             if sep2 and header_field(inner):  # "Purchase Order:Purchase Order No.:PO1003"

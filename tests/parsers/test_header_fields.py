@@ -161,3 +161,25 @@ def test_ocr_reads_glued_or_one_character_off_labels(text, expected):
 def test_words_that_only_start_like_labels_are_not_labels(text):
     found = split_label(text)
     assert found is None or not found[2]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_what_ocr_left_of_a_currency_label_names_the_currency_only_beside_a_currency(seed):
+    """Generated: a Chinese currency label (币别, 幣別, 币种, 幣種, 结算币种) cut by OCR to one or two of its
+    characters ("别：TWD") names the currency when the value is a currency and nothing else; the same
+    fragment beside a name, a date or a sentence names no field."""
+    import random
+
+    from parsers.vocab.labels import split_label
+    rng = random.Random(seed)
+    label = rng.choice(["币别", "幣別", "币种", "幣種", "结算币种", "結算幣別"])
+    start = rng.randrange(len(label))
+    fragment = label[start:start + rng.choice([1, 2])]
+    if fragment in ("币别", "幣別", "币种", "幣種", label):
+        fragment = label[-1]  # a whole label is no fragment
+    colon = rng.choice(["：", ":", "： "])
+    for money in ("TWD", "CNY", "RMB", "USD", "NTD", "新台幣", "人民币", "港幣", "EUR"):
+        assert split_label(f"{rng.choice(['', '·', '.'])}{fragment}{colon}{money}")[::2] == ("currency", money), fragment
+    for other in ("王芳", "2026-11-01", "PO-2026-0042", "TWD 含税价格另计", "深圳市南山区"):
+        got = split_label(f"{fragment}{colon}{other}")
+        assert got is None or got[0] != "currency", (fragment, other)
