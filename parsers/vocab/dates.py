@@ -37,7 +37,8 @@ _NOT_MONTHS = frozenset({"set", "sets"})  # "5 sets" is a quantity, not the 5th 
 _WORD = r"[^\W\d_]{3,12}\.?"
 _DAY_MONTH = re.compile(rf"(?<![\w])(\d{{1,2}})(?:st|nd|rd|th|er|º|°)?\.?[\s\-/.]*(?:de\s+)?({_WORD})"
                         rf"[\s\-/.,]*(?:de\s+|del\s+)?(\d{{4}}|\d{{2}})?(?!\d)")
-_MONTH_DAY = re.compile(rf"(?<![\w])({_WORD})[\s\-/.]*(\d{{1,2}})(?:st|nd|rd|th)?(?!\d)[\s,./-]*(\d{{4}})?")
+# "Nov 19;2026": the comma before the year read as a semicolon or colon.
+_MONTH_DAY = re.compile(rf"(?<![\w])({_WORD})[\s\-/.]*(\d{{1,2}})(?:st|nd|rd|th)?(?!\d)[\s,;:./-]*(\d{{4}})?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +108,8 @@ def _specked_ymd(s: str) -> DateReading | None:
 
 def _numeric(s: str, default_year: int | None, order: DayMonth | None) -> DateReading | None:
     """dd.mm.yyyy (always day first), a/b/yyyy and a-b-yyyy (day first unless the order is mdy)."""
-    m = re.search(r"(?<![\d.])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d.])", s)
+    # Not inside a longer number ("1.17/11/2026"); a speck read as a point before it is no digit (".17/11/2026").
+    m = re.search(r"(?<!\d)(?<!\d\.)(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d.])", s)
     if m:
         a, sep, b, year = int(m[1]), m[2], int(m[3]), int(m[4])
         return _pick(a, b, year, None if sep == "." else order, ambiguous=sep != ".", printed=m[0])

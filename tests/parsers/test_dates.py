@@ -114,3 +114,20 @@ def test_a_year_first_date_with_a_speck_inside_is_read_with_a_doubt_never_as_ano
 ])
 def test_a_clean_date_is_not_taken_for_a_specked_one(text, expected):
     assert read_date(text).value == expected and not read_date(text).specked
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_date_with_a_speck_before_it_or_a_misread_comma_is_its_own_date(seed):
+    """Generated: "Nov 19, 2026" with its comma read as ";" or ":", and "17/11/2026" or "17.11.2026"
+    with a speck read as a point or a middle dot before it, read as the printed date."""
+    import random
+    rng = random.Random(seed)
+    day = date(2026, rng.randint(1, 12), rng.randint(13, 28))
+    month = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")[day.month - 1]
+    worded = f"{month} {day.day}{rng.choice([';', ':', '; ', ':'])}{rng.choice(['', ' '])}{day.year}"
+    numeric = f"{rng.choice(['.', '·', ',', '. '])}{day.day:02d}{rng.choice('/.')}{day.month:02d}"
+    numeric = numeric + numeric[-3] + str(day.year) if numeric[-3] in "/." else numeric
+    assert read_date(worded).value == day, worded
+    assert read_date(numeric, order="dmy").value == day, numeric
+    inside = f"1.{day.day:02d}/{day.month:02d}/{day.year}"
+    assert read_date(inside, order="dmy").value is None, inside  # inside a longer number: no date
