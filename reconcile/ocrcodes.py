@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from rapidfuzz.distance import Levenshtein
+
 from parsers.model import ParsedLine
 from parsers.vocab import misread, units
 from reconcile.anomalies import Anomaly, AnomalyCode
@@ -26,6 +28,8 @@ from reconcile.units import unit_code
 _DOUBTFUL = re.compile(r"(?<=[0-9A-Za-z])\s*[,:;·・，：；。]\s*(?=[0-9A-Za-z])|(?<=[0-9A-Za-z])\s+(?=[0-9A-Za-z])")
 _SEPARATORS = (".", "-", "/", "_", "")
 _MAX_LENGTH = 40
+_NEAR_EDITS = 2      # characters a customer code may have lost, gained or changed in the scan ...
+_NEAR_MIN_LENGTH = 6  # ... when it is at least this long
 
 
 def spellings(code: str) -> list[str]:
@@ -68,11 +72,32 @@ def repaired(line: ParsedLine, customer: str | None, catalog: CatalogSnapshot) -
             fixed = customer_code(value, customer, catalog)
         if fixed is not None:
             changes[name] = fixed
+    near = _customer_code_of_item(changes.get("customer_sku", line.customer_sku),
+                                  changes.get("our_sku") or line.our_sku or changes.get("code") or line.code, customer, catalog)
+    if near is not None:
+        changes["customer_sku"] = near
     unit = _unit(line.unit, catalog)
     if not changes:
         return line if unit == line.unit else replace(line, unit=unit)
     ids = tuple((label, _same_fixed(value, line, changes)) for label, value in line.ids)
     return replace(line, ids=ids, unit=unit, **changes)
+
+
+def _customer_code_of_item(code: str | None, ours: str | None, customer: str | None,
+                           catalog: CatalogSnapshot) -> str | None:
+    """The customer's code for the item our own code on the line names, for a customer code that
+    OCR read a letter or two off ("PI-47239" for PJJ-47239, "ARC-6191938" for ARC-61938): the
+    catalog holds exactly one code of this customer's for that item, and the read is that close to it.
+    The item is named by our code, read apart, so the customer code only echoes what the catalog says."""
+    if not code or not customer or len(code) < _NEAR_MIN_LENGTH or catalog.customer_item(customer, code) is not None:
+        return None
+    material = catalog.material(ours)
+    if material is None:
+        return None
+    theirs = [item.code for item in catalog.customer_items(customer) if item.material == material.number]
+    if len(theirs) != 1 or Levenshtein.distance(code.upper(), theirs[0].upper()) > _NEAR_EDITS:
+        return None
+    return theirs[0]
 
 
 def _unit(written: str | None, catalog: CatalogSnapshot) -> str | None:
@@ -98,7 +123,21 @@ def doubts(printed: tuple[ParsedLine, ...], lines: tuple[ReconciledLine, ...], c
     back from a misreading that the item does not vouch for (`guessed_units`) and customer codes
     the catalog cannot vouch for (`unvouched`)."""
     return (unread_units(printed, lines, catalog) + guessed_units(printed, lines, catalog)
-            + unvouched(lines, customer, catalog))
+            + unvouched(lines, customer, catalog) + near_codes(printed, lines))
+
+
+def near_codes(printed: tuple[ParsedLine, ...], lines: tuple[ReconciledLine, ...]) -> tuple[Anomaly, ...]:
+    """A doubt for each customer code taken as the catalog's code of the line's item although its
+    digits read otherwise ("ARC-6191938" for ARC-61938): letters OCR confuses (J, I, l) and lost
+    separators are the scan's, but a digit may be the customer's meaning, so a clerk looks."""
+    found = []
+    for read, line in zip(printed, lines):
+        code, taken = read.customer_sku, line.customer_sku
+        if code and taken and code != taken and re.sub(r"\D", "", code) != re.sub(r"\D", "", taken):
+            found.append(_doubt("customer code", f"Line {line.line_no}: the customer's item code read from the scan, "
+                                f"\"{code}\", was taken as {taken}, their code in the catalog for {line.sku}; "
+                                "its digits differ, so a clerk must check it."))
+    return tuple(found)
 
 
 def guessed_units(printed: tuple[ParsedLine, ...], lines: tuple[ReconciledLine, ...],

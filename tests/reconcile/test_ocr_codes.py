@@ -146,3 +146,40 @@ def test_a_unit_taken_back_from_a_misreading_needs_the_items_unit_to_vouch(print
     assert (not doubts) is accepted
     if not accepted:
         assert printed in doubts[0].message and "Line 1" in doubts[0].message
+
+
+def _edited(code: str, edits: int, rng: random.Random) -> str:
+    """The code with `edits` characters dropped, doubled or read as another, as a scan does."""
+    for _ in range(edits):
+        i = rng.randrange(len(code))
+        code = rng.choice([code[:i] + code[i + 1:], code[:i] + code[i] + code[i:], code[:i] + rng.choice("IJ1l0O") + code[i + 1:]])
+    return code
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_customer_code_read_a_letter_or_two_off_beside_our_code_is_the_catalogs(seed):
+    """Generated: C0001's code for the bottle read with one or two characters dropped, doubled or
+    changed ("WY-BT-05000", "WJ-BT-0500"), on a fax line that also prints our code: it is the
+    catalog's code for that item, accepted when only letters differ and doubted when a digit does;
+    without our code beside it, or three characters off, it stays as read and the order waits."""
+    rng = random.Random(seed)
+    read = _edited("WY-BT-0500", rng.choice([1, 2]), rng)
+    if read == "WY-BT-0500":
+        return
+    beside = reconcile(_fax(line(customer_sku=read, unit_price=D("0.42"))), SNAP, today=TODAY)
+    same_digits = re.sub(r"\D", "", read) == "0500"
+    assert beside.lines[0].customer_sku == "WY-BT-0500", read
+    # Letters the scan confused are its own; a digit read otherwise may be the customer's meaning.
+    assert (beside.status is OrderStatus.ACCEPTED) is same_digits, read
+    if not same_digits:
+        assert any(read in a.message and "digits differ" in a.message for a in beside.anomalies)
+    alone = reconcile(_fax(line(our_sku=None, customer_sku=read, unit_price=D("0.42"))), SNAP, today=TODAY)
+    assert alone.status is OrderStatus.REVIEW, read
+    far = "WY-BT-0500"[:-3] + "777"
+    assert reconcile(_fax(line(customer_sku=far, unit_price=D("0.42"))), SNAP, today=TODAY).status is OrderStatus.REVIEW
+
+
+def test_a_near_customer_code_of_another_item_is_not_taken():
+    """A code close to C0001's code of the bottle, on a line whose own code names the tape, stays as read."""
+    result = reconcile(_fax(line(our_sku="4.01.0009", customer_sku="WY-BT-050", unit_price=None)), SNAP, today=TODAY)
+    assert result.lines[0].customer_sku != "WY-BT-0500" and result.status is OrderStatus.REVIEW
