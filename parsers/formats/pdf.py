@@ -88,7 +88,9 @@ def read_page(page: pdfium.PdfPage, number: int) -> layout.Page:
     words = tuple(_words(textpage, size, rotation))
     # Rules are read on upright pages only; a turned page's table falls back to its gutters.
     verticals, horizontals = _rules(page, size) if rotation == 0 and words else ([], [])
-    grids = grid.stacked(grid.find_grids(verticals, horizontals, RULE_TOLERANCE)) if verticals and horizontals else []
+    # A single ruled row counts: a table's last line or totals row may stand alone on its page.
+    grids = (grid.stacked(grid.find_grids(verticals, horizontals, RULE_TOLERANCE, min_rows=1), min_rows=1)
+             if verticals and horizontals else [])
     return layout.Page(number=number, words=words, rules=tuple(verticals), hrules=tuple(horizontals),
                        height=size[0] if rotation in (90, 270) else size[1],
                        width=size[1] if rotation in (90, 270) else size[0], grids=tuple(grids))

@@ -69,8 +69,8 @@ class Grid:
         return list(zip(self.xs, self.xs[1:]))
 
 
-def find_grids(verticals: Sequence[Box], horizontals: Sequence[Box], tol: float) -> list[Grid]:
-    """Tables made of crossing rules: groups of at least MIN_ROWS + 1 horizontal and MIN_COLUMNS + 1
+def find_grids(verticals: Sequence[Box], horizontals: Sequence[Box], tol: float, min_rows: int = MIN_ROWS) -> list[Grid]:
+    """Tables made of crossing rules: groups of at least `min_rows` + 1 horizontal and MIN_COLUMNS + 1
     vertical edges, top to bottom. `tol` is how far apart (page units) two strokes still meet."""
     vs = _merge([((b[0] + b[2]) / 2, b[1], b[3]) for b in verticals], tol)
     hs = _merge([((b[1] + b[3]) / 2, b[0], b[2]) for b in horizontals], tol)
@@ -92,11 +92,11 @@ def find_grids(verticals: Sequence[Box], horizontals: Sequence[Box], tol: float)
         groups.setdefault(root(i), ([], []))[0].append(v)
     for j, h in enumerate(hs):
         groups.setdefault(root(len(vs) + j), ([], []))[1].append(h)
-    grids = [g for v, h in groups.values() if (g := _grid(v, h, tol)) is not None]
+    grids = [g for v, h in groups.values() if (g := _grid(v, h, tol, min_rows)) is not None]
     return sorted(grids, key=lambda g: g.ys[0])
 
 
-def stacked(grids: Sequence[Grid]) -> list[Grid]:
+def stacked(grids: Sequence[Grid], min_rows: int = MIN_ROWS) -> list[Grid]:
     """Each grid cut where its columns change: a box of header fields drawn on top of the order
     table shares a rule with it but not its columns, and a band no inner rule crosses (a title or
     remarks row, a frame around an unruled table) is no row of a ruled table. A row whose cells
@@ -113,14 +113,14 @@ def stacked(grids: Sequence[Grid]) -> list[Grid]:
                 bands[-1].append(r)
             else:
                 bands.append([r])
-        out.extend(piece for band in bands if band and (piece := _band(g, band[0], band[-1] + 1)) is not None)
+        out.extend(piece for band in bands if band and (piece := _band(g, band[0], band[-1] + 1, min_rows)) is not None)
     return sorted(out, key=lambda g: g.ys[0])
 
 
-def _band(g: Grid, first: int, end: int) -> Grid | None:
+def _band(g: Grid, first: int, end: int, min_rows: int) -> Grid | None:
     """Rows first..end-1 of a grid as a grid of their own, with only the column rules drawn in them."""
     edges = sorted(set().union(*g.drawn[first:end]))
-    if len(edges) + 1 < MIN_COLUMNS or end - first < MIN_ROWS:
+    if len(edges) + 1 < MIN_COLUMNS or end - first < min_rows:
         return None
     new = {k: i for i, k in enumerate(edges, start=1)}
     return Grid((g.xs[0], *(g.xs[k] for k in edges), g.xs[-1]), g.ys[first:end + 1],
@@ -163,14 +163,15 @@ def _edges(positions: list[float], tol: float) -> list[float]:
     return out
 
 
-def _grid(vs: list[tuple[float, float, float]], hs: list[tuple[float, float, float]], tol: float) -> Grid | None:
+def _grid(vs: list[tuple[float, float, float]], hs: list[tuple[float, float, float]], tol: float,
+          min_rows: int) -> Grid | None:
     """The grid of one group of crossing rules; table sides drawn without a vertical rule are the
     ends of the horizontal ones (and the other way round)."""
     if len(hs) < 2 or len(vs) < 2:
         return None
     xs = _edges([v[0] for v in vs] + [min(h[1] for h in hs), max(h[2] for h in hs)], tol)
     ys = _edges([h[0] for h in hs] + [min(v[1] for v in vs), max(v[2] for v in vs)], tol)
-    if len(xs) < MIN_COLUMNS + 1 or len(ys) < MIN_ROWS + 1:
+    if len(xs) < MIN_COLUMNS + 1 or len(ys) < min_rows + 1:
         return None
     drawn = []
     for r in range(len(ys) - 1):

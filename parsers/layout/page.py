@@ -20,7 +20,7 @@ from parsers.layout import sheetlines
 from parsers import build
 from parsers.layout import columns, textlines
 from parsers.layout.checks import pages as pages_check
-from parsers.layout.grid import Grid, row_cells, split_at_rules, text_lines
+from parsers.layout.grid import MIN_COLUMNS, Grid, row_cells, split_at_rules, text_lines
 from parsers.layout.headings import header_at as _header_at, heading_cells, is_header as _is_header, split_labels
 from parsers.context import ParseContext
 from parsers.errors import ParseError
@@ -111,17 +111,26 @@ def _body_end(lines: list[Line], h: int, bottom: float | None) -> int:
 def _cells(line: Line, spans: list[tuple[float, float]], index: list[int], width: int,
            glue: bool = False, units: frozenset[int] = frozenset()) -> list[list[Word]]:
     """Words by column; with `glue` (no ruling), a unit set tight after the quantity ("10 EA") stays in
-    its cell, unless it stands in the table's own unit column (`units`). Nothing else is glued: in
-    narrow tables a word that close is the next column's ("2.02.1053 1,255", "1.03.1029 彩盒")."""
+    its cell, unless the table has a unit column of its own (`units`): then a unit word elsewhere is
+    its own column's ("5 | Carton box" in a narrow table). Nothing else is glued: in narrow tables a
+    word that close is the next column's ("2.02.1053 1,255", "1.03.1029 彩盒")."""
     cells: list[list[Word]] = [[] for _ in range(width)]
     col = -1
     for k, w in enumerate(line):
         prev = line[k - 1] if k else None
         own = index[columns.column_of(w, spans)]
         tight = prev is not None and w.box[0] - prev.box[2] < 0.6 * min(w.height, prev.height)
-        if not (glue and tight and own not in units and F.is_unit(w.text) and re.match(r"[-+(]?\d", prev.text)):
+        if not (glue and tight and not units and F.is_unit(w.text) and re.match(r"[-+(]?\d", prev.text)):
             col = own
         cells[col].append(w)
+    return cells
+
+
+def _phrase_cells(line: Line, spans: list[tuple[float, float]], index: list[int], width: int) -> list[list[Word]]:
+    """A line's phrases, each whole in the column of its first word."""
+    cells: list[list[Word]] = [[] for _ in range(width)]
+    for phrase in phrases(line):
+        cells[index[columns.column_of(phrase[0], spans)]].extend(phrase)
     return cells
 
 
@@ -136,38 +145,92 @@ def _heading_row(table: _Table, width: int) -> list[list[Word]]:
     return cells
 
 
-def _unit_columns(table: _Table) -> frozenset[int]:
-    """The columns a table heads as its unit column ("Unit", 单位, UoM)."""
+def _named_columns(table: _Table, name: str) -> frozenset[int]:
+    """The columns a table heads as the given field's ("Unit", 单位, UoM for the unit)."""
     heads = table.header_cells
     return frozenset(table.index[columns.column_of(cell[len(cell) // 2], table.spans)] for cell in heads
-                     if F.column_field(column_label(join_words(cell))) == F.UNIT)
+                     if F.column_field(column_label(join_words(cell))) == name)
+
+
+@dataclass(frozen=True)
+class _Canon:
+    """The first table's columns, which later pages' tables are placed on: their spans, the sheet
+    column each goes to, and which of them (by position) head the quantity."""
+
+    spans: list[tuple[float, float]]
+    index: list[int]
+    qty: frozenset[int]
 
 
 _HEAD_ROWS = 4  # grid rows searched for the heading (a title or field rows may be boxed above it)
 
 
-def _grid_table(page: Page, lines: list[Line], canon: list[tuple[float, float]] | None) -> _Table | None:
+def _grid_table(page: Page, lines: list[Line], canon: _Canon | None) -> _Table | None:
     """A ruled table whose heading row, each cell read on its own, names an item, a quantity and a
-    third column: narrow columns stay apart however close their labels are printed."""
+    third column: narrow columns stay apart however close their labels are printed. On a later
+    page, a ruled table without a heading continues the first page's (`_continued_grid`)."""
     if not page.words or not page.grids:
         return None
-    mids: list[float] = []
+    mids = [statistics.median(w.cy for w in line) for line in lines]
+    read: list[tuple[Grid, list[list[list[Word]]]]] = []
     for grid in page.grids:
         x0, top, x1, bottom = grid.box
         words = split_at_rules([w for w in page.words if top <= w.cy <= bottom and x0 - w.height <= w.cx <= x1 + w.height],
                                grid)
         rows = row_cells(words, grid)
+        read.append((grid, rows))
         for r in range(min(grid.rows - 1, _HEAD_ROWS)):
             depth = _heading_depth(rows, r)
-            mids = mids or [statistics.median(w.cy for w in line) for line in lines]
             inside = [i for i, y in enumerate(mids) if grid.ys[r] <= y <= bottom]
             if depth and inside:
                 spans = grid.spans()
-                index = columns.canonical(spans, canon) if canon else list(range(len(spans)))
+                index = columns.canonical(spans, canon.spans) if canon else list(range(len(spans)))
                 head = [[w for k in range(depth) for w in rows[r + k][c]] for c in range(grid.columns)]
                 return _Table(spans, index, inside[0], inside[-1] + 1, True, [w for c in head for w in c],
                               [c for c in head if c], grid=grid, cells=rows, body=r + depth, head=head)
+    return _continued_grid(read, mids, canon) if canon else None
+
+
+def _continued_grid(read: list[tuple[Grid, list[list[list[Word]]]]], mids: list[float],
+                    canon: _Canon) -> _Table | None:
+    """A ruled table on a later page that does not repeat its heading continues the first page's
+    table: read by its own grid from its first order row (or its totals row), its columns placed in
+    the first table's by overlap, keeping their order. A single ruled row (the last line or the
+    totals row alone on the page) continues it only where its rules are the first table's."""
+    for grid, rows in read:
+        spans = grid.spans()
+        index = columns.canonical(spans, canon.spans)
+        if index != sorted(index) or len(set(index)) < MIN_COLUMNS or (grid.rows == 1 and not _aligned(grid, canon.spans, rows)):
+            continue
+        placed = [_remap(row, index, len(canon.spans)) for row in rows]
+        body = next((r for r, row in enumerate(placed) if _order_row(row, canon.qty) or _totals_row(row)), None)
+        inside = [i for i, y in enumerate(mids) if body is not None and grid.ys[body] <= y <= grid.ys[-1]]
+        if inside:
+            return _Table(spans, index, inside[0], inside[-1] + 1, True, None, grid=grid, cells=rows, body=body)
     return None
+
+
+def _order_row(cells: list[list[Word]], qty: frozenset[int]) -> bool:
+    """A table line, its cells in the first table's columns, that reads as an order row: three cells
+    or more, a number in the quantity column (a number after the first cell when none is known)."""
+    filled = [join_words(c) for c in cells if c]
+    if qty:
+        return len(filled) >= 3 and any(re.match(r"[-+(]?\d", join_words(cells[k])) for k in qty if cells[k])
+    return len(filled) >= 3 and any(re.search(r"\d", t) for t in filled[1:])
+
+
+def _totals_row(cells: list[list[Word]]) -> bool:
+    filled = [join_words(c) for c in cells if c]
+    return len(filled) >= 2 and F.is_total_label(filled[0]) and any(re.search(r"\d", t) for t in filled[1:])
+
+
+def _aligned(grid: Grid, canon: list[tuple[float, float]], rows: list[list[list[Word]]]) -> bool:
+    """Whether every column rule of a grid stands where one of the first table's stands (within half
+    a text height)."""
+    words = [w for row in rows for cell in row for w in cell]
+    near = 0.5 * statistics.median(w.height for w in words) if words else 0.0
+    edges = [a for a, _ in canon] + [canon[-1][1]]
+    return all(min(abs(x - e) for e in edges) <= near for x in grid.xs)
 
 
 def _heading_depth(rows: list[list[list[Word]]], r: int) -> int:
@@ -183,7 +246,7 @@ def _heading_depth(rows: list[list[list[Word]]], r: int) -> int:
     return 0
 
 
-def _find_table(page: Page, lines: list[Line], canon: list[tuple[float, float]] | None) -> _Table | None:
+def _find_table(page: Page, lines: list[Line], canon: _Canon | None) -> _Table | None:
     gridded = _grid_table(page, lines, canon)
     if gridded is not None:
         return gridded
@@ -209,7 +272,7 @@ def _find_table(page: Page, lines: list[Line], canon: list[tuple[float, float]] 
     lines[h + 1:end] = [tokenised(line) for line in lines[h + 1:end]]
     ruled = bool(spans)
     spans = spans or columns.gutter_spans(lines, h, end)
-    index = columns.canonical(spans, canon) if canon else list(range(len(spans)))
+    index = columns.canonical(spans, canon.spans) if canon else list(range(len(spans)))
     if not ruled and not canon:
         index = columns.headed(spans, lines[h])
     first = h - 1 if head is not lines[h] else h
@@ -217,19 +280,40 @@ def _find_table(page: Page, lines: list[Line], canon: list[tuple[float, float]] 
     return _Table(spans, index, first, end, ruled, head, cells, rows=rows)
 
 
-def _continued_table(page: Page, lines: list[Line], canon: list[tuple[float, float]]) -> _Table | None:
-    """A page without a header continues the previous page's table from its first row with a number."""
-    index = list(range(len(canon)))
+def _continued_table(page: Page, lines: list[Line], canon: _Canon) -> _Table | None:
+    """A page without a header continues the previous page's table from its first row with a number.
+    Its columns are its own (its rules, else the places of its own words: a longer description
+    than any on the first page stays in its column), mapped onto the first table's."""
+    same = list(range(len(canon.spans)))
     for i, line in enumerate(lines):
-        cells = _cells(line, canon, index, len(canon))
-        if sum(1 for c in cells if c) >= 3 and any(re.search(r"\d", join_words(c)) for c in cells[1:]):
-            bottom = columns.rule_bottom(page, canon, line) if page.rules else None
+        if _order_row(_cells(line, canon.spans, same, len(canon.spans)), canon.qty):
+            bottom = columns.rule_bottom(page, canon.spans, line) if page.rules else None
             top = min(w.box[1] for w in line) - 0.5 * line_height(line)
-            rows = columns.ruled_rows(page, canon, top, bottom) if bottom is not None else None
-            end = _body_end(lines, max(i - 1, 0), None)
+            rows = columns.ruled_rows(page, canon.spans, top, bottom) if bottom is not None else None
+            end = _body_end(lines, i, None)
             lines[i:end] = [tokenised(line) for line in lines[i:end]]
-            return _Table(list(canon), index, i - 1, end, rows=rows)
+            ordered = [row for row in lines[i:end] if _order_row(_cells(row, canon.spans, same, len(same)), canon.qty)]
+            spans = columns.rule_spans(page, line) or _own_spans(ordered, canon.spans)
+            return _Table(spans, columns.canonical(spans, canon.spans), i, end, rows=rows)
     return None
+
+
+def _own_spans(rows: list[Line], canon: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The x ranges the words of a continued table's order rows cover (not its wrapped lines), each cut
+    between the first table's columns whose middles it holds."""
+    size = statistics.median(line_height(line) for line in rows)
+    merged: list[list[float]] = []
+    for x0, x1 in sorted((w.box[0], w.box[2]) for line in rows for w in line):
+        if merged and x0 <= merged[-1][1] + 0.3 * size:
+            merged[-1][1] = max(merged[-1][1], x1)
+        else:
+            merged.append([x0, x1])
+    spans: list[tuple[float, float]] = []
+    for a, b in merged:
+        inside = [k for k, (c, d) in enumerate(canon) if a <= (c + d) / 2 <= b]
+        edges = [a, *((canon[k][1] + canon[k + 1][0]) / 2 for k in inside[:-1]), b]
+        spans.extend(zip(edges, edges[1:]))
+    return spans
 
 
 def _repeated(pages: list[list[Line]], heights: list[float]) -> set[tuple[int, int]]:
@@ -269,12 +353,19 @@ def _sheet(pages: list[Page]) -> tuple[_Sheet, bool]:
     all_lines = [group_lines(list(page.words)) for page in pages]
     skip = _repeated(all_lines, [page.height for page in pages])
     read: set[tuple[int, int]] = set()
-    canon: list[tuple[float, float]] | None = None
+    canon: _Canon | None = None
     width = 0
+    units: frozenset[int] = frozenset()
     for p, (page, lines) in enumerate(zip(pages, all_lines)):
         table = _find_table(page, lines, canon)
         if table and canon is None:
-            canon, width = table.spans, len(table.spans)
+            qty = _named_columns(table, F.QUANTITY)
+            canon = _Canon(table.spans, table.index, frozenset(k for k, c in enumerate(table.index) if c in qty))
+            width = len(table.spans)
+        elif table:  # a later table's columns, placed on the first table's, go where the first's went
+            table.index = [canon.index[k] for k in table.index]
+        if table and table.header is not None:  # a continued table's unit column is its first page's
+            units = _named_columns(table, F.UNIT)
         if table and table.grid is None:  # a grid's rows are counted as they are laid out (`_add_grid`)
             sheet.grid_rows = None if table.rows is None or sheet.grid_rows is None else sheet.grid_rows + table.rows
         inside = set(range(table.first, table.last)) if table and canon is not None else set()
@@ -291,8 +382,9 @@ def _sheet(pages: list[Page]) -> tuple[_Sheet, bool]:
                 if heading:
                     sheet.table += 1
                 cells = (_heading_row(table, width) if heading else
-                         _cells(line, table.spans, table.index, width, glue=not table.ruled, units=_unit_columns(table)))
-                _add_table_line(sheet, page.number, cells, i == table.first)
+                         _cells(line, table.spans, table.index, width, glue=not table.ruled, units=units))
+                spread = None if heading or table.ruled else _phrase_cells(line, table.spans, table.index, width)
+                _add_table_line(sheet, page.number, cells, heading, spread=spread)
                 if heading and table.header is not line:
                     read.add((p, i + 1))  # the lower half of a two-line heading, already read
             else:
@@ -313,8 +405,9 @@ def _add_grid(sheet: _Sheet, page: int, table: _Table, width: int) -> None:
     """A ruled table, one order row per grid row; a grid row holding several quantities (a table
     ruled between columns only) is read line by line, with the grid's columns."""
     assert table.grid is not None
-    sheet.table += 1
-    _add_table_line(sheet, page, _remap(table.head, table.index, width), True)
+    if table.header is not None:  # a table continued from an earlier page stays that table's occurrence
+        sheet.table += 1
+        _add_table_line(sheet, page, _remap(table.head, table.index, width), True)
     counted: int | None = 0  # the grid rows that hold an order line: numbers in them, no totals label
     for row in table.cells[table.body:]:
         cells = _remap(row, table.index, width)
@@ -337,9 +430,12 @@ def _relabel(row: list[str | None]) -> None:
             row[c] = header_label(text)
 
 
-def _add_table_line(sheet: _Sheet, page: int, cells: list[list[Word]], is_header: bool, joins: bool = True) -> None:
+def _add_table_line(sheet: _Sheet, page: int, cells: list[list[Word]], is_header: bool, joins: bool = True,
+                    spread: list[list[Word]] | None = None) -> None:
     """A table line; a line with no quantity right under a row continues that row's cells (when it
-    `joins`: a ruled row is a row of its own)."""
+    `joins`: a ruled row is a row of its own). In an unruled table the line is also given by phrase
+    (`spread`): a wrapped description running past its column into the quantity's continues the row
+    when no number stands anywhere on the line (an order row always has one)."""
     if is_header:
         sheet.add(page, cells)
         row = sheet.rows[-1]
@@ -355,6 +451,8 @@ def _add_table_line(sheet: _Sheet, page: int, cells: list[list[Word]], is_header
     first = next((join_words(c) for c in cells if c), "")
     if F.is_total_label(first):
         sheet.totalled.add(sheet.table)
+    if spread is not None and qty_col is not None and not spread[qty_col] and not any(_NUMBER.fullmatch(w.text) for c in cells for w in c):
+        cells = spread  # no number anywhere on the line: the words of a wrapped description
     if (joins and qty_col is not None and not cells[qty_col] and sheet.rows and not F.is_total_label(first)
             and _has_quantity(sheet.rows[-1], qty_col) and sheet.places[-1][0] == page
             and sum(1 for c in cells if c) < 3):  # a row of its own whose quantity is unreadable
@@ -365,6 +463,7 @@ def _add_table_line(sheet: _Sheet, page: int, cells: list[list[Word]], is_header
                            for c, words in enumerate(cells)])
 
 
+_NUMBER = re.compile(r"[-+(]?\d[\d,.]*\)?")
 _GROUPED = re.compile(r"\d{1,3}(?: \d{3})+(?:[.,]\d+)?")
 _ANNOTATED_CODE = re.compile(r"^(\S*\d\S*)\s+[(（][^)）]{1,12}[)）]$")
 
@@ -373,12 +472,29 @@ def _cell_text(words: list[Word], header: str | None) -> str | None:
     """A body cell's text: "8 885" (a space between thousands) is one number; "SQ004 (V5)" in a code column is SQ004."""
     if not words:
         return None
-    text = join_words(words)
+    text = _cell_lines(words)
     if _GROUPED.fullmatch(text):
         return text.replace(" ", "")
     m = _ANNOTATED_CODE.match(text)
     if m and F.column_field(header) in F.ITEM_FIELDS - {F.NAME, F.SPEC, F.DESCRIPTION}:
         return m.group(1)
+    return text
+
+
+def _cell_lines(words: list[Word]) -> str:
+    """A cell's text, line by line (a ruled cell holds a wrapped description; a word starting left of
+    the one before it and below it starts a line): a space between lines unless both sides are CJK."""
+    lines: list[list[Word]] = []
+    for w in words:
+        prev = lines[-1][-1] if lines else None
+        if prev is not None and (w.box[0] >= prev.box[0] or w.cy - prev.cy < 0.5 * min(w.height, prev.height)):
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    text = ""
+    for line in lines:
+        part = join_words(line)
+        text += ("" if not text or (CJK.match(text[-1]) and CJK.match(part[:1])) else " ") + part
     return text
 
 
