@@ -113,34 +113,38 @@ def _upright(box: tuple[float, float, float, float], size: tuple[float, float], 
 
 
 def _words(textpage: pdfium.PdfTextPage, size: tuple[float, float], rotation: int) -> Iterator[layout.Word]:
-    """Characters grouped into words at spaces, line changes and visible gaps."""
+    """Characters grouped into words at spaces, line changes and visible gaps. PDFium is asked
+    straight (one reused rectangle, no wrapper per character): a page holds thousands of them."""
     raw = textpage.raw
-    chars: list[tuple[str, float, float, float, float]] = []
-    for i in range(textpage.count_chars()):
-        code = pdfium_c.FPDFText_GetUnicode(raw, i)
-        ch = chr(code) if 0 < code < 0x110000 else " "
-        if ch.isspace() or code < 32 or code in (0xFFFE, 0xFFFF):
-            yield from _flush(chars)
+    rect = pdfium_c.FS_RECTF()
+    unicode_of, box_of = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetLooseCharBox
+    text: list[str] = []
+    word = last = (0.0, 0.0, 0.0, 0.0)  # the word's box so far, its last character's
+    for i in range(pdfium_c.FPDFText_CountChars(raw)):
+        code = unicode_of(raw, i)
+        if code <= 32 or code >= 0x110000 or code in (0xFFFE, 0xFFFF) or chr(code).isspace():
+            if text:
+                yield layout.Word("".join(text), word)
+                text.clear()
             continue
-        box = _upright(textpage.get_charbox(i, loose=True), size, rotation)
-        if chars and _breaks(chars[-1], box):
-            yield from _flush(chars)
-        chars.append((ch, *box))
-    yield from _flush(chars)
+        if not box_of(raw, i, rect):
+            raise pdfium.PdfiumError("Failed to get charbox.")
+        box = _upright((rect.left, rect.bottom, rect.right, rect.top), size, rotation)
+        if text and _breaks(last, box):
+            yield layout.Word("".join(text), word)
+            text.clear()
+        word = (min(word[0], box[0]), min(word[1], box[1]), max(word[2], box[2]), max(word[3], box[3])) if text else box
+        text.append(chr(code))
+        last = box
+    if text:
+        yield layout.Word("".join(text), word)
 
 
-def _breaks(prev: tuple[str, float, float, float, float], box: tuple[float, float, float, float]) -> bool:
-    size = max(prev[4] - prev[2], 1.0)
-    same_line = abs((box[1] + box[3]) / 2 - (prev[2] + prev[4]) / 2) < 0.5 * size
-    return not same_line or box[0] - prev[3] > _WORD_GAP * size or box[0] < prev[1] - 0.5
-
-
-def _flush(chars: list[tuple[str, float, float, float, float]]) -> Iterator[layout.Word]:
-    if chars:
-        box = (min(c[1] for c in chars), min(c[2] for c in chars),
-               max(c[3] for c in chars), max(c[4] for c in chars))
-        yield layout.Word("".join(c[0] for c in chars), box)
-        chars.clear()
+def _breaks(prev: layout.Box, box: layout.Box) -> bool:
+    """Whether a character starts a new word after the previous one: another line, a visible gap, or back to the left."""
+    size = max(prev[3] - prev[1], 1.0)
+    same_line = abs((box[1] + box[3]) / 2 - (prev[1] + prev[3]) / 2) < 0.5 * size
+    return not same_line or box[0] - prev[2] > _WORD_GAP * size or box[0] < prev[0] - 0.5
 
 
 def _rules(page: pdfium.PdfPage, size: tuple[float, float]) -> tuple[list[layout.Box], list[layout.Box]]:

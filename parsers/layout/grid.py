@@ -237,7 +237,7 @@ def _reading_order(cell: list[Word]) -> list[Word]:
     """A cell's words line by line (a wrapped description), left to right within a line."""
     lines: list[list[Word]] = []
     for w in sorted(cell, key=lambda w: w.cy):
-        if lines and w.cy - statistics.fmean(v.cy for v in lines[-1]) < 0.5 * w.height:
+        if lines and w.cy - sum(v.cy for v in lines[-1]) / len(lines[-1]) < 0.5 * w.height:
             lines[-1].append(w)
         else:
             lines.append([w])

@@ -347,10 +347,9 @@ def _relative_top(line: Line, height: float) -> float:
     return top / page
 
 
-def _sheet(pages: list[Page]) -> tuple[_Sheet, bool]:
+def _sheet(pages: list[Page], all_lines: list[list[Line]]) -> tuple[_Sheet, bool]:
     """Lay every page out as rows: table lines by column, other lines by phrase, after the columns."""
     sheet = _Sheet()
-    all_lines = [group_lines(list(page.words)) for page in pages]
     skip = _repeated(all_lines, [page.height for page in pages])
     read: set[tuple[int, int]] = set()
     canon: _Canon | None = None
@@ -527,12 +526,12 @@ def _extend_row(sheet: _Sheet, cells: list[list[Word]]) -> None:
     sheet.places[-1] = (page, boxes, min(confs.values(), default=conf), confs)
 
 
-def _title_says_not_order(pages: list[Page]) -> str | None:
+def _title_says_not_order(grouped: list[list[Line]]) -> str | None:
     """The title lines at the top of page 1 (above the table, no "label: value") name another kind
     of document (invoice, quotation, delivery note ...) and none names an order."""
-    if not pages:
+    if not grouped:
         return None
-    lines = group_lines(list(pages[0].words))[:25]
+    lines = grouped[0][:25]
     head = next((i for i, line in enumerate(lines) if _is_header(line)), len(lines))
     # Phrases, not whole lines: "Acme Inc.    QUOTATION" holds a title; a row of bare labels
     # ("P.O. Number  Order Date") names fields, not the document.
@@ -543,10 +542,11 @@ def _title_says_not_order(pages: list[Page]) -> str | None:
 
 def read_pages(pages: list[Page], ctx: ParseContext, kind: SourceKind) -> ParseResult:
     """Read the orders on positioned pages; the table reader if a table is found, else free text."""
-    verdict = _title_says_not_order(pages)
+    grouped = [group_lines(list(page.words)) for page in pages]  # each page's lines, grouped once
+    verdict = _title_says_not_order(grouped)
     if verdict:
         return ParseResult(not_orders=(verdict,))
-    sheet, has_table = _sheet(pages)
+    sheet, has_table = _sheet(pages, [list(lines) for lines in grouped])
     if has_table:
         result = build.orders_from_rows(sheet.rows, ctx, kind, cell_name=sheet.cell_name, grid_rows=sheet.grid_rows or None)
         first = sheet.first_header or 0
@@ -555,17 +555,17 @@ def read_pages(pages: list[Page], ctx: ParseContext, kind: SourceKind) -> ParseR
     if not has_table or not (result.orders or result.failures):
         # A boxed header with no order rows under it is no order table: the lines may be
         # written as prose ("Item 1: …, quantity 90 EA, unit price £ 0.155"), read as text.
-        result = _read_text(pages, ctx, kind)
-    if result.orders and all(_bare(o) for o in result.orders) and not _titled_order(pages):
+        result = _read_text(pages, grouped, ctx, kind)
+    if result.orders and all(_bare(o) for o in result.orders) and not _titled_order(grouped):
         if kind is SourceKind.FAX:  # a fax is sent to the order desk: a person reads what we cannot
             raise ParseError(doctypes.no_order_read("fax") + " Nothing on it marks an order: no title, "
                              "PO number, price or total.")
         return ParseResult(not_orders=("Nothing marks the document as a purchase order: no title, "
                                        "PO number, price or total.",))
-    if not result.orders and not result.failures and (kind is SourceKind.FAX or _order_title(pages)):
+    if not result.orders and not result.failures and (kind is SourceKind.FAX or _order_title(grouped)):
         raise ParseError(doctypes.no_order_read("fax" if kind is SourceKind.FAX else "document, titled as an order,"))
-    buyer = _letterhead(pages)
-    counted = pages_check([join_words(line) for page in pages for line in group_lines(list(page.words))], len(pages))
+    buyer = _letterhead(pages, grouped)
+    counted = pages_check([join_words(line) for lines in grouped for line in lines], len(pages))
     frames = page_frames(pages)
     return replace(result, orders=tuple(_with_buyer(replace(o, read_checks=o.read_checks + ((counted,) if counted else ()),
                                                             page_frames=frames), buyer) for o in result.orders))
@@ -586,23 +586,23 @@ def _bare(order: ParsedOrder) -> bool:
     return order.po_number is None and order.stated_total is None and not priced
 
 
-def _titled_order(pages: list[Page]) -> bool:
+def _titled_order(grouped: list[list[Line]]) -> bool:
     """Whether a page names itself an order ("Purchase Order", 采购订单, 订货单) anywhere."""
     return any(doctypes.says_order(re.sub(r"\s+", "", join_words(p))) or doctypes.says_order(join_words(p))
-               for page in pages for line in group_lines(list(page.words)) for p in phrases(line))
+               for lines in grouped for line in lines for p in phrases(line))
 
 
-def _order_title(pages: list[Page]) -> bool:
+def _order_title(grouped: list[list[Line]]) -> bool:
     """Whether page 1 carries an order title: a short phrase near its top, no "label: value"."""
-    lines = group_lines(list(pages[0].words))[:15] if pages else []
+    lines = grouped[0][:15] if grouped else []
     texts = [join_words(p) for line in lines for p in phrases(line)]
     return any(len(t) <= 40 and not re.search(r"[:：]", t) and doctypes.says_order(re.sub(r"\s+", " ", t))
                for t in texts)
 
 
-def _letterhead(pages: list[Page]) -> tuple[str, Provenance, float] | None:
+def _letterhead(pages: list[Page], grouped: list[list[Line]]) -> tuple[str, Provenance, float] | None:
     """The buyer named at the top of page 1: a company name, else the name just above the title."""
-    lines = [[(join_words(p), p) for p in phrases(line)] for line in group_lines(list(pages[0].words))[:12]]
+    lines = [[(join_words(p), p) for p in phrases(line)] for line in grouped[0][:12]]
     title = next((i for i, line in enumerate(lines)
                   if any(doctypes.says_order(re.sub(r"\s+", "", t)) and len(t) <= 40 for t, _ in line)), None)
     named = [(t, p) for line in lines[:title] for t, p in line
@@ -624,12 +624,12 @@ def _with_buyer(order: ParsedOrder, buyer: tuple[str, Provenance, float] | None)
                    confidence=min(order.confidence, confidence))
 
 
-def _read_text(pages: list[Page], ctx: ParseContext, kind: SourceKind) -> ParseResult:
+def _read_text(pages: list[Page], grouped: list[list[Line]], ctx: ParseContext, kind: SourceKind) -> ParseResult:
     """No order table: the pages as text lines (phrases kept apart), read by `textlines`."""
     texts: list[str] = []
     where: list[tuple[int, Box, float]] = []
-    for page in pages:
-        for line in group_lines(list(page.words)):
+    for page, lines in zip(pages, grouped):
+        for line in lines:
             texts.append("    ".join(header_label(join_words(p)) for p in phrases(line)))
             where.append((page.number, union_box(w.box for w in line), min(w.confidence for w in line)))
     result = textlines.orders_from_text("\n".join(texts), ctx, kind)

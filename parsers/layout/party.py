@@ -44,7 +44,12 @@ def gather(lines: list[str | list[str | None]], where: list[Provenance | None], 
     return _distinct(out)
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _from_cell(cell: str, previous: str, place: Provenance | None, *, letterhead: bool) -> list[CustomerCandidate]:
+    if not _LETTER.search(cell):
+        return []  # a quantity, price or date: every hint below needs a letter (a label, a name, a domain)
     found: list[CustomerCandidate] = []
     add = lambda kind, text: found.append(CustomerCandidate(kind, text.strip(), place))  # noqa: E731
     for m in _EMAIL.finditer(cell):
