@@ -26,7 +26,7 @@ from parsers.errors import ParseError
 from parsers.model import ParseResult, SourceKind
 from parsers.ocr import LineRecogniser, OcrEngine, OcrWord, PartReader, default_engine
 from parsers.layout import grid
-from parsers.formats import faxgrid
+from parsers.formats import faxgrid, faxruns
 from parsers.layout.words import CJK, union_box
 
 _GROUPED = re.compile(r"\d{1,3}(?:[;:]\d{3})+(?:\.\d+)?")
@@ -122,7 +122,11 @@ def _read(engine: OcrEngine, image: Image.Image, number: int) -> layout.Page:
         cells = [_surer(cell, inside) for cell in cells]
         straight = [w for w in straight if w not in inside]
     if isinstance(engine, LineRecogniser):
-        straight = reread_doubtful(straight, level, rules, engine)
+        # An unruled table's column edges stop a re-read from joining two columns' words into one
+        # run, and runs the detector ran across an edge are read again piece by piece.
+        edges = faxruns.table_edges(straight)
+        straight = reread_doubtful(straight, level, rules + [e.rule() for e in edges], engine)
+        straight = faxruns.reread_straddling(straight, level, edges, engine) if edges else straight
     words = [layout.Word(_digits(w.text), w.box, w.confidence) for w in cells + straight]
     return layout.Page(number=number, words=tuple(words), rules=tuple(rules), height=float(image.height),
                        grids=tuple(tables), width=float(image.width), angle=angle)

@@ -13,6 +13,23 @@ from parsers.layout.headings import heading_cells
 from parsers.layout.words import Line, Page, Word, join_words, line_height, phrases
 from parsers.vocab import labels as F
 
+def body_end(lines: list[Line], h: int, bottom: float | None) -> int:
+    """Index past the last table line: ruled tables end at their rules, others at a wide gap or a total."""
+    size = line_height(lines[h])
+    end = h + 1
+    while end < len(lines):
+        line = lines[end]
+        if bottom is not None:
+            if statistics.median(w.cy for w in line) > bottom:
+                break
+        elif min(w.box[1] for w in line) - max(w.box[3] for w in lines[end - 1]) > 2.5 * size:
+            break
+        end += 1
+        if F.is_total_label(line[0].text) or F.is_total_label(join_words(phrases(line)[0])):
+            break
+    return end
+
+
 def rule_spans(page: Page, line: Line) -> list[tuple[float, float]]:
     """Column spans between the vertical rules that cross the header line, if there are enough."""
     top, bottom = min(w.box[1] for w in line), max(w.box[3] for w in line)

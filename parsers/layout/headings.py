@@ -34,18 +34,30 @@ def split_labels(line: Line) -> Line:
     return out
 
 
+_UNKNOWN_COST = 4   # a piece of a heading run that is no known label (a label OCR misread: 頂次 for 項次) ...
+_UNKNOWN_CHARS = 3  # ... and how long such a piece may be
+
+
 def _spelled_by_labels(text: str) -> list[str] | None:
     """The fewest known column labels that spell `text` end to end, or None; a bracketed note ends
-    the label before it ("单价(元)总价" is 单价(元) and 总价)."""
-    best: list[list[str] | None] = [[]] + [None] * len(text)
+    the label before it ("单价(元)总价" is 单价(元) and 总价). One short piece may be no known label
+    (a label OCR misread, "頂次物料编碼品名") when two known labels spell the rest."""
+    best: list[tuple[int, int, list[str]] | None] = [(0, 0, [])] + [None] * len(text)  # cost, unknowns, pieces
     for i in range(len(text)):
         done = best[i]
-        if done is None:
+        if done is None or text[i] in "(（[【":
             continue
         for j in range(i + 1, min(len(text), i + _LONGEST_LABEL) + 1):
-            if text[i] not in "(（[【" and _known(text[i:j]) and (best[j] is None or len(done) + 1 < len(best[j] or ())):
-                best[j] = done + [text[i:j]]
-    return best[-1]
+            known = _known(text[i:j])
+            if not known and (j - i > _UNKNOWN_CHARS or j - i < 2 or done[1]):
+                continue
+            step = (done[0] + (1 if known else _UNKNOWN_COST), done[1] + (not known), done[2] + [text[i:j]])
+            if best[j] is None or step[0] < best[j][0]:
+                best[j] = step
+    end = best[-1]
+    if end is None or (end[1] and len(end[2]) - end[1] < 2):
+        return None
+    return end[2]
 
 
 def heading_cells(line: Line) -> list[list[Word]]:
@@ -59,20 +71,28 @@ def heading_cells(line: Line) -> list[list[Word]]:
 
 def _label_groups(cell: list[Word]) -> list[list[Word]]:
     """The fewest runs of consecutive words that are each a known label, else the cell whole. A
-    bracketed note ("(USD)", "(元)") belongs to the label before it: "Unit Cost (USD) | Amount"."""
+    bracketed note ("(USD)", "(元)") belongs to the label before it: "Unit Cost (USD) | Amount". One
+    word may be no known label (misread by OCR: "填次 本司料号") when the others are labels."""
     tokens = _bracket_notes_left([a for w in cell for a in _atoms(w)])
     if len(tokens) == 1 or _known(join_words(cell)):
         return [cell]
-    best: list[list[list[Word]] | None] = [[]] + [None] * len(tokens)
+    best: list[tuple[int, int, list[list[Word]]] | None] = [(0, 0, [])] + [None] * len(tokens)
     for i in range(len(tokens)):
         done = best[i]
         if done is None:
             continue
         for j in range(i + 1, min(len(tokens), i + _LONGEST_LABEL) + 1):
             run = [w for t in tokens[i:j] for w in t]
-            if _known(join_words(run)) and (best[j] is None or len(done) + 1 < len(best[j] or ())):
-                best[j] = done + [run]
-    return best[-1] or [cell]
+            known = _known(join_words(run))
+            if not known and (j - i > 1 or done[1]):
+                continue
+            step = (done[0] + (1 if known else _UNKNOWN_COST), done[1] + (not known), done[2] + [run])
+            if best[j] is None or step[0] < best[j][0]:
+                best[j] = step
+    end = best[-1]
+    if end is None or not end[2] or len(end[2]) - end[1] < max(end[1], 1):
+        return [cell]
+    return end[2]
 
 
 # Where OCR runs Latin labels together without a space: after a full stop or '#' ("No.Vendor",

@@ -91,23 +91,6 @@ class _Sheet:
         return f"p{self.places[r][0]} r{r + 1} c{c + 1}"
 
 
-def _body_end(lines: list[Line], h: int, bottom: float | None) -> int:
-    """Index past the last table line: ruled tables end at their rules, others at a wide gap or a total."""
-    size = line_height(lines[h])
-    end = h + 1
-    while end < len(lines):
-        line = lines[end]
-        if bottom is not None:
-            if statistics.median(w.cy for w in line) > bottom:
-                break
-        elif min(w.box[1] for w in line) - max(w.box[3] for w in lines[end - 1]) > 2.5 * size:
-            break
-        end += 1
-        if F.is_total_label(line[0].text) or F.is_total_label(join_words(phrases(line)[0])):
-            break
-    return end
-
-
 def _cells(line: Line, spans: list[tuple[float, float]], index: list[int], width: int,
            glue: bool = False, units: frozenset[int] = frozenset()) -> list[list[Word]]:
     """Words by column; with `glue` (no ruling), a unit set tight after the quantity ("10 EA") stays in
@@ -268,7 +251,7 @@ def _find_table(page: Page, lines: list[Line], canon: _Canon | None) -> _Table |
     bottom = columns.rule_bottom(page, spans, lines[h]) if spans else None
     if bottom is not None and bottom <= max(w.box[3] for w in lines[h]) + line_height(lines[h]):
         bottom = None  # only the heading is boxed: the rows below end as an unruled table's do
-    end = _body_end(lines, h, bottom)
+    end = columns.body_end(lines, h, bottom)
     lines[h + 1:end] = [tokenised(line) for line in lines[h + 1:end]]
     ruled = bool(spans)
     spans = spans or columns.gutter_spans(lines, h, end)
@@ -290,7 +273,7 @@ def _continued_table(page: Page, lines: list[Line], canon: _Canon) -> _Table | N
             bottom = columns.rule_bottom(page, canon.spans, line) if page.rules else None
             top = min(w.box[1] for w in line) - 0.5 * line_height(line)
             rows = columns.ruled_rows(page, canon.spans, top, bottom) if bottom is not None else None
-            end = _body_end(lines, i, None)
+            end = columns.body_end(lines, i, None)
             lines[i:end] = [tokenised(line) for line in lines[i:end]]
             ordered = [row for row in lines[i:end] if _order_row(_cells(row, canon.spans, same, len(same)), canon.qty)]
             spans = columns.rule_spans(page, line) or _own_spans(ordered, canon.spans)
