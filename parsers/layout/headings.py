@@ -71,8 +71,8 @@ def heading_cells(line: Line) -> list[list[Word]]:
 
 def _label_groups(cell: list[Word]) -> list[list[Word]]:
     """The fewest runs of consecutive words that are each a known label, else the cell whole. A
-    bracketed note ("(USD)", "(元)") belongs to the label before it: "Unit Cost (USD) | Amount". One
-    word may be no known label (misread by OCR: "填次 本司料号") when the others are labels."""
+    bracketed note ("(USD)", "(元)") belongs to the label before it: "Unit Cost (USD) | Amount". The
+    first or the last word may be no known label (misread by OCR: "填次 本司料号") when the others are."""
     tokens = _bracket_notes_left([a for w in cell for a in _atoms(w)])
     if len(tokens) == 1 or _known(join_words(cell)):
         return [cell]
@@ -84,7 +84,7 @@ def _label_groups(cell: list[Word]) -> list[list[Word]]:
         for j in range(i + 1, min(len(tokens), i + _LONGEST_LABEL) + 1):
             run = [w for t in tokens[i:j] for w in t]
             known = _known(join_words(run))
-            if not known and (j - i > 1 or done[1]):
+            if not known and (j - i > 1 or done[1] or 0 < i < j < len(tokens)):
                 continue
             step = (done[0] + (1 if known else _UNKNOWN_COST), done[1] + (not known), done[2] + [run])
             if best[j] is None or step[0] < best[j][0]:
