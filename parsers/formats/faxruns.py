@@ -95,7 +95,7 @@ def reread_straddling(words: list[Word], image: Image.Image, edges: list[Edge],
     plans = [(w, cuts) for w in words if (cuts := _cuts(w, edges, gray))]
     if not plans:
         return words
-    pieces = [(w, _pieces(w, cuts)) for w, cuts in plans]
+    pieces = [(w, [(_trimmed(gray, box), field) for box, field in _pieces(w, cuts)]) for w, cuts in plans]
     crops = [_piece_image(gray, box) for _w, boxes in pieces for box, _field in boxes]
     readings = iter(recogniser.recognise(crops))
     replaced: dict[int, list[Word]] = {}
@@ -157,6 +157,16 @@ def _pieces(w: Word, cuts: list[tuple[float, str | None, str | None]]) -> list[t
     xs = [w.box[0], *(c[0] for c in cuts), w.box[2]]
     owners = [cuts[0][1], *(c[2] for c in cuts)]
     return [((a, w.box[1], b, w.box[3]), owner) for a, b, owner in zip(xs, xs[1:], owners)]
+
+
+def _trimmed(image: Image.Image, box: Box) -> Box:
+    """The piece's box narrowed to its ink: two columns' pieces keep the gap between them apart, as
+    the layout reader finds the gutters."""
+    ink = _ink(image, box)
+    dark = [i for i, count in enumerate(ink) if count]
+    if not dark:
+        return box
+    return (round(box[0]) + dark[0], box[1], round(box[0]) + dark[-1] + 1, box[3])
 
 
 def _piece_image(image: Image.Image, box: Box) -> Image.Image:
