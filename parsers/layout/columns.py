@@ -78,14 +78,16 @@ def ruled_rows(page: Page, spans: list[tuple[float, float]], top: float, bottom:
     return count
 
 
-def gutter_spans(lines: list[Line], h: int, end: int) -> list[tuple[float, float]]:
-    """Column spans: the x ranges covered by header cells and row words, split at empty gutters.
+def gutter_spans(lines: list[Line], h: int, end: int,
+                 cells: list[list[Word]] | None = None) -> list[tuple[float, float]]:
+    """Column spans: the x ranges covered by header cells (`cells`, else line h's) and row words,
+    split at empty gutters.
 
     Rows of three or more cells place the columns; wrapped description lines, which run
     across the gutters, are left out of it when there are such rows.
     """
     size = line_height(lines[h])
-    heads = [(c[0].box[0], c[-1].box[2]) for c in heading_cells(lines[h])]
+    heads = [(c[0].box[0], c[-1].box[2]) for c in (cells if cells is not None else heading_cells(lines[h]))]
     body = [line for line in lines[h + 1:end]
             if not (F.is_total_label(line[0].text) or F.is_total_label(join_words(phrases(line)[0])))]
     rows = [line for line in body if len(phrases(line)) >= 3]

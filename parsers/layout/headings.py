@@ -155,19 +155,37 @@ def _counts_under(cells: list[list[Word]], below: Line) -> bool:
 def header_at(lines: list[Line], i: int) -> Line | None:
     """The header line at index i, the line above merged in when the pair heads the table together.
 
-    Forms print two-line headings ("DESCR." over "DISPO", "PRICE/PC" over "USD"); neither line
-    alone names an item, a quantity and a third field, their columns together do.
+    Forms print two-line headings ("DESCR." over "DISPO", "PRICE/PC" over "USD", "Part" over
+    "No."): the upper half is kept whenever it sits over the lower's cells and the pair names as
+    many fields as the lower alone, so that "Part" over "No." is the item code, not a row number,
+    and "(元)" under "单价" is not read as a note of the label before it.
     """
     below = lines[i + 1] if i + 1 < len(lines) else None
-    if is_header(lines[i], below):
-        return lines[i]
-    if i == 0 or is_header(lines[i - 1]):
-        return None
-    upper, lower = lines[i - 1], lines[i]
+    alone = is_header(lines[i], below)
+    if alone and below is not None:
+        pair = _with_upper_half(lines[i], below, lines[i + 2] if i + 2 < len(lines) else None)
+        if pair is not None and _named(pair) >= _named(heading_cells(lines[i])):
+            return None  # the upper half of a two-line heading ("Qty" over "Ordered"): read at i + 1
+    merged = _with_upper_half(lines[i - 1], lines[i], below) if i else None
+    if merged is not None and (not alone or _named(merged) >= _named(heading_cells(lines[i]))):
+        return merged
+    return lines[i] if alone else None
+
+
+def _named(cells: list[list[Word]] | Line) -> int:
+    """How many fields heading cells (or a merged heading's words, one cell each) name."""
+    return len(header_fields([c if isinstance(c, list) else [c] for c in cells]))
+
+
+def _with_upper_half(upper: Line, lower: Line, below: Line | None) -> Line | None:
+    """The lower heading line's cells, each with the upper line's phrases over it, when every upper
+    phrase stands over a cell (not a title or label line above) and together they head a table."""
     if min(w.box[1] for w in lower) - max(w.box[3] for w in upper) > 0.8 * line_height(lower):
         return None
-    cells = heading_cells(lower)
-    tops = phrases(upper, 0.8)
+    if any(ch.isdigit() for w in lower for ch in w.text):
+        return None  # a row of figures under the heading, not its lower half
+    tops = [[w] for w in upper]  # words, not phrases: "PRICE/PC Amount" a few points apart head two columns
+    cells = [c for part in _cut_under(lower, tops) for c in heading_cells(part)]
     over = [[t for t in tops if t[0].box[0] < c[-1].box[2] and t[-1].box[2] > c[0].box[0]] for c in cells]
     if any(not any(t in o for o in over) for t in tops):
         return None  # a title or label line above, not the top half of the headings
@@ -175,3 +193,19 @@ def header_at(lines: list[Line], i: int) -> Line | None:
                    union_box(w.box for w in [*c, *(w for t in o for w in t)]), min(w.confidence for w in c))
               for c, o in zip(cells, over)]
     return merged if is_header(merged, below, [[w] for w in merged]) else None
+
+
+def _cut_under(cell: list[Word], tops: list[list[Word]]) -> list[list[Word]]:
+    """The lower heading line cut where its words stand under different upper words (or under one
+    and under none): "单位 (元)" with "单价" over "(元)" alone is two cells, and "No. Ordered Item
+    Code" with "Qty" over "Ordered" is cut around it before its labels are looked for."""
+    def owner(w: Word) -> int:
+        return next((k for k, t in enumerate(tops) if t[0].box[0] < w.box[2] and t[-1].box[2] > w.box[0]), -1)
+
+    out: list[list[Word]] = []
+    for w in cell:
+        if out and owner(out[-1][-1]) == owner(w):
+            out[-1].append(w)
+        else:
+            out.append([w])
+    return out

@@ -254,10 +254,10 @@ def _find_table(page: Page, lines: list[Line], canon: _Canon | None) -> _Table |
     end = columns.body_end(lines, h, bottom)
     lines[h + 1:end] = [tokenised(line) for line in lines[h + 1:end]]
     ruled = bool(spans)
-    spans = spans or columns.gutter_spans(lines, h, end)
+    spans = spans or columns.gutter_spans(lines, h, end, cells)
     index = columns.canonical(spans, canon.spans) if canon else list(range(len(spans)))
     if not ruled and not canon:
-        index = columns.headed(spans, lines[h])
+        index = columns.headed(spans, [w for c in cells for w in c])
     first = h - 1 if head is not lines[h] else h
     rows = columns.ruled_rows(page, spans, max(w.box[3] for w in lines[h]), bottom) if bottom is not None else None
     return _Table(spans, index, first, end, ruled, head, cells, rows=rows)
