@@ -332,7 +332,7 @@ def build_order(facts: Facts, lines: list[ParsedLine], ctx: ParseContext, kind: 
         + _unread_fields(facts, {F.PO_NUMBER: _po(values.get(F.PO_NUMBER)),
                                  F.ORDER_DATE: read_date(values.get(F.ORDER_DATE), order=facts.day_month).value,
                                  F.DELIVERY_DATE: delivery})
-        + _unseen_order_date(order_date, kind))
+        + _unseen_order_date(order_date, kind) + _doubtful_po(_po(values.get(F.PO_NUMBER)), kind))
 
 
 _VOUCHED_FIELDS = (F.PO_NUMBER, F.ORDER_DATE, F.DELIVERY_DATE)
@@ -354,6 +354,29 @@ def _unseen_order_date(order_date: date | None, kind: SourceKind) -> tuple[ReadC
         return ()
     return (ReadCheck(CheckName.HEADER_FIELD, CheckOutcome.FAILED,
                       "No order date could be read on this scanned page; a clerk must read it from the original."),)
+
+
+_LOOK_ALIKE_DIGITS = "0158"    # read for O, I/l, S, B
+_LOOK_ALIKE_LETTERS = "OIlSB"
+
+
+def _doubtful_po(po: str | None, kind: SourceKind) -> tuple[ReadCheck, ...]:
+    """On a scanned page a PO number whose look-alike digit stands by letters and no digit
+    ('P0-2026-0006'), or look-alike letter between digits ('2O26'), may be the recogniser's
+    O for 0: nothing on the page vouches for either reading, so a clerk compares it."""
+    if not po or kind is not SourceKind.FAX:
+        return ()
+    for i, ch in enumerate(po):
+        left, right = po[i - 1:i], po[i + 1:i + 2]
+        sides = left + right
+        by_letter = any(c.isalpha() for c in sides) and not any(c.isdigit() for c in sides)
+        between_digits = left.isdigit() and right.isdigit()
+        if (ch in _LOOK_ALIKE_DIGITS and by_letter) or (ch in _LOOK_ALIKE_LETTERS and between_digits):
+            return (ReadCheck(CheckName.HEADER_FIELD, CheckOutcome.FAILED,
+                              f'The PO number was read from a scan as "{po}", whose "{ch}" may be a '
+                              f'misread {"letter" if ch.isdigit() else "digit"}; a clerk must compare it '
+                              f'with the original.'),)
+    return ()
 
 
 def _header_dates(facts: Facts, lines: list[ParsedLine], ctx: ParseContext,
