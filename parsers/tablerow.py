@@ -189,15 +189,20 @@ def unread_row(row: list[str | None], columns: dict[int, str], where: str) -> st
 
 def total_of(row: list[str | None], columns: dict[int, str]) -> Decimal | None:
     """The amount of a totals row: its amount cell, else the last number cell, else the first
-    number written after the label ("合计金额：¥11,535.60（大写）人民币壹万...")."""
+    number written after the label ("合计金额：¥11,535.60（大写）人民币壹万...", also when the
+    label runs over two cells)."""
     amount_cols = [c for c, n in columns.items() if n == F.AMOUNT]
     for col in amount_cols + sorted(range(len(row)), reverse=True):
         value = parse_decimal(cell(row, col))
         if value is not None:
             return value
-    first = next((cell(row, c) for c in range(len(row)) if cell(row, c)), "")
-    label, rest = label_and_amount(first)
-    return money(rest) if rest and F.is_total_label(label) else None
+    # The label and its amount in one cell, or spread over several ("Total" | "Amount 10,392.32").
+    for text in (next((cell(row, c) for c in range(len(row)) if cell(row, c)), ""),
+                 " ".join(cell(row, c) or "" for c in range(len(row)) if cell(row, c))):
+        label, rest = label_and_amount(text)
+        if rest and F.is_total_label(label):
+            return money(rest)
+    return None
 
 
 # "合计金额：¥11,535.60（大写）…", "總計 39,761.21", "Total: 1,234.50": a label and its amount in one cell.

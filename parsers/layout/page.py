@@ -10,6 +10,7 @@ Every value keeps its page and box, and OCR confidences lower the line's and ord
 """
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from dataclasses import dataclass, field, replace
@@ -431,11 +432,14 @@ def _add_table_line(sheet: _Sheet, page: int, cells: list[list[Word]], is_header
         return
     qty_col = sheet.qty_col
     first = next((join_words(c) for c in cells if c), "")
-    if F.is_total_label(first):
+    # "Order Total 1,027.55" laid out over two columns ("Order" | "Total 1,027.55") is a totals line too.
+    lead = join_words([w for w in itertools.takewhile(lambda w: not _NUMBER.fullmatch(w.text), (w for c in cells for w in c))])
+    totals = F.is_total_label(first) or F.is_total_label(lead)
+    if totals:
         sheet.totalled.add(sheet.table)
     if spread is not None and qty_col is not None and not spread[qty_col] and not any(_NUMBER.fullmatch(w.text) for c in cells for w in c):
         cells = spread  # no number anywhere on the line: the words of a wrapped description
-    if (joins and qty_col is not None and not cells[qty_col] and sheet.rows and not F.is_total_label(first)
+    if (joins and qty_col is not None and not cells[qty_col] and sheet.rows and not totals
             and _has_quantity(sheet.rows[-1], qty_col) and sheet.places[-1][0] == page
             and sum(1 for c in cells if c) < 3):  # a row of its own whose quantity is unreadable
         if not _labelled_id(sheet, [w for c in cells for w in c]):
