@@ -164,17 +164,17 @@ def header_at(lines: list[Line], i: int) -> Line | None:
     alone = is_header(lines[i], below)
     if alone and below is not None:
         pair = _with_upper_half(lines[i], below, lines[i + 2] if i + 2 < len(lines) else None)
-        if pair is not None and _named(pair) >= _named(heading_cells(lines[i])):
+        if pair is not None and _named([[w] for w in pair]) >= _named(heading_cells(lines[i])):
             return None  # the upper half of a two-line heading ("Qty" over "Ordered"): read at i + 1
     merged = _with_upper_half(lines[i - 1], lines[i], below) if i else None
-    if merged is not None and (not alone or _named(merged) >= _named(heading_cells(lines[i]))):
+    if merged is not None and (not alone or _named([[w] for w in merged]) >= _named(heading_cells(lines[i]))):
         return merged
     return lines[i] if alone else None
 
 
-def _named(cells: list[list[Word]] | Line) -> int:
-    """How many fields heading cells (or a merged heading's words, one cell each) name."""
-    return len(header_fields([c if isinstance(c, list) else [c] for c in cells]))
+def _named(cells: list[list[Word]]) -> int:
+    """How many fields heading cells name."""
+    return len(header_fields(cells))
 
 
 def _with_upper_half(upper: Line, lower: Line, below: Line | None) -> Line | None:
