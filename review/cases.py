@@ -15,10 +15,13 @@ from outbox.mails import REJECT_REASONS
 from review.actions import REPROCESS_STATES
 from review.editing import TYPE_IN_STATES, edit_views
 from review.handling import decision_offer
-from review.marks import order_marks, page_frames, read_cells
-from review.originals import PAGE_KINDS, SheetView, mail_attachment, mail_image, mail_part, original_view
+from review.marks import OrderMarks, order_marks, page_frames, read_cells
+from review.attachments import Attachment, attachment_named, attachments, page_sets
+from review.originals import (PAGE_KINDS, OriginalView, SheetView, mail_attachment, mail_image, original_view,
+                              parse_mail)
 from review.web import PageRoute, desk_of, render
 from store import audit, documents
+from store.blobs import sha256_hex
 from store.db import session_scope
 from store.queue import document_view, order_view
 
@@ -31,6 +34,7 @@ def routes() -> list[PageRoute]:
             PageRoute("/documents/{document_id}/parts/{index}", attachment_file),
             PageRoute("/documents/{document_id}/cid/{cid}", mail_image_file),
             PageRoute("/documents/{document_id}/pages/{page}", page_image),
+            PageRoute("/documents/{document_id}/parts/{index}/pages/{page}", attachment_page_image),
             PageRoute("/orders/{order_id}", order_link)]
 
 
@@ -58,13 +62,8 @@ def case_response(request: Request, document_id: int, *, error: str = "", unsave
     view, data = _stored(request, document_id)
     with session_scope(desk_of(request).engine) as session:
         trail = audit.for_document(session, document_id)
-    kind = _kind(request, view, data)
-    pages = desk_of(request).pages.count(view["sha256"], data, kind) if kind in PAGE_KINDS else 0
-    sheets, scopes = _sheets(request, view, data, kind)
-    original = original_view(data, kind, page_count=pages, cid_base=f"/documents/{document_id}/cid/",
-                             sheets=sheets, frames=page_frames(view["orders"]))
-    marks = {o["order_id"]: order_marks(o, sheet=_part(o) in scopes, scope=scopes.get(_part(o), ""))
-             for o in view["orders"]}
+    original, scopes = _original(request, view, data, _kind(request, view, data))
+    marks = {o["order_id"]: _marks(o, scopes) for o in view["orders"]}
     lines_anomalies = {o["order_id"]: _by_line(o["anomalies"]) for o in view["orders"]}
     edits = edit_views(request, view, error=error, unsaved=unsaved)
     decision, may_reopen = decision_offer(request, document_id)
@@ -80,6 +79,33 @@ def case_response(request: Request, document_id: int, *, error: str = "", unsave
         "may_reopen": may_reopen}, status_code=status)
 
 
+Scopes = dict[str | None, tuple[str, bool]]   # source part (None: the document) -> mark scope, shown as a sheet
+
+
+def _original(request: Request, view: dict, data: bytes, kind: str) -> tuple[OriginalView, Scopes]:
+    """The original as the case page shows it, and where the marks of the orders read from each
+    of its parts point (page images or sheet cells, and the scope of their names)."""
+    pages = desk_of(request).pages
+    cid_base = f"/documents/{view['document_id']}/cid/"
+    if kind != "mail":
+        sheets, scopes = _sheets(request, view, data, kind, [])
+        count = pages.count(view["sha256"], data, kind) if kind in PAGE_KINDS else 0
+        return original_view(data, kind, page_count=count, cid_base=cid_base, sheets=sheets,
+                             frames=page_frames(view["orders"])), scopes
+    message = parse_mail(data)
+    found = attachments(message)
+    sets, prefixes = page_sets(found, view["orders"],
+                               lambda a: pages.count(sha256_hex(a.data), a.data, a.kind))
+    sheets, scopes = _sheets(request, view, data, kind, found)
+    scopes.update({part: (prefix, False) for part, prefix in prefixes.items()})
+    return original_view(data, kind, cid_base=cid_base, sheets=sheets, page_sets=sets, message=message), scopes
+
+
+def _marks(order: dict, scopes: Scopes) -> OrderMarks:
+    scope, sheet = scopes.get(_part(order), ("", False))
+    return order_marks(order, sheet=sheet, scope=scope)
+
+
 SHEET_SOURCES = {"xlsx": "sheet", "csv": "csv"}   # what an order was read from -> how its sheets are read
 
 
@@ -87,25 +113,27 @@ def _part(order: dict) -> str | None:
     return (order["order"].get("source") or {}).get("part")
 
 
-def _sheets(request: Request, view: dict, data: bytes, kind: str) -> tuple[list[SheetView], dict[str | None, str]]:
+def _sheets(request: Request, view: dict, data: bytes, kind: str,
+            found: list[Attachment]) -> tuple[list[SheetView], Scopes]:
     """The spreadsheets orders were read from, as tables (the document itself, or a mail's
-    attachments), and for each such part (None: the document itself) what its cell names start with."""
+    attachments `found`), and for each such part (None: the document itself) what its cell names start with."""
     shown: list[SheetView] = []
-    scopes: dict[str | None, str] = {}
+    scopes: Scopes = {}
     for order in view["orders"]:
         read_as, part = SHEET_SOURCES.get((order["order"].get("source") or {}).get("kind")), _part(order)
         if read_as is None or part in scopes:
             continue
         if kind == "mail" and part:
-            raw, scope = mail_part(data, part), f"{part}/"
+            attachment = attachment_named(found, part)
+            raw, scope = (attachment.data if attachment else None), f"{part}/"
         elif kind in ("zip", "ole", "text") and not part:
             raw, scope = data, ""
         else:
             continue
-        found = desk_of(request).pages.sheets(view["sha256"], raw, read_as, scope) if raw else None
-        if found:
-            shown += found
-            scopes[part] = scope
+        sheets = desk_of(request).pages.sheets(view["sha256"], raw, read_as, scope) if raw else None
+        if sheets:
+            shown += sheets
+            scopes[part] = (scope, True)
     return shown, scopes
 
 
@@ -151,7 +179,22 @@ def page_image(request: Request, document_id: int, page: int) -> Response:
     and cached."""
     view, data = _stored(request, document_id)
     kind = _kind(request, view, data)
-    png = desk_of(request).pages.page(view["sha256"], data, kind, page) if kind in PAGE_KINDS else None
+    return _png(desk_of(request).pages.page(view["sha256"], data, kind, page) if kind in PAGE_KINDS else None)
+
+
+def attachment_page_image(request: Request, document_id: int, index: int, page: int) -> Response:
+    """Page `page` (1-based) of a mail's PDF or picture attachment `index` (0-based) as PNG, drawn
+    and cached like a document's own pages (by the attachment's own hash)."""
+    view, data = _stored(request, document_id)
+    found = attachments(parse_mail(data)) if _kind(request, view, data) == "mail" else []
+    part = found[index] if 0 <= index < len(found) else None
+    png = None
+    if part is not None and part.kind in PAGE_KINDS:
+        png = desk_of(request).pages.page(sha256_hex(part.data), part.data, part.kind, page)
+    return _png(png)
+
+
+def _png(png: bytes | None) -> Response:
     if png is None:
         raise HTTPException(status_code=404)
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})

@@ -77,7 +77,8 @@ def _scales(pages: list[list[float]]) -> list[tuple[float, float]]:
 
 def _marker(pages: list[list[float]], sheet: bool, scope: str) -> Callable[[dict[str, Any] | None], str | None]:
     """A function from a stored provenance to its mark: "page <n> <left> <top> <width> <height>"
-    (hundredths of a percent of page n, as integers) or "cell <name>"; None when not located.
+    (hundredths of a percent of page n, as integers; n after `scope`, "a2-" for a mail's
+    attachment 2) or "cell <name>" (after `scope`, "po.xlsx/"); None when not located.
     It runs for every value of every line, so the page scales are worked out once."""
     if sheet:
         return lambda where: f"cell {scope}{where['cell']}" if where and where.get("cell") else None
@@ -89,7 +90,7 @@ def _marker(pages: list[list[float]], sheet: bool, scope: str) -> Callable[[dict
         if not number or not 0 < number <= len(scale) or not scale[number - 1][0]:
             return None
         sx, sy = scale[number - 1]
-        return "page %d %d %d %d %d" % (number, round(100 * box[0] * sx), round(100 * box[1] * sy),
+        return "page %s%d %d %d %d %d" % (scope, number, round(100 * box[0] * sx), round(100 * box[1] * sy),
                                         round(100 * (box[2] - box[0]) * sx), round(100 * (box[3] - box[1]) * sy))
     return mark
 
@@ -97,7 +98,7 @@ def _marker(pages: list[list[float]], sheet: bool, scope: str) -> Callable[[dict
 def order_marks(order: dict[str, Any], *, sheet: bool, scope: str = "") -> OrderMarks:
     """The marks of one order of `store.queue.order_view`; `sheet` when what it was read from
     is shown as a spreadsheet (cells, their names after `scope`: a mail attachment's "po.xlsx/"),
-    else as page images (boxes)."""
+    else as page images (boxes on pages whose ids carry `scope`: a mail attachment's "a2-")."""
     mark = _marker(order.get("pages") or [], sheet, scope)
     marks = OrderMarks()
     fields = order.get("fields") or {}

@@ -79,33 +79,46 @@ class SheetView:
 
 
 @dataclass(frozen=True)
+class PageSet:
+    """The pages of one original shown as images: the document itself, or one mail attachment."""
+
+    count: int
+    path: str = "pages"             # where its page images are, under /documents/N/ (page number after)
+    prefix: str = ""                # before a page's number in its figure id and in the marks pointing at it
+    name: str = ""                  # the attachment's file name; "" for the document itself
+    frames: dict[int, tuple[float, float, float]] = field(default_factory=dict)  # page -> width, height, angle as read
+
+
+@dataclass(frozen=True)
 class OriginalView:
     """What the left half of the case page shows."""
 
     kind: str                       # pages | sheets | segments | mail | text | download
-    pages: int = 0
+    page_sets: list[PageSet] = field(default_factory=list)   # the document's pages, or a mail's attachments'
     segments: list[str] = field(default_factory=list)
     mail: MailView | None = None
     text: str = ""
     sheets: list[SheetView] = field(default_factory=list)
-    frames: dict[int, tuple[float, float, float]] = field(default_factory=dict)  # page -> width, height, angle as read
 
 
 def original_view(data: bytes, kind: str | None, *, page_count: int = 0, cid_base: str | None = None,
-                  sheets: list[SheetView] | None = None,
-                  frames: dict[int, tuple[float, float, float]] | None = None) -> OriginalView:
+                  sheets: list[SheetView] | None = None, page_sets: list[PageSet] | None = None,
+                  frames: dict[int, tuple[float, float, float]] | None = None,
+                  message: EmailMessage | None = None) -> OriginalView:
     """Choose how to show a document from its stored kind (`page_count` for PDFs and images,
     from `PageRenderer.count`, with their `frames` as the reader saw them); a spreadsheet
-    read as one is shown as its `sheets` (from `PageRenderer.sheets`); an e-mail's `cid:`
-    images point under `cid_base` (the desk serves them from the stored message)."""
+    read as one is shown as its `sheets` (from `PageRenderer.sheets`); an e-mail (`message`,
+    when already parsed) with its attachments' `sheets` and `page_sets`, its `cid:` images
+    pointing under `cid_base` (the desk serves them from the stored message)."""
     if sheets and kind != "mail":
         return OriginalView("sheets", sheets=sheets)
     if kind in PAGE_KINDS:
-        return OriginalView("pages", pages=page_count, frames=frames or {})
+        return OriginalView("pages", page_sets=[PageSet(page_count, frames=frames or {})])
     if kind in ("x12", "edifact"):
         return OriginalView("segments", segments=edi_segments(data, kind))
     if kind == "mail":
-        return OriginalView("mail", mail=mail_view(data, cid_base=cid_base), sheets=sheets or [])
+        return OriginalView("mail", mail=mail_view(data, cid_base=cid_base, message=message), sheets=sheets or [],
+                            page_sets=page_sets or [])
     if kind == "text":
         return OriginalView("text", text=_decode(data)[:MAX_TEXT_CHARS])
     return OriginalView("download")
@@ -124,13 +137,14 @@ def edi_segments(data: bytes, magic: str) -> list[str]:
     return [raw + tokens.syntax.terminator for raw in tokens.raw]
 
 
-def _message(data: bytes) -> EmailMessage:
+def parse_mail(data: bytes) -> EmailMessage:
+    """The stored message, parsed as the desk shows it."""
     return BytesParser(policy=policy.default).parsebytes(data)
 
 
-def mail_view(data: bytes, *, cid_base: str | None = None) -> MailView:
+def mail_view(data: bytes, *, cid_base: str | None = None, message: EmailMessage | None = None) -> MailView:
     """Headers people read, the first text part, the first HTML part sanitised, attachment names."""
-    message = _message(data)
+    message = message or parse_mail(data)
     headers = [(name, str(message[name])) for name in ("From", "To", "Cc", "Date", "Subject") if message[name]]
     text_part = message.get_body(preferencelist=("plain",))
     html_part = message.get_body(preferencelist=("html",))
@@ -141,24 +155,16 @@ def mail_view(data: bytes, *, cid_base: str | None = None) -> MailView:
 
 def mail_attachment(data: bytes, index: int) -> tuple[str, bytes] | None:
     """The message's attachment `index` (file name, bytes), or None."""
-    parts = list(_message(data).iter_attachments())
+    parts = list(parse_mail(data).iter_attachments())
     if not 0 <= index < len(parts):
         return None
     part = parts[index]
     return part.get_filename() or f"attachment-{index + 1}", part.get_payload(decode=True) or b""
 
 
-def mail_part(data: bytes, name: str) -> bytes | None:
-    """The bytes of the message's attachment named `name` (as the reader named it), or None."""
-    for part in _message(data).iter_attachments():
-        if part.get_filename() == name:
-            return part.get_payload(decode=True) or b""
-    return None
-
-
 def mail_image(data: bytes, cid: str) -> tuple[str, bytes] | None:
     """The image the message's HTML names as `cid:<cid>` (content type, bytes), if it is one."""
-    for part in _message(data).walk():
+    for part in parse_mail(data).walk():
         if part.get("Content-ID", "").strip().strip("<>") == cid and part.get_content_type() in IMAGE_TYPES:
             return part.get_content_type(), part.get_payload(decode=True) or b""
     return None

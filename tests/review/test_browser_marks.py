@@ -9,25 +9,27 @@ from PIL import Image, ImageDraw, ImageFont
 
 from tests.data.gen_documents import COLUMN_X, FONT, ROWS, fax_page, fax_tiff, text_pdf
 from tests.review.conftest import add_user, fill_queue, screenshot
+from tests.review.test_attachments import order_mail
 from tests.review.test_browser_actions import _sign_in
 from tests.review.test_marks import ORDER_SHEET, workbook
 
 FAX_SKEW = 0.7   # degrees, counter-clockwise, as fax_page turns its page by default
 
 
-def _open_case(live_desk, page, data: bytes, name: str) -> None:
-    doc = fill_queue(live_desk.engine, live_desk.settings, extra=((data, name, "fax"),))[-1]
+def _open_case(live_desk, page, data: bytes, name: str, source: str = "fax") -> None:
+    doc = fill_queue(live_desk.engine, live_desk.settings, extra=((data, name, source),))[-1]
     add_user(live_desk.engine, "mei")
     _sign_in(page, live_desk.url)
     page.goto(f"{live_desk.url}/documents/{doc}")
 
 
-def _page_image(page) -> dict:
-    """Page 1's image on screen (x, y, width, height) once it has loaded, with its natural size."""
-    page.wait_for_function("() => { const i = document.querySelector('#page-1 img');"
+def _page_image(page, figure: str = "page-1") -> dict:
+    """The page image's box on screen (x, y, width, height) once it has loaded, with its natural size."""
+    page.locator(f"#{figure} img").scroll_into_view_if_needed()   # drawn lazily: only when in view
+    page.wait_for_function(f"() => {{ const i = document.querySelector('#{figure} img');"
                            " return i && i.complete && i.naturalWidth > 0; }")
-    box = page.locator("#page-1 img").bounding_box()
-    box["natural"] = page.evaluate("() => { const i = document.querySelector('#page-1 img');"
+    box = page.locator(f"#{figure} img").bounding_box()
+    box["natural"] = page.evaluate(f"() => {{ const i = document.querySelector('#{figure} img');"
                                    " return [i.naturalWidth, i.naturalHeight]; }")
     return box
 
@@ -37,12 +39,12 @@ def _on_screen(image: dict, x: float, y: float, width: float, height: float) -> 
     return image["x"] + x * image["width"] / width, image["y"] + y * image["height"] / height
 
 
-def _assert_marks(page, selector: str, at: tuple[float, float], row_height: float) -> dict:
+def _assert_marks(page, selector: str, at: tuple[float, float], row_height: float, figure: str = "page-1") -> dict:
     """Point at the value: one mark appears, holds the point `at`, and is no taller than a row."""
     page.hover(selector)
-    page.wait_for_selector("#page-1 .marks .mark")
+    page.wait_for_selector(f"#{figure} .marks .mark")
     assert page.locator(".marks .mark").count() == 1
-    mark = page.locator("#page-1 .marks .mark").bounding_box()
+    mark = page.locator(f"#{figure} .marks .mark").bounding_box()
     x, y = at
     assert mark["x"] <= x <= mark["x"] + mark["width"], (mark, at)
     assert mark["y"] <= y <= mark["y"] + mark["height"], (mark, at)
@@ -91,27 +93,49 @@ def test_pointing_at_a_faxed_quantity_draws_its_box_over_the_scan(live_desk, bro
     assert page.console_errors == []
 
 
+A4 = (595.2756, 841.8898)   # text_pdf's page, in points
+
+
+def _printed_in_pdf(row: int, column: int) -> tuple[float, float]:
+    """Where text_pdf printed ROWS[row][column] (the middle of its text; points, y from the top)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    width, height = A4
+    text = ROWS[row][column]
+    x = COLUMN_X[column + 1] - 4 - pdfmetrics.stringWidth(text, "WQY", 9) / 2
+    baseline = height - 200 - 18 * (row + 1) - 12
+    return x, height - baseline - 3   # the middle of 9-point digits, 3 points above the baseline
+
+
 def test_pointing_at_a_pdf_value_draws_its_box_over_the_page(live_desk, browser_page):
     """Given a generated text PDF: hovering line 1's quantity and line 3's price draw a box over
     the place reportlab printed them (PDF points, y from the top of the A4 page)."""
-    from reportlab.pdfbase import pdfmetrics
-
     page = browser_page
     _open_case(live_desk, page, text_pdf(), "po-marks.pdf")
     image = _page_image(page)
-    width, height = 595.2756, 841.8898
-    top = height - 200
-
-    def printed(row: int, column: int) -> tuple[float, float]:
-        text = ROWS[row][column]
-        x = COLUMN_X[column + 1] - 4 - pdfmetrics.stringWidth(text, "WQY", 9) / 2
-        baseline = top - 18 * (row + 1) - 12
-        return x, height - baseline - 3   # the middle of 9-point digits, 3 points above the baseline
-
-    scale = image["height"] / height
-    _assert_marks(page, "input[name=line-1-quantity]", _on_screen(image, *printed(0, 3), width, height), 18 * scale)
-    _assert_marks(page, "input[name=line-3-unit_price]", _on_screen(image, *printed(2, 5), width, height), 18 * scale)
+    scale = image["height"] / A4[1]
+    _assert_marks(page, "input[name=line-1-quantity]", _on_screen(image, *_printed_in_pdf(0, 3), *A4), 18 * scale)
+    _assert_marks(page, "input[name=line-3-unit_price]", _on_screen(image, *_printed_in_pdf(2, 5), *A4), 18 * scale)
     screenshot(page, "case-pdf-marked")
+    assert page.console_errors == []
+
+
+def test_a_mailed_pdf_shows_as_pages_beside_the_mail_and_its_values_point_at_their_boxes(live_desk, browser_page):
+    """Given a generated mail carrying a note and the order as a generated text PDF: the case page
+    shows the mail and, under the attachment's name, the PDF's page drawn as an image; hovering
+    line 1's quantity and line 2's price draws a box on that page where reportlab printed them."""
+    page = browser_page
+    data = order_mail(("note.txt", b"thanks", "text/plain"), ("订单-TP.pdf", text_pdf(), "application/pdf"))
+    _open_case(live_desk, page, data, "po-mail.eml", "mail")
+    assert page.locator("table.mail-headers").is_visible()
+    assert "订单-TP.pdf" in page.locator("#page-a1-1 figcaption").inner_text()
+    image = _page_image(page, "page-a1-1")
+    scale = image["height"] / A4[1]
+    _assert_marks(page, "input[name=line-1-quantity]", _on_screen(image, *_printed_in_pdf(0, 3), *A4), 18 * scale,
+                  figure="page-a1-1")
+    _assert_marks(page, "input[name=line-2-unit_price]", _on_screen(image, *_printed_in_pdf(1, 5), *A4), 18 * scale,
+                  figure="page-a1-1")
+    screenshot(page, "case-mail-pdf-marked")
     assert page.console_errors == []
 
 
