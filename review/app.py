@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from zoneinfo import ZoneInfo
@@ -24,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from review import account, actions, admin, cases, dashboard, editing, events, handling, learning, queue
 from review.actions import Reprocessor
 from review.auth import token_hash
+from review.warming import CheckWarmer
 from review.web import (HERE, SESSION_COOKIE, Desk, DeskSettings, check_csrf, make_templates, render,
                         require_admin)
 from store import users
@@ -48,6 +50,7 @@ def factory(settings: DeskSettings, engine: Engine, *,
                 signin_style=(HERE / "static" / "signin.css").read_text(encoding="utf-8"),
                 reprocess=Reprocessor(engine, settings))
     app.state.desk = desk if wait_for_news is None else replace(desk, wait_for_news=wait_for_news)
+    app.state.checks_ahead = CheckWarmer(app.state.desk)
     if warm_pages:
         desk.pages.warm()
         for name in desk.templates.env.list_templates():  # compiled now, not on a clerk's first page
@@ -65,7 +68,7 @@ def factory(settings: DeskSettings, engine: Engine, *,
 
 def warm_up(app: FastAPI) -> None:
     """What the served desk's process does once, before clerks come: load the catalog (a first
-    case page does not wait for it), then keep what the process holds for good (modules, compiled
+    case page does not wait for it) and check the newest open cases ahead, then keep what the process holds for good (modules, compiled
     templates, the catalog) out of the garbage collector's full passes. A case page of hundreds
     of lines makes enough objects to start a full pass, and one over the whole heap cost 100-200
     ms in the middle of the page; over what was made since the start it costs a few. Not for a
@@ -74,8 +77,18 @@ def warm_up(app: FastAPI) -> None:
         app.state.desk.reprocess.using(lambda service: service.refresh_catalog())
     except Exception:   # a catalog that cannot be loaded now is loaded (and reported) on first use
         log.exception("the review desk could not load the catalog at start")
+    try:
+        app.state.checks_ahead.run_once()   # the newest open cases, checked before they are opened
+    except Exception:
+        log.exception("the review desk could not check the newest cases ahead")
     gc.collect()
     gc.freeze()
+
+
+def keep_checking_ahead(app: FastAPI, stop: threading.Event) -> None:
+    """What the served desk's process does after `warm_up`, until `stop`: check new open cases
+    as they come, so their first opening finds the check done (review.warming)."""
+    app.state.checks_ahead.run_forever(stop)
 
 
 def healthz(request: Request) -> JSONResponse:

@@ -131,8 +131,7 @@ def edit_views(request: Request, view: dict[str, Any], *, error: str = "",
     for o in view["orders"]:
         if o["status"] in decisions.OPEN_STATUSES:
             draft = kept.get(o["order_id"])
-            wanted.append((o["order_id"], corrections.from_json(draft.data) if draft else _read(desk, o["order_id"]),
-                           draft is not None))
+            wanted.append((o["order_id"], _draft(desk, o["order_id"], draft), draft is not None))
     if None in kept:
         wanted.append((None, corrections.from_json(kept[None].data), True))
     views = []
@@ -142,6 +141,18 @@ def edit_views(request: Request, view: dict[str, Any], *, error: str = "",
         views.append(EditView(key, order_id, draft, is_kept, _check(desk, document_id, order_id, draft),
                               error if unsaved and key in unsaved else ""))
     return views
+
+
+def check_ahead(desk: Any, document_id: int, order_id: int) -> bool:
+    """Check an open order as its case page will (its kept draft, else the order as read), so the
+    page finds the result in the desk's memo; False when there is no catalog to check with."""
+    with session_scope(desk.engine) as session:
+        kept = decisions.get_draft(session, document_id, order_id)
+    return _check(desk, document_id, order_id, _draft(desk, order_id, kept)) is not None
+
+
+def _draft(desk: Any, order_id: int, kept: decisions.StoredDraft | None) -> Draft:
+    return corrections.from_json(kept.data) if kept else _read(desk, order_id)
 
 
 def _read(desk: Any, order_id: int) -> Draft:

@@ -110,6 +110,14 @@ def _delete_draft(session: Session, document_id: int, order_id: int | None) -> b
         DRAFTS.c.draft_key == draft_key(document_id, order_id))).rowcount)
 
 
+def newest_open_orders(session: Session, limit: int) -> list[tuple[int, int]]:
+    """(document id, order id) of the newest `limit` orders a clerk may still approve or reject."""
+    rows = session.execute(sa.select(ORDERS.c.document_id, ORDERS.c.id).where(
+        ORDERS.c.superseded_at.is_(None), ORDERS.c.status.in_(OPEN_STATUSES))
+        .order_by(ORDERS.c.id.desc()).limit(limit)).all()
+    return [(row.document_id, row.id) for row in rows]
+
+
 def ensure_open(session: Session, document_id: int, order_id: int | None) -> None:
     """`AlreadyDecided` unless the order can still be approved or rejected (or, for an order
     typed in, its draft is still there): checked first, so a second click says so plainly."""
