@@ -21,7 +21,7 @@ from store.records import OutboxRow
 
 SHADOW = "shadow"
 # Mail purposes addressed to customers; every other mail goes to staff and is sent as usual.
-CUSTOMER_PURPOSES = frozenset({"confirmation", "query"})
+CUSTOMER_PURPOSES = frozenset({"confirmation", "query", "rejection"})
 
 
 def leaves(kind: str, payload: dict[str, Any]) -> bool:

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from outbox.mails import REJECT_REASONS
 from review.actions import REPROCESS_STATES
 from review.editing import TYPE_IN_STATES, edit_views
-from review.handling import decision_offer
+from review.handling import decision_offer, order_offers
 from review.marks import OrderMarks, order_marks, page_frames, read_cells
 from review.attachments import Attachment, attachment_named, attachments, page_sets
 from review.originals import (PAGE_KINDS, OriginalView, SheetView, mail_attachment, mail_image, original_view,
@@ -76,7 +76,7 @@ def case_response(request: Request, document_id: int, *, error: str = "", unsave
         "can_type_in": view["state"] in TYPE_IN_STATES and not edits,
         "can_mark_not_order": view["state"] != "not_an_order" and view["state"] in REPROCESS_STATES,
         "done": request.query_params.get("done", ""), "trail": trail, "decision": decision,
-        "may_reopen": may_reopen}, status_code=status)
+        "may_reopen": may_reopen, "order_offers": order_offers(request, view)}, status_code=status)
 
 
 Scopes = dict[str | None, tuple[str, bool]]   # source part (None: the document) -> mark scope, shown as a sheet

@@ -6,13 +6,15 @@ an order and a repeat stay in the queue until a clerk says what became of them: 
 why, in both languages, through the outbox, once). Both are audited with who, when and why,
 and take the document out of the queue (store.decisions.save_document_decision). An admin, or
 the clerk who decided, can reopen it: back in the queue as it was (store.reopening), unless a
-rejection mail was planned, in which case it stays rejected and the page says why.
+rejection mail was planned, in which case it stays rejected and the page says why. An order
+rejected on its own is reopened likewise, while its rejection mail has not left.
 """
 from __future__ import annotations
 
 import logging
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -25,7 +27,7 @@ from store import decisions, reopening
 from store.audit import AuditRecord
 from store.db import session_scope, utcnow
 from store.documents import get_document
-from store.models import DocumentStatus
+from store.models import DocumentStatus, Order
 from store.reopening import Decision
 
 log = logging.getLogger(__name__)
@@ -33,12 +35,14 @@ log = logging.getLogger(__name__)
 HANDLE_STATES = decisions.DECIDABLE_DOCUMENTS
 REJECT_STATES = (DocumentStatus.FAILED,)
 WHY_LIMIT = 500
+ORDERS = Order.__table__
 
 
 def routes() -> list[PageRoute]:
     return [PageRoute("/documents/{document_id}/handled", handled, "POST"),
             PageRoute("/documents/{document_id}/reject", reject_document, "POST"),
-            PageRoute("/documents/{document_id}/reopen", reopen_document, "POST")]
+            PageRoute("/documents/{document_id}/reopen", reopen_document, "POST"),
+            PageRoute("/documents/{document_id}/reopen/{order_id}", reopen_order, "POST")]
 
 
 async def handled(request: Request, document_id: int) -> Response:
@@ -116,6 +120,44 @@ def reopen_document(request: Request, document_id: int) -> Response:
         return _back(document_id, "already_decided")
     log.info("user=%s reopened the %s document: now %s doc=%s", me.name, decision.state, state, document_id)
     return _back(document_id, "reopened")
+
+
+def order_offers(request: Request, view: dict[str, Any]) -> dict[int, tuple[Decision, bool]]:
+    """For the case page: each order rejected on its own, how it was decided and whether this
+    user may reopen it (an admin or whoever rejected it, while the customer was not told)."""
+    me = signed_in(request).account
+    rejected = [o["order_id"] for o in view["orders"] if o["status"] == decisions.REJECTED]
+    offers = {}
+    with session_scope(desk_of(request).engine) as session:
+        for order_id in rejected:
+            decision = reopening.order_decision(session, order_id)
+            if decision is not None:
+                offers[order_id] = (decision, decision.may_reopen(me.name, is_admin=me.is_admin))
+    return offers
+
+
+def reopen_order(request: Request, document_id: int, order_id: int) -> Response:
+    """Open an order rejected on its own again, its rejection mail withdrawn before it left
+    (store.reopening); an admin or the clerk who rejected it may. Audited."""
+    me, now = signed_in(request).account, utcnow()
+    with session_scope(desk_of(request).engine) as session:
+        decision = reopening.order_decision(session, order_id)
+        here = session.execute(sa.select(ORDERS.c.document_id).where(ORDERS.c.id == order_id)).scalar()
+    if here != document_id:
+        raise HTTPException(status_code=404)
+    if decision is None or decision.told:
+        return _back(document_id, "already_decided")
+    if not decision.may_reopen(me.name, is_admin=me.is_admin):
+        raise HTTPException(status_code=403, detail="forbidden")
+    entry = AuditRecord(now, me.name, "reopen", f"order {order_id}: rejected -> back to review; "
+                        "the rejection mail withdrawn before it was sent", document_id=document_id, order_id=order_id)
+    try:
+        with session_scope(desk_of(request).engine) as session:
+            status = reopening.reopen_order(session, order_id, entry=entry)
+    except decisions.AlreadyDecided:
+        return _back(document_id, "already_decided")
+    log.info("user=%s reopened the rejected order=%s: now %s doc=%s", me.name, order_id, status, document_id)
+    return _back(document_id, "reopened_order")
 
 
 def _known(request: Request, document_id: int) -> Any:

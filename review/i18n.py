@@ -228,6 +228,13 @@ MESSAGES: dict[str, tuple[str, str]] = {   # key: (简体中文, English)
     "reopen_told": ("已通过邮件告知发件人拒绝原因，文件保持已拒绝状态，不能重新打开。",
                     "The sender was told by mail why it was rejected, so it stays rejected and cannot be reopened."),
     "done_reopened": ("已重新打开，文件回到待处理队列。", "Reopened: the document is back in the queue."),
+    "reopen_order": ("重新打开此订单，放回待审核（撤回尚未发出的拒绝邮件）",
+                     "Reopen this order: back to review (the rejection mail, not sent yet, is withdrawn)"),
+    "reopen_order_told": ("拒绝邮件已发出（或正在发送），订单保持已拒绝状态，不能重新打开。",
+                          "The rejection mail has left (or is leaving), so the order stays rejected and cannot be "
+                          "reopened."),
+    "done_reopened_order": ("订单已重新打开，回到待审核；拒绝邮件已撤回。",
+                            "Reopened: the order is back in review; its rejection mail is withdrawn."),
     "action_reject_document": ("拒绝文件", "document rejected"),
     "doc_state_handled": ("已处理（人工）", "Handled"),
     "doc_state_rejected": ("已拒绝", "Rejected"),

@@ -1,26 +1,36 @@
-"""A document decided as a whole (handled, or rejected with nobody told) put back in the queue.
+"""A document decided as a whole (handled, or rejected with nobody told), or an order rejected on
+its own before its customer could have been told, put back in the queue.
 
 `store.decisions.save_document_decision` keeps the state a document had before the decision in
 its history, stamped with the decision's time; reopening gives it that state and reason again
 (the decision, in turn, goes to the history), sets its orders that ended with the decision back
 to failed, and writes the audit entry, in one transaction. A rejection whose mail was planned
 is not undone: the sender has been (or is being) told, so the document stays rejected.
+
+An order rejected on its own always has its rejection mail planned; it may be reopened while
+that mail has not been tried (`pending`, no attempt: the reopening withdraws it, guarded against
+the sender claiming it at the same moment) or was held in shadow mode (it never leaves). The
+order is then open again with the status it was read with, and its PO counts as seen again.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from reconcile.checks import po_key
 from store import audit
 from store.audit import AUDIT, AuditRecord
-from store.decisions import HANDLED, REJECTED, AlreadyDecided
+from store.db import insert_new
+from store.decisions import HANDLED, OPEN_STATUSES, REJECTED, AlreadyDecided
 from store.documents import DOCUMENTS, HISTORY
-from store.models import DocumentStatus, Order, OutboxItem
+from store.models import DocumentStatus, Order, OutboxItem, OutboxStatus, SeenPo
 
 ORDERS = Order.__table__
 OUTBOX = OutboxItem.__table__
+SEEN = SeenPo.__table__
 DECIDED = (DocumentStatus.HANDLED, DocumentStatus.REJECTED)
 DECISION_ACTIONS = ("handled", "reject_document")
 # A document decided before its earlier state was kept: what it most likely was (only a failed
@@ -96,3 +106,59 @@ def _before(session: Session, document_id: int) -> tuple[str, str | None]:
         if kept is not None and kept.status not in DECIDED:
             return kept.status, kept.reason
     return DocumentStatus.FAILED, UNKNOWN_BEFORE
+
+
+# --- an order rejected on its own ------------------------------------------------------------
+
+
+def order_decision(session: Session, order_id: int) -> Decision | None:
+    """The rejection of an order rejected on its own; None for an order in any other state."""
+    row = session.execute(sa.select(ORDERS.c.status, ORDERS.c.superseded_at).where(ORDERS.c.id == order_id)).first()
+    if row is None or row.status != REJECTED or row.superseded_at is not None:
+        return None
+    by = session.execute(sa.select(AUDIT.c.user_name).where(AUDIT.c.order_id == order_id, AUDIT.c.action == "reject")
+                         .order_by(AUDIT.c.id.desc()).limit(1)).scalar()
+    return Decision(REJECTED, by, _told(session, order_id))
+
+
+def _rejection_key(order_id: int) -> str:
+    return f"rejected:{order_id}"   # pipeline.approval.rejection_row's stable key
+
+
+def _told(session: Session, order_id: int) -> bool:
+    """Whether the customer has, or may have, the rejection mail: it was tried or sent, not held."""
+    mail = session.execute(sa.select(OUTBOX.c.status, OUTBOX.c.attempts).where(
+        OUTBOX.c.stable_key == _rejection_key(order_id))).first()
+    if mail is None or mail.status == OutboxStatus.HELD:
+        return False
+    return not (mail.status == OutboxStatus.PENDING and mail.attempts == 0)
+
+
+def reopen_order(session: Session, order_id: int, *, entry: AuditRecord) -> str:
+    """Open a rejected order again (its rejection mail withdrawn unless held); returns its status.
+    `AlreadyDecided` when it is not rejected (any more) or its customer may have been told; commits."""
+    decision = order_decision(session, order_id)
+    if decision is None or decision.told:
+        raise AlreadyDecided(f"order {order_id} is not a rejection that can be undone")
+    row = session.execute(sa.select(ORDERS.c.payload_json, ORDERS.c.customer_code, ORDERS.c.po_number)
+                          .where(ORDERS.c.id == order_id)).one()
+    status = json.loads(row.payload_json).get("status")
+    status = status if status in OPEN_STATUSES else "review"
+    try:
+        done = session.execute(sa.update(ORDERS).where(
+            ORDERS.c.id == order_id, ORDERS.c.status == REJECTED, ORDERS.c.superseded_at.is_(None))
+            .values(status=status)).rowcount
+        session.execute(sa.delete(OUTBOX).where(OUTBOX.c.stable_key == _rejection_key(order_id),
+                                                OUTBOX.c.status == OutboxStatus.PENDING, OUTBOX.c.attempts == 0))
+        if done != 1 or _told(session, order_id):   # decided again, or the sender took the mail meanwhile
+            raise AlreadyDecided(f"order {order_id} changed meanwhile")
+        key = po_key(row.customer_code, row.po_number)
+        if key is not None:
+            insert_new(session, SEEN, [{"customer_key": key[0], "po_number": key[1], "order_id": order_id}],
+                       ["customer_key", "po_number"])
+        audit.add(session, [entry])
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return status
