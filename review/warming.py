@@ -37,13 +37,16 @@ class CheckWarmer:
         """Check the newest open orders not yet checked with the current catalog and day; how many were."""
         with session_scope(self.desk.engine) as session:
             wanted = decisions.newest_open_orders(session, self.limit)
+        version = self._version()
         checked = 0
         for document_id, order_id in wanted:
-            version = self._version()
             if (order_id, version) in self._done:
                 continue
-            if not check_ahead(self.desk, document_id, order_id):
-                return checked   # no catalog yet: nothing can be checked
+            try:
+                if not check_ahead(self.desk, document_id, order_id):
+                    return checked   # no catalog yet: nothing can be checked
+            except Exception:   # its case page will say what is wrong; the others are checked on
+                log.exception("the review desk could not check order=%s doc=%s ahead", order_id, document_id)
             self._done.add((order_id, version))
             checked += 1
         self._done = {(o, v) for o, v in self._done if o in {order for _, order in wanted}}
