@@ -394,7 +394,17 @@ def _header_dates(facts: Facts, lines: list[ParsedLine], ctx: ParseContext,
     doubts = tuple(ReadCheck(CheckName.HEADER_FIELD if reading.specked else CheckName.DATE_ORDER,
                              CheckOutcome.FAILED, reading.doubt)
                    for reading in (ordered, wanted) if reading.value and reading.doubt)
-    return order_date, delivery, doubts
+    return order_date, delivery, doubts + _dates_out_of_order(ordered.value, wanted.value)
+
+
+def _dates_out_of_order(ordered: date | None, wanted: date | None) -> tuple[ReadCheck, ...]:
+    """A delivery wanted before the order was dated, both printed, means one of them was misread
+    or misprinted: nothing says which, so a clerk reads them."""
+    if ordered is None or wanted is None or wanted >= ordered:
+        return ()
+    return (ReadCheck(CheckName.HEADER_FIELD, CheckOutcome.FAILED,
+                      f"The delivery date {wanted.isoformat()} is before the order date {ordered.isoformat()}; "
+                      "one of them was misread or misprinted."),)
 
 
 def _renumber(line: ParsedLine, n: int) -> ParsedLine:

@@ -241,7 +241,28 @@ def missing_field(o: OrderFacts) -> Anomaly | None:
     if o.order.confidence < LOW_CONFIDENCE:
         return _order(AnomalyCode.MISSING_FIELD, "Some header fields could not be read with confidence; "
                       "check them against the original.", field="header")
-    return None
+    return _implausible_order_date(o)
+
+
+# A scanned order dated after the day it arrived (a day's grace for time zones), or this long
+# before it, was most likely misread (a speck, a 1 read as 0): a clerk reads it from the original.
+ORDER_DATE_AHEAD_DAYS = 1
+ORDER_DATE_BEHIND_DAYS = 90
+
+
+def _implausible_order_date(o: OrderFacts) -> Anomaly | None:
+    """On an OCR read, an order date after the business day (the day it arrived) or months before
+    it is no date a clerk would let through unchecked: nothing else on the page vouches for it."""
+    dated = o.order.order_date
+    if dated is None or o.order.source.kind not in OCR_KINDS:
+        return None
+    ahead = (dated - o.today).days
+    if -ORDER_DATE_BEHIND_DAYS <= ahead <= ORDER_DATE_AHEAD_DAYS:
+        return None
+    when = "after" if ahead > 0 else "long before"
+    return _order(AnomalyCode.MISSING_FIELD, f"The order date was read from a scan as {dated.isoformat()}, {when} the "
+                  f"day the order arrived ({o.today.isoformat()}); a clerk must check it against the original.",
+                  field="order_date", say="order_date", dated=dated, today=o.today)
 
 
 def _readable(line: ParsedLine) -> bool:

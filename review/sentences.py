@@ -37,6 +37,7 @@ ZH: dict[tuple[str, str], str] = {
     ("MISSING_FIELD", "doubtful"): "第 {lines} 行无法可靠读取，请与原件核对。",
     ("MISSING_FIELD", "header"): "部分表头字段无法可靠读取，请与原件核对。",
     ("MISSING_FIELD", "no_lines"): "订单没有任何行。",
+    ("MISSING_FIELD", "order_date"): "扫描件上读到的订单日期为 {dated}，与收到订单的日期 {today} 相差不合常理，请与原件核对。",
     ("TOTAL_MISMATCH", ""): "文件所列合计 {stated} 与各行之和 {lines} 不符。",
     ("DELIVERY_DATE_INFEASIBLE", ""): "要求交货日期为 {requested}，但最早可交货日期为 {earliest}（提前期 {lead} 个工作日）。",
     ("CREDIT_LIMIT_EXCEEDED", ""): "未清金额 {open} 加上本订单 {total}{converted_note}超过信用额度 {limit}。",

@@ -135,18 +135,48 @@ def _pick(a: int, b: int, year: int, order: DayMonth | None, *, ambiguous: bool,
     return DateReading(_make(year, b, a), doubt)
 
 
-def _worded(s: str, default_year: int | None) -> date | None:
+# A mark OCR reads inside a worded date's day ("1.7-Nov-26", "Nov 1,7, 2026"): a digit, a speck, a digit.
+_SPECK = "[.,·'`]"
+
+
+def _worded(s: str, default_year: int | None) -> DateReading:
+    """"17 Nov 2026", "Nov 17, 2026", in every language we read; a day with a digit beside it across a
+    speck of the scan ("1.7-Nov-26") is read with a doubt, and a one-digit day with that digit
+    ("1.7" is the 17th), never as its last digit alone."""
     for m in _DAY_MONTH.finditer(s):
         month = month_number(m[2])
         year = int(m[3]) if m[3] else default_year
         if month and year:
-            return _make(year, month, int(m[1]))
+            split = re.search(rf"(?<!\d)(\d){_SPECK}$", s[:m.start()])
+            if split is None:
+                return DateReading(_make(year, month, int(m[1])))
+            return _split_day(year, month, split[1], m[1], "", s[split.start():m.end()])
     for m in _MONTH_DAY.finditer(s):
         month = month_number(m[1])
-        year = int(m[3]) if m[3] else default_year
+        split = re.match(rf"{_SPECK}(\d)(?!\d)", s[m.end(2):])
+        year = int(m[3]) if m[3] else (_year_after(s[m.end(2) + split.end():]) if split else None) or default_year
         if month and year:
-            return _make(year, month, int(m[2]))
-    return None
+            if split is None:
+                return DateReading(_make(year, month, int(m[2])))
+            return _split_day(year, month, "", m[2], split[1], s[m.start():m.end(2) + split.end()])
+    return DateReading(None)
+
+
+def _year_after(rest: str) -> int | None:
+    m = re.match(r"[\s,;:./-]*(\d{4})(?!\d)", rest)
+    return int(m[1]) if m else None
+
+
+def _split_day(year: int, month: int, before: str, day: str, after: str, printed: str) -> DateReading:
+    """A worded date whose day has a digit beside it across a mark ("1.7-Nov", "Nov 1,7"): a one-digit
+    day joined with it, a two-digit day as it is; a doubt either way, since nothing on the page
+    says whether the mark is a speck or the day is the 7th."""
+    whole = before + day + after if len(day) == 1 else day
+    value = _make(year, month, int(whole))
+    if value is None:
+        return DateReading(None)
+    return DateReading(value, f"The date \"{printed.strip()}\" was read as {value.isoformat()}, a mark beside its "
+                              "day taken for a speck of the scan; a clerk must check it.", specked=True)
 
 
 def read_date(text: str | None, *, default_year: int | None = None,
@@ -170,7 +200,7 @@ def read_date(text: str | None, *, default_year: int | None = None,
     numeric = _numeric(s, default_year, order)
     if numeric and numeric.value:
         return numeric
-    return DateReading(_worded(s, default_year))
+    return _worded(s, default_year)
 
 
 def parse_date(text: str | None, *, default_year: int | None = None, us: bool = False) -> date | None:

@@ -1,4 +1,5 @@
 """Dates as printed on orders in every common written form."""
+import re
 from datetime import date
 
 import pytest
@@ -131,3 +132,25 @@ def test_a_date_with_a_speck_before_it_or_a_misread_comma_is_its_own_date(seed):
     assert read_date(numeric, order="dmy").value == day, numeric
     inside = f"1.{day.day:02d}/{day.month:02d}/{day.year}"
     assert read_date(inside, order="dmy").value is None, inside  # inside a longer number: no date
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_worded_date_whose_day_ocr_split_with_a_speck_is_read_whole_with_a_doubt(seed):
+    """Generated: "17-Nov-26" or "Nov 17, 2026" (month words of every language we read) whose day
+    OCR read with a dot, comma or quote between its digits ("1.7-Nov-26") reads as the 17th with a
+    doubt, never as the 7th without one; the same date read cleanly has no doubt."""
+    import random
+    from tests.stress.vocab import write_date
+    rng = random.Random(seed)
+    day = date(2026, rng.randint(1, 12), rng.randint(10, 28))
+    clean = write_date(day, rng.choice(["dmy_abbr", "month_name"]))
+    if rng.random() < 0.5:  # another language's month word in place of the English one
+        from parsers.vocab.dates import _MONTH_NAMES
+        word = rng.choice(_MONTH_NAMES[day.month]).capitalize()
+        clean = re.sub(r"[A-Za-z]+", word, clean, count=1)
+    at = re.search(r"\d\d", clean).start() if clean[0].isdigit() else re.search(r" (\d\d)", clean).start(1)
+    specked = clean[:at + 1] + rng.choice([".", ",", "'", "·"]) + clean[at + 1:]
+    text = rng.choice(["", "Order Date: ", "Fecha: "]) + specked
+    got = read_date(text, default_year=2026)
+    assert got.value == day and got.doubt and got.specked, text
+    assert read_date(clean, default_year=2026) == DateReading(day), clean

@@ -72,3 +72,19 @@ def test_a_total_mismatch_is_reported_once():
                       read_checks=(ReadCheck(N.TOTAL, O.FAILED, "The lines add up to 420.00 but the total is 520.00."),))
     codes = [a.code for a in reconcile(doubled, SNAP, today=TODAY).anomalies]
     assert codes == [C.TOTAL_MISMATCH]
+
+
+@pytest.mark.parametrize("days", [-400, -120, -91, -90, -30, -10, 0, 1, 2, 9, 30])
+@pytest.mark.parametrize("kind", [SourceKind.FAX, SourceKind.EMAIL])
+def test_a_scanned_order_date_after_arrival_or_months_before_it_waits_for_a_clerk(days, kind):
+    """Given a clean order whose read order date is `days` from the business day, when it was read
+    from a scan, a date after the next day or more than 90 days back keeps it out of `accepted`
+    with a sentence naming the date; a typed date is no guess and passes."""
+    from datetime import timedelta
+    dated = TODAY + timedelta(days=days)
+    clean = replace(order(line(unit_price=D("0.42")), order_date=dated), source=SourceRef("in/x", None, kind),
+                    read_checks=(ReadCheck(N.TOTAL, O.PASSED, "The lines add up to the printed total."),))
+    result = reconcile(clean, SNAP, today=TODAY)
+    doubted = kind is SourceKind.FAX and not -90 <= days <= 1
+    found = [a for a in result.anomalies if a.code is C.MISSING_FIELD and dated.isoformat() in a.message]
+    assert bool(found) == doubted and (result.status is OrderStatus.REVIEW) == doubted

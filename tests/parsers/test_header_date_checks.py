@@ -1,0 +1,46 @@
+"""Header dates that contradict each other, or a worded date whose day a speck split, keep the
+order out of `accepted` with a sentence: the read cannot vouch for them."""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+
+from parsers.build import orders_from_rows
+from parsers.context import ParseContext
+from parsers.model import CheckName, CheckOutcome, SourceKind
+from tests.stress.vocab import date_forms, write_date
+
+
+def _read(order_date: str, delivery: str, kind: SourceKind):
+    rows = [["Purchase Order"], ["PO No.", "PO-2026-0151"], ["Order Date", order_date], ["Delivery Date", delivery],
+            ["Item Code", "Description", "Qty", "Unit Price", "Amount"],
+            ["1.02.1011", "Carton box", "10", "1.50", "15.00"]]
+    (order,) = orders_from_rows(rows, ParseContext(path="po.tif"), kind).orders
+    return order, [c.message for c in order.read_checks
+                   if c.check is CheckName.HEADER_FIELD and c.outcome is CheckOutcome.FAILED]
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_delivery_printed_before_the_order_date_is_doubted_and_after_it_is_not(seed):
+    """Generated: both dates in one written form of the customer's language; a delivery before the
+    order date fails the header-field check with both dates named, one on or after it passes."""
+    rng = random.Random(seed)
+    lang, country = rng.choice([("en", "GB"), ("en", "US"), ("de", "DE"), ("zh-Hans", "CN"), ("fr", "FR")])
+    form = rng.choice([f for f in date_forms(lang, country) if "slash" not in f or f == "ymd_slash"])
+    ordered = date(2026, 11, rng.randint(1, 20))
+    before = ordered - timedelta(days=rng.randint(1, 40))
+    after = ordered + timedelta(days=rng.randint(0, 40))
+    kind = rng.choice([SourceKind.FAX, SourceKind.PDF, SourceKind.XLSX])
+    order, doubts = _read(write_date(ordered, form), write_date(before, form), kind)
+    assert (order.order_date, order.delivery_date) == (ordered, before)
+    assert len(doubts) == 1 and before.isoformat() in doubts[0] and ordered.isoformat() in doubts[0]
+    order, doubts = _read(write_date(ordered, form), write_date(after, form), kind)
+    assert order.delivery_date == after and doubts == []
+
+
+def test_an_order_date_whose_day_a_speck_split_is_read_whole_and_doubted():
+    order, doubts = _read("1.7-Nov-26", "26-Dec-26", SourceKind.FAX)
+    assert order.order_date == date(2026, 11, 17)
+    assert len(doubts) == 1 and "1.7-Nov-26" in doubts[0]
