@@ -62,7 +62,7 @@ def readings(text: str | None) -> list[Decimal]:
     """Other ways an OCR'd number may read: look-alike letters as digits, one stray digit
     (a speck) left out, a comma taken for a decimal point or a dot for a thousands comma, a decimal point lost,
     specks after the last decimal read as digits (3.47 for "3.47246", two decimals kept at least), a speck read as
-    a mark before or after it ("95,87."). The printed reading is not among them."""
+    a mark before or after it ("95,87.") or beside a mark ("1,.784"). The printed reading is not among them."""
     raw = nfkc(text or "")
     printed = parse_decimal(raw)
     found: list[Decimal] = []
@@ -77,6 +77,9 @@ def readings(text: str | None) -> list[Decimal]:
     digits = [i for i, ch in enumerate(raw) if ch.isdigit()]
     for i in digits:
         add(raw[:i] + raw[i + 1:])
+    for run in re.finditer(r"[.,:;·'`]{2,}", raw):  # a speck beside a mark ("1,.784"): one of them, or neither
+        for mark in ("", *dict.fromkeys(run.group())):
+            add(raw[:run.start()] + mark + raw[run.end():])
     if raw.count(",") == 1 and "." not in raw:
         add(raw.replace(",", "."))
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", raw):  # a thousands comma read as a dot ("1.313" for 1,313)
