@@ -64,6 +64,7 @@ def customer_code(code: str | None, customer: str | None, catalog: CatalogSnapsh
 def repaired(line: ParsedLine, customer: str | None, catalog: CatalogSnapshot) -> ParsedLine:
     """The line with every code that OCR garbled put back as the catalog spells it, and a unit
     word it misread by a letter as its unit; what names nothing either way stays as read."""
+    line = _unglued(line, customer, catalog)
     changes: dict[str, str] = {}
     for name in ("our_sku", "code", "customer_sku"):
         value = getattr(line, name)
@@ -81,6 +82,86 @@ def repaired(line: ParsedLine, customer: str | None, catalog: CatalogSnapshot) -
         return line if unit == line.unit else replace(line, unit=unit)
     ids = tuple((label, _same_fixed(value, line, changes)) for label, value in line.ids)
     return replace(line, ids=ids, unit=unit, **changes)
+
+
+_MARKS = " .,:;·・，：；。'`"
+
+
+def glued(text: str | None, customer: str | None, catalog: CatalogSnapshot) -> tuple[str, str] | None:
+    """(our code, what is left) for a code read by OCR that names nothing but holds one of our codes
+    at its start or end, glued to or run into the next column's text: the customer's code
+    ("AJ-929141.02.1014"), a unit ("1.03.1024.套"), spec words ("x 490um 2.01.1046") or a speck
+    ("1.01.1003."). Where nothing parts the two (a digit glued to a digit), only the customer's
+    code for that item left over vouches for the cut. None unless exactly one item is named."""
+    t = (text or "").strip()
+    if (not t or len(t) > 2 * _MAX_LENGTH or catalog.material(t) is not None or our_code(t, catalog)
+            or customer_code(t, customer, catalog) or catalog.customer_item(customer, t) is not None):
+        return None
+    found: dict[str, str] = {}
+    for i in range(1, len(t)):
+        for piece, rest, edge in ((t[i:], t[:i], t[i - 1:i + 1]), (t[:i], t[i:], t[i - 1:i + 1])):
+            ours = _ours(piece, catalog) if piece == piece.strip(_MARKS) else None
+            rest = rest.strip(_MARKS)
+            if ours is None:
+                continue
+            if _customer_item_code(rest, ours, customer, catalog) or _parted(edge) and _told(rest):
+                found.setdefault(ours, rest)
+    return next(iter(found.items())) if len(found) == 1 else None
+
+
+def _told(rest: str) -> bool:
+    """Whether what is left beside our code is something a neighbouring column prints: nothing
+    (a speck), a unit, a code of the customer's, or words ("x 490um"); not a stub such as "AJ-"."""
+    return not rest or bool(units.unit_code(rest)) or _code_like(rest) or " " in rest
+
+
+def _ours(piece: str, catalog: CatalogSnapshot) -> str | None:
+    if len(piece) < 3 or not any(ch.isdigit() for ch in piece):
+        return None
+    material = catalog.material(piece)
+    return material.number if material is not None else our_code(piece, catalog)
+
+
+def _parted(edge: str) -> bool:
+    """Whether the two characters either side of a cut show two things: a mark or gap between them,
+    or a letter or ideograph beside a digit."""
+    a, b = edge[0], edge[-1]
+    return not (a.isalnum() and b.isalnum()) or a.isdigit() != b.isdigit()
+
+
+def _customer_item_code(rest: str, ours: str, customer: str | None, catalog: CatalogSnapshot) -> str | None:
+    """The customer's code in the catalog for our item `ours` that `rest` reads as (or a letter or two off)."""
+    item = catalog.customer_item(customer, rest) if rest else None
+    if item is not None and item.material == ours:
+        return item.code
+    return _customer_code_of_item(rest, ours, customer, catalog)
+
+
+def _unglued(line: ParsedLine, customer: str | None, catalog: CatalogSnapshot) -> ParsedLine:
+    """The line with a code read glued to the next column's text (`glued`) parted: our code where it
+    was read, the customer's code left over as theirs, a unit left over as the unit when none was read."""
+    for name in ("our_sku", "code", "customer_sku"):
+        split = glued(getattr(line, name), customer, catalog)
+        if split is None:
+            continue
+        ours, rest = split
+        theirs = _customer_item_code(rest, ours, customer, catalog) or (rest if _code_like(rest) else None)
+        changes: dict[str, str | None] = {"our_sku": ours if name == "our_sku" else line.our_sku or ours}
+        if name != "our_sku":
+            changes[name] = None if name == "customer_sku" else ours
+        if theirs and (name == "customer_sku" or not line.customer_sku):
+            changes["customer_sku"] = theirs
+        if not line.unit and units.unit_code(rest):
+            changes["unit"] = rest
+        old = getattr(line, name)
+        ids = tuple((label, ours if value == old else value) for label, value in line.ids)
+        return replace(line, ids=ids, **changes)
+    return line
+
+
+def _code_like(text: str) -> bool:
+    """A code of the customer's: one word of letters, digits and separators with a digit in it."""
+    return bool(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9\-_./]{2,39}", text)) and any(ch.isdigit() for ch in text)
 
 
 def _customer_code_of_item(code: str | None, ours: str | None, customer: str | None,
@@ -133,11 +214,19 @@ def near_codes(printed: tuple[ParsedLine, ...], lines: tuple[ReconciledLine, ...
     found = []
     for read, line in zip(printed, lines):
         code, taken = read.customer_sku, line.customer_sku
-        if code and taken and code != taken and re.sub(r"\D", "", code) != re.sub(r"\D", "", taken):
+        if code and taken and code != taken and _digits_besides(code, line.sku) != re.sub(r"\D", "", taken):
             found.append(_doubt("customer code", f"Line {line.line_no}: the customer's item code read from the scan, "
                                 f"\"{code}\", was taken as {taken}, their code in the catalog for {line.sku}; "
                                 "its digits differ, so a clerk must check it."))
     return tuple(found)
+
+
+def _digits_besides(code: str, ours: str | None) -> str:
+    """The digits of a code as read, less those of our code read glued to its start or end (`glued`)."""
+    digits, own = re.sub(r"\D", "", code), re.sub(r"\D", "", ours or "")
+    if own and digits != own and digits.endswith(own):
+        return digits[:-len(own)]
+    return digits[len(own):] if own and digits != own and digits.startswith(own) else digits
 
 
 def guessed_units(printed: tuple[ParsedLine, ...], lines: tuple[ReconciledLine, ...],

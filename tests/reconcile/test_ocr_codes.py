@@ -183,3 +183,48 @@ def test_a_near_customer_code_of_another_item_is_not_taken():
     """A code close to C0001's code of the bottle, on a line whose own code names the tape, stays as read."""
     result = reconcile(_fax(line(our_sku="4.01.0009", customer_sku="WY-BT-050", unit_price=None)), SNAP, today=TODAY)
     assert result.lines[0].customer_sku != "WY-BT-0500" and result.status is OrderStatus.REVIEW
+
+
+def _glue(rng: random.Random, left: str, right: str) -> str:
+    return left + rng.choice(["", " ", "  ", ".", " · "]) + right
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_a_customer_code_read_glued_to_ours_is_parted(seed):
+    """Generated: a customer's code and our code of the same item read as one run, either way round,
+    with or without a gap ("WY-BT-05005.01.0006"), in the code or customer-code column: the line is
+    matched by our code and echoes their code, with no doubt about it."""
+    rng = random.Random(seed)
+    item = rng.choice([i for i in CUSTOMER_ITEMS if i.customer == "C0001"])
+    text = _glue(rng, item.code, item.material) if rng.random() < 0.7 else _glue(rng, item.material, item.code)
+    field = rng.choice(["code", "customer_sku"])
+    result = reconcile(_fax(line(our_sku=None, **{field: text})), SNAP, today=TODAY)
+    assert (result.lines[0].sku, result.lines[0].customer_sku) == (item.material, item.code), text
+    assert not [a for a in result.anomalies if item.code in a.message or text in a.message], text
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_our_code_read_with_a_unit_a_speck_or_spec_words_beside_it_is_ours(seed):
+    """Generated: our code with the next column's unit ("5.01.0006.个"), a speck ("5.01.0006.") or
+    the description's last words ("x 490um 5.01.0006") read into its cell: our code, the unit taken
+    when no unit was read, and no customer code made up from the rest."""
+    rng = random.Random(seed)
+    material = rng.choice(MATERIALS)
+    unit = rng.choice(["个", "套", "PCS", "roll"])
+    text = rng.choice([_glue(rng, material.number, unit), material.number + rng.choice([".", ",", ":", "·"]),
+                       f"{rng.choice(['x 490um', '70cm double layer', '白色 50kg'])} {material.number}"])
+    field = rng.choice(["code", "customer_sku", "our_sku"])
+    read = line(**{"our_sku": None, field: text, "unit": None})
+    fixed = repaired(read, "C0001", SNAP)
+    assert fixed.our_sku == material.number and fixed.customer_sku is None, text
+    assert fixed.unit == (unit if text.endswith(unit) else None), text
+
+
+@pytest.mark.parametrize("text", [
+    "XY-999995.01.0006",   # a digit glued to our code's digit, and the rest no code of the customer's for it
+    "AJ-5.01.0006",        # a stub that no column prints
+    "5.01.0006 1.01.0019", # two of our items: which one is not for us to say
+    "WY-BT-05004.01.0009", # their code for the bottle glued to the tape's code
+])
+def test_a_run_that_does_not_part_cleanly_is_left_as_read(text):
+    assert repaired(line(our_sku=None, code=text), "C0001", SNAP).our_sku is None
