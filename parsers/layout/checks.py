@@ -119,6 +119,9 @@ def settle_row(values: RowValues, *, ocr: bool) -> tuple[RowValues, str | None]:
     numbers = [values.quantity, values.price, values.amount]
     if not ocr:
         return values, None
+    parted = _parted(values)
+    if parted[1] is not None:
+        return parted
     if all(n is not None for n in numbers):
         if exact(*numbers):
             return values, None
@@ -132,6 +135,43 @@ def settle_row(values: RowValues, *, ocr: bool) -> tuple[RowValues, str | None]:
         reread = _reread(values)  # "95,87.": a reading of the unreadable number the arithmetic vouches for
         return reread if reread[1] is not None else _work_out(values, missing[0])
     return values, None
+
+
+# One number as printed: grouped in threes by one mark, with decimals after another; or plain.
+_ONE_NUMBER = re.compile(r"\d{1,3}(?:([,. '])\d{3})(?:\1\d{3})*(?:[.,]\d+)?|\d+(?:[.,]\d+)?")
+_DECIMALS = re.compile(r"[.,]\d+$")
+
+
+def _as_decimal(text: str) -> set[Decimal]:
+    """A number as read, and with its last mark taken for the decimal point ("11,266" may be 11.266)."""
+    found = {v for v in (parse_decimal(text),) if v is not None}
+    m = re.fullmatch(r"(\d[\d ]*)[.,](\d+)", text)
+    if m:
+        found.add(Decimal(m[1].replace(" ", "") + "." + m[2]))
+    return found
+
+
+def _parted(values: RowValues) -> tuple[RowValues, str | None]:
+    """A price and an amount OCR read as one run into one of the two cells, the other left empty
+    ("0,663760.40" for 0,6637 | 60.40): parted at the one place where quantity x price = amount."""
+    q, (_q, price, amount) = values.quantity, values.texts
+    if q is None or price is None or amount is None or bool(price.strip()) == bool(amount.strip()):
+        return values, None
+    run = nfkc(price.strip() or amount.strip())
+    if _ONE_NUMBER.fullmatch(run):
+        return values, None  # "1,020.40" is one number as printed, whatever cell it stands in
+    found: set[tuple[Decimal, Decimal]] = set()
+    for k in range(1, len(run)):
+        left, right = run[:k].strip(), run[k:].strip()
+        shown = run[k].isspace() or (_DECIMALS.search(left) and _DECIMALS.search(right))
+        if not shown or not run[k - 1].isdigit() or re.match(r"0\d", right):
+            continue
+        found |= {(p, a) for p in _as_decimal(left) for a in _as_decimal(right) if a and exact(q, p, a)}
+    if len({(p.normalize(), a.normalize()) for p, a in found}) != 1:
+        return values, None
+    p, a = max(found, key=lambda pa: (-pa[0].as_tuple().exponent, -pa[1].as_tuple().exponent))
+    note = f"the unit price and amount were read as one number \"{run}\", parted where quantity x unit price = amount"
+    return RowValues(q, p, a, values.texts), note
 
 
 def _digit_lost(values: RowValues, i: int) -> bool:

@@ -322,3 +322,25 @@ def test_a_number_with_a_speck_beside_one_of_its_marks_is_taken_when_the_row_vou
     changed = (values.quantity, values.price, values.amount) != (q, p, a)
     if changed and p.as_tuple().exponent == -2 and None not in (values.quantity, values.price, values.amount):
         assert note and "worked out" not in note, texts
+
+
+def test_a_price_and_amount_read_as_one_run_are_parted_where_the_row_multiplies_out():
+    """Generated: 300 rows whose price and amount OCR read as one run into one cell, the other
+    empty ("0,663760.40", "1.46 175.20"), in the dot, comma and space styles: parted only as printed
+    (never into another price and amount that merely multiply out), and nearly always parted."""
+    import random
+    from tests.stress.vocab import write_number
+    rng = random.Random(7)
+    parted = 0
+    for _ in range(300):
+        q = D(rng.choice([rng.randint(1, 99), rng.randint(100, 9999)]))
+        p = D(rng.randint(1, 99999)).scaleb(-rng.choice([2, 3, 4]))
+        a = (q * p).quantize(D("0.01"))
+        form = rng.choice(["dot", "comma", "space"])
+        run = write_number(p, -p.as_tuple().exponent, form, False) + rng.choice(["", " "]) + write_number(a, 2, form, rng.random() < 0.5)
+        texts = (str(q), run, "") if rng.random() < 0.5 else (str(q), "", run)
+        settled, note = checks.settle_row(_values(*texts), ocr=True)
+        if note and "parted" in note:
+            assert (settled.price, settled.amount) == (p, a), texts
+            parted += 1
+    assert parted >= 285
