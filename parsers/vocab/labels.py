@@ -151,6 +151,8 @@ _COLUMN_INDEX = {}
 for _field in reversed(_COLUMN_ORDER):
     for _label in _LABELS[_field]:
         _COLUMN_INDEX[_label.replace(" ", "")] = _field
+# Row-number headings, longest first: the prefix a heading read glued to the next one starts with.
+_ROW_NUMBER_KEYS = tuple(sorted((k for k, f in _COLUMN_INDEX.items() if f == LINE_NO and k != "n"), key=len, reverse=True))
 _HEADER_INDEX = {}
 for _field in reversed(_LABEL_ORDER):
     for _label in _LABELS[_field]:
@@ -255,6 +257,19 @@ def column_field(header: str | None) -> str | None:
     for pattern, field in _COLUMN_PATTERNS:
         if re.search(pattern, key):
             return field
+    return _after_row_number(key)
+
+
+def _after_row_number(key: str) -> str | None:
+    """The field of a heading read glued to the row-number heading before it ("#Item Code", "序号
+    物料编码", "No. Description"): the column holds the item's, and the row numbers stand beside
+    or before them (the table reader finds them)."""
+    for prefix in _ROW_NUMBER_KEYS:
+        rest = key[len(prefix):]
+        if key.startswith(prefix) and len(rest) >= 2:
+            field = _COLUMN_INDEX.get(rest) or _owned_code(rest)
+            if field is not None and field != LINE_NO:
+                return field
     return None
 
 
