@@ -50,7 +50,19 @@ def our_code(code: str | None, catalog: CatalogSnapshot) -> str | None:
     if not code or catalog.material(code) is not None:
         return None
     numbers = {m.number for s in spellings(code) if (m := catalog.material(s)) is not None}
+    if not numbers:
+        numbers = {m.number for s in _undoubled(code) for t in (s, *spellings(s)) if (m := catalog.material(t)) is not None}
     return numbers.pop() if len(numbers) == 1 else None
+
+
+def _undoubled(code: str) -> list[str]:
+    """The code with one digit of a doubled pair left out ("1.02.10111", "1.002.1011"): a digit the
+    scan read twice. Tried only when no spelling of the code as read names an item."""
+    text = code.strip()
+    if len(text) > _MAX_LENGTH:
+        return []
+    return list(dict.fromkeys(text[:i] + text[i + 1:] for i in range(len(text) - 1)
+                              if text[i].isdigit() and text[i] == text[i + 1]))
 
 
 def customer_code(code: str | None, customer: str | None, catalog: CatalogSnapshot) -> str | None:

@@ -228,3 +228,17 @@ def test_our_code_read_with_a_unit_a_speck_or_spec_words_beside_it_is_ours(seed)
 ])
 def test_a_run_that_does_not_part_cleanly_is_left_as_read(text):
     assert repaired(line(our_sku=None, code=text), "C0001", SNAP).our_sku is None
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_code_of_ours_with_a_digit_read_twice_is_ours(seed):
+    """Generated: our code with one of its digits doubled by the scan ("1.01.00199"), its separators
+    garbled or not: the catalog's code, unless leaving a digit out could name two items."""
+    rng = random.Random(seed)
+    material = rng.choice(MATERIALS)
+    i = rng.choice([k for k, ch in enumerate(material.number) if ch.isdigit()])
+    doubled = material.number[:i + 1] + material.number[i] + material.number[i + 1:]
+    read = _garbled(doubled, rng) if rng.random() < 0.3 else doubled
+    names = {m.number for m in MATERIALS for k in range(len(doubled) - 1)
+             if doubled[k] == doubled[k + 1] and doubled[:k] + doubled[k + 1:] == m.number}
+    assert our_code(read, SNAP) == (material.number if names == {material.number} else None), read
