@@ -253,7 +253,7 @@ _CODE_FIELDS = (F.CODE, F.OUR_SKU, F.CUSTOMER_SKU)
 _NUMBERED = re.compile(r"(\d{1,3})[.)、]?\s+(\S.*)")
 
 
-def row_numbers(rows: Rows, start: int, columns: dict[int, str]) -> tuple[Rows, dict[int, str]]:
+def placed_row_numbers(rows: Rows, start: int, columns: dict[int, str]) -> tuple[Rows, dict[int, str]]:
     """With no row-number column, the rows' numbers where a reader left them: a leftmost column no
     heading names that holds 1, 2 .. N, or numbers 1, 2 .. N printed before each code or name of an
     item column (a "#" heading read glued to the next label, "1 1.05.0031"). The numbers go to a row
@@ -524,7 +524,7 @@ def orders_from_rows(rows: Rows, ctx: ParseContext, kind: SourceKind,
         return ParseResult(not_orders=("The table has no header row with an item and a quantity column.",))
     h, columns = header
     columns = unnamed_codes(rows, h + 1, demote_counters(rows, h + 1, columns))
-    rows, columns = row_numbers(rows, h + 1, columns)
+    rows, columns = placed_row_numbers(rows, h + 1, columns)
     mark = table_decimal_mark(rows[h + 1:], columns)
     rows = rows[:h + 1] + [respell_row(row, columns, mark) for row in rows[h + 1:]]
     facts = Facts(currency_hint=_money_hint(rows[h], columns), tax_included=_tax_hint(rows, rows[h], columns))
