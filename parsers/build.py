@@ -435,7 +435,24 @@ def _header_dates(facts: Facts, lines: list[ParsedLine], ctx: ParseContext,
     doubts = tuple(ReadCheck(CheckName.HEADER_FIELD if reading.specked else CheckName.DATE_ORDER,
                              CheckOutcome.FAILED, reading.doubt)
                    for reading in (ordered, wanted) if reading.value and reading.doubt)
-    return order_date, delivery, doubts + _dates_out_of_order(ordered.value, wanted.value)
+    printed = [(facts.values.get(name), reading.value) for name, reading in
+               ((F.ORDER_DATE, ordered), (F.DELIVERY_DATE, wanted)) if reading.value]
+    return order_date, delivery, doubts + _dates_out_of_order(ordered.value, wanted.value) + _unpadded(printed)
+
+
+_YEAR_FIRST = re.compile(r"(?<!\d)\d{4}([-/.])(\d{1,2})\1(\d{1,2})(?!\d)")
+
+
+def _unpadded(printed: list[tuple[str | None, date]]) -> tuple[ReadCheck, ...]:
+    """A year-first date printed with a one-digit month or day ("2026-12-1") on a document whose
+    other year-first date pads both ("2026-11-14"): the same hand writes its dates one way, so a
+    digit was most likely lost at the end of the read; a clerk reads it."""
+    forms = [(text, value, m) for text, value in printed if text and (m := _YEAR_FIRST.search(nfkc(text)))]
+    padded = any(len(m[2]) == 2 and len(m[3]) == 2 for _t, _v, m in forms)
+    return tuple(ReadCheck(CheckName.HEADER_FIELD, CheckOutcome.FAILED,
+                           f'The date "{m[0]}" was read with a one-digit month or day where the document\'s other '
+                           f'date has two; a digit may have been lost ({value.isoformat()} was read).')
+                 for _text, value, m in forms if padded and (len(m[2]) == 1 or len(m[3]) == 1))
 
 
 def _dates_out_of_order(ordered: date | None, wanted: date | None) -> tuple[ReadCheck, ...]:

@@ -44,3 +44,27 @@ def test_an_order_date_whose_day_a_speck_split_is_read_whole_and_doubted():
     order, doubts = _read("1.7-Nov-26", "26-Dec-26", SourceKind.FAX)
     assert order.order_date == date(2026, 11, 17)
     assert len(doubts) == 1 and "1.7-Nov-26" in doubts[0]
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_year_first_date_that_lost_a_padding_digit_beside_a_padded_one_is_doubted(seed):
+    """Generated: order and delivery dates printed year-first ("2026-11-14", "2026/12/17"); one read
+    with its day's or month's last digit lost ("2026-12-1") fails the header-field check naming it,
+    while both padded, or both unpadded as some hands write them, pass."""
+    rng = random.Random(seed)
+    sep = rng.choice("-/.")
+    ordered = date(2026, 11, rng.randint(10, 20))
+    wanted = ordered + timedelta(days=rng.randint(20, 40))
+    padded = [f"{d.year}{sep}{d.month:02d}{sep}{d.day:02d}" for d in (ordered, wanted)]
+    kind = rng.choice([SourceKind.FAX, SourceKind.PDF])
+    _order, doubts = _read(*padded, kind)
+    assert doubts == []
+    i = rng.randrange(2)
+    cut = list(padded)
+    cut[i] = cut[i][:-1]  # "2026-12-17" read "2026-12-1"
+    if cut[i].endswith(("0", sep)):
+        return  # "2026-12-0" or "2026-12-" reads no date: another check tells it
+    _order, doubts = _read(*cut, kind)
+    assert len(doubts) == 1 and cut[i] in doubts[0], (cut, doubts)
+    plain = [f"{d.year}{sep}{d.month}{sep}{d.day}" for d in (date(2026, 1, 5), date(2026, 2, 7))]
+    assert _read(*plain, kind)[1] == []
