@@ -27,7 +27,11 @@ def bare_label(text: str) -> str | None:
     t = nfkc(text).strip().rstrip(":：").strip()
     if not t or ":" in t or "：" in t or len(t) > 40:
         return None
-    return F.header_field(t) or F.header_field(header_label(t + ":x").partition(":")[0])
+    exact = F.header_field(t) or F.header_field(header_label(t + ":x").partition(":")[0])
+    if exact:
+        return exact
+    found = F.split_label(t)  # a label OCR misread by a letter ("Bestelidatum"), alone in its cell
+    return found[0] if found and not found[2] and not F.is_title(found[1]) else None
 
 
 def label_cells(lines: list[Line], free: set[int]) -> dict[int, list[Cell]]:
