@@ -357,7 +357,7 @@ def build_order(facts: Facts, lines: list[ParsedLine], ctx: ParseContext, kind: 
     with the checks the read makes on itself (`layout.checks.verify`): row arithmetic, row
     numbers (`notes`), the printed total, and the rows that could not be read (`unread`)."""
     values = facts.values
-    order_date, delivery, date_doubts = _header_dates(facts, lines, ctx, us)
+    order_date, delivery, date_doubts = _header_dates(facts, lines, ctx, us, scanned=kind is SourceKind.FAX)
     numbered = tuple(_renumber(line, n) for n, line in enumerate(lines, start=1))
     stated = money(values.get(F.TOTAL))
     return ParsedOrder(
@@ -420,11 +420,11 @@ def _doubtful_po(po: str | None, kind: SourceKind) -> tuple[ReadCheck, ...]:
     return ()
 
 
-def _header_dates(facts: Facts, lines: list[ParsedLine], ctx: ParseContext,
-                  us: bool) -> tuple[date | None, date | None, tuple[ReadCheck, ...]]:
+def _header_dates(facts: Facts, lines: list[ParsedLine], ctx: ParseContext, us: bool,
+                  *, scanned: bool = False) -> tuple[date | None, date | None, tuple[ReadCheck, ...]]:
     """The order and delivery dates as printed (the mail's date when no order date is printed),
     and a failed DATE_ORDER check for each whose day-month order was a guess (HEADER_FIELD for
-    one read through a speck)."""
+    one read through a speck, or on a scan for one that may have lost a digit)."""
     day_month = "mdy" if us else facts.day_month
     ordered = read_date(facts.values.get(F.ORDER_DATE), order=day_month)
     order_date = ordered.value or ctx.sent
@@ -437,16 +437,17 @@ def _header_dates(facts: Facts, lines: list[ParsedLine], ctx: ParseContext,
                    for reading in (ordered, wanted) if reading.value and reading.doubt)
     printed = [(facts.values.get(name), reading.value) for name, reading in
                ((F.ORDER_DATE, ordered), (F.DELIVERY_DATE, wanted)) if reading.value]
-    return order_date, delivery, doubts + _dates_out_of_order(ordered.value, wanted.value) + _unpadded(printed)
+    return order_date, delivery, doubts + _dates_out_of_order(ordered.value, wanted.value) + (
+        _unpadded(printed) if scanned else ())
 
 
 _YEAR_FIRST = re.compile(r"(?<!\d)\d{4}([-/.])(\d{1,2})\1(\d{1,2})(?!\d)")
 
 
 def _unpadded(printed: list[tuple[str | None, date]]) -> tuple[ReadCheck, ...]:
-    """A year-first date printed with a one-digit month or day ("2026-12-1") on a document whose
-    other year-first date pads both ("2026-11-14"): the same hand writes its dates one way, so a
-    digit was most likely lost at the end of the read; a clerk reads it."""
+    """On a scan, a year-first date read with a one-digit month or day ("2026-12-1") on a page whose
+    other year-first date pads both ("2026-11-14"): a digit may have been lost at the end of the
+    read, so a clerk reads it. (Typed documents do mix the forms: only a scan is doubted.)"""
     forms = [(text, value, m) for text, value in printed if text and (m := _YEAR_FIRST.search(nfkc(text)))]
     padded = any(len(m[2]) == 2 and len(m[3]) == 2 for _t, _v, m in forms)
     return tuple(ReadCheck(CheckName.HEADER_FIELD, CheckOutcome.FAILED,
