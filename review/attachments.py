@@ -5,9 +5,14 @@ which the marks of the orders read from it point at.
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import quopri
 from collections.abc import Callable
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
+from email.parser import BytesParser
 from typing import Any
 
 from parsers.detect import sniff
@@ -20,17 +25,19 @@ from review.originals import PAGE_KINDS, PageSet
 class Attachment:
     """One attachment of a message, as the reader saw it."""
 
-    index: int          # among the message's attachments (the `/parts/{index}` download)
+    index: int          # among the message's attachments, forwarded ones' included (the `/parts/{index}` download)
     name: str           # its file name as the reader decodes it ("" when it has none)
     kind: str           # what its bytes are (parsers.detect): pdf, tiff, png, jpeg, zip, ...
     data: bytes
+    number: int = 1     # its place among the attachments of the message it came in, from 1
+    content_type: str = "application/octet-stream"
 
     def holds(self, part: str | None) -> bool:
         """Whether an order whose source part is `part` was read from this attachment; the reader
         calls an attachment with no name "attachment-<n>.<ext>", n counted from 1."""
         if not part:
             return False
-        return part == self.name if self.name else part.startswith(f"attachment-{self.index + 1}.")
+        return part == self.name if self.name else part.startswith(f"attachment-{self.number}.")
 
     @property
     def prefix(self) -> str:
@@ -38,14 +45,50 @@ class Attachment:
         return f"a{self.index}-"
 
 
+MAX_DEPTH = 5   # messages forwarded inside messages, as the reader opens them (parsers.formats.mail)
+
+
 def attachments(message: EmailMessage) -> list[Attachment]:
-    """The message's attachments in order (a forwarded message is one, with no bytes of its own)."""
-    found = []
-    for index, part in enumerate(message.iter_attachments()):
-        data = b"" if part.get_content_type() == "message/rfc822" else (part.get_payload(decode=True) or b"")
-        name = part_name(part) or part.get_filename() or ""
-        found.append(Attachment(index, name, sniff(data, name).magic if data else "empty", data))
+    """The message's attachments in order; a forwarded message (message/rfc822) is one, its bytes
+    the message, followed by its own attachments (the reader reads those too)."""
+    found: list[Attachment] = []
+    _collect(message, found, 0)
     return found
+
+
+def _collect(message: EmailMessage, found: list[Attachment], depth: int) -> None:
+    for number, part in enumerate(message.iter_attachments(), start=1):
+        inner = _forwarded(part)
+        data = _message_bytes(inner) if inner is not None else (part.get_payload(decode=True) or b"")
+        name = part_name(part) or part.get_filename() or ""
+        found.append(Attachment(len(found), name, sniff(data, name).magic if data else "empty", data, number,
+                                part.get_content_type()))
+        if inner is not None and depth < MAX_DEPTH:
+            _collect(inner, found, depth + 1)
+
+
+def _forwarded(part: EmailMessage) -> EmailMessage | None:
+    """The message a message/rfc822 part holds; also when, against the rules but commonly, the
+    message itself came base64- or quoted-printable-encoded (the reader opens those too)."""
+    if part.get_content_type() != "message/rfc822" or not part.is_multipart():
+        return None
+    inner = part.get_payload()[0]
+    cte = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    if inner.keys() or cte not in ("base64", "quoted-printable"):
+        return inner
+    text = str(inner.get_payload()).encode("ascii", "surrogateescape")
+    try:
+        raw = base64.b64decode(text) if cte == "base64" else quopri.decodestring(text)
+    except (binascii.Error, ValueError):
+        return inner
+    return BytesParser(policy=policy.default).parsebytes(raw)
+
+
+def _message_bytes(message: EmailMessage) -> bytes:
+    try:
+        return message.as_bytes()
+    except (LookupError, ValueError, TypeError):   # a header or charset the library cannot write back
+        return b""
 
 
 def attachment_named(found: list[Attachment], part: str) -> Attachment | None:

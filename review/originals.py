@@ -148,18 +148,22 @@ def mail_view(data: bytes, *, cid_base: str | None = None, message: EmailMessage
     headers = [(name, str(message[name])) for name in ("From", "To", "Cc", "Date", "Subject") if message[name]]
     text_part = message.get_body(preferencelist=("plain",))
     html_part = message.get_body(preferencelist=("html",))
-    attachments = [part.get_filename() or part.get_content_type() for part in message.iter_attachments()]
+    from review.attachments import attachments as attached   # it shows pages with review.originals' types
+
+    attachments = [a.name or a.content_type for a in attached(message)]
     return MailView(headers=headers, text=_content(text_part),
                     html=sanitise_html(_content(html_part), cid_base=cid_base), attachments=attachments)
 
 
 def mail_attachment(data: bytes, index: int) -> tuple[str, bytes] | None:
-    """The message's attachment `index` (file name, bytes), or None."""
-    parts = list(parse_mail(data).iter_attachments())
-    if not 0 <= index < len(parts):
+    """The message's attachment `index` (file name, bytes; forwarded messages' attachments
+    counted after the message they came in), or None."""
+    from review.attachments import attachments
+
+    found = attachments(parse_mail(data))
+    if not 0 <= index < len(found):
         return None
-    part = parts[index]
-    return part.get_filename() or f"attachment-{index + 1}", part.get_payload(decode=True) or b""
+    return found[index].name or f"attachment-{index + 1}", found[index].data
 
 
 def mail_image(data: bytes, cid: str) -> tuple[str, bytes] | None:

@@ -29,6 +29,19 @@ def order_mail(*files: tuple[str, bytes, str], subject: str = "PO TP-2026-001") 
     return message.as_bytes()
 
 
+def forwarded(inner: bytes, name: str = "FW PO TP-2026-001.eml", *, encoded: bool = False) -> bytes:
+    """A colleague's mail forwarding the buyer's mail `inner` as an attachment (`encoded`: the
+    attached message itself base64-encoded, as some mail programs do)."""
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "sales@ourco.example", "orders@ourco.example", "FW: PO"
+    message.set_content("Forwarding the customer's order.\n")
+    if encoded:
+        message.add_attachment(inner, maintype="message", subtype="rfc822", filename=name)
+    else:
+        message.add_attachment(parse_mail(inner), disposition="attachment", filename=name)
+    return message.as_bytes()
+
+
 def _read_from(part: str, pages: list[list[float]]) -> dict:
     """An order as `store.queue.order_view` gives it, read from the mail's attachment `part`."""
     return {"order": {"source": {"part": part, "kind": "pdf"}}, "pages": pages}
@@ -63,6 +76,18 @@ def test_an_attachment_without_a_name_is_found_by_the_name_the_reader_made_up():
     message.add_attachment(text_pdf(), maintype="application", subtype="pdf")
     (found,) = attachments(parse_mail(message.as_bytes()))
     assert found.name == "" and found.holds("attachment-1.pdf") and not found.holds("attachment-2.pdf")
+
+
+def test_a_forwarded_message_is_one_attachment_followed_by_its_own():
+    """A forwarded mail is listed (its bytes the message, for download) and then its PDF, which the
+    reader reads under the PDF's own name; a nameless file is known by its place in its message."""
+    inner = order_mail(("订单.pdf", text_pdf(), "application/pdf"))
+    for encoded in (False, True):
+        found = attachments(parse_mail(forwarded(inner, encoded=encoded)))
+        assert [(a.index, a.name, a.kind, a.number) for a in found] == [(0, "FW PO TP-2026-001.eml", "mail", 1),
+                                                                         (1, "订单.pdf", "pdf", 1)], encoded
+        assert b"Please find our purchase order attached." in found[0].data and found[1].data.startswith(b"%PDF")
+        assert found[1].holds("订单.pdf") and not found[0].holds("订单.pdf")
 
 
 def _case(engine, desk_settings, desk_client, data: bytes) -> tuple[int, str]:
@@ -103,3 +128,16 @@ def test_a_faxed_scan_mailed_as_the_only_attachment_shows_as_its_pages(engine, d
                       order_mail(("fax-0042.tif", fax_tiff([fax_page(), fax_page()]), "image/tiff"), subject="Fax"))
     assert 'id="page-a0-1"' in page and 'id="page-a0-2"' in page and "fax-0042.tif" in page
     assert desk_client.get(f"/documents/{doc}/parts/0/pages/2").headers["content-type"] == "image/png"
+
+
+def test_the_pdf_of_a_forwarded_mail_shows_as_pages_with_the_values_marked(engine, desk_settings, desk_client):
+    """Given a colleague's mail forwarding the buyer's mail with its PDF: the PDF's page is shown
+    (as the message's second attachment) and the values read from it point at it; the forwarded
+    mail downloads as itself."""
+    inner = order_mail(("订单.pdf", text_pdf(), "application/pdf"))
+    doc, page = _case(engine, desk_settings, desk_client, forwarded(inner))
+    assert 'id="page-a1-1"' in page and f'src="/documents/{doc}/parts/1/pages/1"' in page
+    assert re.search(r'name="line-1-quantity" value="1,?500" data-mark="page a1-1 ', page)
+    assert desk_client.get(f"/documents/{doc}/parts/1/pages/1").headers["content-type"] == "image/png"
+    download = desk_client.get(f"/documents/{doc}/parts/0")
+    assert b"Please find our purchase order attached." in download.content
