@@ -99,16 +99,20 @@ def repaired(line: ParsedLine, customer: str | None, catalog: CatalogSnapshot) -
 _MARKS = " .,:;·・，：；。'`"
 
 
-def glued(text: str | None, customer: str | None, catalog: CatalogSnapshot) -> tuple[str, str] | None:
+def glued(text: str | None, customer: str | None, catalog: CatalogSnapshot, before: str = "") -> tuple[str, str] | None:
     """(our code, what is left) for a code read by OCR that names nothing but holds one of our codes
     at its start or end, glued to or run into the next column's text: the customer's code
     ("AJ-929141.02.1014"), a unit ("1.03.1024.套"), spec words ("x 490um 2.01.1046") or a speck
     ("1.01.1003."). Where nothing parts the two (a digit glued to a digit), only the customer's
-    code for that item left over vouches for the cut. None unless exactly one item is named."""
-    t = (text or "").strip()
-    if (not t or len(t) > 2 * _MAX_LENGTH or catalog.material(t) is not None or our_code(t, catalog)
-            or customer_code(t, customer, catalog) or catalog.customer_item(customer, t) is not None):
+    code for that item left over vouches for the cut (read whole, or after the stub of it another
+    cell holds, `before`: "AJ-8" | "28341.04.1034"). None unless exactly one item is named."""
+    whole = (text or "").strip()
+    if (not whole or len(whole) > 2 * _MAX_LENGTH or catalog.material(whole) is not None or our_code(whole, catalog)
+            or customer_code(whole, customer, catalog) or catalog.customer_item(customer, whole) is not None):
         return None
+    t = whole.strip(_MARKS)  # specks at either end ("AJ-30203 1.01.1003.")
+    if t != whole and (ours := _ours(t, catalog)):
+        return ours, ""
     found: dict[str, str] = {}
     for i in range(1, len(t)):
         for piece, rest, edge in ((t[i:], t[:i], t[i - 1:i + 1]), (t[:i], t[i:], t[i - 1:i + 1])):
@@ -116,9 +120,16 @@ def glued(text: str | None, customer: str | None, catalog: CatalogSnapshot) -> t
             rest = rest.strip(_MARKS)
             if ours is None:
                 continue
-            if _customer_item_code(rest, ours, customer, catalog) or _parted(edge) and _told(rest):
+            if _vouched(rest, before, ours, customer, catalog) or _parted(edge) and _told(rest):
                 found.setdefault(ours, rest)
     return next(iter(found.items())) if len(found) == 1 else None
+
+
+def _vouched(rest: str, before: str, ours: str, customer: str | None, catalog: CatalogSnapshot) -> str | None:
+    """The customer's code for our item that what is left reads as, alone or after a stub of it read
+    into another cell."""
+    return (_customer_item_code(rest, ours, customer, catalog)
+            or (before and rest and _customer_item_code(before + rest, ours, customer, catalog)) or None)
 
 
 def _told(rest: str) -> bool:
@@ -152,12 +163,14 @@ def _customer_item_code(rest: str, ours: str, customer: str | None, catalog: Cat
 def _unglued(line: ParsedLine, customer: str | None, catalog: CatalogSnapshot) -> ParsedLine:
     """The line with a code read glued to the next column's text (`glued`) parted: our code where it
     was read, the customer's code left over as theirs, a unit left over as the unit when none was read."""
-    for name in ("our_sku", "code", "customer_sku"):
-        split = glued(getattr(line, name), customer, catalog)
+    names = ("our_sku", "code", "customer_sku")
+    for name in names:
+        before = next((v for n in names if n != name and (v := getattr(line, n)) and _stub(v)), "")
+        split = glued(getattr(line, name), customer, catalog, before)
         if split is None:
             continue
         ours, rest = split
-        theirs = _customer_item_code(rest, ours, customer, catalog) or (rest if _code_like(rest) else None)
+        theirs = _vouched(rest, before, ours, customer, catalog) or (rest if _code_like(rest) else None)
         changes: dict[str, str | None] = {"our_sku": ours if name == "our_sku" else line.our_sku or ours}
         if name != "our_sku":
             changes[name] = None if name == "customer_sku" else ours
@@ -169,6 +182,11 @@ def _unglued(line: ParsedLine, customer: str | None, catalog: CatalogSnapshot) -
         ids = tuple((label, ours if value == old else value) for label, value in line.ids)
         return replace(line, ids=ids, **changes)
     return line
+
+
+def _stub(text: str) -> bool:
+    """The start of a code another cell took the rest of ("AJ-8", "A"): short, and no code of ours."""
+    return len(text.strip()) <= 6 and not any(ch.isspace() for ch in text.strip())
 
 
 def _code_like(text: str) -> bool:

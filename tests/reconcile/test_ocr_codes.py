@@ -242,3 +242,19 @@ def test_a_code_of_ours_with_a_digit_read_twice_is_ours(seed):
     names = {m.number for m in MATERIALS for k in range(len(doubled) - 1)
              if doubled[k] == doubled[k + 1] and doubled[:k] + doubled[k + 1:] == m.number}
     assert our_code(read, SNAP) == (material.number if names == {material.number} else None), read
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_customer_code_split_over_two_cells_and_glued_to_ours_is_parted(seed):
+    """Generated: the customer's code cut by a column edge, its start in one cell and its rest read
+    glued to our code in the next ("WY-B" | "T-05005.01.0006"), or our code with a speck after it
+    beside their code ("WY-BT-0500 5.01.0006."): our code, and their code whole."""
+    rng = random.Random(seed)
+    item = rng.choice([i for i in CUSTOMER_ITEMS if i.customer == "C0001"])
+    if rng.random() < 0.5:
+        cut = rng.randint(2, min(5, len(item.code) - 2))
+        read = line(our_sku=None, code=item.code[:cut], customer_sku=item.code[cut:] + item.material)
+    else:
+        read = line(our_sku=None, customer_sku=f"{item.code} {item.material}{rng.choice('.,:')}")
+    fixed = repaired(read, "C0001", SNAP)
+    assert (fixed.our_sku, fixed.customer_sku) == (item.material, item.code), read
