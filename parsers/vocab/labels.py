@@ -378,6 +378,11 @@ def _prefix_label(text: str) -> tuple[str, str, str] | None:
     for k in range(min(len(words), 6), 0, -1):
         field = header_field(" ".join(words[:k])) or _ocr_label(" ".join(words[:k]))
         if field:
+            glued = _glued_label(text)  # "Pedido nº0012/85": the label goes on into the next word
+            if (glued and glued[0] == field and len(glued[1]) > len(" ".join(words[:k]))
+                    and (glued[2][:1].isdigit() or glued[1][-1] in ".#°º"
+                         or glued[1][-1].islower() and glued[2][:1].isupper())):
+                return glued  # "P.O. NumberPO-9", "Pedido nº0012/85"; not "Client E" + "mballages Dupont"
             return field, " ".join(words[:k]), " ".join(words[k:])
     head = _CJK_HEAD.match(text)
     if head:
@@ -394,7 +399,7 @@ def _glued_label(text: str) -> tuple[str, str, str] | None:
     rest starts a value (a digit, or a capital after a lower-case letter: "OrderDate16-Nov-26")."""
     for end in range(min(len(text), 32), 3, -1):
         head, rest = text[:end], text[end:]
-        if not rest or not re.match(r"[A-Za-z.#]", head[-1]) or head[-1].islower() and rest[0].islower():
+        if not rest or not re.match(r"[A-Za-z.#°º]", head[-1]) or head[-1].islower() and rest[0].islower():
             continue
         field = header_field(head)
         if field:
@@ -487,9 +492,9 @@ def split_label(text: str | None) -> tuple[str, str, str] | None:
     if label_key(s) in _TITLES:
         return PO_NUMBER, s, ""  # a bare title: only a number right beside it is the PO number
     title = _prefix_title(s)
-    if title and _plausible(PO_NUMBER, title[1]):
-        return (PO_NUMBER, *_unglued(PO_NUMBER, *title))  # "PURCHASE ORDER PO-9"
     found = _prefix_label(s)
+    if title and _plausible(PO_NUMBER, title[1]) and not (found and len(found[1]) > len(title[0])):
+        return (PO_NUMBER, *_unglued(PO_NUMBER, *title))  # "PURCHASE ORDER PO-9", not "Pedido nº0012"
     if found is None:
         return None
     field, label, value = found

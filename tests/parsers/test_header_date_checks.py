@@ -70,3 +70,19 @@ def test_a_year_first_date_that_lost_a_padding_digit_beside_a_padded_one_is_doub
     assert _read(*cut, rng.choice([SourceKind.PDF, SourceKind.EMAIL, SourceKind.XLSX]))[1] == []
     plain = [f"{d.year}{sep}{d.month}{sep}{d.day}" for d in (date(2026, 1, 5), date(2026, 2, 7))]
     assert _read(*plain, kind)[1] == []
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en", "de", "es", "fr"])
+def test_a_po_label_read_glued_to_its_value_gives_the_value_whole(lang):
+    """Generated: every PO label of each language with its value glued on by the scan (no colon, no
+    gap: "Commande n°0012/85", "Pedido nº0012/85"): the PO field, and the value exactly as printed,
+    never with the label's last letters ("no0012/85")."""
+    from parsers.vocab import labels as F
+    from tests.stress.vocab import FIELD_LABELS
+    rng = random.Random(lang)
+    for label in FIELD_LABELS[lang]["po"]:
+        value = rng.choice(["0012/85", "4500940019", "PO-2026-0151", "AA26-00070"])
+        got = F.split_label(label + value)
+        if got is None:
+            continue  # a label whose last letter runs into a letter of the value is not guessed at
+        assert (got[0], got[2]) == (F.PO_NUMBER, value), (label + value, got)
