@@ -74,7 +74,8 @@ def table_edges(words: list[Word]) -> list[Edge]:
     rows = [w for line in lines[h + 1:end] if len(phrases(line)) >= 3 for w in line] or body
     extent = (min(w.box[1] for w in rows), max(w.box[3] for w in rows))
     top, bottom = max(w.box[3] for w in lines[h]), max(w.box[3] for w in body)
-    return [Edge((spans[k][1] + spans[k + 1][0]) / 2, (spans[k][1], spans[k + 1][0]), top, bottom, extent, fields[index[k]], fields[index[k + 1]])
+    return [Edge((spans[k][1] + spans[k + 1][0]) / 2, (spans[k][1], spans[k + 1][0]), top, bottom, extent,
+                 fields.get(index[k]), fields.get(index[k + 1]))
             for k in range(len(spans) - 1) if index[k] != index[k + 1]]
 
 

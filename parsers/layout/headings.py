@@ -9,15 +9,34 @@ from __future__ import annotations
 import re
 
 from parsers.vocab import labels as F
-from parsers.layout.words import CJK, Line, Word, column_label, cut_word, join_words, line_height, phrases, union_box
+from parsers.layout.words import CJK, Box, Line, Word, column_label, cut_word, join_words, line_height, phrases, union_box
 
 _LONGEST_LABEL = 12  # characters: no heading label is longer
 _STRAY = re.compile(r"^[)）\]】|]+|[(（\[【|]+$")  # a bracket the detector cut from the label beside it
 
 
+_OPENING, _CLOSING = "(（[【", ")）]】"
+
+
 def _known(text: str) -> bool:
-    """A heading label in the vocabulary, also when OCR left it a neighbour's bracket ("）金额")."""
-    return F.is_known_column(text) or F.is_known_column(_STRAY.sub("", text))
+    """A heading label in the vocabulary, also when OCR left it a neighbour's bracket ("）金额") or
+    read a speck between two of its words as one ("Buyer] Item #")."""
+    return F.is_known_column(text) or F.is_known_column(_STRAY.sub("", text)) or F.is_known_column(_unpaired(text))
+
+
+def _unpaired(text: str) -> str:
+    """The text without brackets that close nothing or open nothing: "Buyer] Item #" is "Buyer Item #",
+    "Unit Price (USD)" stays."""
+    out, opened = [], []
+    for ch in text:
+        if ch in _OPENING:
+            opened.append(len(out))
+        elif ch in _CLOSING:
+            if not opened:
+                continue
+            opened.pop()
+        out.append(ch)
+    return "".join(ch for k, ch in enumerate(out) if k not in opened)
 
 
 def split_labels(line: Line) -> Line:
@@ -137,7 +156,56 @@ def is_header(line: Line, below: Line | None = None, cells: list[list[Word]] | N
     found = header_fields(cells)
     if F.QUANTITY not in found and F.UNIT in found and below is not None and _counts_under(cells, below):
         found = (found - {F.UNIT}) | {F.QUANTITY}  # a numeric "Units" column is the count (tables.count_column)
+    if F.QUANTITY not in found and below is not None and unread_count(cells, below) is not None:
+        found = found | {F.QUANTITY}
     return F.QUANTITY in found and bool(found & F.ITEM_FIELDS) and len(found) >= 3
+
+
+COUNT_LABEL = "Qty"  # the heading given to a count column whose own heading OCR could not read
+_COUNT = re.compile(r"\d[\d,.]*")
+
+
+def unread_count(cells: list[list[Word]], below: Line) -> int | None:
+    """The heading cell OCR misread ("QQ", "QY" for "Qty") over the table's count column: the one
+    cell no label names whose column holds a plain number on the next line, in a heading that names
+    an item and a price or an amount but no quantity (the row arithmetic then checks it). None when
+    there is no such cell or more than one."""
+    fields = [F.column_field(column_label(join_words(cell))) for cell in cells]
+    if F.QUANTITY in fields or F.UNIT_PRICE not in fields and F.AMOUNT not in fields:
+        return None
+    if not set(fields) & F.ITEM_FIELDS:
+        return None
+    found = [k for k, name in enumerate(fields) if name is None and _numbers_under(cells, k, below)]
+    return found[0] if len(found) == 1 else None
+
+
+def _numbers_under(cells: list[list[Word]], k: int, below: Line) -> bool:
+    """Whether the words of `below` under heading cell k are plain numbers: those reaching within half
+    a text height of the heading (a long description ends short of the next column's numbers, a
+    right-aligned count may stand just right of a short heading), or centred between the rules of an
+    empty ruled heading cell (`blank`)."""
+    x0, x1 = cells[k][0].box[0], cells[k][-1].box[2]
+    if join_words(cells[k]):
+        reach = 0.5 * line_height(cells[k])
+        under = [w for w in below if w.box[2] > x0 - reach and w.box[0] < x1 + reach]
+    else:
+        under = [w for w in below if x0 < w.cx < x1]
+    return bool(under) and all(_COUNT.fullmatch(w.text) for w in under)
+
+
+def blank(box: Box) -> list[Word]:
+    """An empty ruled heading cell (the detector found no text in it), where it is: a count column
+    whose heading was lost may be named by `with_count`."""
+    return [Word("", box, 0.0)]
+
+
+def with_count(cells: list[list[Word]], below: Line | None) -> list[list[Word]]:
+    """The heading cells, the misread heading of the count column (`unread_count`) named as one."""
+    k = unread_count(cells, below) if below is not None else None
+    if k is None:
+        return cells
+    word = Word(COUNT_LABEL, union_box(w.box for w in cells[k]), min(w.confidence for w in cells[k]))
+    return [*cells[:k], [word], *cells[k + 1:]]
 
 
 def _counts_under(cells: list[list[Word]], below: Line) -> bool:

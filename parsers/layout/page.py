@@ -22,7 +22,8 @@ from parsers import build
 from parsers.layout import columns, textlines
 from parsers.layout.checks import pages as pages_check
 from parsers.layout.grid import MIN_COLUMNS, Grid, row_cells, split_at_rules, text_lines
-from parsers.layout.headings import header_at as _header_at, heading_cells, is_header as _is_header, split_labels
+from parsers.layout.headings import (header_at as _header_at, heading_cells, is_header as _is_header, split_labels,
+                                     blank, with_count)
 from parsers.context import ParseContext
 from parsers.errors import ParseError
 from parsers.vocab import doctypes
@@ -164,12 +165,12 @@ def _grid_table(page: Page, lines: list[Line], canon: _Canon | None) -> _Table |
         rows = row_cells(words, grid)
         read.append((grid, rows))
         for r in range(min(grid.rows - 1, _HEAD_ROWS)):
-            depth = _heading_depth(rows, r)
+            depth = _heading_depth(grid, rows, r)
             inside = [i for i, y in enumerate(mids) if grid.ys[r] <= y <= bottom]
             if depth and inside:
                 spans = grid.spans()
                 index = columns.canonical(spans, canon.spans) if canon else list(range(len(spans)))
-                head = [[w for k in range(depth) for w in rows[r + k][c]] for c in range(grid.columns)]
+                head = _grid_heading(grid, rows, r, depth)
                 return _Table(spans, index, inside[0], inside[-1] + 1, True, [w for c in head for w in c],
                               [c for c in head if c], grid=grid, cells=rows, body=r + depth, head=head)
     return _continued_grid(read, mids, canon) if canon else None
@@ -217,13 +218,22 @@ def _aligned(grid: Grid, canon: list[tuple[float, float]], rows: list[list[list[
     return all(min(abs(x - e) for e in edges) <= near for x in grid.xs)
 
 
-def _heading_depth(rows: list[list[list[Word]]], r: int) -> int:
+def _grid_heading(grid: Grid, rows: list[list[list[Word]]], r: int, depth: int) -> list[list[Word]]:
+    """The heading's words by grid column (rows r to r + depth - 1), an empty or misread heading
+    over the count column named as one (`with_count`: the detector loses a faint "Qty")."""
+    head = [[w for k in range(depth) for w in rows[r + k][c]] for c in range(len(rows[r]))]
+    below = [w for c in rows[r + depth] for w in c] if r + depth < len(rows) else None
+    spans = grid.spans()
+    marked = [c or blank((spans[k][0], grid.ys[r], spans[k][1], grid.ys[r + depth])) for k, c in enumerate(head)]
+    return [c if join_words(c) else [] for c in with_count(marked, below)]
+
+
+def _heading_depth(grid: Grid, rows: list[list[list[Word]]], r: int) -> int:
     """1 when grid row r is the table's heading, 2 when rows r and r + 1 head it together, else 0."""
     for depth in (1, 2):
         if r + depth >= len(rows):
             return 0
-        named = [[w for k in range(depth) for w in rows[r + k][c]] for c in range(len(rows[r]))]
-        named = [c for c in named if c]
+        named = [c for c in _grid_heading(grid, rows, r, depth) if c]
         below = [w for c in rows[r + depth] for w in c]
         if named and _is_header([w for c in named for w in c], below or None, named):
             return depth
@@ -248,6 +258,7 @@ def _find_table(page: Page, lines: list[Line], canon: _Canon | None) -> _Table |
         # measured against its two-line height, close columns ("QTY" | "PRICE/PC USD") would merge.
         head = split_labels(head)
         cells = [[w] for w in head]
+    cells = with_count(cells, lines[h + 1] if h + 1 < len(lines) else None)
     spans = columns.rule_spans(page, lines[h])
     bottom = columns.rule_bottom(page, spans, lines[h]) if spans else None
     if bottom is not None and bottom <= max(w.box[3] for w in lines[h]) + line_height(lines[h]):
@@ -255,6 +266,8 @@ def _find_table(page: Page, lines: list[Line], canon: _Canon | None) -> _Table |
     end = columns.body_end(lines, h, bottom)
     lines[h + 1:end] = [tokenised(line) for line in lines[h + 1:end]]
     ruled = bool(spans)
+    if not ruled:
+        cells = columns.cut_at_gutters(cells, lines[h + 1:end], line_height(lines[h]))
     spans = spans or columns.gutter_spans(lines, h, end, cells)
     index = columns.canonical(spans, canon.spans) if canon else list(range(len(spans)))
     if not ruled and not canon:
