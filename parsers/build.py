@@ -199,7 +199,7 @@ def demote_counters(rows: Rows, start: int, columns: dict[int, str]) -> dict[int
         if name not in (F.DESCRIPTION, F.CODE):
             continue
         values = [cell(row, col) for row in rows[start:start + 50] if cell(row, col)]
-        if values and all(re.fullmatch(r"\d{1,3}", v) for v in values):
+        if _counter(values):
             out[col] = F.LINE_NO
         elif (values and name == F.DESCRIPTION and list(columns.values()).count(F.DESCRIPTION) > 1
               and all(re.fullmatch(r"[A-Za-z0-9][\w\-./]*\d[\w\-./]*", v) for v in values)):
@@ -207,6 +207,18 @@ def demote_counters(rows: Rows, start: int, columns: dict[int, str]) -> dict[int
         elif name == F.CODE and _names_only(rows[start:start + 50], col, columns):
             out[col] = F.DESCRIPTION  # "Article" holding names ("Strapping band"): words, not codes
     return out
+
+
+def _counter(values: list[str]) -> bool:
+    """Whether a column's cells number the lines: 1, 2, 3 ..., or so on a scan, where OCR may read a
+    row number as a mark (">", "l") or give it a dot ("6."): short cells, most of them numbers
+    that rise, none a word."""
+    numbers = [int(v.rstrip(".")) for v in values if re.fullmatch(r"\d{1,3}\.?", v)]
+    if not values or not all(len(v) <= 3 and not re.search(r"[^\W\d_]{2,}", v) for v in values):
+        return False
+    if len(numbers) == len(values):
+        return True
+    return 2 * len(numbers) > len(values) and len(numbers) >= 2 and numbers == sorted(set(numbers))
 
 
 def _names_only(body: Rows, col: int, columns: dict[int, str]) -> bool:

@@ -101,6 +101,49 @@ def gutter_spans(lines: list[Line], h: int, end: int,
     return [part for a, b in spans for part in split_between_heads((a, b), heads, words, size)]
 
 
+def cut_at_gutters(cells: list[list[Word]], lines: list[Line], size: float) -> list[list[Word]]:
+    """Heading cells whose words are labels of their own ("Item" "Description" printed closer than a
+    word gap, one label read together) cut between two words where the rows below leave an empty
+    gutter with words on both sides under the cell: the rows show two columns there."""
+    rows = [line for line in lines if len(phrases(line)) >= 3]
+    if len(rows) < 2:
+        return cells
+    boxes = [(w.box[0], w.box[2]) for line in rows for w in line]
+    out: list[list[Word]] = []
+    for cell in cells:
+        start = 0
+        for k in range(1, len(cell)):
+            left, right = cell[start:k], cell[k:]
+            if (F.is_known_column(join_words(left)) and F.is_known_column(join_words(right))
+                    and _gutter_between(boxes, left, right, size)):
+                out.append(left)
+                start = k
+        out.append(cell[start:])
+    return out
+
+
+def _gutter_between(boxes: list[tuple[float, float]], left: list[Word], right: list[Word], size: float) -> bool:
+    """Whether some x between the middles of the last left word and the first right word is crossed
+    by no row word (each taken `_EDGE` short at its ends), with row words centred on both sides of
+    it under the two parts."""
+    lo, hi = left[-1].cx, right[0].cx
+    edge = _EDGE * size
+    crossed = [(a + edge, b - edge) for a, b in boxes if b - edge > lo and a + edge < hi]
+    x, free = lo, None
+    for a, b in sorted(crossed):
+        if a - x >= _GUTTER * size:
+            free = (x + a) / 2
+            break
+        x = max(x, b)
+    if free is None and hi - x >= _GUTTER * size:
+        free = (x + hi) / 2
+    if free is None:
+        return False
+    centres = [(a + b) / 2 for a, b in boxes]
+    return (any(left[0].box[0] - size <= c < free for c in centres)
+            and any(free < c <= right[-1].box[2] + size for c in centres))
+
+
 def split_between_heads(span: tuple[float, float], heads: list[tuple[float, float]],
                         boxes: list[tuple[float, float]], size: float) -> list[tuple[float, float]]:
     """A span holding two headings' columns, printed closer than a word gap apart ("Part No." over

@@ -209,3 +209,20 @@ def test_a_code_heading_over_codes_keeps_its_codes(codes):
     rows = [["Article", "Description", "Qty", "Price"]] + [[c, "Strapping band 40mm", "5", "1.20"] for c in codes]
     (order,) = orders_from_rows(rows, ParseContext(path="po.csv"), SourceKind.CSV).orders
     assert [l.code or l.our_sku or l.customer_sku for l in order.lines] == list(codes)
+
+
+@pytest.mark.parametrize(("values", "numbers_lines"), [
+    (["1", "2", "3"], True),
+    ([">", "2", "3.", "4"], True),      # OCR read a row number as a mark and another with a dot
+    (["1", "l", "3"], True),
+    (["3", "1", ">"], False),           # numbers that do not rise
+    (["1", "Box", "3"], False),         # a word
+    (["Cap", "Nut", "Pin"], False),
+])
+def test_an_item_column_of_row_numbers_numbers_the_lines(values, numbers_lines):
+    """A column headed "Item" whose cells are row numbers, some misread on a scan, numbers the lines."""
+    from parsers import build
+
+    rows = [["Item", "Description", "Qty"]] + [[v, f"Thing {k}", "5"] for k, v in enumerate(values)]
+    columns = build.demote_counters(rows, 1, {0: "description", 1: "description", 2: "quantity"})
+    assert (columns[0] == "line_no") is numbers_lines
