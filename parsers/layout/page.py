@@ -69,6 +69,7 @@ class _Sheet:
     extras: dict[int, list[tuple[str, str, Box]]] = field(default_factory=dict)  # row -> labelled ids
     header: list[str | None] = field(default_factory=list)
     first_header: int | None = None
+    headings: list[int] = field(default_factory=list)  # the rows that head a table occurrence
     grid_rows: int | None = 0  # filled rows of the ruled tables, counted by their rules (None: uncountable)
 
     def add(self, page: int, cells: list[list[Word]], offset: int = 0) -> None:
@@ -386,7 +387,21 @@ def _sheet(pages: list[Page], all_lines: list[list[Line]]) -> tuple[_Sheet, bool
             else:
                 sheet.add_cells(page.number, free[i], offset=width)
                 _relabel(sheet.rows[-1] if sheet.rows else [])
+    _complete_headings(sheet)
     return sheet, canon is not None
+
+
+def _complete_headings(sheet: _Sheet) -> None:
+    """A heading repeated on a later page names, in the first heading's row, the columns whose
+    labels the first one lost or OCR misread ("z°" for "N°"): they are one table's columns, and the
+    first heading must stay the table's heading (the rows above a fuller later one were lost)."""
+    if len(sheet.headings) < 2:
+        return
+    first = sheet.rows[sheet.headings[0]]
+    for r in sheet.headings[1:]:
+        for c, text in enumerate(sheet.rows[r][:len(first)]):
+            if text and F.column_field(text) and not F.column_field(first[c]):
+                first[c] = text
 
 
 def _remap(cells: list[list[Word]], index: list[int], width: int) -> list[list[Word]]:
@@ -439,6 +454,7 @@ def _add_table_line(sheet: _Sheet, page: int, cells: list[list[Word]], is_header
             row[c] = column_label(text) if text else text
         sheet.header = list(row)
         sheet.first_header = len(sheet.rows) - 1 if sheet.first_header is None else sheet.first_header
+        sheet.headings.append(len(sheet.rows) - 1)
         if sheet.qty_col is None:
             named = {F.column_field(t): c for c, t in reversed(list(enumerate(row)))}
             sheet.qty_col = named.get(F.QUANTITY, named.get(F.UNIT))  # no quantity: a heading "Units" counts

@@ -179,3 +179,46 @@ def test_the_column_edges_are_found_when_a_misread_heading_stands_over_two_gutte
     words += run(845, ("Total 479.08", 1309, 1491))
     edges = faxruns.table_edges(words)
     assert [e.right for e in edges][-4:] == ["quantity", "unit", "unit_price", "amount"]
+
+
+class _Pages:
+    """An OCR engine that reads the scripted pages in turn."""
+
+    def __init__(self, pages):
+        self.pages = iter(pages)
+
+    def read(self, image):
+        return list(next(self.pages))
+
+
+def _two_page_tiff() -> bytes:
+    out = io.BytesIO()
+    first, second = Image.new("L", (1500, 2300), 255), Image.new("L", (1500, 2300), 255)
+    first.save(out, format="TIFF", save_all=True, append_images=[second])
+    return out.getvalue()
+
+
+def test_a_heading_repeated_on_the_next_page_names_what_the_first_page_misread():
+    """Given a table over two pages whose first-page heading lost a label to OCR ("z°" for "N°")
+    and whose second page repeats the heading whole, all rows of both pages are read, the first
+    page's too (the fuller heading on page 2 was taken as the table's, the rows above it lost)."""
+    def run(y, *cells):
+        return [OcrWord(text, (x0, y, x1, y + 28), 0.99) for text, x0, x1 in cells]
+
+    def heading(y, number):
+        return run(y, (number, 165, 189), ("Nuestra ref.", 224, 350), ("Articulo", 382, 465), ("Cantidad", 756, 850),
+                   ("Unidad", 885, 960), ("P. unit. (EUR)", 995, 1129), ("Total", 1163, 1213))
+
+    def row(y, n, cust, name, qty, unit, price, amount):
+        return run(y, (n, 165, 175), (cust, 222, 336), (name, 382, 700), (qty, 810, 848), (unit, 885, 926),
+                   (price, 1057, 1127), (amount, 1162, 1251))
+
+    page1 = run(170, ("ORDEN DE COMPRA", 628, 1028)) + run(266, ("N° de pedido: KB26-00128", 136, 500))
+    page1 += heading(654, "z°") + row(704, "1", "AAT-32208", "Work gloves", "163", "pair", "0,4173", "68,02")
+    page1 += row(754, "2", "AAT-26746", "Stretch film", "821", "kg", "2,09", "1.715,89")
+    page1 += run(2249, ("Pagina 1 de 2", 755, 900))
+    page2 = heading(163, "N°") + row(214, "3", "AAT-25137", "Hex bolt", "236", "BOX", "10,34", "2.440,24")
+    page2 += run(378, ("Total 4.224,15", 1314, 1483)) + run(2248, ("Pagina 2 de 2", 756, 901))
+    (order,) = fax.parse(_two_page_tiff(), ParseContext(path="fax.tif"), ocr=_Pages([page1, page2])).orders
+    assert [(ln.line_no, ln.customer_sku, ln.quantity) for ln in order.lines] == [
+        (1, "AAT-32208", Decimal(163)), (2, "AAT-26746", Decimal(821)), (3, "AAT-25137", Decimal(236))]
