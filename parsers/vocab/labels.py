@@ -93,7 +93,7 @@ _LABELS: dict[str, tuple[str, ...]] = {
     AMOUNT: ("金额", "小计", "含税金额", "价税合计", "总价", "行金额", "amount", "linetotal",
              "extendedprice", "extprice", "extended", "total", "summe", "lineamount", "value", "netamount", "subtotal", "extendedcost", "extcost", "totalcost",
              "betrag", "gesamtpreis", "gesamt", "positionswert", "importe", "importetotal", "montant",
-             "montantht", "totalht", "totalligne"),
+             "montantht", "totalht", "totalligne", "montantttc", "totalttc"),
     LINE_NO: ("序号", "行号", "项次", "项号", "no", "line", "lineno", "linenumber", "#", "pos",
               "position", "itemline",
               "posnr", "nr", "lfdnr", "linea", "lin", "ligne", "n", "no.", "numero"),

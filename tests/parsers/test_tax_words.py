@@ -25,3 +25,18 @@ def test_sentences(text, says):
 ])
 def test_price_headings(heading, says):
     assert heading_tax_included(heading) is says
+
+
+@pytest.mark.parametrize("heading,says", [("Total TTC", True), ("Montant TTC", True), ("Total HT", False), ("Montant", None)])
+def test_a_french_amount_heading_says_the_tax_of_the_table(heading, says):
+    """An amount column headed "Total TTC" (tax included) or "Total HT" (without tax) is the line
+    amount and says what the table's prices hold: the order carries it for the price check."""
+    from parsers.build import orders_from_rows
+    from parsers.context import ParseContext
+    from parsers.model import SourceKind
+
+    rows = [["Bon de commande N°: BC-2026-0042"], ["Référence", "Désignation", "Qté", "Prix", heading],
+            ["1.01.1003", "Bouchon", "20", "3,50", "70,00"]]
+    (order,) = orders_from_rows(rows, ParseContext(path="bc.csv"), SourceKind.CSV).orders
+    assert order.lines[0].amount is not None
+    assert order.prices_include_tax is says

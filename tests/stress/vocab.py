@@ -90,7 +90,7 @@ COLUMN_LABELS = {
            "cust": ("Notre réf.", "Réf. client"), "name": ("Désignation", "Description", "Article"),
            "spec": ("Spécification", "Dimensions"), "qty": ("Quantité", "Qté"),
            "unit": ("Unité", "U."), "price": ("Prix unitaire", "P.U.", "Prix"),
-           "amount": ("Montant", "Total HT", "Total")},
+           "amount": ("Montant", "Total TTC", "Total")},
 }
 
 TOTAL_LABELS = {"zh-Hans": ("合计", "总计", "合计金额"), "zh-Hant": ("合計", "總計"),
