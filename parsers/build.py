@@ -13,6 +13,7 @@ from datetime import date
 
 from parsers.vocab import doctypes
 from parsers.vocab import labels as F
+from parsers.vocab import misread
 from parsers.layout import party
 from parsers.layout import checks
 from parsers.layout.checks import RowNote
@@ -102,7 +103,7 @@ def a1_name(row: int, col: int) -> str:
 def _header_score(row: list[str | None], below: Rows = ()) -> tuple[int, dict[int, str]]:
     columns: dict[int, str] = {}
     for col, text in enumerate(row):
-        name = F.column_field(text)
+        name = F.column_field(text) or misread.column_field(text)  # "物料名稠": 物料名称 as OCR misread it
         if name and (name not in columns.values() or name in (F.NAME, F.SPEC, F.DESCRIPTION, F.ADDRESS_PART)):
             columns[col] = name
     columns = count_column(columns, below)

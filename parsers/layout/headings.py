@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from parsers.vocab import labels as F
+from parsers.vocab import misread
 from parsers.layout.words import CJK, Box, Line, Word, column_label, cut_word, join_words, line_height, phrases, union_box
 
 _LONGEST_LABEL = 12  # characters: no heading label is longer
@@ -19,9 +20,11 @@ _OPENING, _CLOSING = "(（[【", ")）]】"
 
 
 def _known(text: str) -> bool:
-    """A heading label in the vocabulary, also when OCR left it a neighbour's bracket ("）金额") or
-    read a speck between two of its words as one ("Buyer] Item #")."""
-    return F.is_known_column(text) or F.is_known_column(_STRAY.sub("", text)) or F.is_known_column(_unpaired(text))
+    """A heading label in the vocabulary, also when OCR left it a neighbour's bracket ("）金额"),
+    read a speck between two of its words as one ("Buyer] Item #") or misread one of its
+    characters ("物料名稠")."""
+    return (F.is_known_column(text) or F.is_known_column(_STRAY.sub("", text)) or F.is_known_column(_unpaired(text))
+            or misread.column_field(text) is not None)
 
 
 def _unpaired(text: str) -> str:
@@ -138,11 +141,17 @@ def _bracket_notes_left(cell: list[Word]) -> list[list[Word]]:
     return tokens
 
 
+def cell_field(cell: list[Word]) -> str | None:
+    """The field a heading cell names, as printed or with a character OCR misread ("物料名稠")."""
+    text = join_words(cell)
+    return F.column_field(column_label(text)) or misread.column_field(text)
+
+
 def header_fields(cells: list[list[Word]]) -> set[str]:
     """The fields the heading cells name; a cell no field matches as a whole is tried word by word."""
     found: set[str] = set()
     for cell in cells:
-        whole = F.column_field(column_label(join_words(cell)))
+        whole = cell_field(cell)
         if whole:
             found.add(whole)
             continue
@@ -170,7 +179,7 @@ def unread_count(cells: list[list[Word]], below: Line) -> int | None:
     cell no label names whose column holds a plain number on the next line, in a heading that names
     an item and a price or an amount but no quantity (the row arithmetic then checks it). None when
     there is no such cell or more than one."""
-    fields = [F.column_field(column_label(join_words(cell))) for cell in cells]
+    fields = [cell_field(cell) for cell in cells]
     if F.QUANTITY in fields or F.UNIT_PRICE not in fields and F.AMOUNT not in fields:
         return None
     if not set(fields) & F.ITEM_FIELDS:

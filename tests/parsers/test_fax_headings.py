@@ -222,3 +222,15 @@ def test_a_heading_repeated_on_the_next_page_names_what_the_first_page_misread()
     (order,) = fax.parse(_two_page_tiff(), ParseContext(path="fax.tif"), ocr=_Pages([page1, page2])).orders
     assert [(ln.line_no, ln.customer_sku, ln.quantity) for ln in order.lines] == [
         (1, "AAT-32208", Decimal(163)), (2, "AAT-26746", Decimal(821)), (3, "AAT-25137", Decimal(236))]
+
+
+def test_a_heading_run_with_a_misread_label_is_cut_into_its_labels():
+    """Given the detector's one run "序號物料编碼物料名稠" (物料名稱 with 稱 misread), it is cut into three
+    heading cells, the last naming the item's name, and the line heads a table with a quantity."""
+    from parsers.layout.headings import cell_field, heading_cells, is_header
+
+    line = [Word("序號物料编碼物料名稠", (169, 560, 526, 590)), Word("訂購數量", (757, 560, 850, 590)),
+            Word("單位", (880, 560, 930, 590)), Word("單價(港)", (1000, 560, 1122, 590))]
+    cells = heading_cells(line)
+    assert [cell_field(c) for c in cells] == ["line_no", "code", "name", "quantity", "unit", "unit_price"]
+    assert is_header(line)
