@@ -124,8 +124,8 @@ def cut_at_gutters(cells: list[list[Word]], lines: list[Line], size: float) -> l
 
 def _gutter_between(boxes: list[tuple[float, float]], left: list[Word], right: list[Word], size: float) -> bool:
     """Whether some x between the middles of the last left word and the first right word is crossed
-    by no row word (each taken `_EDGE` short at its ends), with row words centred on both sides of
-    it under the two parts."""
+    by no row word (each taken `_EDGE` short at its ends), with row words centred under each part
+    on its side ("Line" over no word of its own in "Line Total" is no column)."""
     lo, hi = left[-1].cx, right[0].cx
     edge = _EDGE * size
     crossed = [(a + edge, b - edge) for a, b in boxes if b - edge > lo and a + edge < hi]
@@ -140,8 +140,9 @@ def _gutter_between(boxes: list[tuple[float, float]], left: list[Word], right: l
     if free is None:
         return False
     centres = [(a + b) / 2 for a, b in boxes]
-    return (any(left[0].box[0] - size <= c < free for c in centres)
-            and any(free < c <= right[-1].box[2] + size for c in centres))
+    reach = 0.25 * size
+    return (any(left[0].box[0] - reach <= c <= min(left[-1].box[2] + reach, free) for c in centres)
+            and any(max(right[0].box[0] - reach, free) <= c <= right[-1].box[2] + reach for c in centres))
 
 
 def split_between_heads(span: tuple[float, float], heads: list[tuple[float, float]],

@@ -234,3 +234,46 @@ def test_a_heading_run_with_a_misread_label_is_cut_into_its_labels():
     cells = heading_cells(line)
     assert [cell_field(c) for c in cells] == ["line_no", "code", "name", "quantity", "unit", "unit_price"]
     assert is_header(line)
+
+
+def test_labels_of_one_heading_stay_together_over_one_column():
+    """Given the detector's heading runs "Customer Part # Description" and "Quantity UoM Unit Cost
+    Line Total" over codes (one cut in two pieces) and amounts that stand under one word of their
+    heading only, "Customer Part #" and "Line Total" each stay one heading: the codes are the
+    customer's and the amounts the lines' (not "Customer" | "Part #", "Line" | "Total")."""
+    def run(y, *cells):
+        return [OcrWord(text, (x0, y, x1, y + 28), 0.99) for text, x0, x1 in cells]
+
+    words = run(100, ("PO No.: CG2026110020", 160, 460))
+    words += run(300, ("Item", 162, 244), ("Customer Part # Description", 232, 615),
+                 ("Quantity UoM Unit Cost Line Total", 899, 1363))
+    rows = [(("1", 161, 185), ("AKE-65134", 239, 382), ("Bottle cap 60mm blue", 465, 749), ("5,600", 935, 1012),
+             ("PCS", 1022, 1076), ("0.006", 1143, 1225), ("33.60", 1285, 1363)),
+            (("2", 162, 185), ("AKE-", 242, 300), ("49816", 296, 381), ("Sealing tape 50mm x 510m beige", 464, 886),
+             ("223", 959, 1012), ("ROLL", 1024, 1072), ("0.3029", 1152, 1220), ("67.55", 1288, 1359)),
+            (("3", 159, 184), ("AKE-34544", 239, 380), ("Sealing tape 70mm x 820m beige", 463, 890), ("116", 960, 1011),
+             ("ROLL", 1023, 1071), ("1.23", 1184, 1220), ("142.68", 1272, 1358))]
+    for k, cells in enumerate(rows):
+        words += run(360 + 50 * k, *cells)
+    words += run(520, ("Total 243.83", 1200, 1363))
+    png = io.BytesIO()
+    Image.new("L", (1500, 1200), 255).save(png, format="PNG")
+    (order,) = fax.parse(png.getvalue(), ParseContext(path="fax.tif"), ocr=_Scripted(words)).orders
+    assert [(ln.customer_sku, ln.amount) for ln in order.lines] == [
+        ("AKE-65134", Decimal("33.60")), ("AKE-49816", Decimal("67.55")), ("AKE-34544", Decimal("142.68"))]
+
+
+def test_a_heading_is_cut_only_where_each_part_has_words_of_its_own_under_it():
+    """"Item" "Description" over row numbers and names is cut in two; "Line" "Total" over amounts
+    that stand under "Total" only, with the unit cost's column ending left of "Line", is not."""
+    from parsers.layout.columns import cut_at_gutters
+
+    def words(y, *cells):
+        return [Word(t, (float(a), y, float(b), y + 28.0)) for t, a, b in cells]
+
+    rows = [words(400 + 50 * k, (str(k + 1), 111, 134), (name, 188, 357), ("0.006", 1143, 1225), ("33.60", 1285, 1363))
+            for k, name in enumerate(("Strapping band", "Bubble wrap", "Stretch film"))]
+    heading = [words(300, ("Item", 111, 173), ("Description", 182, 320)), words(300, ("Unit Cost", 1130, 1230)),
+               words(300, ("Line", 1245, 1290), ("Total", 1298, 1363))]
+    cut = cut_at_gutters(heading, rows, 28.0)
+    assert [" ".join(w.text for w in c) for c in cut] == ["Item", "Description", "Unit Cost", "Line Total"]
