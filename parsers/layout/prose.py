@@ -59,7 +59,7 @@ def _heads(words: list[str], n: int) -> list[tuple[str, str]]:
     the label as a dot or colon ("unit price.GBP 0.83") or lost it ("cantidad1.040"), also the
     label cut there."""
     out = [(" ".join(words[:n]), " ".join(words[n:]))]
-    glued = (re.match(r"^([^\W\d_][\w/-]*?)[.:](?=[^\W\d_]|[¥$€£￥])(.+)$", words[n - 1])
+    glued = (re.match(r"^([^\W\d_][\w./-]*?)[.:](?=[^\W\d_]|[¥$€£￥])(.+)$", words[n - 1])  # "Art.-Nr.AEP-35310"
              or re.match(r"^([^\W\d_]+(?:[./-][^\W\d_]+)*)[.:]?(\d.*)$", words[n - 1]))  # "cantidad.154", "importe353,50"
     if glued:
         out.append((" ".join(words[:n - 1] + [glued.group(1)]), " ".join([glued.group(2)] + words[n:])))

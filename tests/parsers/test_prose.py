@@ -344,3 +344,14 @@ def test_faxed_labelled_lines_whose_number_marks_ocr_misread_keep_their_numbers(
     got = [(l.code, l.quantity, l.unit_price, l.amount) for l in order.lines]
     assert got == want, "\n".join(text)
     assert not [c for c in order.read_checks if c.outcome.value != "passed"], "\n".join(text)
+
+
+@pytest.mark.parametrize("gap", [" ", ""])
+def test_a_dotted_label_glued_to_its_code_keeps_the_code(gap):
+    """Given "unsere Art.-Nr.AEP-35310" (OCR lost the space after a label that ends in a dot), the
+    customer's code is read as with the space (an order was accepted with it lost)."""
+    text = (f"Pos. 3: Deep groove bearing 6214-2RS (unsere Art.-Nr.{gap}AEP-35310, Art.-Nr. 1.02.1010), "
+            "Menge 130 set, Einzelpreis 4,30 €, Betrag 559,00")
+    got = labelled_line(text, 0, mark=",")
+    assert got is not None
+    assert (got.customer_sku, got.code, got.quantity, got.unit_price) == ("AEP-35310", "1.02.1010", D(130), D("4.30"))
