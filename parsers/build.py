@@ -417,9 +417,15 @@ _LOOK_ALIKE_LETTERS = "OIlSB"
 def _doubtful_po(po: str | None, kind: SourceKind) -> tuple[ReadCheck, ...]:
     """On a scanned page a PO number whose look-alike digit stands by letters and no digit
     ('P0-2026-0006'), or look-alike letter between digits ('2O26'), may be the recogniser's
-    O for 0: nothing on the page vouches for either reading, so a clerk compares it."""
+    O for 0, and a lone dot between digits ('001.1/18') a speck: nothing on the page vouches for
+    either reading, so a clerk compares it."""
     if not po or kind is not SourceKind.FAX:
         return ()
+    speck = _speck_mark(po)
+    if speck:
+        return (ReadCheck(CheckName.HEADER_FIELD, CheckOutcome.FAILED,
+                          f'The PO number was read from a scan as "{po}", whose one "{speck}" between digits '
+                          f'may be a speck; a clerk must compare it with the original.'),)
     for i, ch in enumerate(po):
         left, right = po[i - 1:i], po[i + 1:i + 2]
         sides = left + right
@@ -431,6 +437,18 @@ def _doubtful_po(po: str | None, kind: SourceKind) -> tuple[ReadCheck, ...]:
                               f'misread {"letter" if ch.isdigit() else "digit"}; a clerk must compare it '
                               f'with the original.'),)
     return ()
+
+
+def _speck_mark(po: str) -> str | None:
+    """The one dot or comma between two digits of a PO number whose other separators are of another
+    kind ("001.1/18", "PO-2026-00.13"): a speck the recogniser read as a mark."""
+    marks = [c for c in po if not c.isalnum() and not c.isspace()]
+    for mark in ".,":
+        at = po.find(mark)
+        if (marks.count(mark) == 1 and len(set(marks)) > 1 and 0 < at < len(po) - 1
+                and po[at - 1].isdigit() and po[at + 1].isdigit()):
+            return mark
+    return None
 
 
 def _header_dates(facts: Facts, lines: list[ParsedLine], ctx: ParseContext, us: bool,

@@ -20,13 +20,15 @@ def _header_doubts(po: str, kind: SourceKind) -> list[str]:
             if c.check is CheckName.HEADER_FIELD and c.outcome is CheckOutcome.FAILED]
 
 
-@pytest.mark.parametrize("po", ["P0-2026-0006", "PO-2O26-0006", "A1-77", "REF-PX1", "4500-B8-1"])
+@pytest.mark.parametrize("po", ["P0-2026-0006", "PO-2O26-0006", "A1-77", "REF-PX1", "4500-B8-1",
+                                "001.1/18", "PO-2026-00.13"])  # a speck read as a lone dot between digits
 def test_a_scanned_po_number_with_a_look_alike_character_waits_for_a_clerk(po):
     (doubt,) = _header_doubts(po, SourceKind.FAX)
     assert po in doubt and "compare it with the original" in doubt
 
 
-@pytest.mark.parametrize("po", ["PO-2026-0006", "4500770113", "CG2026110106", "PM26-00069", "S005555", "A0123"])
+@pytest.mark.parametrize("po", ["PO-2026-0006", "4500770113", "CG2026110106", "PM26-00069", "S005555", "A0123",
+                                "4500.1234", "2026.11.0042", "0011/18"])
 def test_a_scanned_po_number_without_such_a_place_passes(po):
     assert _header_doubts(po, SourceKind.FAX) == []
 
