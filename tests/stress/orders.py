@@ -74,6 +74,9 @@ def draw_order(cat: StressCatalog, rng: random.Random, serial: int, *, anomaly_r
     total = sum((ln.amount for ln in lines), Decimal(0))
     truth = Truth(customer, _po_number(rng, serial), TODAY - timedelta(days=rng.randint(0, 6)),
                   TODAY + timedelta(days=rng.randint(15, 60)), customer.currency, lines, total, "accepted")
+    if any(ln.quantity % ln.item.pack for ln in lines):
+        # a weighed half unit (1482.5 KG) is no multiple of the pack size 1: CONTRACT's QTY_NOT_PACK_MULTIPLE
+        truth.status, truth.anomaly = "review", "qty_not_pack_multiple"
     if rng.random() < anomaly_rate:
         _spoil(truth, rng.choice(ANOMALIES), rng)
     return truth

@@ -43,6 +43,20 @@ def test_truths_add_up_for_many_draws():
             assert abs(truth.total - exact) <= Decimal("0.005") * len(truth.lines), truth.po_number
 
 
+def test_a_quantity_off_the_pack_size_is_a_review_truth():
+    """Given drawn orders, one with a weighed half unit (no multiple of pack size 1) is expected in
+    review, as QTY_NOT_PACK_MULTIPLE puts it there, and one whose every line fits its pack is not
+    for that reason."""
+    cat = draw_catalog(random.Random(1))
+    seen = set()
+    for i in range(300):
+        truth = draw_order(cat, random.Random(i), serial=i, anomaly_rate=0.0)
+        off = any(ln.quantity % ln.item.pack for ln in truth.lines)
+        assert truth.status == ("review" if off else "accepted"), truth.po_number
+        seen.add(off)
+    assert seen == {True, False}
+
+
 def test_text_documents_print_what_their_truth_says(tmp_path):
     """Given generated PDFs and e-mails, the PO number and the printed total are in their text."""
     truths = write_corpus(tmp_path, 6, SEED, ("pdf", "email"))
