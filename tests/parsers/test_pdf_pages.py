@@ -50,7 +50,7 @@ def test_a_ruled_table_continued_without_its_heading_is_read_by_each_pages_grid(
 def test_a_continued_page_is_read_by_its_grid_not_the_first_pages_columns(seed):
     """Given a continued page whose ruled table has a grid of its own, the page's table is that grid,
     from its first row to its totals row."""
-    from parsers.layout import page as layout
+    from parsers.layout import pagetable as layout
     from parsers.layout.words import group_lines
 
     rng = random.Random(seed)
