@@ -66,9 +66,15 @@ def _undoubled(code: str) -> list[str]:
 
 
 def customer_code(code: str | None, customer: str | None, catalog: CatalogSnapshot) -> str | None:
-    """The customer's own code as the catalog spells it, for a code read by OCR that names one."""
-    if not code or not customer or catalog.customer_item(customer, code) is not None:
+    """The customer's own code as the catalog spells it, for a code read by OCR that names one.
+
+    A code that names one as read but is spelled otherwise ('KDs-15355' for KDS-15355: lookups
+    fold case and spaces) is the catalog's too: a letter's case on a scan is the recogniser's guess."""
+    if not code or not customer:
         return None
+    named = catalog.customer_item(customer, code)
+    if named is not None:
+        return named.code if named.code != code else None
     codes = {item.code for s in spellings(code) if (item := catalog.customer_item(customer, s)) is not None}
     return codes.pop() if len(codes) == 1 else None
 

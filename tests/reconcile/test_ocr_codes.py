@@ -47,6 +47,19 @@ def test_a_garbled_customer_code_reads_as_theirs(seed):
     assert (fixed.code, fixed.ids) == (item.code, (("Part", item.code),))
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_a_customer_code_read_in_another_case_is_the_catalogs_spelling(seed):
+    """Given a customer code a scan read with letters in the wrong case ('KDs-15355'), the line
+    carries the code as the catalog spells it, in each field that held it."""
+    rng = random.Random(seed)
+    item = rng.choice([i for i in CUSTOMER_ITEMS if any(ch.isalpha() for ch in i.code)])
+    letters = [k for k, ch in enumerate(item.code) if ch.isalpha()]
+    flip = set(rng.sample(letters, rng.randint(1, len(letters))))
+    read = "".join(ch.swapcase() if k in flip else ch for k, ch in enumerate(item.code))
+    fixed = repaired(line(our_sku=None, code=read, customer_sku=read, ids=(("Part", read),)), item.customer, SNAP)
+    assert (fixed.code, fixed.customer_sku, fixed.ids) == (item.code, item.code, (("Part", item.code),)), read
+
+
 def test_a_code_that_names_two_items_once_repaired_is_left_as_read():
     """1.01.0020 and 1-01-0020 both in the catalog: "1,01,0020" could be either, so no guess."""
     twin = Material("1-01-0020", "瓦楞纸箱", "other", "PCS", None, D(1), D(0), 1)
