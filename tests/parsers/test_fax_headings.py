@@ -263,15 +263,17 @@ def test_labels_of_one_heading_stay_together_over_one_column():
         ("AKE-65134", Decimal("33.60")), ("AKE-49816", Decimal("67.55")), ("AKE-34544", Decimal("142.68"))]
 
 
-def test_a_heading_is_cut_only_where_each_part_has_words_of_its_own_under_it():
+@pytest.mark.parametrize("unit_cost", [(1143, 1225), (1190, 1250), (1180, 1238)])
+def test_a_heading_is_cut_only_where_each_part_has_words_of_its_own_under_it(unit_cost):
     """"Item" "Description" over row numbers and names is cut in two; "Line" "Total" over amounts
-    that stand under "Total" only, with the unit cost's column ending left of "Line", is not."""
+    that stand under "Total" only is not, also when the unit cost's column ends just under the
+    start of "Line" (a word centred left of "Line" is the unit cost's, not a column of its own)."""
     from parsers.layout.columns import cut_at_gutters
 
     def words(y, *cells):
         return [Word(t, (float(a), y, float(b), y + 28.0)) for t, a, b in cells]
 
-    rows = [words(400 + 50 * k, (str(k + 1), 111, 134), (name, 188, 357), ("0.006", 1143, 1225), ("33.60", 1285, 1363))
+    rows = [words(400 + 50 * k, (str(k + 1), 111, 134), (name, 188, 357), ("0.006", *unit_cost), ("33.60", 1285, 1363))
             for k, name in enumerate(("Strapping band", "Bubble wrap", "Stretch film"))]
     heading = [words(300, ("Item", 111, 173), ("Description", 182, 320)), words(300, ("Unit Cost", 1130, 1230)),
                words(300, ("Line", 1245, 1290), ("Total", 1298, 1363))]
