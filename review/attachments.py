@@ -5,18 +5,14 @@ which the marks of the orders read from it point at.
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import quopri
 from collections.abc import Callable
 from dataclasses import dataclass
-from email import policy
 from email.message import EmailMessage
-from email.parser import BytesParser
 from typing import Any
 
 from parsers.detect import sniff
-from parsers.formats.mail import part_name
+from parsers.errors import ParseError
+from parsers.formats.mail import MAX_DEPTH, forwarded_message, part_name
 from review.marks import page_frames
 from review.originals import PAGE_KINDS, PageSet
 
@@ -45,9 +41,6 @@ class Attachment:
         return f"a{self.index}-"
 
 
-MAX_DEPTH = 5   # messages forwarded inside messages, as the reader opens them (parsers.formats.mail)
-
-
 def attachments(message: EmailMessage) -> list[Attachment]:
     """The message's attachments in order; a forwarded message (message/rfc822) is one, its bytes
     the message, followed by its own attachments (the reader reads those too)."""
@@ -68,20 +61,14 @@ def _collect(message: EmailMessage, found: list[Attachment], depth: int) -> None
 
 
 def _forwarded(part: EmailMessage) -> EmailMessage | None:
-    """The message a message/rfc822 part holds; also when, against the rules but commonly, the
-    message itself came base64- or quoted-printable-encoded (the reader opens those too)."""
+    """The message a message/rfc822 part holds, decoded as the reader decodes it; as attached
+    when the reader could not decode it either (its bytes are still offered for download)."""
     if part.get_content_type() != "message/rfc822" or not part.is_multipart():
         return None
-    inner = part.get_payload()[0]
-    cte = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
-    if inner.keys() or cte not in ("base64", "quoted-printable"):
-        return inner
-    text = str(inner.get_payload()).encode("ascii", "surrogateescape")
     try:
-        raw = base64.b64decode(text) if cte == "base64" else quopri.decodestring(text)
-    except (binascii.Error, ValueError):
-        return inner
-    return BytesParser(policy=policy.default).parsebytes(raw)
+        return forwarded_message(part)
+    except ParseError:
+        return part.get_payload()[0]
 
 
 def _message_bytes(message: EmailMessage) -> bytes:

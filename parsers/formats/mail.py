@@ -349,19 +349,28 @@ def _scan_orders(part: EmailMessage, n: int, ctx: ParseContext, parse_part: Pars
 
 def _forwarded_orders(part: EmailMessage, n: int, ctx: ParseContext, parse_part: ParsePart) -> ParseResult:
     """A message attached to the message (forwarded as an attachment): read it as a message."""
-    inner = part.get_payload()
-    inner = inner[0] if isinstance(inner, list) and inner else None
-    if not isinstance(inner, EmailMessage):
+    inner = forwarded_message(part)
+    if inner is None:
         return ParseResult(not_orders=("An attached message is empty.",))
     if ctx.depth + 1 > MAX_DEPTH:
         raise ParseError("The message is nested inside other messages too deeply to be read.")
-    cte = (_raw(part, "Content-Transfer-Encoding") or "").strip().lower()
-    if cte in ("base64", "quoted-printable") and not inner.keys():
-        # Against the rules but common: the attached message itself is base64-encoded.
-        inner = read_message(_undo_transfer_encoding(str(inner.get_payload()), cte))
     subject = decode_header(_raw(inner, "Subject"))
     name = part_name(part) or f"{subject or f'attachment-{n}'}.eml"
     return _message_orders(inner, replace(ctx, part=name, depth=ctx.depth + 1), parse_part)
+
+
+def forwarded_message(part: EmailMessage) -> EmailMessage | None:
+    """The message a message/rfc822 part holds (None when it holds none); also when, against the
+    rules but commonly, the attached message itself came base64- or quoted-printable-encoded.
+    `ParseError` when that encoding is broken or the message is no message."""
+    inner = part.get_payload()
+    inner = inner[0] if isinstance(inner, list) and inner else None
+    if not isinstance(inner, EmailMessage):
+        return None
+    cte = (_raw(part, "Content-Transfer-Encoding") or "").strip().lower()
+    if cte in ("base64", "quoted-printable") and not inner.keys():
+        inner = read_message(_undo_transfer_encoding(str(inner.get_payload()), cte))
+    return inner
 
 
 def _undo_transfer_encoding(text: str, cte: str) -> bytes:
