@@ -40,11 +40,11 @@ def pdf_pages_per_second(pages: int = 20, rounds: int = 5) -> float:
     return pages * rounds / elapsed
 
 
-def fax_seconds_per_page(rows: int, catalog=None, rounds: int = 2) -> tuple[float, float]:
+def fax_seconds_per_page(rows: int, catalog=None, rounds: int = 2, threads: int | None = None) -> tuple[float, float]:
     """(seconds to read and reconcile one faxed A4 page of `rows` order lines and a printed total,
     seconds the OCR engine alone takes to read it), each the best of `rounds` (a busy machine only
-    ever adds time)."""
-    from parsers.ocr import default_engine
+    ever adds time). `threads` 1 runs the OCR models on one core; None lets them use every core."""
+    from parsers.ocr import RapidOcrEngine
     from reconcile import reconcile
 
     gen = _generators()
@@ -52,7 +52,7 @@ def fax_seconds_per_page(rows: int, catalog=None, rounds: int = 2) -> tuple[floa
     total = sum(int(r[3].replace(",", "")) * float(r[5]) for r in lines)
     image = gen.fax_page(lines, total=f"{total:,.2f}")
     data = gen.fax_tiff([image])
-    engine = default_engine()
+    engine = RapidOcrEngine(threads=threads)
     engine.read(image.convert("L"))  # load the models once, as a running worker has
     ocr_alone = whole = float("inf")
     for _ in range(rounds):
@@ -60,7 +60,7 @@ def fax_seconds_per_page(rows: int, catalog=None, rounds: int = 2) -> tuple[floa
         engine.read(image.convert("L"))
         ocr_alone = min(ocr_alone, time.perf_counter() - start)
         start = time.perf_counter()
-        result = parse_document(data, ParseContext(path="bench.tif"))
+        result = parse_document(data, ParseContext(path="bench.tif", ocr=engine))
         if catalog is not None:
             for order in result.orders:
                 reconcile(order, catalog, today=date(2026, 11, 20))
