@@ -101,7 +101,7 @@ def main() -> None:
     print(f"text-PDF read            {pages:10,.1f} pages/s  (a 20-page PDF of 20 lines a page, CPU time, one core)")
     if not a.no_fax:
         snapshot = CatalogSnapshot.from_records(catalog(20_000))
-        for threads, cores in ((1, "one core"), (None, "all cores")):
+        for threads, cores in ((1, "one core, CPU time"), (None, "all cores, wall clock")):
             for rows, name in ((25, "dense"), (5, "typical")):
                 whole, ocr = fax_seconds_per_page(rows, snapshot, threads=threads)
                 print(f"faxed page, {name:8} {whole:10.2f} s/page   (A4, {rows} rows, read + reconciled on {cores}, "
