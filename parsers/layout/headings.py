@@ -10,6 +10,7 @@ import re
 
 from parsers.vocab import labels as F
 from parsers.vocab import misread
+from parsers.vocab.numbers import parse_quantity
 from parsers.layout.words import CJK, Box, Line, Word, column_label, cut_word, join_words, line_height, phrases, union_box
 
 _LONGEST_LABEL = 12  # characters: no heading label is longer
@@ -176,7 +177,7 @@ _COUNT = re.compile(r"\d[\d,.]*")
 
 def unread_count(cells: list[list[Word]], below: Line) -> int | None:
     """The heading cell OCR misread ("QQ", "QY" for "Qty") over the table's count column: the one
-    cell no label names whose column holds a plain number on the next line, in a heading that names
+    cell no label names whose column holds a count on the next line, in a heading that names
     an item and a price or an amount but no quantity (the row arithmetic then checks it). None when
     there is no such cell or more than one."""
     fields = [cell_field(cell) for cell in cells]
@@ -189,7 +190,8 @@ def unread_count(cells: list[list[Word]], below: Line) -> int | None:
 
 
 def _numbers_under(cells: list[list[Word]], k: int, below: Line) -> bool:
-    """Whether the words of `below` under heading cell k are plain numbers: those reaching within half
+    """Whether the words of `below` under heading cell k are counts (plain numbers, or numbers with
+    their unit: "291 pack"; a unit word of the column beside may stand in reach too): those reaching within half
     a text height of the heading (a long description ends short of the next column's numbers, a
     right-aligned count may stand just right of a short heading), or centred between the rules of an
     empty ruled heading cell (`blank`)."""
@@ -199,7 +201,15 @@ def _numbers_under(cells: list[list[Word]], k: int, below: Line) -> bool:
         under = [w for w in below if w.box[2] > x0 - reach and w.box[0] < x1 + reach]
     else:
         under = [w for w in below if x0 < w.cx < x1]
-    return bool(under) and all(_COUNT.fullmatch(w.text) for w in under)
+    return any(_counted(w.text) for w in under) and all(_counted(w.text) or misread.unit_code(w.text) for w in under)
+
+
+def _counted(text: str) -> bool:
+    """A plain number, or a number with its unit written in the same cell ("291 pack")."""
+    if _COUNT.fullmatch(text):
+        return True
+    number, unit = parse_quantity(text)
+    return number is not None and unit is not None and misread.unit_code(unit) is not None
 
 
 def blank(box: Box) -> list[Word]:

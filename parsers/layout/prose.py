@@ -57,11 +57,11 @@ def _label_split(segment: str) -> tuple[str, str, str] | None:
 def _heads(words: list[str], n: int) -> list[tuple[str, str]]:
     """The first `n` words as a label and the rest as its value; when OCR read the space after
     the label as a dot or colon ("unit price.GBP 0.83") or lost it ("cantidad1.040"), also the
-    label cut there."""
+    label cut there; a speck read between them ("Menge·268") is such a mark."""
     out = [(" ".join(words[:n]), " ".join(words[n:]))]
-    glued = (re.match(r"^([^\W\d_][\w./-]*?)[.:](?=[^\W\d_]|[¥$€£￥])(.+)$", words[n - 1])  # "Art.-Nr.AEP-35310"
-             or re.match(r"^([^\W\d_]+(?:[./-][^\W\d_]+)*)[.:]?(\d.*)$", words[n - 1]))  # "cantidad.154", "importe353,50"
-    if glued:
+    cuts = (re.match(r"^([^\W\d_][\w./-]*?)[.:](?=[^\W\d_]|[¥$€£￥])(.+)$", words[n - 1]),  # "Art.-Nr.AEP-35310"
+            re.match(r"^([^\W\d_]+(?:[./-]+[^\W\d_]+)*)[.:·•]?(\d.*)$", words[n - 1]))  # "cantidad.154", "Menge1.002:m"
+    for glued in filter(None, cuts):
         out.append((" ".join(words[:n - 1] + [glued.group(1)]), " ".join([glued.group(2)] + words[n:])))
     return out
 

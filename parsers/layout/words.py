@@ -161,11 +161,19 @@ def join_words(words: list[Word]) -> str:
         piece = w.text
         if prev is not None and gap > 0.15 * min(w.height, prev.height):
             text += " "
-        elif prev is not None and gap < 0 and text and piece[:1] == text[-1]:
-            piece = piece[1:]  # overlapping OCR runs that both read the character they share
+        elif prev is not None and gap < 0 and text:
+            piece = piece[_shared(text, piece, -gap / min(w.height, prev.height)):]
         text += piece
         prev = w
     return text.strip()
+
+
+def _shared(text: str, piece: str, overlap: float) -> int:
+    """How many characters two overlapping OCR runs both read where they overlap ("Menge." and
+    "e.177PCS" share "e."): the longest end of `text` that starts `piece`, no longer than the
+    overlap (in text heights) holds characters; at least one when they share one."""
+    most = min(len(piece) - 1, max(1, round(overlap / 0.25)), 3)
+    return next((n for n in range(most, 0, -1) if text.endswith(piece[:n])), 0)
 
 
 def _parts(text: str) -> list[str]:

@@ -135,7 +135,7 @@ _LABELS: dict[str, tuple[str, ...]] = {
                "comprador", "cliente", "facturara", "acheteur", "client", "facturera", "donneurdordre"),
     TOTAL: ("合计", "总计", "总金额", "合计金额", "订单总额", "订单金额", "金额合计", "价税合计总额",
             "grandtotal", "totalamount", "ordertotal", "total", "totalvalue", "sum",
-            "gesamtbetrag", "gesamtsumme", "summe", "endbetrag", "nettobetrag", "importetotal", "totalpedido",
+            "gesamtbetrag", "gesamtsumme", "gesamt", "summe", "endbetrag", "nettobetrag", "importetotal", "totalpedido",
             "montanttotal", "totalttc", "totalcommande", "totalgeneral"),
     ADDRESS_PART: ("address", "city", "state", "postalcode", "zip", "zipcode", "postcode",
                    "country", "street"),
@@ -185,7 +185,7 @@ _COLUMN_PATTERNS: tuple[tuple[str, str | None], ...] = (
 )
 
 _TOTAL_WORDS = re.compile(r"^(合计|总计|小计|总金额|合计金额|金额合计|订单总额|grandtotal|total|subtotal|sum|totalamount|ordertotal|"
-                          r"gesamtbetrag|gesamtsumme|summe|zwischensumme|endbetrag|importetotal|montanttotal)")
+                          r"gesamtbetrag|gesamtsumme|gesamt(?!preis)|summe|zwischensumme|endbetrag|importetotal|montanttotal)")
 _CHANGE_WORDS = re.compile(r"(?i)订单变更|变更单|变更订单|更改单|change\s*order|revised\s*(po|purchase\s*order|order)|po\s*change|amended\s*(po|order)")
 
 
@@ -409,12 +409,16 @@ def _glued_label(text: str) -> tuple[str, str, str] | None:
 
 def _ocr_label(label: str) -> str | None:
     """A label of four or more characters with one character misread (探购单号 for 采购单号), when
-    only one field's label reads so."""
+    only one field's label reads so; a long Latin label also with one letter lost or one too many
+    ("Auftragsnumimer", "Bestelldatm")."""
     key = label_key(label)
     cjk = bool(re.search(r"[\u4e00-\u9fff]", key))
     if len(key) < (4 if cjk else 8):  # a short Latin word one letter off is another word ("data")
         return None
     fields = {_HEADER_BLURS.get(key[:i] + "?" + key[i + 1:]) for i in range(len(key))} - {None}
+    if key.isascii() and key.isalpha() and len(key) >= 9:  # letters only: "Bestelldatum 9" is a label and a value
+        fields |= {_HEADER_INDEX.get(key[:i] + key[i + 1:]) for i in range(len(key))} - {None}
+        fields |= {_HEADER_BLURS.get(key[:i] + "?" + key[i:]) for i in range(len(key) + 1)} - {None}
     return fields.pop() if len(fields) == 1 and "" not in fields else None
 
 

@@ -29,7 +29,8 @@ from tests.stress.orders import draw_order
 from tests.stress.style import draw_style
 
 
-def _fax(lang: str, columns: tuple[str, ...], qty_label: str, *, ruled: bool, skew: float, seed: int):
+def _fax(lang: str, columns: tuple[str, ...], qty_label: str, *, ruled: bool, skew: float, seed: int,
+         unit_in_qty: bool = False):
     """A stress fax in `lang` with exactly `columns`, its quantity column headed `qty_label`: (tiff bytes, truth)."""
     rng = random.Random(f"headings/{seed}")
     cat = draw_catalog(random.Random(f"headings/{seed}/catalog"))
@@ -42,7 +43,7 @@ def _fax(lang: str, columns: tuple[str, ...], qty_label: str, *, ruled: bool, sk
                     column_labels={**labels, "qty": qty_label}, total_label=vocab.TOTAL_LABELS[lang][0],
                     date_form=rng.choice(vocab.date_forms(lang, truth.customer.country)),
                     number_form=rng.choice(vocab.number_forms(lang)), colon="：" if lang.startswith("zh") else ":",
-                    columns=columns, ruled=ruled, narrow=False, lines_as="table", unit_in_qty=False,
+                    columns=columns, ruled=ruled, narrow=False, lines_as="table", unit_in_qty=unit_in_qty,
                     page_rows=None, print_total=True)
     pages = stress_page.layout(truth, style, rng)
     return render.fax_bytes(pages, skew=skew, specks=1500, container="tiff", seed=seed), truth
@@ -53,6 +54,14 @@ SMUDGED = (  # (language, columns, printed quantity heading, ruled, skew, seed)
     ("en", ("no", "cust", "name", "spec", "qty", "unit", "price", "amount"), "QY", False, -0.9, 22),
     ("de", ("sku", "name", "qty", "unit", "price", "amount"), "Mcnqc", True, 0.7, 23),
     ("fr", ("no", "sku", "name", "unit", "qty", "price", "amount"), "Qlé", False, 1.1, 24),
+    # a long heading with one letter read as a mark, right beside the unit column
+    ("de", ("no", "cust", "name", "qty", "unit", "price", "amount"), "Anzah!", False, -1.4, 26),
+    ("en", ("no", "sku", "name", "qty", "unit", "price", "amount"), "Quantlty", True, 0.8, 27),
+)
+# The count written with its unit in one cell ("291 pack") under the smudged heading.
+SMUDGED_WITH_UNITS = (
+    ("en", ("no", "cust", "name", "qty", "price", "amount"), "Qy", True, -1.0, 25),
+    ("de", ("sku", "name", "qty", "price", "amount"), "Mcnqc", False, 0.9, 28),
 )
 
 
@@ -68,6 +77,21 @@ def test_a_smudged_quantity_heading_still_heads_the_count_column(lang, columns, 
     want = [ln.quantity for ln in truth.lines]
     assert all(got in (right, None) for got, right in zip(read, want))
     assert sum(q is None for q in read) <= 1
+
+
+@pytest.mark.skipif(not os.path.exists(stress_page.FONT), reason="fonts-wqy-microhei is not installed")
+@pytest.mark.parametrize(("lang", "columns", "qty_label", "ruled", "skew", "seed"), SMUDGED_WITH_UNITS)
+def test_a_smudged_heading_over_counts_written_with_their_unit_still_heads_them(lang, columns, qty_label, ruled,
+                                                                                skew, seed):
+    """Given a generated fax whose count cells hold the unit too ("291 pack") under a quantity heading
+    that reads as no label, the fax is read (not failed) and every row has its own quantity and unit."""
+    data, truth = _fax(lang, columns, qty_label, ruled=ruled, skew=skew, seed=seed, unit_in_qty=True)
+    (order,) = fax.parse(data, ParseContext(path="smudged.tif")).orders
+    assert len(order.lines) == len(truth.lines)
+    read = [line.quantity for line in order.lines]
+    assert all(got in (ln.quantity, None) for got, ln in zip(read, truth.lines))
+    assert sum(q is None for q in read) <= 1
+    assert sum(line.unit is not None for line in order.lines) >= len(truth.lines) - 1
 
 
 def _heading(*texts: str) -> list[list[Word]]:
@@ -87,6 +111,13 @@ def _under(*texts: str) -> list[Word]:
     (("Code", "Qty", "Wt", "Price"), ("1.01.1003", "20", "3", "3.50"), None),
     # words under the unnamed heading: not a count column
     (("Code", "Xyz", "Price", "Amount"), ("1.01.1003", "red", "3.50", "7.00"), None),
+    # counts written with their unit ("291 pack", "1,200 PCS"), or in another's reach, are counts
+    (("No.", "Code", "QY", "Unit Cost", "Extended"), ("1", "PBB-65949", "291 pack", "1.65", "480.15"), 2),
+    (("Code", "QQ", "Price"), ("1.01.1003", "1,200 PCS", "3.50"), 1),
+    # a unit word alone is no count
+    (("Code", "QQ", "Price", "Amount"), ("1.01.1003", "pack", "3.50", "7.00"), None),
+    # a number with a word that is no unit is no count
+    (("Code", "QQ", "Price", "Amount"), ("1.01.1003", "20 blue", "3.50", "7.00"), None),
     # no price or amount to check a guessed count against
     (("Code", "QQ", "Unit"), ("1.01.1003", "20", "PCS"), None),
 ])
