@@ -108,8 +108,9 @@ def _specked_ymd(s: str) -> DateReading | None:
 
 def _numeric(s: str, default_year: int | None, order: DayMonth | None) -> DateReading | None:
     """dd.mm.yyyy (always day first), a/b/yyyy and a-b-yyyy (day first unless the order is mdy)."""
-    # Not inside a longer number ("1.17/11/2026"); a speck read as a point before it is no digit (".17/11/2026").
-    m = re.search(r"(?<!\d)(?<!\d\.)(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d.])", s)
+    # Not inside a longer number ("1.17/11/2026", "18.11.2026.5"); a speck read as a point before it is no
+    # digit (".17/11/2026"), nor is one after it, or the full stop that ends a sentence ("18.11.2026.").
+    m = re.search(r"(?<!\d)(?<!\d\.)(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?!\d|\.\d)", s)
     if m:
         a, sep, b, year = int(m[1]), m[2], int(m[3]), int(m[4])
         return _pick(a, b, year, None if sep == "." else order, ambiguous=sep != ".", printed=m[0])

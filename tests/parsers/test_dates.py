@@ -154,3 +154,17 @@ def test_a_worded_date_whose_day_ocr_split_with_a_speck_is_read_whole_with_a_dou
     got = read_date(text, default_year=2026)
     assert got.value == day and got.doubt and got.specked, text
     assert read_date(clean, default_year=2026) == DateReading(day), clean
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_numeric_date_followed_by_a_full_stop_or_a_speck_is_read(seed):
+    """Given a date in each numeric form, with the full stop of a sentence or a speck OCR read as a
+    point after it ("Bestelldatum 18.11.2026."), the date is read; a longer number is not a date."""
+    import random
+    rng = random.Random(seed)
+    d = date(2026, rng.randint(1, 12), rng.randint(13, 28))
+    forms = [f"{d.day:02d}.{d.month:02d}.{d.year}", f"{d.day}.{d.month}.{d.year % 100:02d}",
+             f"{d.day:02d}/{d.month:02d}/{d.year}", f"{d.day:02d}-{d.month:02d}-{d.year}", d.isoformat()]
+    for form in forms:
+        assert parse_date(form + rng.choice([".", ". ", ".  Lieferung"])) == d, form
+    assert parse_date(f"{d.day:02d}.{d.month:02d}.{d.year}.5") is None
