@@ -184,13 +184,29 @@ def save_rejection(session: Session, *, order_id: int, rows: list[OutboxRow], en
         forget_seen(session, [order_id])
         document_id = session.execute(sa.select(ORDERS.c.document_id).where(ORDERS.c.id == order_id)).scalar_one()
         _delete_draft(session, document_id, order_id)
-        insert_new(session, OUTBOX, outbox_values([replace(r, order_id=order_id) for r in rows], now),
-                   ["stable_key"])
+        rows = [replace(r, order_id=order_id, stable_key=decision_key(session, r.stable_key)) for r in rows]
+        insert_new(session, OUTBOX, outbox_values(rows, now), ["stable_key"])
         audit.add(session, [entry])
         session.commit()
     except BaseException:
         session.rollback()
         raise
+
+
+def same_decision_rows(key: str) -> sa.ColumnElement[bool]:
+    """The outbox rows planned under `key` by every decision on the same thing: `key` itself,
+    and `key:2`, `key:3` ... (see `decision_key`)."""
+    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return sa.or_(OUTBOX.c.stable_key == key, OUTBOX.c.stable_key.like(escaped + ":%", escape="\\"))
+
+
+def decision_key(session: Session, key: str) -> str:
+    """The stable key of a row this decision plans: `key` the first time, `key:<n>` for the
+    n-th decision when earlier ones left their rows (an order reopened and rejected again while
+    its first rejection mail stays held in shadow mode: each decision plans its own row, once)."""
+    earlier = session.execute(sa.select(sa.func.count()).select_from(OUTBOX)
+                              .where(same_decision_rows(key))).scalar_one()
+    return f"{key}:{earlier + 1}" if earlier else key
 
 
 def save_not_an_order(session: Session, document_id: int, *, reason: str, entry: AuditRecord,

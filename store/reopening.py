@@ -11,6 +11,8 @@ An order rejected on its own always has its rejection mail planned; it may be re
 that mail has not been tried (`pending`, no attempt: the reopening withdraws it, guarded against
 the sender claiming it at the same moment) or was held in shadow mode (it never leaves). The
 order is then open again with the status it was read with, and its PO counts as seen again.
+Rejected again, it plans a mail of its own (`decisions.decision_key`): a held one stays as the
+record of the first decision, and the second is held (or sent) for the second.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from reconcile.checks import po_key
 from store import audit
 from store.audit import AUDIT, AuditRecord
 from store.db import insert_new
-from store.decisions import HANDLED, OPEN_STATUSES, REJECTED, AlreadyDecided
+from store.decisions import HANDLED, OPEN_STATUSES, REJECTED, AlreadyDecided, same_decision_rows
 from store.documents import DOCUMENTS, HISTORY
 from store.models import DocumentStatus, Order, OutboxItem, OutboxStatus, SeenPo
 
@@ -126,12 +128,12 @@ def _rejection_key(order_id: int) -> str:
 
 
 def _told(session: Session, order_id: int) -> bool:
-    """Whether the customer has, or may have, the rejection mail: it was tried or sent, not held."""
-    mail = session.execute(sa.select(OUTBOX.c.status, OUTBOX.c.attempts).where(
-        OUTBOX.c.stable_key == _rejection_key(order_id))).first()
-    if mail is None or mail.status == OutboxStatus.HELD:
-        return False
-    return not (mail.status == OutboxStatus.PENDING and mail.attempts == 0)
+    """Whether the customer has, or may have, a rejection mail: one of the order's rejections
+    (each plans its own, `decisions.decision_key`) was tried or sent, not held."""
+    mails = session.execute(sa.select(OUTBOX.c.status, OUTBOX.c.attempts).where(
+        same_decision_rows(_rejection_key(order_id)))).all()
+    return any(mail.status != OutboxStatus.HELD and not (mail.status == OutboxStatus.PENDING and mail.attempts == 0)
+               for mail in mails)
 
 
 def reopen_order(session: Session, order_id: int, *, entry: AuditRecord) -> str:
@@ -148,7 +150,7 @@ def reopen_order(session: Session, order_id: int, *, entry: AuditRecord) -> str:
         done = session.execute(sa.update(ORDERS).where(
             ORDERS.c.id == order_id, ORDERS.c.status == REJECTED, ORDERS.c.superseded_at.is_(None))
             .values(status=status)).rowcount
-        session.execute(sa.delete(OUTBOX).where(OUTBOX.c.stable_key == _rejection_key(order_id),
+        session.execute(sa.delete(OUTBOX).where(same_decision_rows(_rejection_key(order_id)),
                                                 OUTBOX.c.status == OutboxStatus.PENDING, OUTBOX.c.attempts == 0))
         if done != 1 or _told(session, order_id):   # decided again, or the sender took the mail meanwhile
             raise AlreadyDecided(f"order {order_id} changed meanwhile")

@@ -3,6 +3,8 @@ the clerk who rejected it, the mail withdrawn, the order back in review with its
 audited; once the sender has taken the mail, it stays rejected and the page says why."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sqlalchemy as sa
 
 from store import reopening
@@ -110,3 +112,42 @@ def test_a_mail_held_in_shadow_mode_never_leaves_so_the_order_may_be_reopened(en
                      {"k": f"rejected:{order}"})
     assert _reopen(desk_client, doc, order).headers["location"].endswith("done=reopened_order")
     assert _status(engine, order) == "review" and _mail(engine, order) == ("held", 1)
+
+
+def _rejection_rows(engine, order: int) -> list[tuple]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.text(
+            "SELECT stable_key, status, payload_json FROM outbox WHERE order_id = :o AND stable_key LIKE 'rejected:%' "
+            "ORDER BY id"), {"o": order})]
+
+
+def test_in_shadow_mode_each_rejection_of_a_reopened_order_plans_its_own_held_row(engine, desk_settings):
+    """Given a desk in shadow mode: an order rejected (its mail held, as the sender leaves it),
+    reopened and rejected again plans a second held row for the second decision; a repeated
+    post of that rejection plans nothing more, and a third decision a third row."""
+    from review.app import factory
+    from tests.review.conftest import new_client
+
+    shadow = replace(desk_settings, mode="shadow")
+    with new_client(factory(shadow, engine)) as client:
+        doc, order = _rejected(engine, shadow, client)
+        rows = _rejection_rows(engine, order)
+        assert [key for key, *_ in rows] == [f"rejected:{order}"] and '"shadow": true' in rows[0][2]
+        with engine.begin() as conn:   # what the sender does with a held row: staff got a copy
+            conn.execute(sa.text("UPDATE outbox SET status = 'held', attempts = 1 WHERE stable_key = :k"),
+                         {"k": f"rejected:{order}"})
+        for decision in (2, 3):
+            assert _reopen(client, doc, order).headers["location"].endswith("done=reopened_order")
+            csrf = csrf_of(client.get(f"/documents/{doc}").text)
+            for _ in range(2):   # the second post finds the order decided and plans nothing
+                client.post(f"/documents/{doc}/reject/{order}", data={"csrf": csrf, "reason": "price", "note": ""})
+            rows = _rejection_rows(engine, order)
+            assert [key for key, *_ in rows] == [f"rejected:{order}"] + [f"rejected:{order}:{n}" for n in
+                                                                         range(2, decision + 1)]
+            assert _status(engine, order) == "rejected" and '"shadow": true' in rows[-1][2]
+            assert rows[-1][1] == "pending"
+            with engine.begin() as conn:
+                conn.execute(sa.text("UPDATE outbox SET status = 'held', attempts = 1 WHERE stable_key = :k"),
+                             {"k": rows[-1][0]})
+        with session_scope(engine) as session:   # held rows never left: the order may still be reopened
+            assert reopening.order_decision(session, order).told is False
