@@ -12,9 +12,11 @@ from typing import Any
 
 from parsers.detect import sniff
 from parsers.errors import ParseError
-from parsers.formats.mail import MAX_DEPTH, forwarded_message, part_name
+from parsers.formats.mail import BODY_TYPES, MAX_DEPTH, forwarded_message, part_name
 from review.marks import page_frames
 from review.originals import PAGE_KINDS, PageSet
+
+PICTURE_KINDS = frozenset({"png", "jpeg", "gif"})   # pictures a mail may carry as decoration (not TIFF faxes)
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ def attachments(message: EmailMessage) -> list[Attachment]:
 
 
 def _collect(message: EmailMessage, found: list[Attachment], depth: int) -> None:
-    for number, part in enumerate(message.iter_attachments(), start=1):
+    for number, part in enumerate(_parts(message), start=1):
         inner = _forwarded(part)
         data = _message_bytes(inner) if inner is not None else (part.get_payload(decode=True) or b"")
         name = part_name(part) or part.get_filename() or ""
@@ -58,6 +60,14 @@ def _collect(message: EmailMessage, found: list[Attachment], depth: int) -> None
                                 part.get_content_type()))
         if inner is not None and depth < MAX_DEPTH:
             _collect(inner, found, depth + 1)
+
+
+def _parts(message: EmailMessage) -> list[EmailMessage]:
+    """The message's attachments; a message that is not multipart and whose one part is no body
+    text (a PDF sent as the whole message) is its own attachment, as the reader reads it."""
+    if not message.is_multipart():
+        return [message] if message.get_content_type() not in BODY_TYPES else []
+    return list(message.iter_attachments())
 
 
 def _forwarded(part: EmailMessage) -> EmailMessage | None:
@@ -83,14 +93,15 @@ def attachment_named(found: list[Attachment], part: str) -> Attachment | None:
     return next((a for a in found if a.holds(part)), None)
 
 
-def page_sets(found: list[Attachment], orders: list[dict[str, Any]],
-              count: Callable[[Attachment], int]) -> tuple[list[PageSet], dict[str, str]]:
+def page_sets(found: list[Attachment], orders: list[dict[str, Any]], count: Callable[[Attachment], int],
+              decoration: Callable[[Attachment], bool]) -> tuple[list[PageSet], dict[str, str]]:
     """The PDF and picture attachments as page sets (their pages counted by `count`), and for
-    each source part orders were read from one of them, the prefix their marks carry."""
+    each source part orders were read from one of them, the prefix their marks carry. A
+    picture too small to be a page (`decoration`: a logo, a signature) stays a download only."""
     sets: list[PageSet] = []
     prefixes: dict[str, str] = {}
     for attachment in found:
-        if attachment.kind not in PAGE_KINDS:
+        if attachment.kind not in PAGE_KINDS or (attachment.kind in PICTURE_KINDS and decoration(attachment)):
             continue
         read = [o for o in orders if attachment.holds(_part(o))]
         sets.append(PageSet(count(attachment), f"parts/{attachment.index}/pages", attachment.prefix,

@@ -94,8 +94,8 @@ def _original(request: Request, view: dict, data: bytes, kind: str) -> tuple[Ori
                              frames=page_frames(view["orders"])), scopes
     message = parse_mail(data)
     found = attachments(message)
-    sets, prefixes = page_sets(found, view["orders"],
-                               lambda a: pages.count(sha256_hex(a.data), a.data, a.kind))
+    sets, prefixes = page_sets(found, view["orders"], lambda a: pages.count(sha256_hex(a.data), a.data, a.kind),
+                               lambda a: pages.decoration(sha256_hex(a.data), a.data))
     sheets, scopes = _sheets(request, view, data, kind, found)
     scopes.update({part: (prefix, False) for part, prefix in prefixes.items()})
     return original_view(data, kind, cid_base=cid_base, sheets=sheets, page_sets=sets, message=message), scopes

@@ -221,11 +221,15 @@ def draw(task: str, data: bytes, kind: str, index: int | str = 0) -> object:
     page `index` (0-based) as PNG (None when there is no such page), read the "sheets" of a
     spreadsheet or CSV file (`kind` "csv" or "sheet"; `index` the scope of its cell names),
     "kind": what the bytes are, for documents stored before kinds were (`kind` is then the
-    file name), or "warm" up."""
+    file name), whether a picture is a "decoration" (too small to be a page), or "warm" up."""
     if task == "count":
         return pdf_page_count(data) if kind == "pdf" else image_page_count(data)
     if task == "render":
         return render_page(data, index, kind)
+    if task == "decoration":
+        from parsers.formats.mail import is_decoration
+
+        return is_decoration(data)
     if task == "sheets":
         return sheet_views(data, kind, str(index or ""))
     if task == "kind":
@@ -367,6 +371,10 @@ class PageRenderer:
     def count(self, sha256: str, data: bytes, kind: str) -> int:
         """How many pages the PDF or image has (0 when it cannot be read)."""
         return int(self._cached((sha256, -1), "count", data, kind) or 0)
+
+    def decoration(self, sha256: str, data: bytes) -> bool:
+        """Whether the picture is too small to be a page (a logo, a signature): the reader's rule."""
+        return bool(self._cached((sha256, -4), "decoration", data, ""))
 
     def sheets(self, sha256: str, data: bytes, kind: str, scope: str = "") -> list[SheetView] | None:
         """The sheets of a spreadsheet (`kind` "sheet") or CSV file ("csv"), or None; `scope`

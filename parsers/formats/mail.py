@@ -41,7 +41,7 @@ MAX_PARTS = 500          # MIME parts in one message, all levels together
 MAX_NESTING = 30         # multiparts inside multiparts
 MAX_HEADER = 64 * 1024   # one header's length; real ones are a few hundred bytes
 _IMAGE_MAGIC = ("png", "jpeg", "gif")
-_BODY_TYPES = ("text/plain", "text/html")
+BODY_TYPES = ("text/plain", "text/html")
 # A logo, an icon or a signature picture: too small to be a photographed or scanned order.
 _MIN_ORDER_IMAGE_SIDE = 300
 # Mailboxes that send on someone's behalf: the person is in Reply-To.
@@ -234,7 +234,7 @@ def _first_body(msg: EmailMessage, prefer: tuple[str, ...] = ("plain", "html")) 
         body = msg.get_body(preferencelist=prefer)
     except (KeyError, IndexError, ValueError):
         return None
-    if body is None or body.get_content_type() not in _BODY_TYPES or _is_attachment(body):
+    if body is None or body.get_content_type() not in BODY_TYPES or _is_attachment(body):
         return None
     return body
 
@@ -282,7 +282,7 @@ def _attachments(msg: EmailMessage, body: EmailMessage | None) -> Iterator[Email
         yield msg  # the whole message wraps another one
         return
     if not msg.is_multipart():
-        if msg is not body and msg.get_content_type() not in _BODY_TYPES:
+        if msg is not body and msg.get_content_type() not in BODY_TYPES:
             yield msg
         return
     stack = list(reversed(msg.get_payload()))
@@ -292,7 +292,7 @@ def _attachments(msg: EmailMessage, body: EmailMessage | None) -> Iterator[Email
             continue
         ctype = part.get_content_type()
         if ctype == "message/rfc822" or not part.is_multipart():
-            if not ctype.startswith("text/") or _is_attachment(part) or ctype not in (*_BODY_TYPES, "text/enriched"):
+            if not ctype.startswith("text/") or _is_attachment(part) or ctype not in (*BODY_TYPES, "text/enriched"):
                 yield part
             continue
         stack.extend(reversed(part.get_payload()))
@@ -315,7 +315,7 @@ def _attachment_orders(part: EmailMessage, n: int, ctx: ParseContext, parse_part
     name = part_name(part) or _made_up_name(part, data, n)
     child = replace(ctx, part=name, depth=ctx.depth + 1)
     s = sniff(data, name)
-    if s.magic in _IMAGE_MAGIC and _is_decoration(data):
+    if s.magic in _IMAGE_MAGIC and is_decoration(data):
         return ParseResult(not_orders=(f"The picture {name} is too small to hold an order (a logo or an icon).",))
     if s.magic == "zip" and s.zip_kind is None:
         return _no_fax_email(zip_orders(data, child, parse_part=parse_part))
@@ -331,7 +331,7 @@ def _is_scan(part: EmailMessage) -> bool:
     if part.get_content_type() == "message/rfc822":
         return False
     data = part.get_payload(decode=True) or b""
-    return sniff(data).magic in (*_IMAGE_MAGIC, "tiff") and not _is_decoration(data)
+    return sniff(data).magic in (*_IMAGE_MAGIC, "tiff") and not is_decoration(data)
 
 
 def _scan_orders(part: EmailMessage, n: int, ctx: ParseContext, parse_part: ParsePart) -> ParseResult:
@@ -390,7 +390,9 @@ def _no_fax_email(result: ParseResult) -> ParseResult:
     return replace(result, orders=orders)
 
 
-def _is_decoration(data: bytes) -> bool:
+def is_decoration(data: bytes) -> bool:
+    """A picture too small to be a scanned or photographed order (a logo, an icon, a signature
+    picture): never read as an order, and the review desk offers it as a download, not a page."""
     try:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size

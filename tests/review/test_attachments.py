@@ -7,8 +7,10 @@ import io
 import re
 from email.message import EmailMessage
 
+import pytest
 from PIL import Image
 
+from parsers.formats.mail import is_decoration
 from review.attachments import attachments, page_sets
 from review.originals import parse_mail
 from tests.data.gen_documents import fax_page, fax_tiff, text_pdf
@@ -61,7 +63,7 @@ def test_the_pdf_and_picture_attachments_become_page_sets_marked_by_the_orders_r
     assert found[2].data == tiff
     counted = []
     sets, prefixes = page_sets(found, [_read_from("订单.pdf", [[595.0, 842.0, 0.0]]), _read_from(None, [])],
-                               lambda a: counted.append(a.name) or {"pdf": 1, "tiff": 2}[a.kind])
+                               lambda a: counted.append(a.name) or {"pdf": 1, "tiff": 2}[a.kind], lambda a: False)
     assert counted == ["订单.pdf", "scan.tif"]
     assert [(s.count, s.path, s.prefix, s.name) for s in sets] == [(1, "parts/1/pages", "a1-", "订单.pdf"),
                                                                     (2, "parts/2/pages", "a2-", "scan.tif")]
@@ -141,3 +143,70 @@ def test_the_pdf_of_a_forwarded_mail_shows_as_pages_with_the_values_marked(engin
     assert desk_client.get(f"/documents/{doc}/parts/1/pages/1").headers["content-type"] == "image/png"
     download = desk_client.get(f"/documents/{doc}/parts/0")
     assert b"Please find our purchase order attached." in download.content
+
+
+def picture(width: int, height: int, kind: str = "PNG") -> bytes:
+    """A generated picture of that size (a logo, a signature, or a photographed page)."""
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(out, format=kind)
+    return out.getvalue()
+
+
+def test_a_picture_too_small_to_be_a_page_is_no_page_set():
+    """Given a mail with a 48 px logo, a 400 x 90 signature picture, a photographed page and a
+    PDF: the logo and the signature (too small for the reader to read as an order) are no page
+    sets, the photo and the PDF are; all four stay attachments (downloads)."""
+    message = parse_mail(order_mail(("logo.png", picture(48, 48), "image/png"),
+                                    ("signature.jpg", picture(400, 90, "JPEG"), "image/jpeg"),
+                                    ("photo.jpg", picture(1200, 1600, "JPEG"), "image/jpeg"),
+                                    ("po.pdf", text_pdf(), "application/pdf")))
+    found = attachments(message)
+    assert [a.name for a in found] == ["logo.png", "signature.jpg", "photo.jpg", "po.pdf"]
+    sets, _ = page_sets(found, [], lambda a: 1, lambda a: is_decoration(a.data))
+    assert [s.name for s in sets] == ["photo.jpg", "po.pdf"]
+
+
+def whole_pdf_mail(pdf: bytes, filename: str | None = "PO-7781.pdf") -> bytes:
+    """A mail that is not multipart: its one part, the whole message, is the PDF (as some
+    scanners and ERP systems send it)."""
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "buyer@customer.example", "orders@ourco.example", "PO"
+    message["Date"] = "Tue, 17 Nov 2026 09:30:00 +0800"
+    message.set_content(pdf, maintype="application", subtype="pdf", filename=filename)
+    data = message.as_bytes()
+    assert not parse_mail(data).is_multipart()
+    return data
+
+
+def test_a_mail_that_is_one_pdf_has_that_pdf_as_its_attachment():
+    for name, made_up in (("PO-7781.pdf", "PO-7781.pdf"), (None, "attachment-1.pdf")):
+        (found,) = attachments(parse_mail(whole_pdf_mail(text_pdf(), name)))
+        assert (found.index, found.name, found.kind) == (0, name or "", "pdf") and found.data.startswith(b"%PDF")
+        assert found.holds(made_up)
+
+
+@pytest.mark.parametrize("name", ["PO-7781.pdf", None])
+def test_a_case_page_shows_a_mail_that_is_one_pdf_as_its_pages_with_the_values_marked(engine, desk_settings,
+                                                                                         desk_client, name):
+    """Given a mail whose whole body is a generated PDF order (not multipart), named or not: the
+    case page shows the PDF's page, the values read from it point at that page, and the PDF downloads."""
+    doc, page = _case(engine, desk_settings, desk_client, whole_pdf_mail(text_pdf(), name))
+    assert 'id="page-a0-1"' in page and f'src="/documents/{doc}/parts/0/pages/1"' in page
+    assert re.search(r'name="line-1-quantity" value="1,?500" data-mark="page a0-1 ', page)
+    assert desk_client.get(f"/documents/{doc}/parts/0/pages/1").headers["content-type"] == "image/png"
+    assert desk_client.get(f"/documents/{doc}/parts/0").content.startswith(b"%PDF")
+
+
+def test_a_logo_and_an_inline_signature_picture_are_downloads_not_pages(engine, desk_settings, desk_client):
+    """Given a mail with its order as a generated PDF, a 48 px logo attached and a signature
+    picture placed inline (as mail programs add one): the PDF is shown as a page; the logo and the
+    signature are listed as downloads and shown as no page."""
+    message = parse_mail(order_mail(("po.pdf", text_pdf(), "application/pdf"), ("logo.png", picture(48, 48), "image/png")))
+    message.add_attachment(picture(240, 60), maintype="image", subtype="png", filename="image001.png",
+                           disposition="inline", cid="<sig@customer>")
+    doc, page = _case(engine, desk_settings, desk_client, message.as_bytes())
+    assert re.findall(r'<figure class="page" id="page-([^"]+)"', page) == ["a0-1"]
+    listed = re.findall(r'href="/documents/\d+/parts/(\d+)">([^<]+)</a>', page)
+    assert listed == [("0", "po.pdf"), ("1", "logo.png"), ("2", "image001.png")]
+    assert desk_client.get(f"/documents/{doc}/parts/1").content == picture(48, 48)
+    assert desk_client.get(f"/documents/{doc}/parts/2").content == picture(240, 60)
