@@ -26,6 +26,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("The same content arrived before as document {id} ({file}, {when}); it is not processed twice.",
      "相同内容此前已作为文件 {id}（{file}，{when}）收到，不会重复处理。"),
     ("Its acknowledgement is sent again.", "已再次发送其回执。"),
+    ("Held in shadow mode: staff got a copy; it was never sent and never will be.",
+     "影子模式下暂扣：员工已收到副本；从未发送，也永不发送。"),
     # what a clerk decided at the desk
     ("Rejected at the desk by {by}; {to} told why.", "已由 {by} 在工作台拒绝，并已告知 {to} 原因。"),
     ("Rejected at the desk by {by}; no sender known, nobody told.", "已由 {by} 在工作台拒绝；发件方未知，未通知任何人。"),

@@ -2,7 +2,8 @@
 
 The items come from `store.queue.queue_page`, the same queue as `orderdesk queue`, filtered,
 counted and cut to a page in the database (10,000 cases stay quick); this module reads the
-filter from the query string and renders the page.
+filter from the query string and renders the page. What shadow mode held back (`store.queue.HELD`)
+is listed under a filter of its own, counted apart from the queue's total.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from fastapi.responses import Response
 from review.events import signature
 from review.web import PageRoute, desk_of, render
 from store.db import session_scope, utcnow
-from store.queue import STATES, QueueItem, QueueQuery, queue_choices, queue_counts, queue_page
+from store.queue import HELD, STATES, QueueItem, QueueQuery, queue_choices, queue_counts, queue_page
 
 AGES = {"1h": timedelta(hours=1), "1d": timedelta(days=1), "7d": timedelta(days=7)}
 PAGE_ROWS = 100      # rows a page shows, newest first; the counts are always the whole queue's
@@ -43,7 +44,7 @@ class QueueFilter:
         state = query.get("state", "")
         age = query.get("age", "")
         page = query.get("page", "")
-        return cls(state=state if state in STATES else "", source=query.get("source", "").strip(),
+        return cls(state=state if state in (*STATES, HELD) else "", source=query.get("source", "").strip(),
                    customer=query.get("customer", "").strip(), code=query.get("code", "").strip().upper(),
                    age=age if age in AGES else "", page=int(page) if page.isdigit() and int(page) > 0 else 1)
 
@@ -76,6 +77,7 @@ class QueueView:
     signature: str = ""          # the whole queue's counts, for the live updates (review.events)
     page: int = 1
     pages: int = 1
+    held: int = 0                # rows held in shadow mode passing the filters: a filter of their own, in no count
 
 
 def queue_view(session, wanted: QueueFilter, now: datetime) -> QueueView:
@@ -87,12 +89,12 @@ def queue_view(session, wanted: QueueFilter, now: datetime) -> QueueView:
     whole = queue_counts(session) if wanted.narrows() else page.counts
     return QueueView(rows=page.rows, matching=page.matching, counts=counts, total=sum(counts.values()),
                      sources=sources, codes=codes, signature=signature(whole), page=wanted.page,
-                     pages=max(1, -(-page.matching // PAGE_ROWS)))
+                     pages=max(1, -(-page.matching // PAGE_ROWS)), held=page.held)
 
 
 def queue_page_view(request: Request) -> Response:
     wanted = QueueFilter.from_query(request.query_params)
     with session_scope(desk_of(request).engine) as session:
         view = queue_view(session, wanted, utcnow())
-    return render(request, "queue.html", {"view": view, "wanted": wanted, "states": STATES,
+    return render(request, "queue.html", {"view": view, "wanted": wanted, "states": STATES, "held": HELD,
                                           "ages": list(AGES), "signature": view.signature})

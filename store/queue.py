@@ -26,6 +26,10 @@ LINES = OrderLine.__table__
 ANOMALIES = AnomalyRow.__table__
 OUTBOX = OutboxItem.__table__
 STATES = ("failed", "review", "not_an_order", "repeat", "dead")
+# Outbox rows held in shadow mode (outbox.shadow: staff got a copy, nobody else anything): listed
+# on their own when asked for, never among STATES, so shadow mode does not flood the queue's
+# counts, its total or `orderdesk queue`.
+HELD = "held"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,7 @@ class QueuePage:
     rows: list[QueueItem]
     matching: int
     counts: Counts
+    held: int = 0              # rows held in shadow mode that pass the filters (in none of the counts)
 
 
 def queue_items(session: Session, *, states: tuple[str, ...] = STATES,
@@ -100,15 +105,19 @@ def queue_page(session: Session, wanted: QueueQuery, *, limit: int, offset: int 
     """One page of the queue (`limit` items after the newest `offset`), newest first, filtered,
     counted and cut in the database."""
     counts = queue_counts(session, wanted)
+    held = queue_counts(session, wanted, states=(HELD,))[HELD][0] if not wanted.code else 0
     states = _states(wanted, with_state=True)
     if not states:
-        return QueuePage([], 0, counts)
+        return QueuePage([], 0, counts, held)
     queue = _queue(states)
     shown = _filtered(queue, wanted) + ([queue.c.state == wanted.state] if wanted.state else [])
     rows = session.execute(sa.select(queue).where(*shown).order_by(queue.c.since.desc(), queue.c.document_id.desc())
                            .limit(limit).offset(offset)).all()
-    matching = counts[wanted.state][0] if wanted.state else sum(n for n, _, _ in counts.values())
-    return QueuePage(_items(session, rows), matching, counts)
+    if wanted.state == HELD:
+        matching = held
+    else:
+        matching = counts[wanted.state][0] if wanted.state else sum(n for n, _, _ in counts.values())
+    return QueuePage(_items(session, rows), matching, counts, held)
 
 
 def queue_summary(session: Session) -> dict[str, tuple[int, datetime | None]]:
@@ -116,14 +125,14 @@ def queue_summary(session: Session) -> dict[str, tuple[int, datetime | None]]:
     return {state: (n, oldest) for state, (n, oldest, _) in queue_counts(session).items()}
 
 
-def queue_counts(session: Session, wanted: QueueQuery | None = None) -> Counts:
-    """Per state: how many items pass every filter of `wanted` but the state, the oldest
-    arrival among them and the newest."""
-    queue = _queue(_states(wanted, with_state=False))
+def queue_counts(session: Session, wanted: QueueQuery | None = None, *, states: tuple[str, ...] = STATES) -> Counts:
+    """Per state of `states` (the queue's, or HELD alone): how many items pass every filter of
+    `wanted` but the state, the oldest arrival among them and the newest."""
+    queue = _queue(_states(wanted, with_state=False) if states == STATES else states)
     kept = _filtered(queue, wanted) if wanted is not None else []
     found = session.execute(sa.select(queue.c.state, sa.func.count(), sa.func.min(queue.c.since),
                                       sa.func.max(queue.c.since)).where(*kept).group_by(queue.c.state)).all()
-    counts: Counts = {state: (0, None, None) for state in STATES}
+    counts: Counts = {state: (0, None, None) for state in states}
     for state, n, oldest, newest in found:
         counts[state] = (n, _aware(oldest), _aware(newest))
     return counts
@@ -173,7 +182,7 @@ def _none(kind: Any) -> Any:
 
 def _state(state: str) -> Any:
     """A state as a constant of the query (a bound parameter has no type PostgreSQL can infer in a UNION)."""
-    assert state in STATES
+    assert state in (*STATES, HELD)
     return sa.literal_column(f"'{state}'", sa.String)
 
 
@@ -203,14 +212,14 @@ def _queue(states: tuple[str, ...] = STATES) -> Any:
                 .join(DOCUMENTS, DOCUMENTS.c.id == ORDERS.c.document_id)
                 .where(ORDERS.c.status == state, ORDERS.c.superseded_at.is_(None)))
 
-    def dead() -> Any:
-        return (sa.select(*_row(_state("dead"), ORDERS.c.document_id, _none(sa.Integer), OUTBOX.c.id,
+    def outbox_in(state: str, status: str) -> Any:
+        return (sa.select(*_row(_state(state), ORDERS.c.document_id, _none(sa.Integer), OUTBOX.c.id,
                                 OUTBOX.c.kind + " " + OUTBOX.c.stable_key,
                                 sa.func.coalesce(ORDERS.c.customer_name, ORDERS.c.customer_code),
                                 OUTBOX.c.last_error, OUTBOX.c.created_at, ORDERS.c.po_number, _none(sa.String),
                                 OUTBOX.c.payload_json, ORDERS.c.customer_search))
                 .select_from(OUTBOX.outerjoin(ORDERS, ORDERS.c.id == OUTBOX.c.order_id))
-                .where(OUTBOX.c.status == OutboxStatus.DEAD))
+                .where(OUTBOX.c.status == status))
 
     branches = {
         "failed": lambda: [documents_in(DocumentStatus.FAILED),
@@ -218,16 +227,20 @@ def _queue(states: tuple[str, ...] = STATES) -> Any:
         "review": lambda: [orders_in("review")],
         "not_an_order": lambda: [documents_in("not_an_order")],
         "repeat": lambda: [documents_in("repeat")],
-        "dead": lambda: [dead()],
+        "dead": lambda: [outbox_in("dead", OutboxStatus.DEAD)],
+        HELD: lambda: [outbox_in(HELD, OutboxStatus.HELD)],
     }
-    return sa.union_all(*[b for state in STATES if state in states for b in branches[state]()]).subquery("queue")
+    return sa.union_all(*[b for state in (*STATES, HELD) if state in states for b in branches[state]()]).subquery("queue")
 
 
 def _states(wanted: QueueQuery | None, *, with_state: bool) -> tuple[str, ...]:
-    """The states a filter can keep: only orders in review carry anomaly codes."""
+    """The states a filter can keep: only orders in review carry anomaly codes; rows held in
+    shadow mode only when asked for by name."""
     states = STATES
     if wanted is not None and wanted.code:
         states = ("review",)
+    elif wanted is not None and with_state and wanted.state == HELD:
+        states = (HELD,)
     if wanted is not None and with_state and wanted.state:
         states = tuple(s for s in states if s == wanted.state)
     return states
@@ -248,7 +261,8 @@ def _items(session: Session, rows: list[Any]) -> list[QueueItem]:
 
 
 _DEFAULT_REASON = {"failed": "", "review": "An anomaly needs a person.", "not_an_order": "", "repeat": "",
-                   "dead": "It could not be delivered."}
+                   "dead": "It could not be delivered.",
+                   HELD: "Held in shadow mode: staff got a copy; it was never sent and never will be."}
 
 
 def _payload_document(payload_json: str | None) -> int | None:

@@ -171,3 +171,57 @@ def test_an_order_in_review_carries_its_codes_and_sentences(stored):
     assert row.codes == ("UNKNOWN_ITEM", "PRICE_MISMATCH") and row.customer == "Acme Trading"
     assert row.reason == "UNKNOWN_ITEM sentence. PRICE_MISMATCH sentence."
     assert row.since == NOW - timedelta(hours=2)
+
+
+def test_rows_held_in_shadow_mode_have_a_filter_of_their_own_outside_the_counts(engine, desk_settings, desk_client,
+                                                                                 smtp_sink, tmp_path):
+    """Given the golden documents taken through the document service in shadow mode and the
+    outbox sender run (staff got a copy of each row that would have left, the rows are held):
+    the queue's rows, counts and total are those of live mode; the held rows have a link of their
+    own with their count, and that filter lists each of them, with the sentence why."""
+    import dataclasses
+
+    from outbox.sender import OutboxSender
+    from store.queue import queue_summary
+
+    shadow = dataclasses.replace(desk_settings, mode="shadow")
+    fill_queue(engine, shadow)
+    smtp = dataclasses.replace(shadow.smtp, host=smtp_sink.host, port=smtp_sink.port, security="none",
+                               timeout_seconds=5, sender="orders@ourco.example")
+    sender = OutboxSender(engine, dataclasses.replace(shadow, smtp=smtp, paths=dataclasses.replace(
+        shadow.paths, export=tmp_path / "export", maildir=tmp_path / "maildir", edi_outbound=tmp_path / "out")))
+    while sender.run_once():
+        pass
+    with engine.connect() as conn:
+        held = conn.execute(sa.text("SELECT id FROM outbox WHERE status = 'held' ORDER BY id")).scalars().all()
+    assert len(held) >= 2, "the accepted orders' confirmations, acks and exports are held"
+    with session_scope(engine) as session:
+        summary = queue_summary(session)
+    assert set(summary) == set(STATES)
+
+    whole = _view(engine, {})
+    assert whole.held == len(held) and "held" not in whole.counts
+    assert whole.total == sum(n for n, _ in summary.values()) == len(whole.rows)
+    assert all(i.state != "held" for i in whole.rows)
+    listed = _view(engine, {"state": "held"})
+    assert sorted(i.outbox_id for i in listed.rows) == held and listed.matching == len(held)
+    assert listed.counts == whole.counts and listed.total == whole.total
+    assert {i.reason for i in listed.rows} == {"Held in shadow mode: staff got a copy; it was never sent and never "
+                                               "will be."}
+    assert _view(engine, {"state": "held", "customer": "no such customer"}).rows == []
+
+    add_user(engine, "mei")
+    sign_in(desk_client, "mei")
+    page = desk_client.get("/").text
+    assert f'data-state="held" title=' in page and f"<b>{len(held)}</b></a>" in page
+    assert 'class="state state-held"' not in page
+    page = desk_client.get("/", params={"state": "held"}).text
+    assert page.count('<span class="state state-held">') == len(held)
+    assert "影子模式下暂扣：员工已收到副本；从未发送，也永不发送。" in page
+
+
+def test_a_queue_with_nothing_held_shows_no_held_filter(stored, desk_client):
+    add_user(stored, "mei")
+    sign_in(desk_client, "mei")
+    assert 'data-state="held"' not in desk_client.get("/").text
+    assert _view(stored, {}).held == 0
