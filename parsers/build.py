@@ -381,7 +381,7 @@ def build_order(facts: Facts, lines: list[ParsedLine], ctx: ParseContext, kind: 
         buyer=Party(name=values.get(F.CUSTOMER), email=ctx.sender, candidates=tuple(facts.candidates)),
         is_change=facts.is_change or F.says_change(ctx.subject), lines=numbered,
         confidence=confidence, prices_include_tax=facts.tax_included,
-        fields={_field_name(k): v for k, v in facts.where.items()},
+        fields={_field_name(k): replace(v, text=values.get(k)) for k, v in facts.where.items()},
         read_checks=checks.verify(numbered, notes or [], stated, unread=unread or (), grid_rows=grid_rows) + date_doubts
         + _unread_fields(facts, {F.PO_NUMBER: _po(values.get(F.PO_NUMBER)),
                                  F.ORDER_DATE: read_date(values.get(F.ORDER_DATE), order=facts.day_month).value,

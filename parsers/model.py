@@ -41,6 +41,8 @@ class Provenance:
 
     `segment` is an EDI segment position ("ST 2, segment 14: PO1"), `cell` a table cell
     ("B7" or "row 3, 数量"), `line` a text line number, `page`/`box` a PDF or image region.
+    `text` is a header value as printed, when a cell or line may hold more than the value (its
+    label beside it): what narrows a box to the value's words, and what the desk marks in a line.
     """
 
     page: int | None = None
@@ -48,6 +50,7 @@ class Provenance:
     cell: str | None = None
     line: int | None = None
     segment: str | None = None
+    text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

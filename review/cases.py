@@ -63,7 +63,7 @@ def case_response(request: Request, document_id: int, *, error: str = "", unsave
     with session_scope(desk_of(request).engine) as session:
         trail = audit.for_document(session, document_id)
     original, scopes = _original(request, view, data, _kind(request, view, data))
-    marks = {o["order_id"]: _marks(o, scopes) for o in view["orders"]}
+    marks = {o["order_id"]: _marks(o, scopes, original) for o in view["orders"]}
     lines_anomalies = {o["order_id"]: _by_line(o["anomalies"]) for o in view["orders"]}
     edits = edit_views(request, view, error=error, unsaved=unsaved)
     decision, may_reopen = decision_offer(request, document_id)
@@ -101,9 +101,11 @@ def _original(request: Request, view: dict, data: bytes, kind: str) -> tuple[Ori
     return original_view(data, kind, cid_base=cid_base, sheets=sheets, page_sets=sets, message=message), scopes
 
 
-def _marks(order: dict, scopes: Scopes) -> OrderMarks:
+def _marks(order: dict, scopes: Scopes, original: OriginalView) -> OrderMarks:
     scope, sheet = scopes.get(_part(order), ("", False))
-    return order_marks(order, sheet=sheet, scope=scope)
+    kind = (order["order"].get("source") or {}).get("kind")
+    text = original.shown_text(kind) if _part(order) is None else None
+    return order_marks(order, sheet=sheet, scope=scope, text=text)
 
 
 SHEET_SOURCES = {"xlsx": "sheet", "csv": "csv"}   # what an order was read from -> how its sheets are read

@@ -52,6 +52,17 @@ class MailView:
     html: str                       # sanitised: safe to put into the page as it is
     attachments: list[str] = field(default_factory=list)   # names, by their index in the message
 
+    @property
+    def lines(self) -> list[str]:
+        """The text's lines as the reader numbers them (str.splitlines)."""
+        return self.text.splitlines()
+
+    @property
+    def read_from_text(self) -> bool:
+        """Whether an order in the body was read from this text: the reader prefers the HTML
+        version when it holds a table (and the page shows that one as HTML, not as lines)."""
+        return bool(self.text) and "<table" not in self.html.lower()
+
 
 @dataclass(frozen=True)
 class SheetView:
@@ -99,6 +110,15 @@ class OriginalView:
     mail: MailView | None = None
     text: str = ""
     sheets: list[SheetView] = field(default_factory=list)
+
+    def shown_text(self, source_kind: str | None) -> list[str] | None:
+        """The lines of the text an order read from the document itself (not an attachment) with
+        `source_kind` was read from, when the page shows that text; else None."""
+        if self.kind == "mail" and source_kind == "email" and self.mail is not None and self.mail.read_from_text:
+            return self.mail.lines
+        if self.kind == "text" and source_kind == "text":
+            return self.text.splitlines()
+        return None
 
 
 def original_view(data: bytes, kind: str | None, *, page_count: int = 0, cid_base: str | None = None,

@@ -6,7 +6,8 @@ from the vertical gutters between the words of the header and the rows below it.
 is then laid out as rows of cells and handed to the shared table reader
 (`build.orders_from_rows`), so header labels, totals rows and line fields are read the same
 way as in a spreadsheet; a page with no order table is read as free text by `textlines`.
-Every value keeps its page and box, and OCR confidences lower the line's and order's own.
+Every value keeps its page and box (a header value's narrowed to its own words by `spots`), and
+OCR confidences lower the line's and order's own.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from parsers.layout import sheetlines, textlines
 from parsers.layout.checks import pages as pages_check
 from parsers.layout.headings import is_header as _is_header
 from parsers.layout.pagetable import lay_out, locate
+from parsers.layout.spots import narrow_fields
 from parsers.layout.words import (Box, Line, Page, Word, column_label, group_lines, header_label, join_words,
                                   phrases, union_box)
 from parsers.model import PageFrame, ParsedOrder, ParseResult, Provenance, SourceKind
@@ -71,8 +73,9 @@ def read_pages(pages: list[Page], ctx: ParseContext, kind: SourceKind) -> ParseR
     buyer = _letterhead(pages, grouped)
     counted = pages_check([join_words(line) for lines in grouped for line in lines], len(pages))
     frames = page_frames(pages)
-    return replace(result, orders=tuple(_with_buyer(replace(o, read_checks=o.read_checks + ((counted,) if counted else ()),
-                                                            page_frames=frames), buyer) for o in result.orders))
+    return replace(result, orders=tuple(_with_buyer(narrow_fields(replace(
+        o, read_checks=o.read_checks + ((counted,) if counted else ()), page_frames=frames), pages), buyer)
+        for o in result.orders))
 
 
 def page_frames(pages: list[Page]) -> tuple[PageFrame, ...]:
@@ -145,7 +148,7 @@ def _locate_text(order: ParsedOrder, where: list[tuple[int, Box, float]]) -> Par
         if p is None or p.line is None or not 0 < p.line <= len(where):
             return p, 1.0
         page, box, conf = where[p.line - 1]
-        return Provenance(page=page, box=box, line=p.line), conf
+        return Provenance(page=page, box=box, line=p.line, text=p.text), conf
 
     lines = []
     for line in order.lines:

@@ -555,7 +555,7 @@ def locate(order: ParsedOrder, sheet: Sheet) -> ParsedOrder:
     confidence = min([order.confidence] + [line.confidence for line in lines])
     for name, where in order.fields.items():
         place = _cell_place(sheet, where.cell)
-        fields[name] = place[0] if place else where
+        fields[name] = replace(place[0], text=where.text) if place else where
         confidence = min(confidence, place[1]) if place else confidence
     return replace(order, lines=tuple(lines), fields=fields, confidence=confidence)
 

@@ -1,7 +1,8 @@
 // Where a value came from (vendored; the Content-Security-Policy forbids inline script).
 // A value the reader located carries data-mark: "page <n> <left> <top> <width> <height>" (hundredths
 // of a percent of page n, on the page as read: a skewed scan levelled, so figure[data-angle] turns the marks
-// back onto the scan) or "cell <name>" (a spreadsheet cell, td[data-cell] in the sheet's table).
+// back onto the scan), "cell <name>" (a spreadsheet cell, td[data-cell] in the sheet's table) or
+// "text <line> <start> <end>" (characters of a shown text's line, span#tl-<line>, in UTF-16 units).
 // Pointing at the value, or focusing it with the keyboard, shows its box or marks its cell.
 "use strict";
 
@@ -34,8 +35,27 @@
     }
   }
 
+  // Wrap characters start..end of a text line in a <mark>; null when the line does not hold them.
+  function markText(number, start, end) {
+    var line = document.getElementById("tl-" + number), text = line && line.firstChild;
+    if (!text || text.nodeType !== Node.TEXT_NODE || !(start < end && end <= text.length)) { return null; }
+    var range = document.createRange(), mark = document.createElement("mark");
+    range.setStart(text, start);
+    range.setEnd(text, end);
+    mark.className = "text-mark";
+    range.surroundContents(mark);
+    return mark;
+  }
+
+  function unmarkText(mark) {
+    var line = mark.parentNode;
+    line.replaceChild(document.createTextNode(mark.textContent), mark);
+    line.normalize();
+  }
+
   function hide() {
-    if (shown && shown.classList.contains("mark")) { shown.remove(); }
+    if (shown && shown.classList.contains("text-mark")) { unmarkText(shown); }
+    else if (shown && shown.classList.contains("mark")) { shown.remove(); }
     else if (shown) { shown.classList.remove("here"); }
     if (source) { source.classList.remove("marking"); }
     shown = source = null;
@@ -55,6 +75,9 @@
       shown.style.width = parts[4] / 100 + "%";
       shown.style.height = parts[5] / 100 + "%";
       layer.appendChild(shown);
+    } else if (parts[0] === "text") {
+      shown = markText(parts[1], parseInt(parts[2], 10), parseInt(parts[3], 10));
+      if (!shown) { return; }
     } else if (parts[0] === "cell") {
       shown = cells[parts.slice(1).join(" ")];
       if (!shown) { return; }

@@ -156,3 +156,50 @@ def test_an_xlsx_case_shows_its_sheet_and_marks_the_cells_read(live_desk, browse
     page.hover("input[name=line-1-unit_price]")
     assert page.locator("table.sheet td.here").evaluate_all("cells => cells.map(c => c.dataset.cell)") == ["F5"]
     assert page.console_errors == []
+
+
+def test_pointing_at_a_pdf_header_value_boxes_the_value_not_its_label(live_desk, browser_page):
+    """Given a generated text PDF whose header prints "订单编号 PO No.：TP-2026-001" on one line:
+    hovering the PO number draws a box that starts where reportlab printed the value (after the
+    label, give or take half a character) and covers it to its end."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from tests.data.gen_documents import FIELDS
+
+    page = browser_page
+    _open_case(live_desk, page, text_pdf(), "po-header-marks.pdf")
+    image = _page_image(page)
+    label = FIELDS[0][:FIELDS[0].index("：") + 1]
+    start = 40 + pdfmetrics.stringWidth(label, "WQY", 9)
+    end = 40 + pdfmetrics.stringWidth(FIELDS[0], "WQY", 9)
+    middle = 120 - 3   # from the top of the page: the baseline is 120 points down, digits 6 points tall
+    mark = _assert_marks(page, "input[name=po_number]", _on_screen(image, (start + end) / 2, middle, *A4), 18 * image["height"] / A4[1])
+    char = 9 * image["width"] / A4[0]
+    left, _ = _on_screen(image, start, middle, *A4)
+    right, _ = _on_screen(image, end, middle, *A4)
+    assert left - char / 2 <= mark["x"] and mark["x"] + mark["width"] <= right + char, (mark, left, right)
+    screenshot(page, "case-pdf-header-marked")
+    assert page.console_errors == []
+
+
+def test_pointing_at_a_value_of_a_plain_text_mail_marks_its_characters(live_desk, browser_page):
+    """Given an order typed in a mail's plain text: hovering the PO number marks exactly the
+    characters "HZ-MARK-2" in the mail's text; hovering line 1's quantity moves the mark to
+    "2000" in its line; pointing away restores the text as it was."""
+    from tests.e2e.documents import text_mail
+
+    page = browser_page
+    data, _ = text_mail("HZ-MARK-2")
+    _open_case(live_desk, page, data, "po-text.eml", "mail")
+    before = page.locator("pre.text").inner_text()
+    page.hover("h3 span[data-mark]")
+    page.wait_for_selector("pre.text mark.text-mark")
+    assert page.locator("pre.text mark.text-mark").inner_text() == "HZ-MARK-2"
+    assert page.locator("pre.text mark.text-mark").evaluate("m => m.parentNode.textContent") == "订单号：HZ-MARK-2"
+    page.hover("table.lines tbody tr:first-child td.num >> nth=0")
+    assert page.locator("pre.text mark.text-mark").count() == 1
+    assert page.locator("pre.text mark.text-mark").inner_text() == "2000"
+    screenshot(page, "case-mail-text-marked")
+    page.mouse.move(5, 5)
+    assert page.locator("pre.text mark").count() == 0 and page.locator("pre.text").inner_text() == before
+    assert page.console_errors == []

@@ -146,3 +146,66 @@ def test_a_mail_shows_the_spreadsheet_its_order_came_in_with_the_read_cells_mark
     assert "mail-headers" in page and 'class="sheet"' in page and "<h3>采购订单.csv</h3>" in page
     assert re.search(r'<td data-cell="采购订单.csv/G2" class="read">1000</td>', page)
     assert {"cell 采购订单.csv/G2", "cell 采购订单.csv/I3"} <= set(_marks(page))
+
+
+def _spelled(lines: list[str], mark: str) -> str:
+    """The characters a "text <line> <start> <end>" mark covers (UTF-16 units, as the browser counts)."""
+    _, number, start, end = mark.split()
+    return lines[int(number) - 1].encode("utf-16-le")[2 * int(start):2 * int(end)].decode("utf-16-le")
+
+
+def _read_values(page: str) -> list[tuple[str, str]]:
+    """(mark, value shown) of every marked value in the read order's tables."""
+    return [(html.unescape(m), v) for m, v in re.findall(r'<td[^>]*? data-mark="([^"]+)" tabindex="0">([^<]*)</td>', page)]
+
+
+def test_a_plain_text_mail_marks_the_characters_of_each_value(engine, desk_settings, desk_client):
+    """Given an order typed in a mail's plain text ("订单号：HZ-MARK-1", lines "1. PET瓶 … 2000个
+    0.45元"): the page shows the text line by line; the PO number points at the characters
+    "HZ-MARK-1" of its line, not at its label; the dates at their own characters; each line's
+    description, quantity and price at exactly the characters that print them in that line, and
+    its row number at the whole line."""
+    from decimal import Decimal
+
+    from review.originals import parse_mail
+    from tests.e2e.documents import text_mail
+
+    data, _ = text_mail("HZ-MARK-1")
+    page = _case_page(engine, desk_settings, desk_client, data, "po-text.eml", "mail")
+    lines = parse_mail(data).get_body(preferencelist=("plain",)).get_content().splitlines()
+    assert page.count('<span class="tl" id="tl-') == len(lines)
+    po = html.unescape(re.search(r'<h3>PO <span data-mark="([^"]+)"', page).group(1))
+    assert _spelled(lines, po) == "HZ-MARK-1" and lines[int(po.split()[1]) - 1].startswith("订单号")
+    values = _read_values(page)
+    spelled = {shown: _spelled(lines, mark) for mark, shown in values}
+    ordered = next(shown for shown in spelled if re.fullmatch(r"\d{4}-\d\d-\d\d", shown))
+    assert spelled[ordered] == ordered, "the order date's own characters, not its label"
+    assert spelled["PET瓶 500ml 透明 28mm"] == "PET瓶 500ml 透明 28mm" and spelled["瓶盖 28mm 蓝色"] == "瓶盖 28mm 蓝色"
+    assert (spelled["2000"], spelled["5000"], spelled["0.45"], spelled["0.05"]) == ("2000", "5000", "0.45", "0.05")
+    assert spelled["1"] == lines[7] and spelled["2"] == lines[8], "a row number marks its whole line"
+    numbers = [(shown, _spelled(lines, mark)) for mark, shown in values
+               if re.fullmatch(r"[\d.]+", shown) and _spelled(lines, mark) not in lines]
+    assert len(numbers) == 4 and all(Decimal(a) == Decimal(b) for a, b in numbers), numbers
+
+
+def test_a_text_file_marks_its_values_too(engine, desk_settings, desk_client):
+    """Given the golden WeChat text file (GB18030), in review: its PO number, date, quantities
+    and prices point at their characters in the text shown, never at a label."""
+    data = (GOLDEN / "text-wechat.txt").read_bytes()
+    page = _case_page(engine, desk_settings, desk_client, data, "wechat.txt", "fax")
+    lines = data.decode("gb18030").splitlines()
+    spelled = {_spelled(lines, mark) for mark in _marks(page) if mark.startswith("text ")}
+    assert {"HZ-20261119", "2026-11-19", "400", "2.60", "2000", "0.45"} <= spelled, spelled
+    assert not any(label in value for value in spelled for label in ("订单号", "下单日期")), "no label is marked"
+
+
+def test_a_value_not_found_where_the_reader_says_is_not_marked():
+    """The text marks check the stored line: a PO number the line does not spell (the text shown
+    is not the one read) is left unmarked rather than guessed; a number is found by its value."""
+    order = {"fields": {"po_number": {"line": 1, "text": "PO-9"}, "currency": {"line": 2, "text": "CNY"}},
+             "order": {"lines": [{"line_no": 1, "quantity": "1500", "unit_price": "3.50", "description": "Box"}]},
+             "provenance": [{"line_no": 1, "where": {"line": 3}}]}
+    marks = order_marks(order, sheet=False, text=["PO No.: PO-8", "Währung: CNY", "1 Box  1,500 pcs  3.5"])
+    assert "po_number" not in marks.header and marks.header["currency"] == "text 2 9 12"
+    assert marks.lines[(1, "quantity")] == "text 3 7 12" and marks.lines[(1, "unit_price")] == "text 3 18 21"
+    assert marks.lines[(1, "description")] == "text 3 2 5" and marks.lines[(1, "line_no")] == "text 3 0 21"
