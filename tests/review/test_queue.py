@@ -225,3 +225,21 @@ def test_a_queue_with_nothing_held_shows_no_held_filter(stored, desk_client):
     sign_in(desk_client, "mei")
     assert 'data-state="held"' not in desk_client.get("/").text
     assert _view(stored, {}).held == 0
+
+
+@pytest.mark.parametrize("zone, shown", [("Asia/Shanghai", "2026-11-20 15:30"), ("Europe/Berlin", "2026-11-20 08:30"),
+                                         ("UTC", "2026-11-20 07:30")])
+def test_arrival_times_are_shown_in_the_configured_time_zone(stored, desk_settings, zone, shown):
+    """Given an order stored as arriving at 07:30 UTC: the queue shows it at that moment's local
+    time in the configured zone, and not in UTC (unless UTC is the zone)."""
+    import dataclasses
+
+    from review.app import factory
+    from tests.review.conftest import new_client
+
+    with new_client(factory(dataclasses.replace(desk_settings, timezone=zone), stored)) as client:
+        add_user(stored, "mei")
+        sign_in(client, "mei")
+        page = client.get("/").text
+    row = re.search(r'<tr class="[^"]*" data-document="3" .*?</tr>', page, re.S).group(0)
+    assert f'<td class="nowrap">{shown}</td>' in row
