@@ -27,13 +27,12 @@ def narrow_fields(order: ParsedOrder, pages: list[Page]) -> ParsedOrder:
 def _narrowed(where: Provenance, page: Page | None) -> Provenance:
     if page is None or where.box is None or not where.text:
         return where
-    inside = [w for line in group_lines([w for w in page.words if _within(w, where.box)]) for w in line]
-    found = value_box(inside, where.text)
+    left, top, right, bottom = where.box
+    # centres inside the box (2x the centre against 2x the box: no division per word of the page)
+    inside = [w for w in page.words if 2 * left <= w.box[0] + w.box[2] <= 2 * right
+              and 2 * top <= w.box[1] + w.box[3] <= 2 * bottom]
+    found = value_box([w for line in group_lines(inside) for w in line], where.text)
     return replace(where, box=found) if found else where
-
-
-def _within(word: Word, box: Box) -> bool:
-    return box[0] <= word.cx <= box[2] and box[1] <= word.cy <= box[3]
 
 
 def value_box(words: list[Word], text: str) -> Box | None:
@@ -45,6 +44,11 @@ def value_box(words: list[Word], text: str) -> Box | None:
     chars: list[tuple[int, int]] = []   # per folded character: (word index, index in the word's text)
     folded = ""
     for i, word in enumerate(words):
+        whole = _folded(word.text)
+        if len(whole) == len(word.text):   # one folded character per character: the usual word
+            folded += whole
+            chars += [(i, j) for j in range(len(whole))]
+            continue
         for j, ch in enumerate(word.text):
             piece = _folded(ch)
             folded += piece
