@@ -169,13 +169,23 @@ def text_marks(order: dict[str, Any], lines: list[str]) -> OrderMarks:
         if not number or not 0 < number <= len(lines):
             continue
         marks.lines[(line["line_no"], "line_no")] = _mark_of(number, lines[number - 1], 0, len(lines[number - 1]))
-        values, taken = read.get(line["line_no"]) or {}, []
+        values, taken = read.get(line["line_no"]) or {}, _row_number(lines[number - 1], line["line_no"])
         for column, names in TEXT_COLUMNS.items():
             found = next((m for n in names if (m := _text_mark(lines, number, values.get(n), taken,
                                                                  numeric=column in NUMBER_COLUMNS))), None)
             if found:
                 marks.lines[(line["line_no"], column)] = found
     return marks
+
+
+_ROW_NUMBER = re.compile(r"\s*(\d+)(?:[.)、:：]|\s)")
+
+
+def _row_number(line: str, line_no: int) -> list[tuple[int, int]]:
+    """The span of the row's own number printed first ("2. 瓶盖 2个"), so a quantity of the same
+    value is not taken for it; none when the line starts otherwise."""
+    m = _ROW_NUMBER.match(line)
+    return [m.span(1)] if m and int(m.group(1)) == line_no else []
 
 
 def _text_mark(lines: list[str], number: int | None, value: object, taken: list[tuple[int, int]], *,

@@ -209,3 +209,7 @@ def test_a_value_not_found_where_the_reader_says_is_not_marked():
     assert "po_number" not in marks.header and marks.header["currency"] == "text 2 9 12"
     assert marks.lines[(1, "quantity")] == "text 3 7 12" and marks.lines[(1, "unit_price")] == "text 3 18 21"
     assert marks.lines[(1, "description")] == "text 3 2 5" and marks.lines[(1, "line_no")] == "text 3 0 21"
+    counted = {"order": {"lines": [{"line_no": 2, "quantity": "2", "unit_price": "0.05"}]},
+               "provenance": [{"line_no": 2, "where": {"line": 1}}]}
+    marks = order_marks(counted, sheet=False, text=["2. 瓶盖 2个  0.05元"])
+    assert marks.lines[(2, "quantity")] == "text 1 6 7", "the row's own number is not its quantity"
