@@ -407,11 +407,28 @@ def _glued_label(text: str) -> tuple[str, str, str] | None:
     return None
 
 
+# Letter pairs a fax's recogniser reads for one letter ("Datumi" for Datum, "Bestellnurnmer").
+_LOOKALIKES = (("mi", "m"), ("rn", "m"), ("ii", "u"), ("vv", "w"), ("cl", "d"))
+
+
+def _undone(key: str) -> set[str]:
+    """The header fields `key` names once one look-alike pair in it is read as its letter."""
+    found = set()
+    for pair, letter in _LOOKALIKES:
+        at = key.find(pair)
+        while at >= 0:
+            found.add(_HEADER_INDEX.get(key[:at] + letter + key[at + len(pair):]))
+            at = key.find(pair, at + 1)
+    return found - {None}
+
+
 def _ocr_label(label: str) -> str | None:
     """A label of four or more characters with one character misread (探购单号 for 采购单号), when
     only one field's label reads so; a long Latin label also with one letter lost or one too many
-    ("Auftragsnumimer", "Bestelldatm")."""
+    ("Auftragsnumimer", "Bestelldatm"); any Latin label with one letter read as a look-alike pair ("Datumi")."""
     key = label_key(label)
+    if key.isascii() and key.isalpha() and len(undone := _undone(key)) == 1:
+        return undone.pop()
     cjk = bool(re.search(r"[\u4e00-\u9fff]", key))
     if len(key) < (4 if cjk else 8):  # a short Latin word one letter off is another word ("data")
         return None

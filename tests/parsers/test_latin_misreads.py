@@ -72,3 +72,26 @@ def test_a_label_followed_by_its_value_is_not_a_label_with_a_letter_too_many():
     """"Bestelldatum 9. April 2026": the digit after the label starts the value, so the label is not
     "Bestelldatum 9" misread."""
     assert F.split_label("Bestelldatum 9. April 2026")[:2] == (F.ORDER_DATE, "Bestelldatum")
+
+
+LOOKALIKE_PAIRS = {"m": ("mi", "rn"), "u": ("ii",), "w": ("vv",), "d": ("cl",)}
+SHORT_LABELS = sorted({(label, F.header_field(label)) for label in (
+    "Datum", "Bestelldatum", "Lieferdatum", "Wunschtermin", "Bestellnummer", "Auftragsnummer", "Kunde",
+    "Order Date", "Due Date", "PO Number", "Dated", "Währung", "Customer", "Fecha de pedido", "Numéro de commande")})
+
+
+@pytest.mark.parametrize(("label", "field"), SHORT_LABELS)
+def test_a_header_label_with_a_letter_read_as_a_look_alike_pair_keeps_its_value(label, field):
+    """Given a header label whose m, u, w or d the recogniser read as two letters ("Datumi", "Bestellnurnmer"),
+    each such reading of it still names its field."""
+    value = {F.PO_NUMBER: "PO-2026-0042", F.CURRENCY: "EUR", F.CUSTOMER: "Kruger Lebensmittel GmbH"}.get(field, "18.11.2026")
+    readings = [label[:i] + pair + label[i + 1:] for i, ch in enumerate(label)
+                for pair in LOOKALIKE_PAIRS.get(ch, ())]
+    assert readings
+    for read in readings:
+        assert F.split_label(f"{read}: {value}") == (field, read, value)
+
+
+@pytest.mark.parametrize("text", ["Terminplan 2026", "Climate control", "Minimum 20", "Turnover 5%"])
+def test_words_that_are_no_label_once_a_pair_is_undone_stay_no_label(text):
+    assert F.split_label(text) is None
