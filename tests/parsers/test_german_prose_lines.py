@@ -79,3 +79,22 @@ def test_two_overlapping_ocr_runs_that_both_read_their_shared_letters_join_once(
     b = Word(second, (a.box[2] - shared * char * rng.uniform(0.7, 1.0), 0.0,
                       a.box[2] + (len(second) - shared) * char, height))
     assert join_words([a, b]) == text
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_speck_before_a_grouped_quantity_is_no_decimal_point(seed):
+    """Given a sentence line whose grouped quantity has a speck read as a mark before it ("quantity
+    .1,020 M", "Menge ·2.500 m"), the line is read with the whole quantity; a number with one mark
+    cannot also start with a decimal point."""
+    rng = random.Random(seed)
+    qty = D(rng.choice([1020, 2500, 3950, 12000, 1002]))
+    speck = rng.choice([".", "·", "'"]) + rng.choice(["", " "])  # a comma there cuts the sentence: a separator
+    code, name = rng.choice(ITEMS)
+    if rng.random() < 0.5:
+        text = (f"Item {seed % 9 + 1}: {name} (P/N {code}), quantity {speck}{qty:,} {rng.choice(UNITS)}, "
+                f"unit price USD {rng.randint(5, 900) / 100:.2f}")
+    else:
+        text = (f"Pos. {seed % 9 + 1}: {name} (Art.-Nr. {code}), Menge {speck}{_german(qty, 0)} {rng.choice(UNITS)}, "
+                f"Einzelpreis {_german(D(rng.randint(5, 900)) / 100, 2)} EUR")
+    (order,) = orders_from_text(f"PURCHASE ORDER\nPO No.: PO-2026-{seed:04d}\n\n{text}\n", FAX, SourceKind.FAX).orders
+    assert [(ln.code, ln.quantity) for ln in order.lines] == [(code, qty)], text
