@@ -50,16 +50,16 @@ def test_a_ruled_table_continued_without_its_heading_is_read_by_each_pages_grid(
 def test_a_continued_page_is_read_by_its_grid_not_the_first_pages_columns(seed):
     """Given a continued page whose ruled table has a grid of its own, the page's table is that grid,
     from its first row to its totals row."""
-    from parsers.layout import pagetable as layout
+    from parsers.layout import tablefind as layout
     from parsers.layout.words import group_lines
 
     rng = random.Random(seed)
     data, truth = multipage_pdf(rng, random_axes(rng, ruled=True, repeat=False, pages=2, total_alone=False))
     doc = pdf.open_pdf(data)
     pages = [pdf.read_page(doc[i], i + 1) for i in range(len(doc))]
-    first = layout._find_table(pages[0], group_lines(list(pages[0].words)), None)
-    canon = layout._Canon(first.spans, first.index, frozenset())
-    later = layout._find_table(pages[1], group_lines(list(pages[1].words)), canon)
+    first = layout.find_table(pages[0], group_lines(list(pages[0].words)), None)
+    canon = layout.Canon(first.spans, first.index, frozenset())
+    later = layout.find_table(pages[1], group_lines(list(pages[1].words)), canon)
     assert later is not None and later.grid is not None and later.header is None
     assert len(later.cells) - later.body == truth.rows_per_page[1] + 1
 
