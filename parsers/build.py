@@ -19,7 +19,7 @@ from parsers.layout import checks
 from parsers.layout.checks import RowNote
 from parsers.context import ParseContext
 from parsers.tablerow import (UNNAMED_CODE, CellName, Row, cell, is_total_row, money, respell_row,
-                              settled_row, total_of, unread_row)
+                              read_row, settled_row, total_of, unread_row)
 from parsers.errors import ParseError
 from parsers.model import (CheckName, CheckOutcome, CustomerCandidate, ParsedLine, ParsedOrder, ParseResult, Party,
                            Provenance, ReadCheck, SourceKind, SourceRef)
@@ -521,13 +521,22 @@ def _read_body(rows: Rows, start: int, columns: dict[int, str], facts: Facts, ce
         got = settled_row(row, r, columns, labels, cell_name, us, year, ocr=ocr)
         facts.currency_hint = facts.currency_hint or (_row_currency(row, columns) if got else None)
         sentence = unread_row(row, columns, cell_name(r, 0)) if got is None else None
+        # A heading repeated inside the table ("品名 | 数量" after a page break) is no line.
+        kept = (read_row(row, r, columns, labels, cell_name, us, year, unread_quantity=True)
+                if sentence and not _heading_again(row, columns) else None)
         if sentence and unread is not None:
             unread.append(sentence)
+            found.extend([kept] if kept is not None else [])
         elif got is None:
             read_labels(rows, range(r, r + 1), facts, cell_name)
         else:
             found.append(got)
     return found
+
+
+def _heading_again(row: list[str | None], columns: dict[int, str]) -> bool:
+    """Whether a row's quantity cell holds the quantity heading: the table's heading printed again."""
+    return any(name == F.QUANTITY and F.column_field(cell(row, col)) == F.QUANTITY for col, name in columns.items())
 
 
 def _group(found: list[Row], facts: Facts) -> list[tuple[Facts, list[Row]]]:
@@ -591,7 +600,7 @@ def orders_from_rows(rows: Rows, ctx: ParseContext, kind: SourceKind,
     unread: list[str] = []
     found = _read_body(rows, h + 1, columns, facts, cell_name, us, order_date.year if order_date else None,
                        ocr=kind is SourceKind.FAX, unread=unread)
-    if not found:
+    if not any(item.line.quantity is not None for item in found):
         told = f" {unread[0]}" if unread else ""
         raise ParseError(f"The table has a header but no row with both an item and a quantity.{told}",
                          Provenance(cell=cell_name(h, 0)))

@@ -15,6 +15,7 @@ from typing import Callable
 
 from parsers.layout import checks
 from parsers.layout.checks import RowNote, RowValues
+from parsers.layout.words import CJK
 from parsers.model import ParsedLine, Provenance
 from parsers.vocab import labels as F
 from parsers.vocab.currencies import MARK
@@ -62,6 +63,14 @@ def _row_values(row: list[str | None], columns: dict[int, str]) -> dict[str, lis
 
 def _first(values: dict[str, list[str]], name: str) -> str:
     return next((v for v in values.get(name, []) if v), "")
+
+
+def _unit_after(text: str) -> str | None:
+    """The unit written after a quantity that cannot be read ("1,13#1 kg", "#?#套", a unit alone):
+    its last word, or the last one or two Chinese characters of it, if they are a unit."""
+    last = text.split()[-1] if text.split() else ""
+    tails = [last] + [last[-n:] for n in (2, 1) if len(last) > n and CJK.match(last[-n])]
+    return next((tail for tail in tails if F.is_unit(tail)), None)
 
 
 def _unit_beside(row: list[str | None], qty_col: int, columns: dict[int, str]) -> str | None:
@@ -114,17 +123,23 @@ _LINE_VALUES = frozenset({"description", F.QUANTITY, F.UNIT, F.UNIT_PRICE, F.AMO
 
 
 def read_row(row: list[str | None], r: int, columns: dict[int, str], labels: dict[int, str],
-             cell_name: CellName, date_style: bool, default_year: int | None) -> Row | None:
-    """A line from one row, or None when the row lacks an item or a quantity."""
+             cell_name: CellName, date_style: bool, default_year: int | None, *,
+             unread_quantity: bool = False) -> Row | None:
+    """A line from one row, or None when the row lacks an item or a quantity. With
+    `unread_quantity`, a row that names an item but whose quantity cannot be read is a line
+    without a quantity (the row was reported by `unread_row`): kept in its place, so the rows
+    after it stay themselves and a clerk sees its item, unit and price."""
     width = len(row)
     row, columns, labels = _split_combined(row, columns, labels)
     values = _row_values(row, columns)
     qty, glued_unit = parse_quantity(_first(values, F.QUANTITY))
+    if qty is None and unread_quantity:
+        glued_unit = _unit_after(_first(values, F.QUANTITY))
     description = _item_text(values)
     codes = {name: _code(values, name) for name in (F.CUSTOMER_SKU, F.OUR_SKU, F.CODE, F.BARCODE, UNNAMED_CODE)}
     if not any(codes[name] for name in (F.CUSTOMER_SKU, F.OUR_SKU, F.CODE, F.BARCODE)):
         codes[F.CODE] = codes[UNNAMED_CODE]  # the only code printed is the item's code
-    if qty is None or not (description or any(codes.values())):
+    if (qty is None and not unread_quantity) or not (description or any(codes.values())):
         return None
     qty_col = next(c for c, n in columns.items() if n == F.QUANTITY)
     where = Provenance(cell=cell_name(r, qty_col))

@@ -251,10 +251,11 @@ def test_the_grid_of_a_text_pdf_is_its_table_not_the_field_box_on_top():
 
 @pytest.mark.parametrize("seed", range(6))
 def test_a_grid_row_whose_quantity_cannot_be_read_keeps_the_order_from_acceptance(seed):
-    """Given a ruled row whose quantity cell holds no number, the lines read are fewer than the
-    grid's rows: the row count check fails and the order cannot be accepted."""
+    """Given a ruled row whose quantity cell holds no number, the row stays a line in its place
+    without a quantity, the row-read check fails and the order cannot be accepted."""
     data, doc = grid_pdf(random.Random(200 + seed), blank_quantity=2)
     order = _read(data)
-    counted = [c for c in order.read_checks if c.check is CheckName.ROW_NUMBERS]
-    assert [c.outcome for c in counted] == [CheckOutcome.FAILED]
-    assert len(order.lines) == len(doc.lines) - 1
+    unread = [c for c in order.read_checks if c.check is CheckName.ROW_READ]
+    assert [c.outcome for c in unread] == [CheckOutcome.FAILED] and not order.verified
+    assert len(order.lines) == len(doc.lines)
+    assert [line.quantity is None for line in order.lines] == [n == 2 for n in range(1, len(doc.lines) + 1)]

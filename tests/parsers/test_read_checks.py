@@ -172,7 +172,7 @@ def test_a_table_that_lost_a_row_fails_its_row_numbers_and_total():
 
 def test_a_row_whose_quantity_cannot_be_read_is_reported_not_dropped():
     order = _read([["1", "A-1", "纸箱", "10", "2.00", "20.00"], ["2", "A-2", "胶带", "see note", "3.00", None]])
-    assert [ln.code for ln in order.lines] == ["A-1"]
+    assert [(ln.code, ln.quantity) for ln in order.lines] == [("A-1", D(10)), ("A-2", None)]  # kept in its place
     (unread,) = [c for c in order.read_checks if c.check is CheckName.ROW_READ]
     assert unread.outcome is CheckOutcome.FAILED
     assert "Row 2" in unread.message and "see note" in unread.message
