@@ -320,6 +320,9 @@ def build_order(facts: Facts, lines: list[ParsedLine], ctx: ParseContext, kind: 
     order_date, delivery, date_doubts = _header_dates(facts, lines, ctx, us, scanned=kind is SourceKind.FAX)
     numbered = tuple(_renumber(line, n) for n, line in enumerate(lines, start=1))
     stated = money(values.get(F.TOTAL))
+    settled = None
+    if kind is SourceKind.FAX:  # a misread mark on a row with no amount: the printed total chooses
+        numbered, settled = checks.settle_total(numbered, stated)
     return ParsedOrder(
         source=SourceRef(path=ctx.path, part=ctx.part, kind=kind),
         po_number=_po(values.get(F.PO_NUMBER)), order_date=order_date,
@@ -329,7 +332,8 @@ def build_order(facts: Facts, lines: list[ParsedLine], ctx: ParseContext, kind: 
         is_change=facts.is_change or F.says_change(ctx.subject), lines=numbered,
         confidence=confidence, prices_include_tax=facts.tax_included,
         fields={_field_name(k): replace(v, text=values.get(k)) for k, v in facts.where.items()},
-        read_checks=checks.verify(numbered, notes or [], stated, unread=unread or (), grid_rows=grid_rows) + date_doubts
+        read_checks=checks.verify(numbered, notes or [], stated, unread=unread or (), grid_rows=grid_rows,
+                                  settled=settled) + date_doubts
         + _unread_fields(facts, {F.PO_NUMBER: _po(values.get(F.PO_NUMBER)),
                                  F.ORDER_DATE: read_date(values.get(F.ORDER_DATE), order=facts.day_month).value,
                                  F.DELIVERY_DATE: delivery})

@@ -58,11 +58,12 @@ def within_rounding(quantity: Decimal, price: Decimal, amount: Decimal) -> bool:
     return abs(quantity * price - amount) <= abs(quantity) * _half_unit(price) + _half_unit(amount)
 
 
-def readings(text: str | None) -> list[Decimal]:
+def readings(text: str | None, *, count: bool = False) -> list[Decimal]:
     """Other ways an OCR'd number may read: look-alike letters as digits, one stray digit
     (a speck) left out, a comma taken for a decimal point or a dot for a thousands comma, a decimal point lost,
     specks after the last decimal read as digits (3.47 for "3.47246", two decimals kept at least), a speck read as
-    a mark before or after it ("95,87.") or beside a mark ("1,.784"). The printed reading is not among them."""
+    a mark before or after it ("95,87.") or beside a mark ("1,.784"), and the misread marks of `mark_readings`
+    (of a `count`, a quantity, when it is one). The printed reading is not among them."""
     raw = nfkc(text or "")
     printed = parse_decimal(raw)
     found: list[Decimal] = []
@@ -82,14 +83,32 @@ def readings(text: str | None) -> list[Decimal]:
             add(raw[:run.start()] + mark + raw[run.end():])
     if raw.count(",") == 1 and "." not in raw:
         add(raw.replace(",", "."))
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", raw):  # a thousands comma read as a dot ("1.313" for 1,313)
-        add(raw.replace(".", ""))
+    for candidate in mark_readings(raw, count=count):
+        add(candidate)
     tail = re.fullmatch(r"(\d+\.\d{2})(\d+)", raw)
     for cut in range(len(tail.group(2)) if tail else 0):  # specks after the last digit read as digits ("3.47246")
         add(tail.group(1) + tail.group(2)[:cut])
-    if raw.isdigit():  # a decimal point too small for the scan ("168" for 1.68)
-        for i in range(1, len(raw)):
-            add(f"{raw[:i]}.{raw[i:]}")
+    return found
+
+
+def mark_readings(raw: str, *, count: bool = False) -> list[str]:
+    """A number's other readings where only its marks were misread, as plain text: a thousands
+    comma read as a point ("5.800" for 5,800, never "0.008"), a decimal point too small for the
+    scan, lost or read as a gap ("168" or "1 68" for 1.68); and for a `count` (a quantity, which
+    orders mostly print whole) its one mark read from a speck or a thousands comma ("1.16" for 116),
+    but no lost point before decimals that are all zeros.
+    Only a count is read so: taking the mark out of a price or an amount scales the row as well
+    as taking it out of the quantity does, so the arithmetic could not choose."""
+    found: list[str] = []
+    if re.fullmatch(r"[1-9]\d{0,2}(?:\.\d{3})+", raw):
+        found.append(raw.replace(".", ""))
+    if count and re.fullmatch(r"\d+[.,]\d+", raw):
+        found.append(re.sub(r"[.,]", "", raw))
+    if re.fullmatch(r"\d+(?: \d+)?", raw):
+        digits = raw.replace(" ", "")
+        # A count read whole is never taken for "3.000" or "30.00": only a price prints a whole
+        # number with decimals, and 3000 x 0.766 must not become 3.000 x 766.
+        found += [f"{digits[:i]}.{digits[i:]}" for i in range(1, len(digits)) if not (count and not digits[i:].strip("0"))]
     return found
 
 
@@ -189,7 +208,7 @@ def _reread(values: RowValues) -> tuple[RowValues, str | None]:
     numbers = [values.quantity, values.price, values.amount]
     fixes: list[tuple[int, Decimal]] = []
     for i in range(3):
-        for alt in readings(values.texts[i] or ""):
+        for alt in readings(values.texts[i] or "", count=i == 0):
             trial = list(numbers)
             trial[i] = alt
             if all(v is not None for v in trial) and exact(*trial):
@@ -309,8 +328,9 @@ def lines_sum(lines: Sequence[ParsedLine]) -> Decimal | None:
     return total
 
 
-def total(lines: Sequence[ParsedLine], stated: Decimal | None) -> ReadCheck | None:
-    """The lines add up to the printed total; None when the document prints no total."""
+def total(lines: Sequence[ParsedLine], stated: Decimal | None, settled: str | None = None) -> ReadCheck | None:
+    """The lines add up to the printed total; None when the document prints no total. `settled`
+    says which number `settle_total` re-read to make them."""
     if stated is None:
         return None
     summed = lines_sum(lines)
@@ -318,10 +338,49 @@ def total(lines: Sequence[ParsedLine], stated: Decimal | None) -> ReadCheck | No
         return _check(CheckName.TOTAL, CheckOutcome.NOT_MADE,
                       f"The printed total {stated} could not be checked: some lines have no price or amount.")
     if abs(summed - stated) <= TOTAL_TOLERANCE:
-        return _check(CheckName.TOTAL, CheckOutcome.PASSED, f"The lines add up to the printed total {stated}.")
+        said = f" ({settled})" if settled else ""
+        return _check(CheckName.TOTAL, CheckOutcome.PASSED, f"The lines add up to the printed total {stated}{said}.")
     return _check(CheckName.TOTAL, CheckOutcome.FAILED,
                   f"The lines add up to {summed.quantize(Decimal('0.01'))} but the printed total is {stated}: "
                   "a line was lost or misread.")
+
+
+def settle_total(lines: Sequence[ParsedLine], stated: Decimal | None) -> tuple[Sequence[ParsedLine], str | None]:
+    """On an OCR read whose rows print no amount, the printed total chooses between the readings
+    of a misread mark (`mark_readings`: "5.000" for 5,000, "145" for 1.45): when the lines do not
+    add up to it and exactly one such reading of one line's quantity or price makes them, that
+    reading is taken, with a sentence saying so. A row with an amount was settled by its own
+    arithmetic and is left alone; anything else (no reading, or two) leaves the lines as read."""
+    summed = lines_sum(lines)
+    if stated is None or summed is None or abs(summed - stated) <= TOTAL_TOLERANCE:
+        return lines, None
+    found: list[tuple[int, str, Decimal]] = []
+    for k, line in enumerate(lines):
+        if line.amount is not None or line.quantity is None or line.unit_price is None:
+            continue
+        for name, value, other in (("quantity", line.quantity, line.unit_price),
+                                   ("unit_price", line.unit_price, line.quantity)):
+            for text in _total_readings(value, count=name == "quantity"):
+                alt = parse_decimal(text)
+                if alt is not None and abs(summed - value * other + alt * other - stated) <= TOTAL_TOLERANCE:
+                    found.append((k, name, alt))
+    if len(set(found)) != 1:
+        return lines, None
+    k, name, alt = found[0]
+    was = getattr(lines[k], name)
+    fixed = [replace(line, **{name: alt}) if i == k else line for i, line in enumerate(lines)]
+    said = name.replace("_", " ")
+    return fixed, (f"line {lines[k].line_no}'s {said} read \"{format(was, 'f')}\" was taken as {alt}, "
+                   "the reading that makes the lines add up to it")
+
+
+def _total_readings(value: Decimal, *, count: bool) -> list[str]:
+    """`mark_readings` of a number as read; a whole price also as if a leading "0." was lost with
+    its point ("723" for 0.723), so that 3291 x 723 offers 3291 x 0.723 as well as 3.291 x 723
+    and the total, fitting both, chooses neither."""
+    text = format(value, "f")
+    lost_zero = [] if count or not text.isdigit() else mark_readings("0" + text)
+    return mark_readings(text, count=count) + lost_zero
 
 
 # --- the pages -------------------------------------------------------------------------------
@@ -363,17 +422,19 @@ def pages(texts: Sequence[str], present: int) -> ReadCheck | None:
 # --- the read as a whole -------------------------------------------------------------------
 
 def verify(lines: Sequence[ParsedLine], notes: Sequence[RowNote], stated_total: Decimal | None,
-           *, unread: Sequence[str] = (), grid_rows: int | None = None) -> tuple[ReadCheck, ...]:
+           *, unread: Sequence[str] = (), grid_rows: int | None = None,
+           settled: str | None = None) -> tuple[ReadCheck, ...]:
     """Every check the lines allow, and what could not be vouched for.
 
     Besides the checks above: a row that could not be read is a failed check; printed prices
     that neither the row amounts nor a total vouch for, and a set of rows that neither a total
     nor row numbers count, are checks not made (which keep an OCR read out of `accepted`).
+    `settled` is the sentence of a reading `settle_total` took to make the lines add up.
     """
     checks = [_check(CheckName.ROW_READ, CheckOutcome.FAILED, sentence) for sentence in unread]
     checks += arithmetic(lines, notes)
     numbered = row_numbers([n.number for n in _padded(notes, len(lines))], grid_rows)
-    summed = total(lines, stated_total)
+    summed = total(lines, stated_total, settled)
     checks += [c for c in (numbered, summed) if c is not None]
     total_ok = summed is not None and summed.outcome is CheckOutcome.PASSED
     if not total_ok and any(ln.unit_price is not None and ln.amount is None for ln in lines):

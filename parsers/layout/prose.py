@@ -169,9 +169,11 @@ def _quantity_text(value: str) -> str:
 
 def _money_text(value: str) -> str:
     """A price or amount without the remains of a currency word OCR cut short or ran on into the
-    next label ("52.04港", "1.21港币："), nor a speck read as a mark after it ("2,28.EUR", "0,0034. EUR")."""
+    next label ("52.04港", "1.21港币："), nor a speck read as a mark after it ("2,28.EUR", "0,0034. EUR"), nor a
+    currency sign read as a letter ("E 0.4653")."""
     if parse_decimal(value) is not None:
         return value
+    value = misread.unsigned_money(value)
     value = re.sub(r"(?<=\d)[.:;,\-](?=\s|[^\W\d_]|$)", " ", value).strip(" .:;,")
     value = re.sub(r"(?<=\d)[;:](?=\d{1,2}\b)", ".", value)  # "1.893:60": its decimal point read as a colon
     dotted = re.search(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+\.\d{1,2}(?![\d.,])", value)

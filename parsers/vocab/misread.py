@@ -97,3 +97,14 @@ def unit_code(written: str | None) -> str | None:
     for i in range(len(word)):
         codes |= index.get(word[:i] + "?" + word[i + 1:], frozenset())
     return codes.pop() if len(codes) == 1 else None
+
+
+# A currency sign as a fax recogniser reads it: £ as "E" or "f", € as "E", "e" or "C".
+_MONEY_SIGN = re.compile(r"^([EefC])\s*(?=\d)")
+
+
+def unsigned_money(text: str) -> str:
+    """A price or amount whose currency sign OCR read as a letter ("E 0.4653", "f 0.6304" for
+    £ or €) without it; other text as it is. Which currency the sign was is not guessed (E may be
+    either), only that it is no part of the number."""
+    return _MONEY_SIGN.sub("", text.strip(), count=1)

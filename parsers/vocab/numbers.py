@@ -150,10 +150,16 @@ def document_mark(texts: list[str]) -> Mark | None:
 
 def respell(text: str | None, mark: Mark | None) -> str | None:
     """The text with each number rewritten under the document's decimal mark ("4.000" -> "4000"
-    where the mark is ","); numbers that cannot be read that way are left as printed."""
+    where the mark is ","); numbers that cannot be read that way, or that read the same without
+    it ("5,900" where the mark is "."), are left as printed, so an OCR reading still sees the marks."""
     if not text or mark is None:
         return text
-    return _ANY_NUMBER.sub(lambda m: _with_mark(m.group(0), mark) or m.group(0), nfkc(text))
+    return _ANY_NUMBER.sub(lambda m: _respelled(m.group(0), mark), nfkc(text))
+
+
+def _respelled(token: str, mark: Mark) -> str:
+    plain = _with_mark(token, mark)
+    return token if plain is None or parse_decimal(token) == Decimal(plain) else plain
 
 
 def _fits(cells: tuple[str | None, str | None, str | None], mark: Mark) -> bool:
