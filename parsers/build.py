@@ -323,9 +323,11 @@ def build_order(facts: Facts, lines: list[ParsedLine], ctx: ParseContext, kind: 
     settled = None
     if kind is SourceKind.FAX:  # a misread mark on a row with no amount: the printed total chooses
         numbered, settled = checks.settle_total(numbered, stated)
+    po_read = _po(values.get(F.PO_NUMBER))
+    po = _unspecked_po(po_read) if kind is SourceKind.FAX else po_read
     return ParsedOrder(
         source=SourceRef(path=ctx.path, part=ctx.part, kind=kind),
-        po_number=_po(values.get(F.PO_NUMBER)), order_date=order_date,
+        po_number=po, order_date=order_date,
         delivery_date=delivery,
         currency=_currency(facts), ship_to=_ship_to(values), stated_total=stated,
         buyer=Party(name=values.get(F.CUSTOMER), email=ctx.sender, candidates=tuple(facts.candidates)),
@@ -334,10 +336,10 @@ def build_order(facts: Facts, lines: list[ParsedLine], ctx: ParseContext, kind: 
         fields={_field_name(k): replace(v, text=values.get(k)) for k, v in facts.where.items()},
         read_checks=checks.verify(numbered, notes or [], stated, unread=unread or (), grid_rows=grid_rows,
                                   settled=settled) + date_doubts
-        + _unread_fields(facts, {F.PO_NUMBER: _po(values.get(F.PO_NUMBER)),
+        + _unread_fields(facts, {F.PO_NUMBER: po,
                                  F.ORDER_DATE: read_date(values.get(F.ORDER_DATE), order=facts.day_month).value,
                                  F.DELIVERY_DATE: delivery})
-        + _unseen_order_date(order_date, kind) + _doubtful_po(_po(values.get(F.PO_NUMBER)), kind))
+        + _unseen_order_date(order_date, kind) + _doubtful_po(po_read, kind))
 
 
 _VOUCHED_FIELDS = (F.PO_NUMBER, F.ORDER_DATE, F.DELIVERY_DATE)
@@ -376,7 +378,7 @@ def _doubtful_po(po: str | None, kind: SourceKind) -> tuple[ReadCheck, ...]:
     if speck:
         return (ReadCheck(CheckName.HEADER_FIELD, CheckOutcome.FAILED,
                           f'The PO number was read from a scan as "{po}", whose one "{speck}" between digits '
-                          f'may be a speck; a clerk must compare it with the original.'),)
+                          f'was taken for a speck ({_unspecked_po(po)}); a clerk must compare it with the original.'),)
     for i, ch in enumerate(po):
         left, right = po[i - 1:i], po[i + 1:i + 2]
         sides = left + right
@@ -388,6 +390,16 @@ def _doubtful_po(po: str | None, kind: SourceKind) -> tuple[ReadCheck, ...]:
                               f'misread {"letter" if ch.isdigit() else "digit"}; a clerk must compare it '
                               f'with the original.'),)
     return ()
+
+
+def _unspecked_po(po: str | None) -> str | None:
+    """A scanned PO number without the one mark between digits that its other separators say is a
+    speck ("PO-2026-01.19" -> "PO-2026-0119"); `_doubtful_po` still sends the order to a clerk."""
+    speck = _speck_mark(po) if po else None
+    if not po or not speck:
+        return po
+    at = po.find(speck)
+    return po[:at] + po[at + 1:]
 
 
 def _speck_mark(po: str) -> str | None:

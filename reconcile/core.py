@@ -43,7 +43,8 @@ def reconcile(order: ParsedOrder, catalog: CatalogSnapshot, *, today: date,
     currency = order.currency or (customer.currency if customer else None)
     pricing_day = order.order_date or today
     ocr = order.source.kind == SourceKind.FAX
-    printed = tuple(ocrcodes.repaired(ln, customer.number if customer else None, catalog) if ocr else ln
+    printed = tuple(ocrcodes.tail_repaired(ocrcodes.repaired(ln, customer.number if customer else None, catalog),
+                                           customer.number if customer else None, catalog) if ocr else ln
                     for ln in order.lines)
     facts = tuple(line_facts(ln, customer, catalog, pricing_day, currency, terms=terms,
                              stated_tax=order.prices_include_tax) for ln in printed)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from decimal import Decimal
 
 from rapidfuzz.distance import Levenshtein
 
@@ -22,6 +23,7 @@ from parsers.vocab import misread, units
 from reconcile.anomalies import Anomaly, AnomalyCode
 from reconcile.result import ReconciledLine
 from reconcile.snapshot import CatalogSnapshot
+from reconcile.pricing import price_differs
 from reconcile.units import unit_code
 
 # Marks OCR reads in place of a code's separator (a dot or a hyphen lost at 200 dpi), and gaps.
@@ -51,8 +53,19 @@ def our_code(code: str | None, catalog: CatalogSnapshot) -> str | None:
         return None
     numbers = {m.number for s in spellings(code) if (m := catalog.material(s)) is not None}
     if not numbers:
-        numbers = {m.number for s in _undoubled(code) for t in (s, *spellings(s)) if (m := catalog.material(t)) is not None}
+        numbers = {m.number for s in _undoubled(code) + _unspecked(code) for t in (s, *spellings(s))
+                   if (m := catalog.material(t)) is not None}
     return numbers.pop() if len(numbers) == 1 else None
+
+
+def _unspecked(code: str) -> list[str]:
+    """The code with one of its dots left out ("2.0.1.1045" for 2.01.1045): a speck the scan read
+    as a separator. Tried only when no spelling of the code as read names an item."""
+    text = code.strip()
+    if len(text) > _MAX_LENGTH:
+        return []
+    return [text[:i] + text[i + 1:] for i in range(1, len(text) - 1) if text[i] == "." and text[i - 1].isalnum()
+            and text[i + 1].isalnum()]
 
 
 def _undoubled(code: str) -> list[str]:
@@ -69,13 +82,16 @@ def customer_code(code: str | None, customer: str | None, catalog: CatalogSnapsh
     """The customer's own code as the catalog spells it, for a code read by OCR that names one.
 
     A code that names one as read but is spelled otherwise ('KDs-15355' for KDS-15355: lookups
-    fold case and spaces) is the catalog's too: a letter's case on a scan is the recogniser's guess."""
+    fold case and spaces) is the catalog's too: a letter's case on a scan is the recogniser's guess;
+    so is one that names one once a speck read as a mark at either end is left off ('SC-65731.')."""
     if not code or not customer:
         return None
-    named = catalog.customer_item(customer, code)
-    if named is not None:
+    named = catalog.customer_item(customer, code) or catalog.customer_item(customer, code.strip(_MARKS))
+    if named is not None:  # as read, or with a speck read as a mark at either end ("SC-65731.")
         return named.code if named.code != code else None
     codes = {item.code for s in spellings(code) if (item := catalog.customer_item(customer, s)) is not None}
+    if not codes:  # a speck read as one more dot inside it ("SC-657.31")
+        codes = {item.code for s in _unspecked(code) if (item := catalog.customer_item(customer, s)) is not None}
     return codes.pop() if len(codes) == 1 else None
 
 
@@ -103,6 +119,38 @@ def repaired(line: ParsedLine, customer: str | None, catalog: CatalogSnapshot) -
 
 
 _MARKS = " .,:;·・，：；。'`"
+_TAIL = re.compile(r"\d[\d.\-/]{2,}")   # the end of a code: digits and separators, three or more
+_MIN_TAIL_DIGITS = 3
+
+
+def tail_repaired(line: ParsedLine, customer: str | None, catalog: CatalogSnapshot) -> ParsedLine:
+    """The line with a code OCR read only the end of ("049", "1003" for 2.01.1049, 1.01.1003: the
+    scan lost the code's start) put back as the one catalog code that ends so and whose list price
+    (the customer's or the general one) is the row's printed unit price. Without a printed price,
+    or with no or several such codes, the line stays as read: the catalog alone cannot vouch."""
+    for name in ("our_sku", "code"):
+        value = (getattr(line, name) or "").strip()
+        if not _is_tail(value, customer, catalog) or line.unit_price is None:
+            continue
+        priced = [number for number in catalog.numbers_ending_with(value)
+                  if _listed_at(number, line.unit_price, customer, catalog)]
+        if len(priced) == 1:
+            ids = tuple((label, priced[0] if v == getattr(line, name) else v) for label, v in line.ids)
+            return replace(line, ids=ids, **{name: priced[0]})
+    return line
+
+
+def _is_tail(value: str, customer: str | None, catalog: CatalogSnapshot) -> bool:
+    """A code that may be the end of one of ours: digits and separators, naming nothing as read."""
+    return (bool(_TAIL.fullmatch(value)) and sum(ch.isdigit() for ch in value) >= _MIN_TAIL_DIGITS
+            and catalog.material(value) is None and catalog.customer_item(customer, value) is None)
+
+
+def _listed_at(number: str, price: Decimal, customer: str | None, catalog: CatalogSnapshot) -> bool:
+    """Whether the item's price list (the customer's entries, or the general ones) holds `price`."""
+    entries = catalog.prices(number)
+    own = [e for e in entries if customer is not None and e.customer == customer] or [e for e in entries if not e.customer]
+    return any(e.price and not price_differs(price, e.price) for e in own)
 
 
 def glued(text: str | None, customer: str | None, catalog: CatalogSnapshot, before: str = "") -> tuple[str, str] | None:

@@ -62,7 +62,8 @@ def readings(text: str | None, *, count: bool = False) -> list[Decimal]:
     """Other ways an OCR'd number may read: look-alike letters as digits, one stray digit
     (a speck) left out, a comma taken for a decimal point or a dot for a thousands comma, a decimal point lost,
     specks after the last decimal read as digits (3.47 for "3.47246", two decimals kept at least), a speck read as
-    a mark before or after it ("95,87.") or beside a mark ("1,.784"), and the misread marks of `mark_readings`
+    a mark before or after it ("95,87."), beside a mark ("1,.784") or inside a number it leaves unreadable
+    ("2.7.1"), and the misread marks of `mark_readings`
     (of a `count`, a quantity, when it is one). The printed reading is not among them."""
     raw = nfkc(text or "")
     printed = parse_decimal(raw)
@@ -83,6 +84,9 @@ def readings(text: str | None, *, count: bool = False) -> list[Decimal]:
             add(raw[:run.start()] + mark + raw[run.end():])
     if raw.count(",") == 1 and "." not in raw:
         add(raw.replace(",", "."))
+    if printed is None:  # a speck read as one more mark inside it ("2.7.1" for 2.71)
+        for i in (i for i, ch in enumerate(raw) if ch in ".,"):
+            add(raw[:i] + raw[i + 1:])
     for candidate in mark_readings(raw, count=count):
         add(candidate)
     tail = re.fullmatch(r"(\d+\.\d{2})(\d+)", raw)

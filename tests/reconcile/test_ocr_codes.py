@@ -9,12 +9,12 @@ from decimal import Decimal as D
 
 import pytest
 
-from catalog_factory import CUSTOMER_ITEMS, MATERIALS, RECORDS, TODAY, line, order, snapshot
+from catalog_factory import CUSTOMER_ITEMS, MATERIALS, PRICES, RECORDS, TODAY, line, order, snapshot
 from parsers.model import CheckName as N, CheckOutcome as O, ReadCheck, SourceKind, SourceRef
 from reconcile import reconcile
 from reconcile.anomalies import AnomalyCode as C
-from reconcile.catalog import CustomerItem, Material
-from reconcile.ocrcodes import our_code, repaired, spellings
+from reconcile.catalog import CustomerItem, Material, PriceEntry
+from reconcile.ocrcodes import our_code, repaired, spellings, tail_repaired
 from reconcile.result import OrderStatus
 
 SNAP = snapshot()
@@ -271,3 +271,71 @@ def test_a_customer_code_split_over_two_cells_and_glued_to_ours_is_parted(seed):
         read = line(our_sku=None, customer_sku=f"{item.code} {item.material}{rng.choice('.,:')}")
     fixed = repaired(read, "C0001", SNAP)
     assert (fixed.our_sku, fixed.customer_sku) == (item.material, item.code), read
+
+
+_SPECKS = (".", ",", ":", "·", "'", "`")
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_customer_code_read_with_a_speck_at_an_end_is_theirs_and_vouched(seed):
+    """Given a customer's own code a scan read with a speck as a mark before or after it
+    ('WY-BT-0500.'), the line carries their code and the fax order is accepted on it."""
+    rng = random.Random(seed)
+    speck = rng.choice(_SPECKS)
+    read = "WY-BT-0500" + speck if rng.random() < 0.7 else speck + "WY-BT-0500"
+    result = reconcile(_fax(line(our_sku=None, customer_sku=read, unit_price=D("0.42"))), SNAP, today=TODAY)
+    assert (result.lines[0].sku, result.lines[0].customer_sku) == ("5.01.0006", "WY-BT-0500"), read
+    assert result.status is OrderStatus.ACCEPTED
+
+
+def test_a_speck_beside_a_code_nobody_holds_is_not_vouched_for():
+    result = reconcile(_fax(line(our_sku=None, customer_sku="WY-BT-0501.", unit_price=D("0.42"))), SNAP, today=TODAY)
+    assert result.status is OrderStatus.REVIEW
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_code_of_ours_read_with_a_speck_as_one_more_dot_is_ours(seed):
+    """'2.0.1.1045' for 2.01.1045: one dot more, between two characters, is a speck the catalog sees through."""
+    rng = random.Random(seed)
+    material = rng.choice(MATERIALS)
+    at = rng.choice([k for k in range(1, len(material.number)) if material.number[k - 1].isdigit()
+                     and material.number[k].isdigit()])
+    read = material.number[:at] + "." + material.number[at:]
+    assert our_code(read, SNAP) == material.number, read
+
+
+def _tail_catalog(rng: random.Random, twin_price: str | None):
+    """The small catalog with a twin of one item: another code ending the same way, priced otherwise
+    (or, with `twin_price` "same", at the same price), so only the price can tell them apart."""
+    material = rng.choice([m for m in MATERIALS if m.active])
+    price = next(p.price for p in PRICES if p.material == material.number and p.customer is None)
+    twin = Material("9.9" + material.number[3:], material.name, "twin", material.base_unit, None, D(1), D(0), 1)
+    other = price if twin_price == "same" else price * 3
+    records = replace(RECORDS, materials=RECORDS.materials + (twin,),
+                      prices=RECORDS.prices + (PriceEntry(twin.number, other, currency="CNY"),))
+    return snapshot(records), material, price
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_a_code_read_without_its_start_is_the_one_item_its_price_names(seed):
+    """Given a code a scan read only the end of ('0019' for 1.01.0019) on a row printing a price,
+    and a catalog holding two codes that end so: the one whose list price is the row's is taken;
+    with no price printed, a price neither lists, or both at that price, the code stays as read."""
+    rng = random.Random(seed)
+    snap, material, price = _tail_catalog(rng, None)
+    tail = material.number[-rng.randint(3, 6):].lstrip(".")
+    fixed = tail_repaired(line(our_sku=None, code=tail, unit_price=price, ids=(("Code", tail),)), None, snap)
+    assert (fixed.code, fixed.ids) == (material.number, (("Code", material.number),)), tail
+    for unsure in (line(our_sku=None, code=tail), line(our_sku=None, code=tail, unit_price=price * 2)):
+        assert tail_repaired(unsure, None, snap) == unsure
+    twins, _m, _p = _tail_catalog(random.Random(seed), "same")
+    read = line(our_sku=None, code=tail, unit_price=price)
+    assert tail_repaired(read, None, twins) == read
+
+
+def test_a_code_read_without_its_start_is_only_repaired_on_a_fax():
+    snap, material, price = _tail_catalog(random.Random(3), None)
+    tail = material.number[-4:]
+    typed = reconcile(order(line(our_sku=None, code=tail, unit_price=price)), snap, today=TODAY)
+    faxed = reconcile(_fax(line(our_sku=None, code=tail, unit_price=price)), snap, today=TODAY)
+    assert typed.lines[0].sku is None and faxed.lines[0].sku == material.number
