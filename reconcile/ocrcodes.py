@@ -119,13 +119,13 @@ def repaired(line: ParsedLine, customer: str | None, catalog: CatalogSnapshot) -
 
 
 _MARKS = " .,:;·・，：；。'`"
-_TAIL = re.compile(r"\d[\d.\-/]{2,}")   # the end of a code: digits and separators, three or more
+_TAIL = re.compile(r"[.\-/]?\d[\d.\-/]{2,}")   # the end of a code: digits and separators, three or more
 _MIN_TAIL_DIGITS = 3
 
 
 def tail_repaired(line: ParsedLine, customer: str | None, catalog: CatalogSnapshot) -> ParsedLine:
-    """The line with a code OCR read only the end of ("049", "1003" for 2.01.1049, 1.01.1003: the
-    scan lost the code's start) put back as the one catalog code that ends so and whose list price
+    """The line with a code OCR read only the end of ("049", "1003", ".02.1015" for 2.01.1049,
+    1.01.1003, 1.02.1015: the scan lost the code's start) put back as the one catalog code that ends so and whose list price
     (the customer's or the general one) is the row's printed unit price. Without a printed price,
     or with no or several such codes, the line stays as read: the catalog alone cannot vouch."""
     for name in ("our_sku", "code"):

@@ -100,7 +100,7 @@ def unit_code(written: str | None) -> str | None:
 
 
 # A currency sign as a fax recogniser reads it: £ as "E" or "f", € as "E", "e" or "C".
-_MONEY_SIGN = re.compile(r"^([EefC])\s*(?=\d)")
+_MONEY_SIGN = re.compile(r"^([EefC])[\s.,:;]*(?=\d)")
 
 
 def unsigned_money(text: str) -> str:

@@ -157,7 +157,7 @@ def test_a_currency_sign_read_as_a_letter_leaves_the_price(seed):
     rng = random.Random(seed)
     price = D(rng.randint(1, 99999)).scaleb(-rng.choice([2, 3, 4]))
     sign = rng.choice("EefC")
-    assert parse_decimal(misread.unsigned_money(f"{sign}{rng.choice(['', ' '])}{price}")) == price
+    assert parse_decimal(misread.unsigned_money(f"{sign}{rng.choice(['', ' ', '.'])}{price}")) == price
     assert misread.unsigned_money("EUR 1.20") == "EUR 1.20"  # a code is no misread sign
 
 
