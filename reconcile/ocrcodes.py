@@ -86,7 +86,7 @@ def customer_code(code: str | None, customer: str | None, catalog: CatalogSnapsh
     so is one that names one once a speck read as a mark at either end is left off ('SC-65731.')."""
     if not code or not customer:
         return None
-    named = catalog.customer_item(customer, code) or catalog.customer_item(customer, code.strip(_MARKS))
+    named = catalog.customer_item(customer, code) or catalog.customer_item(customer, code.strip(_END_SPECKS))
     if named is not None:  # as read, or with a speck read as a mark at either end ("SC-65731.")
         return named.code if named.code != code else None
     codes = {item.code for s in spellings(code) if (item := catalog.customer_item(customer, s)) is not None}
@@ -119,6 +119,7 @@ def repaired(line: ParsedLine, customer: str | None, catalog: CatalogSnapshot) -
 
 
 _MARKS = " .,:;·・，：；。'`"
+_END_SPECKS = _MARKS + "-_~"   # what a speck reads as at a code's either end, where no code has a separator
 _TAIL = re.compile(r"[.\-/]?\d[\d.\-/]{2,}")   # the end of a code: digits and separators, three or more
 _MIN_TAIL_DIGITS = 3
 
@@ -164,7 +165,7 @@ def glued(text: str | None, customer: str | None, catalog: CatalogSnapshot, befo
     if (not whole or len(whole) > 2 * _MAX_LENGTH or catalog.material(whole) is not None or our_code(whole, catalog)
             or customer_code(whole, customer, catalog) or catalog.customer_item(customer, whole) is not None):
         return None
-    t = whole.strip(_MARKS)  # specks at either end ("AJ-30203 1.01.1003.")
+    t = whole.strip(_END_SPECKS)  # specks at either end ("AJ-30203 1.01.1003.", "-1.04.1038")
     if t != whole and (ours := _ours(t, catalog)):
         return ours, ""
     found: dict[str, str] = {}

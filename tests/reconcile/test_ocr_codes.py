@@ -218,13 +218,14 @@ def test_a_customer_code_read_glued_to_ours_is_parted(seed):
 
 @pytest.mark.parametrize("seed", range(16))
 def test_our_code_read_with_a_unit_a_speck_or_spec_words_beside_it_is_ours(seed):
-    """Generated: our code with the next column's unit ("5.01.0006.个"), a speck ("5.01.0006.") or
+    """Generated: our code with the next column's unit ("5.01.0006.个"), a speck ("5.01.0006.", "-5.01.0006") or
     the description's last words ("x 490um 5.01.0006") read into its cell: our code, the unit taken
     when no unit was read, and no customer code made up from the rest."""
     rng = random.Random(seed)
     material = rng.choice(MATERIALS)
     unit = rng.choice(["个", "套", "PCS", "roll"])
-    text = rng.choice([_glue(rng, material.number, unit), material.number + rng.choice([".", ",", ":", "·"]),
+    text = rng.choice([_glue(rng, material.number, unit), material.number + rng.choice([".", ",", ":", "·", "-"]),
+                       rng.choice(["-", ".", "'", "_"]) + material.number,
                        f"{rng.choice(['x 490um', '70cm double layer', '白色 50kg'])} {material.number}"])
     field = rng.choice(["code", "customer_sku", "our_sku"])
     read = line(**{"our_sku": None, field: text, "unit": None})
