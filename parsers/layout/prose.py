@@ -160,9 +160,11 @@ def _cut(body: str) -> _Fields:
 
 def _quantity_text(value: str) -> str:
     """A quantity with the mark OCR read between number and unit taken for a space ("9.700-EA"),
-    and a thousands comma it read as a semicolon or colon put back ("1;315M"). A speck read as a
-    mark before a number that has a mark of its own (".1,020 M") is no decimal point: a number has one."""
+    and a thousands comma or a decimal point it read as a semicolon or colon put back ("1;315M",
+    "1,667:5 MTR"). A speck read as a mark before a number that has a mark of its own (".1,020 M")
+    is no decimal point: a number has one."""
     value = re.sub(r"(?<=\d)[;:](?=\d{3}(?!\d))", ",", value)
+    value = re.sub(r"(?<=\d)[;:](?=\d{1,2}(?!\d))", ".", value)  # "1,667:5 MTR": its decimal point read as a colon
     value = re.sub(r"^\s*[.,·'`]\s*(?=\d+[.,]\d)", "", value)
     return re.sub(r"(?<=\d)[.:;,\-](?=[^\W\d_])", " ", value)
 

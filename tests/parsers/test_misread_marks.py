@@ -177,3 +177,17 @@ def test_a_speck_read_as_one_more_mark_inside_a_number_is_settled_by_the_row():
             assert settled.price == p, texts
             taken += 1
     assert taken >= 240
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_a_prose_quantity_whose_point_was_read_as_a_colon_is_read(seed):
+    """Generated lines written as labelled fields whose weighed quantity OCR read with its decimal
+    point as a colon ("1,667:5 MTR"), and the price's currency sign as a letter."""
+    from parsers.layout import prose
+    rng = random.Random(seed)
+    q = D(rng.randint(10, 99999)) / 10
+    p = D(rng.randint(101, 99999)).scaleb(-4)
+    qty = f"{q:,}".replace(".", ":")  # (a semicolon parts labelled fields: "；" read as ";")
+    text = f"Item {seed + 1}: Bubble wrap 60cm (P/N 2.01.1041), quantity {qty} MTR, unit price {rng.choice('Ef')} {p}"
+    got = prose.labelled_line(text, 0)
+    assert got is not None and (got.quantity, got.unit_price) == (q, p), text
