@@ -60,7 +60,7 @@ def _heads(words: list[str], n: int) -> list[tuple[str, str]]:
     label cut there; a speck read between them ("Menge·268") is such a mark."""
     out = [(" ".join(words[:n]), " ".join(words[n:]))]
     cuts = (re.match(r"^([^\W\d_][\w./-]*?)[.:](?=[^\W\d_]|[¥$€£￥])(.+)$", words[n - 1]),  # "Art.-Nr.AEP-35310"
-            re.match(r"^([^\W\d_]+(?:[./-]+[^\W\d_]+)*)[.:·•]?(\d.*)$", words[n - 1]))  # "cantidad.154", "Menge1.002:m"
+            re.match(r"^([^\W\d_]+(?:[./-]+[^\W\d_]+)*)[.:·•'`]?(\d.*)$", words[n - 1]))  # "cantidad.154", "Menge1.002:m", "P/N'1.02.1010"
     for glued in filter(None, cuts):
         out.append((" ".join(words[:n - 1] + [glued.group(1)]), " ".join([glued.group(2)] + words[n:])))
     return out

@@ -191,3 +191,17 @@ def test_a_prose_quantity_whose_point_was_read_as_a_colon_is_read(seed):
     text = f"Item {seed + 1}: Bubble wrap 60cm (P/N 2.01.1041), quantity {qty} MTR, unit price {rng.choice('Ef')} {p}"
     got = prose.labelled_line(text, 0)
     assert got is not None and (got.quantity, got.unit_price) == (q, p), text
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_prose_code_label_read_with_a_speck_before_its_code_is_a_label(seed):
+    """"(P/N'1.02.1010)": a speck read as an apostrophe, point or colon between a code's label and
+    the code glued to it still gives the line its code."""
+    from parsers.layout import prose
+    rng = random.Random(seed)
+    code = f"{rng.randint(1, 2)}.0{rng.randint(1, 4)}.{rng.randint(1000, 1059)}"
+    speck = rng.choice(["'", "`", ".", ":"])
+    text = (f"Item {seed + 1}: Deep groove bearing 6214-2RS (P/N{speck}{code}), "
+            f"quantity {rng.randint(2, 900)} SET, unit price USD {rng.randint(101, 999) / 100}")
+    got = prose.labelled_line(text, 0)
+    assert got is not None and code in (got.our_sku, got.code), text
