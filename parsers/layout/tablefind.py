@@ -50,12 +50,38 @@ def cells_by_column(line: Line, spans: list[tuple[float, float]], index: list[in
     for k, w in enumerate(line):
         prev = line[k - 1] if k else None
         own = index[columns.column_of(w, spans)]
+        if prev is not None and col >= 0 and _runs_on(line, k, spans):
+            own = col
         tight = prev is not None and w.box[0] - prev.box[2] < 0.6 * min(w.height, prev.height)
         if not (glue and tight and not units and F.is_unit(w.text) and re.match(r"[-+(]?\d", prev.text)):
             col = own
         cells[col].append(w)
     return cells
 
+
+
+_WORD_SPACE = 0.5  # text heights: a gap narrower than this is a space inside a cell, not between columns
+
+
+def _runs_on(line: Line, k: int, spans: list[tuple[float, float]]) -> bool:
+    """Whether word k, centred in no column, continues the word before it: a description longer
+    than any other row's runs past its column's span toward the next column, and the pieces of a
+    word there ("3层B楞" cut by script into "3", "层", "B", "楞"), nearer the next span than their
+    own, are one word printed a word space after the text before it and closer to it than to the
+    next column's. (A number right-aligned in its column can centre between two spans a column
+    gap after the word before it: that is no continuation.)"""
+    w = line[k]
+    if any(a <= w.cx <= b for a, b in spans):
+        return False
+    glued = lambda i: line[i].box[0] - line[i - 1].box[2] < 0.1 * line[i].height  # noqa: E731
+    first, last = k, k
+    while first > 0 and glued(first):
+        first -= 1
+    while last + 1 < len(line) and glued(last + 1):
+        last += 1
+    before = line[first].box[0] - line[first - 1].box[2] if first > 0 else float("inf")
+    after = line[last + 1].box[0] - line[last].box[2] if last + 1 < len(line) else float("inf")
+    return before < _WORD_SPACE * w.height and before <= after
 
 
 @dataclass(frozen=True)
