@@ -5,6 +5,7 @@ number is data for the caller to judge, not an error.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -57,10 +58,12 @@ def _tidy(value: Decimal) -> Decimal:
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_decimal(text: str | None) -> Decimal | None:
     """Read an amount or quantity printed with separators, currency marks or 万 ("1.2万" -> 12000).
 
-    Text that holds anything else (letters, a percent sign, two numbers) gives None.
+    Text that holds anything else (letters, a percent sign, two numbers) gives None. Remembered:
+    the row checks read the same printed numbers under several readings, and a Decimal is immutable.
     """
     if text is None:
         return None
