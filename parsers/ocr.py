@@ -3,25 +3,15 @@
 The default engine is RapidOCR (`rapidocr-onnxruntime`): its PP-OCRv4 Chinese/English models
 ship inside the wheel and run on the CPU, so nothing is downloaded at run time. It is created
 lazily, once per process, because loading the models takes a noticeable fraction of a second.
-
-RapidOCR's pre- and post-processing are kept, but the two models run on OpenVINO instead of
-ONNX Runtime: on the same ONNX files it is about twice as fast on one x86 core, and with the
-precision pinned to f32 its outputs differ from ONNX Runtime's by ~1e-6, so readings do not
-change (OpenVINO's default on CPUs with AMX is bf16, which does change them). OpenVINO compiles
-its CPU kernels at run time, so where writable memory may not become executable (systemd's
-MemoryDenyWriteExecute=yes) it cannot start; the engine then keeps ONNX Runtime and says so.
 """
 from __future__ import annotations
 
 import functools
-import logging
 import math
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol, runtime_checkable
 
 from PIL import Image
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,22 +64,10 @@ class RapidOcrEngine:
     of a line changes with its padding, so the same text read beside different neighbours could
     come out different (秣 and 袜 differ by a stroke)."""
 
-    runtime = "onnxruntime"  # which runtime runs the models: "openvino" once it compiled them
-
-    def __init__(self, threads: int | None = None, **options: Any) -> None:
+    def __init__(self, **options: Any) -> None:
         from rapidocr_onnxruntime import RapidOCR  # heavy import: only when a fax is read
 
-        one_core = {"intra_op_num_threads": threads, "inter_op_num_threads": 1} if threads else {}
-        self._engine = RapidOCR(**one_core, **options)
-        try:
-            detector, recogniser = OpenVinoModel(_model_file("det"), threads), OpenVinoModel(_model_file("rec"), threads)
-        except RuntimeError as error:
-            log.warning("OCR runs on ONNX Runtime, about half as fast: OpenVINO could not compile its "
-                        "kernels (%s). Is MemoryDenyWriteExecute=yes set for this service?", str(error).strip()[-80:])
-            return
-        self._engine.text_det.infer = detector
-        self._engine.text_rec.session = recogniser
-        self.runtime = "openvino"
+        self._engine = RapidOCR(**options)
 
     def read(self, image: Image.Image) -> list[OcrWord]:
         return self.read_where(image, lambda _box: True)
@@ -118,32 +96,6 @@ class RapidOcrEngine:
         import numpy as np
 
         return _recognised(self._engine.text_rec, [np.asarray(image.convert("RGB")) for image in images])
-
-
-class OpenVinoModel:
-    """One of RapidOCR's ONNX models compiled by OpenVINO, called like RapidOCR's ONNX Runtime
-    session (an input batch in, the list of outputs back). `threads` None lets OpenVINO use
-    every core; 1 measures the engine on one core."""
-
-    def __init__(self, path: str, threads: int | None = None) -> None:
-        import openvino
-
-        config: dict[str, Any] = {"INFERENCE_PRECISION_HINT": "f32", "PERFORMANCE_HINT": "LATENCY"}
-        if threads:
-            config["INFERENCE_NUM_THREADS"] = threads
-        self._request = openvino.Core().compile_model(path, "CPU", config).create_infer_request()
-
-    def __call__(self, batch: Any) -> list[Any]:
-        return [self._request.infer({0: batch})[0].copy()]
-
-
-def _model_file(kind: str) -> str:
-    """The PP-OCRv4 model file for `kind` (det or rec) that ships in the RapidOCR wheel (its config.yaml names the same files)."""
-    from pathlib import Path
-
-    import rapidocr_onnxruntime
-
-    return str(Path(rapidocr_onnxruntime.__file__).parent / "models" / f"ch_PP-OCRv4_{kind}_infer.onnx")
 
 
 def _recognised(recogniser: Any, crops: list[Any]) -> list[tuple[str, float]]:
