@@ -143,9 +143,14 @@ def _bracket_notes_left(cell: list[Word]) -> list[list[Word]]:
 
 
 def cell_field(cell: list[Word]) -> str | None:
-    """The field a heading cell names, as printed or with a character OCR misread ("物料名稠")."""
+    """The field a heading cell names, as printed or with a character OCR misread ("物料名稠"). A cell
+    of several words one of which is a label as printed is labels set closer than a word gap
+    ("Menge Einheit"): each word names its own column, and no misreading is guessed for the whole."""
     text = join_words(cell)
-    return F.column_field(column_label(text)) or misread.column_field(text)
+    exact = F.column_field(column_label(text))
+    if exact or (len(cell) > 1 and any(F.column_field(column_label(w.text)) for w in cell)):
+        return exact
+    return misread.column_field(text)
 
 
 def header_fields(cells: list[list[Word]]) -> set[str]:
