@@ -34,7 +34,9 @@ def _line(text: str, size: int = 30) -> Image.Image:
 @needs_font
 def test_a_line_reads_the_same_alone_and_among_wider_lines():
     """Given short lines read alone and then in one call with random much wider lines, each
-    reading (text and confidence) is the same: a batch's widest line does not pad its neighbours."""
+    reading (text and confidence) is the same: a batch's widest line does not pad its neighbours.
+    (OpenVINO's kernels block a batch of 8 differently from a batch of 1, which moves a
+    confidence in its seventh decimal; a wrongly padded line moves it in the first.)"""
     rng = random.Random(11)
     short = [_line(t) for t in ("秣陵街道", "100×80×50mm", "AB-100", "6.13", "封箱胶带 48mm")]
     wide = [_line("".join(rng.choice("纸箱胶带标签价格0123456789-") for _ in range(rng.randrange(30, 60))))
@@ -44,7 +46,9 @@ def test_a_line_reads_the_same_alone_and_among_wider_lines():
     mixed = short + wide
     rng.shuffle(mixed)
     together = engine.recognise(mixed)
-    assert [together[mixed.index(image)] for image in short] == alone
+    again = [together[mixed.index(image)] for image in short]
+    assert [text for text, _ in again] == [text for text, _ in alone]
+    assert [conf for _, conf in again] == pytest.approx([conf for _, conf in alone], abs=1e-5)
 
 
 @needs_font
