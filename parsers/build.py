@@ -17,10 +17,11 @@ from parsers.vocab import misread
 from parsers.layout import party
 from parsers.layout import checks
 from parsers.layout.checks import RowNote
+from parsers.layout.numberstyle import ColumnStyle
 from parsers.context import ParseContext
 from parsers.rownumbers import is_code, placed_row_numbers
 from parsers.tablerow import (UNNAMED_CODE, CellName, Row, cell, is_total_row, money, respell_row,
-                              read_row, settled_row, total_of, unread_row)
+                              read_row, settled_row, table_style, total_of, unread_row)
 from parsers.errors import ParseError
 from parsers.model import (CheckName, CheckOutcome, CustomerCandidate, ParsedLine, ParsedOrder, ParseResult, Party,
                            Provenance, ReadCheck, SourceKind, SourceRef)
@@ -470,6 +471,7 @@ def _read_body(rows: Rows, start: int, columns: dict[int, str], facts: Facts, ce
     like an order line but cannot be read is told in `unread`, never dropped silently."""
     found: list[Row] = []
     labels = {col: cell(rows[start - 1], col) for col in columns}
+    style = table_style(rows[start:], columns) if ocr else ColumnStyle()
     for r in range(start, len(rows)):
         row = rows[r]
         if not any(cell(row, c) for c in range(len(row))) or _header_score(row, rows[r + 1:r + 4])[0] >= 3:
@@ -481,7 +483,7 @@ def _read_body(rows: Rows, start: int, columns: dict[int, str], facts: Facts, ce
             facts.currency_hint = facts.currency_hint or next(
                 (code for c in range(len(row)) if (code := F.money_currency(cell(row, c)))), None)
             continue
-        got = settled_row(row, r, columns, labels, cell_name, us, year, ocr=ocr)
+        got = settled_row(row, r, columns, labels, cell_name, us, year, ocr=ocr, style=style)
         facts.currency_hint = facts.currency_hint or (_row_currency(row, columns) if got else None)
         sentence = unread_row(row, columns, cell_name(r, 0)) if got is None else None
         # A heading repeated inside the table ("品名 | 数量" after a page break) is no line.

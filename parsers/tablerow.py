@@ -15,12 +15,13 @@ from typing import Callable
 
 from parsers.layout import checks
 from parsers.layout.checks import RowNote, RowValues
+from parsers.layout.numberstyle import ColumnStyle, column_style
 from parsers.layout.words import CJK
 from parsers.model import ParsedLine, Provenance
 from parsers.vocab import labels as F
 from parsers.vocab.currencies import MARK
 from parsers.vocab.dates import parse_date
-from parsers.vocab.numbers import nfkc, parse_decimal, parse_quantity, respell
+from parsers.vocab.numbers import grouped_money, nfkc, parse_decimal, parse_quantity, respell
 
 CellName = Callable[[int, int], str]
 
@@ -171,11 +172,13 @@ def _row_numbers(row: list[str | None], columns: dict[int, str]) -> RowValues:
 
 
 def settled_row(row: list[str | None], r: int, columns: dict[int, str], labels: dict[int, str],
-                cell_name: CellName, us: bool, year: int | None, *, ocr: bool) -> Row | None:
+                cell_name: CellName, us: bool, year: int | None, *, ocr: bool,
+                style: ColumnStyle = ColumnStyle()) -> Row | None:
     """`read_row`, with the row arithmetic settling an OCR read's numbers (a misread digit,
-    an unreadable quantity worked out from the amount and the price)."""
+    an unreadable quantity worked out from the amount and the price); `style` is how the
+    table's other rows print their quantities and prices, to choose between two readings."""
     raw = _row_numbers(row, columns)
-    settled, note = checks.settle_row(raw, ocr=ocr)
+    settled, note = checks.settle_row(raw, ocr=ocr, style=style)
     if settled.quantity is not None and raw.quantity is None:
         qty_col = next(c for c, n in columns.items() if n == F.QUANTITY)
         row = [str(settled.quantity) if c == qty_col else v for c, v in enumerate(row)]
@@ -184,6 +187,15 @@ def settled_row(row: list[str | None], r: int, columns: dict[int, str], labels: 
         return got
     line = replace(got.line, quantity=settled.quantity, unit_price=settled.price, amount=settled.amount)
     return Row(line, got.header, replace(got.note, repaired=note))
+
+
+def table_style(body: list[list[str | None]], columns: dict[int, str]) -> ColumnStyle:
+    """How a table's quantity and price cells print their numbers (decimals or whole), read
+    from all its rows."""
+    if F.QUANTITY not in columns.values():
+        return ColumnStyle()
+    read = [_row_numbers(row, columns) for row in body]
+    return column_style([v.quantity for v in read], [v.price for v in read])
 
 
 def unread_row(row: list[str | None], columns: dict[int, str], where: str) -> str | None:
@@ -245,11 +257,8 @@ def money(text: str | None) -> Decimal | None:
     whole = re.search(r"\d[\d,.]*\d|\d", nfkc(text))
     if whole and (value := parse_decimal(whole.group(0))) is not None:
         return value
-    if whole and re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+[.,]\d{1,2}", whole.group(0)):
-        # OCR took a thousands comma for a point ("3.076.40"): the last mark is the decimal one.
-        digits = whole.group(0)
-        cut = max(digits.rfind("."), digits.rfind(","))
-        return Decimal(re.sub(r"\D", "", digits[:cut]) + "." + digits[cut + 1:])
+    if whole and (value := grouped_money(whole.group(0))) is not None:
+        return value  # OCR took a thousands comma for a point ("3.076.40")
     m = re.search(r"\d[\d,]*(?:\.\d+)?", nfkc(text))
     return parse_decimal(m.group(0)) if m else None
 

@@ -22,8 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from parsers.layout.numberstyle import ColumnStyle
 from parsers.model import CheckName, CheckOutcome, ParsedLine, ReadCheck
-from parsers.vocab.numbers import nfkc, parse_decimal
+from parsers.vocab.numbers import grouped_money, nfkc, parse_decimal
 
 TOTAL_TOLERANCE = Decimal("0.01")
 # Characters OCR confuses with digits, and the digit each most likely was.
@@ -77,8 +78,9 @@ def readings(text: str | None, *, count: bool = False) -> list[Decimal]:
     add("".join(_LOOKALIKES.get(ch, ch) for ch in raw))
     add(raw.strip(".,:;·'` "))  # a speck read as a mark before or after the number ("95,87.")
     digits = [i for i, ch in enumerate(raw) if ch.isdigit()]
-    for i in digits:
-        add(raw[:i] + raw[i + 1:])
+    for i in digits:  # a speck read as a digit; what is left must still be grouped as printed ("12,18.00" is not)
+        if _ONE_NUMBER.fullmatch(left := raw[:i] + raw[i + 1:]) or not _ONE_NUMBER.fullmatch(raw):
+            add(left)
     for run in re.finditer(r"[.,:;·'`]{2,}", raw):  # a speck beside a mark ("1,.784"): one of them, or neither
         for mark in ("", *dict.fromkeys(run.group())):
             add(raw[:run.start()] + mark + raw[run.end():])
@@ -108,6 +110,9 @@ def mark_readings(raw: str, *, count: bool = False) -> list[str]:
         found.append(raw.replace(".", ""))
     if count and re.fullmatch(r"\d+[.,]\d+", raw):
         found.append(re.sub(r"[.,]", "", raw))
+    grouped = re.fullmatch(r"(\d{1,3}([.,])\d{3}(?:\2\d{3})*) (\d{1,2})", raw)
+    if grouped:  # "1,591 59": the decimal point after grouped thousands read as a gap
+        found.append(f"{grouped[1]}{'.' if grouped[2] == ',' else ','}{grouped[3]}")
     if re.fullmatch(r"\d+(?: \d+)?", raw):
         digits = raw.replace(" ", "")
         # A count read whole is never taken for "3.000" or "30.00": only a price prints a whole
@@ -129,7 +134,7 @@ class RowValues:
 _NAMES = ("quantity", "unit price", "amount")
 
 
-def settle_row(values: RowValues, *, ocr: bool) -> tuple[RowValues, str | None]:
+def settle_row(values: RowValues, *, ocr: bool, style: ColumnStyle = ColumnStyle()) -> tuple[RowValues, str | None]:
     """On an OCR read, the row's numbers made to agree where the page allows it, and a sentence
     when one changed; other reads are returned as they are (their characters are not guesses).
 
@@ -137,7 +142,9 @@ def settle_row(values: RowValues, *, ocr: bool) -> tuple[RowValues, str | None]:
     number changed at a time) and the single one that makes the row exact is taken; a quantity
     or price read as 0 beside a non-zero amount, or read with one digit lost, counts as unreadable. With one
     of the three unreadable (its column is there, `texts` holds None for a column that is
-    not), it is worked out from the other two when that gives a plain number.
+    not), it is worked out from the other two when that gives a plain number. Where two
+    readings fit alike, the one in keeping with its column's other rows (`style`) is taken.
+    An amount read with every mark alike ("4.007.50") is read as money first (`grouped_money`).
     """
     numbers = [values.quantity, values.price, values.amount]
     if not ocr:
@@ -145,17 +152,24 @@ def settle_row(values: RowValues, *, ocr: bool) -> tuple[RowValues, str | None]:
     parted = _parted(values)
     if parted[1] is not None:
         return parted
+    grouped = _grouped_amount(values)
+    if grouped is not None:
+        settled, note = settle_row(grouped, ocr=ocr, style=style)
+        said = f"the amount read \"{values.texts[2]}\" was taken as {grouped.amount}, its last mark the decimal point"
+        return settled, said + (f"; {note}" if note else "")
     if all(n is not None for n in numbers):
         if exact(*numbers):
             return values, None
-        settled = _reread(values)
+        settled = _reread(values, style)
+        if settled[1] is None and not _fixes(values):
+            settled = _reread_marks(values, style)
         lost = [i for i in (0, 1) if numbers[i] == 0 or _digit_lost(values, i)]
         if settled[1] is None and numbers[2] and len(lost) == 1:  # "0" for 0.1489, "9" for 90: digits lost
             return _work_out(replace(values, **{("quantity", "price")[lost[0]]: None}), lost[0])
         return settled
     missing = [i for i, n in enumerate(numbers) if n is None]
     if len(missing) == 1 and values.texts[missing[0]] is not None:
-        reread = _reread(values)  # "95,87.": a reading of the unreadable number the arithmetic vouches for
+        reread = _reread(values, style)  # "95,87.": a reading of the unreadable number the arithmetic vouches for
         return reread if reread[1] is not None else _work_out(values, missing[0])
     return values, None
 
@@ -208,22 +222,85 @@ def _digit_lost(values: RowValues, i: int) -> bool:
     return len(whole) == len(shown) + 1 and any(whole[:k] + whole[k + 1:] == shown for k in range(len(whole)))
 
 
-def _reread(values: RowValues) -> tuple[RowValues, str | None]:
+def _grouped_amount(values: RowValues) -> RowValues | None:
+    """The row with an unreadable amount read as money whose thousands marks OCR read as its
+    decimal point ("4.007.50" for 4,007.50); None when the amount is not such a run."""
+    if values.amount is not None or not values.texts[2]:
+        return None
+    amount = grouped_money(values.texts[2])
+    return None if amount is None else replace(values, amount=amount)
+
+
+def _amount_reading(alt: Decimal, amount: Decimal | None) -> bool:
+    """Whether an amount may read as `alt`: money prints two decimals, so a reading with more
+    than the number as read ("4.00750" from "4.007.50") is no amount."""
+    places = max(2, -_exponent(amount) if amount is not None else 0)
+    return -_exponent(alt) <= places
+
+
+def _exponent(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return exponent if isinstance(exponent, int) else 0
+
+
+def _number_part(text: str | None) -> str:
+    """A quantity cell's number without the unit printed after it ("5.150 EA" -> "5.150")."""
+    m = re.fullmatch(r"([-+]?\d(?:[\d,.' ]*\d)?)\s*[^\W\d_]+\.?", nfkc(text or ""))
+    return m.group(1) if m else nfkc(text or "")
+
+
+def _fixes(values: RowValues) -> list[tuple[int, Decimal]]:
+    """Each (number, reading) that alone makes the row exact."""
     numbers = [values.quantity, values.price, values.amount]
     fixes: list[tuple[int, Decimal]] = []
     for i in range(3):
-        for alt in readings(values.texts[i] or "", count=i == 0):
+        text = values.texts[i] or ""
+        alts = readings(text, count=i == 0)
+        if i == 0 and _number_part(text) != nfkc(text):  # "5.150 EA": the number's readings, not the unit's
+            alts += [alt for alt in readings(_number_part(text), count=True) if alt not in alts]
+        for alt in alts:
             trial = list(numbers)
             trial[i] = alt
-            if all(v is not None for v in trial) and exact(*trial):
+            if (all(v is not None for v in trial) and exact(*trial)
+                    and (i != 2 or _amount_reading(alt, numbers[2]))):
                 fixes.append((i, alt))
-    if len(fixes) != 1:
+    return fixes
+
+
+def _reread(values: RowValues, style: ColumnStyle = ColumnStyle()) -> tuple[RowValues, str | None]:
+    numbers = [values.quantity, values.price, values.amount]
+    fixes = _fixes(values)
+    kept = [(i, alt) for i, alt in fixes if style.in_keeping(i, alt, numbers[i])]
+    if len(fixes) != 1 and len(kept) != 1:
         return values, None
-    i, alt = fixes[0]
+    i, alt = fixes[0] if len(fixes) == 1 else kept[0]
     fixed = list(numbers)
     fixed[i] = alt
-    note = f"the {_NAMES[i]} read \"{values.texts[i]}\" was taken as {alt}, the reading that makes quantity x unit price = amount"
+    why = ("the reading that makes quantity x unit price = amount" if len(fixes) == 1 else
+           "the one reading that makes quantity x unit price = amount and looks like the column's other rows")
+    note = f"the {_NAMES[i]} read \"{values.texts[i]}\" was taken as {alt}, {why}"
     return RowValues(fixed[0], fixed[1], fixed[2], values.texts), note
+
+
+def _reread_marks(values: RowValues, style: ColumnStyle) -> tuple[RowValues, str | None]:
+    """A row whose quantity and price both lost or misread a mark ("5.150" x "1 48" for
+    5,150 x 1.48), where no one number's reading makes the row exact: the one pair of
+    `mark_readings` that makes it exact and looks like the columns' other rows, which must
+    both say how they print (two changed numbers fit too easily to be taken on less)."""
+    if style.fraction(0, values.quantity) is None or style.fraction(1, values.price) is None:
+        return values, None
+    q_text, p_text = _number_part(values.texts[0]), nfkc(values.texts[1] or "")
+    amount = values.amount
+    pairs = {(q, p) for q in map(parse_decimal, mark_readings(q_text, count=True))
+             for p in map(parse_decimal, mark_readings(p_text))
+             if q is not None and p is not None and amount is not None and exact(q, p, amount)
+             and style.in_keeping(0, q, values.quantity) and style.in_keeping(1, p, values.price)}
+    if len(pairs) != 1:
+        return values, None
+    (q, p), = pairs
+    note = (f"the quantity read \"{q_text}\" and the unit price read \"{p_text}\" were taken as {q} and {p}, "
+            "the one reading of their marks that makes quantity x unit price = amount")
+    return RowValues(q, p, amount, values.texts), note
 
 
 def _work_out(values: RowValues, i: int) -> tuple[RowValues, str | None]:

@@ -87,6 +87,18 @@ def parse_decimal(text: str | None) -> Decimal | None:
     return -value if negative else value
 
 
+# An amount whose thousands marks a scan read as its decimal mark: "3.076.40" for 3,076.40.
+_GROUPED_MONEY = re.compile(r"(\d{1,3}(?:[.,]\d{3})+)[.,](\d{1,2})")
+
+
+def grouped_money(text: str | None) -> Decimal | None:
+    """An amount OCR read with every mark alike ("3.076.40", "4,007,50"), which no document
+    prints: money has two decimals (one with a zero left off), so the last mark is the decimal
+    point and the others group thousands. None for any other text."""
+    m = _GROUPED_MONEY.fullmatch(nfkc(text or ""))
+    return Decimal(re.sub(r"\D", "", m[1]) + "." + m[2]) if m else None
+
+
 def parse_quantity(text: str | None) -> tuple[Decimal | None, str | None]:
     """Split a quantity from a unit written after it: "500个" -> (500, "个"), "1.2万卷" -> (12000, "卷")."""
     if text is None:
