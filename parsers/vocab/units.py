@@ -58,6 +58,8 @@ _WORDS: dict[str, tuple[str, ...]] = {
     "GAL": ("加仑", "加侖", "GAL", "GALS", "GLL", "GALLON", "GALLONS"),
 }
 _CODES: dict[str, str] = {word: code for code, words in _WORDS.items() for word in words}
+# The units above "Measures": a quantity in them is a whole number.
+COUNTED = frozenset(("PCS", "BOX", "ROLL", "PACK", "BAG", "PR", "SET", "DZN", "BTL", "CAN", "DRUM", "BDL", "PLT", "SHT"))
 
 # Units that are usually a size inside a description ("400ml", "25mm", "500g") rather than
 # the unit an order counts in; a free text line is not read as "400 ML ordered".
@@ -106,6 +108,11 @@ def lookalike_unit(written: str | None) -> str | None:
         return None
     codes = {_CODES[w] for table in _LETTER_LOOKALIKES if (w := word.translate(table)) in _CODES}
     return codes.pop() if len(codes) == 1 else None
+
+
+def is_counted(written: str | None) -> bool:
+    """True for a unit counted in whole things (个, EA, pairs, 箱, rolls), not measured (kg, m)."""
+    return unit_code(written) in COUNTED
 
 
 def unit_words() -> dict[str, str]:
