@@ -406,10 +406,19 @@ def _unspecked_po(po: str | None) -> str | None:
     return po[:at] + po[at + 1:]
 
 
+# Letters run straight into digits, one mark inside the digits: "CG20261.10109". A number that
+# glues its prefix to its digits prints no mark inside them ("4500.1234" has no prefix to tell).
+_GLUED_PREFIX_MARK = re.compile(r"[A-Za-z]+\d+([.,])\d+")
+
+
 def _speck_mark(po: str) -> str | None:
     """The one dot or comma between two digits of a PO number whose other separators are of another
-    kind ("001.1/18", "PO-2026-00.13"): a speck the recogniser read as a mark."""
+    kind ("001.1/18", "PO-2026-00.13"), or that has no other separator but letters glued to its
+    digits ("CG20261.10109"): a speck the recogniser read as a mark."""
     marks = [c for c in po if not c.isalnum() and not c.isspace()]
+    glued = _GLUED_PREFIX_MARK.fullmatch(po)
+    if glued:
+        return glued[1]
     for mark in ".,":
         at = po.find(mark)
         if (marks.count(mark) == 1 and len(set(marks)) > 1 and 0 < at < len(po) - 1

@@ -27,7 +27,8 @@ def _header_doubts(po: str, kind: SourceKind) -> list[str]:
 
 
 @pytest.mark.parametrize("po", ["P0-2026-0006", "PO-2O26-0006", "A1-77", "REF-PX1", "4500-B8-1",
-                                "001.1/18", "PO-2026-00.13"])  # a speck read as a lone dot between digits
+                                "001.1/18", "PO-2026-00.13",  # a speck read as a lone dot between digits
+                                "CG20261.10109", "PO2026.0042"])  # ... of digits glued to their letters
 def test_a_scanned_po_number_with_a_look_alike_character_waits_for_a_clerk(po):
     (doubt,) = _header_doubts(po, SourceKind.FAX)
     assert po in doubt and "compare it with the original" in doubt
@@ -52,7 +53,8 @@ def test_a_scanned_po_number_with_a_speck_dot_between_digits_is_read_without_it_
     import random
     rng = random.Random(seed)
     po = rng.choice([f"PO-2026-{rng.randint(1, 9999):04d}", f"{rng.choice(['PP', 'BA', 'TA'])}26-{rng.randint(1, 99999):05d}",
-                     f"{rng.randint(1, 9999):04d}/{rng.randint(10, 99)}", f"CG-{rng.randint(20261101, 20261130)}"])
+                     f"{rng.randint(1, 9999):04d}/{rng.randint(10, 99)}", f"CG-{rng.randint(20261101, 20261130)}",
+                     f"{rng.choice(['CG', 'PO', 'B'])}{rng.randint(202611, 202612)}{rng.randint(1, 9999):04d}"])
     places = [k for k in range(1, len(po)) if po[k - 1].isdigit() and po[k].isdigit()]
     at = rng.choice(places)
     read = po[:at] + "." + po[at:]
