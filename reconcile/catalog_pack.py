@@ -53,6 +53,8 @@ def _material_arrays(materials: tuple[Material, ...], pool: PoolBuilder) -> dict
     keys = [code_key(m.number) for m in materials]
     arrays["material.code_key"] = pool.column(keys)
     arrays["material.by_code_key"] = np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int32)
+    backwards = [m.number[::-1] for m in materials]   # numbers by their ends: a scan that lost a code's start
+    arrays["material.by_number_end"] = np.array(sorted(range(len(backwards)), key=backwards.__getitem__), dtype=np.int32)
     barcodes = group((barcode_key(m.barcode), m.number) for m in materials if m.barcode)
     return _joined(arrays, index_arrays("number", {n: [i] for n, i in row_of.items()}, pool),
                    index_arrays("code", {k: [row_of[m.number]] for k, m in zip(keys, materials)}, pool),
@@ -217,6 +219,7 @@ class PackedCatalog:
         self._numbers = memoryview(arrays["material.number"])
         self._code_keys = memoryview(arrays["material.code_key"])
         self._by_code_key = arrays["material.by_code_key"]
+        self._by_number_end = arrays["material.by_number_end"]
         self._price_rows = _Records(arrays, "price", PriceEntry, pool)
         self._citem_rows = _Records(arrays, "citem", CustomerItem, pool)
         self._citem = {name: memoryview(arrays[f"citem.{name}"]) for name in ("material", "key", "record")}
@@ -242,6 +245,16 @@ class PackedCatalog:
         sorted_key = lambda at: pool[keys[order[at]]]  # noqa: E731
         lo = bisect.bisect_left(range(len(order)), prefix, key=sorted_key)
         hi = bisect.bisect_left(range(len(order)), prefix + "\U0010ffff", lo=lo, key=sorted_key)
+        return np.sort(order[lo:hi]).tolist()
+
+    def rows_with_number_end(self, tail: str) -> list[int]:
+        """Material rows whose FNumber ends with `tail`, in catalog order (two bisections over
+        the rows sorted by their numbers read backwards)."""
+        order, numbers, pool = self._by_number_end, self._numbers, self.pool
+        backwards_key = lambda at: pool[numbers[order[at]]][::-1]  # noqa: E731
+        start = tail[::-1]
+        lo = bisect.bisect_left(range(len(order)), start, key=backwards_key)
+        hi = bisect.bisect_left(range(len(order)), start + "\U0010ffff", lo=lo, key=backwards_key)
         return np.sort(order[lo:hi]).tolist()
 
     def number_at(self, row: int) -> str:

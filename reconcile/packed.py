@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 MAGIC = b"ODCATPK\n"
-FORMAT = 2          # bump when the layout or the meaning of an array changes
+FORMAT = 3          # bump when the layout or the meaning of an array changes
 _ALIGN = 8
 _EMPTY = np.zeros(0, dtype=np.int32)
 

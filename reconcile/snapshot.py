@@ -167,10 +167,10 @@ class CatalogSnapshot:
         return [self._packed.number_at(row) for row in self._packed.rows_with_code_prefix(prefix)]
 
     def numbers_ending_with(self, tail: str) -> list[str]:
-        """FNumbers that end with `tail`, in catalog order: a code a scan read only the end of.
-        A scan of every number, so callers ask only for a code that names nothing as read."""
+        """FNumbers that end with `tail`, in catalog order: a code a scan read only the end of
+        (two bisections over the numbers read backwards, however big the catalog)."""
         packed = self._packed
-        return [number for row in range(self.material_count) if (number := packed.number_at(row)).endswith(tail)]
+        return [packed.number_at(row) for row in packed.rows_with_number_end(tail)]
 
     def customer_names(self, customer: str | None) -> tuple[NameEntry, ...]:
         """The customer's own item names (packed ones not replaced, then the laid-over ones),

@@ -217,3 +217,17 @@ def test_every_field_of_every_record_survives_packing():
     assert snapshot.customers == records.customers
     assert snapshot.customer_items("C1") == records.customer_items
     assert [c for rows in snapshot.units.values() for c in rows] == list(records.units)
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_numbers_ending_with_a_tail_are_found_by_the_index_as_by_a_scan(seed):
+    """Generated catalogs (a repeated FNumber, full-width and lower-case numbers among them):
+    for tails of every length cut from their own numbers, and tails no number ends with, the
+    indexed lookup gives the numbers a scan of every row gives, in catalog order."""
+    rng = random.Random(seed)
+    records = generated_catalog(seed)
+    snapshot = CatalogSnapshot.from_records(records)
+    numbers = [m.number for m in records.materials]
+    tails = [n[-rng.randint(1, len(n)):] for n in rng.sample(numbers, 60)] + ["9999", ".0000", "Z", ""]
+    for tail in tails:
+        assert snapshot.numbers_ending_with(tail) == [n for n in numbers if n.endswith(tail)], tail
