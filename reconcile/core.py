@@ -43,8 +43,7 @@ def reconcile(order: ParsedOrder, catalog: CatalogSnapshot, *, today: date,
     currency = order.currency or (customer.currency if customer else None)
     pricing_day = order.order_date or today
     ocr = order.source.kind == SourceKind.FAX
-    printed = tuple(ocrcodes.tail_repaired(ocrcodes.repaired(ln, customer.number if customer else None, catalog),
-                                           customer.number if customer else None, catalog) if ocr else ln
+    printed = tuple(_ocr_repaired(ln, customer.number if customer else None, catalog) if ocr else ln
                     for ln in order.lines)
     facts = tuple(line_facts(ln, customer, catalog, pricing_day, currency, terms=terms,
                              stated_tax=order.prices_include_tax) for ln in printed)
@@ -67,6 +66,13 @@ def reconcile(order: ParsedOrder, catalog: CatalogSnapshot, *, today: date,
         order_date=order.order_date, delivery_date=order.delivery_date, currency=currency,
         ship_to=order.ship_to or (customer.address if customer else None) or None,
         total=total, lines=lines, anomalies=anomalies, uncovered_years=_uncovered_years(ofacts))
+
+
+def _ocr_repaired(line: ParsedLine, customer: str | None, catalog: CatalogSnapshot) -> ParsedLine:
+    """A line read by OCR with its codes and a lost K of its unit put back where the catalog
+    vouches for one reading (`reconcile.ocrcodes`)."""
+    line = ocrcodes.tail_repaired(ocrcodes.repaired(line, customer, catalog), customer, catalog)
+    return ocrcodes.kilo_repaired(line, customer, catalog)
 
 
 def _uncovered_years(o: OrderFacts) -> tuple[int, ...]:

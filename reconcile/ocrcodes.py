@@ -21,6 +21,7 @@ from rapidfuzz.distance import Levenshtein
 from parsers.model import ParsedLine
 from parsers.vocab import misread, units
 from reconcile.anomalies import Anomaly, AnomalyCode
+from reconcile.items import Match, match_item
 from reconcile.result import ReconciledLine
 from reconcile.snapshot import CatalogSnapshot
 from reconcile.pricing import price_differs
@@ -139,6 +140,18 @@ def tail_repaired(line: ParsedLine, customer: str | None, catalog: CatalogSnapsh
             ids = tuple((label, priced[0] if v == getattr(line, name) else v) for label, v in line.ids)
             return replace(line, ids=ids, **{name: priced[0]})
     return line
+
+
+def kilo_repaired(line: ParsedLine, customer: str | None, catalog: CatalogSnapshot) -> ParsedLine:
+    """The line with a unit read "G" (or "g") where the scan lost the K of "KG" put back as KG,
+    when the line's item is counted in kilograms and its list price per kilogram is the row's
+    printed unit price (a price per gram would be a thousandth of it). Otherwise as read."""
+    if unit_code(line.unit) != "G" or line.unit_price is None:
+        return line
+    match = match_item(line, customer, catalog)
+    if not isinstance(match, Match) or unit_code(match.material.base_unit) != "KG":
+        return line
+    return replace(line, unit="KG") if _listed_at(match.material.number, line.unit_price, customer, catalog) else line
 
 
 def _is_tail(value: str, customer: str | None, catalog: CatalogSnapshot) -> bool:

@@ -340,3 +340,33 @@ def test_a_code_read_without_its_start_is_only_repaired_on_a_fax():
     typed = reconcile(order(line(our_sku=None, code=tail, unit_price=price)), snap, today=TODAY)
     faxed = reconcile(_fax(line(our_sku=None, code=tail, unit_price=price)), snap, today=TODAY)
     assert typed.lines[0].sku is None and faxed.lines[0].sku == material.number
+
+
+def _kilo_catalog(rng: random.Random):
+    """The small catalog with a few items counted in kilograms and one in pieces, each priced."""
+    kilos = [Material(f"7.0{k}.{rng.randint(1000, 9999)}", f"缠绕膜 {k}", f"{rng.randint(10, 90)}mm", "KG", None,
+                      D(1), D(0), 1) for k in range(1, 4)]
+    pieces = Material("7.09.0001", "彩盒", "白卡", "PCS", None, D(1), D(0), 1)
+    prices = tuple(PriceEntry(m.number, D(rng.randint(101, 9999)).scaleb(-2), currency="CNY") for m in (*kilos, pieces))
+    records = replace(RECORDS, materials=RECORDS.materials + (*kilos, pieces), prices=RECORDS.prices + prices)
+    return snapshot(records), kilos, pieces, {p.material: p.price for p in prices}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_unit_read_g_for_kg_is_kg_when_the_items_price_per_kilogram_is_printed(seed):
+    """Given a faxed line read 'G' or 'g' for an item counted in kilograms, printing the item's list
+    price per kilogram: the unit is KG. A price per gram, an item counted in pieces, no printed
+    price or a typed document keep the unit as read."""
+    rng = random.Random(seed)
+    snap, kilos, pieces, price = _kilo_catalog(rng)
+    item = rng.choice(kilos)
+    written = rng.choice(["G", "g", "g."])
+    read = line(our_sku=item.number, unit=written, quantity=D(rng.randint(10, 999)), unit_price=price[item.number])
+    faxed = reconcile(_fax(read), snap, today=TODAY)
+    assert faxed.lines[0].unit == "KG"
+    assert reconcile(order(read), snap, today=TODAY).lines[0].unit == "G"
+    per_gram = replace(read, unit_price=price[item.number] / 1000)
+    unpriced = replace(read, unit_price=None)
+    counted = replace(read, our_sku=pieces.number, unit_price=price[pieces.number])
+    for kept in (per_gram, unpriced, counted):
+        assert reconcile(_fax(kept), snap, today=TODAY).lines[0].unit == "G"
