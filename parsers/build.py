@@ -18,7 +18,7 @@ from parsers.layout import party
 from parsers.layout import checks
 from parsers.layout.checks import RowNote
 from parsers.layout.numberstyle import ColumnStyle
-from parsers.layout.totalsettle import settle_doubtful
+from parsers.layout.totalsettle import settle_by_total
 from parsers.context import ParseContext
 from parsers.rownumbers import is_code, placed_row_numbers
 from parsers.tablerow import (UNNAMED_CODE, CellName, Row, cell, is_total_row, money, respell_row,
@@ -324,9 +324,7 @@ def build_order(facts: Facts, lines: list[ParsedLine], ctx: ParseContext, kind: 
     stated = money(values.get(F.TOTAL))
     settled = None
     if kind is SourceKind.FAX:  # a misread mark on a row with no amount: the printed total chooses
-        numbered, settled = checks.settle_total(numbered, stated)
-        if settled is None:  # several lines misread alike ("7.100", "1.600"): the doubted numbers together
-            numbered, settled = settle_doubtful(numbered, stated)
+        numbered, settled = settle_by_total(numbered, stated)
     po_read = _po(values.get(F.PO_NUMBER))
     po = _unspecked_po(po_read) if kind is SourceKind.FAX else po_read
     return ParsedOrder(

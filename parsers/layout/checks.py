@@ -129,6 +129,9 @@ def total(lines: Sequence[ParsedLine], stated: Decimal | None, settled: str | No
     says which number `settle_total` re-read to make them."""
     if stated is None:
         return None
+    if settled and "worked out" in settled:  # the total made a number: it cannot check it too
+        return _check(CheckName.TOTAL, CheckOutcome.NOT_MADE,
+                      f"The printed total {stated} could not be checked: {settled}.")
     summed = lines_sum(lines)
     if summed is None:
         return _check(CheckName.TOTAL, CheckOutcome.NOT_MADE,

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from parsers.layout.checks import TOTAL_TOLERANCE, lines_sum
+from parsers.layout.checks import TOTAL_TOLERANCE, lines_sum, settle_total
 from parsers.layout.numberstyle import ColumnStyle, column_style
 from parsers.layout.rowsettle import mark_readings
 from parsers.model import ParsedLine
@@ -25,6 +25,17 @@ from parsers.vocab.units import is_counted
 MAX_TRIALS = 4096  # combinations tried at most; a page doubting more numbers is left to a clerk
 
 Change = tuple[int, str, Decimal]  # line index, "quantity" or "unit_price", the reading taken
+
+
+def settle_by_total(lines: Sequence[ParsedLine], stated: Decimal | None) -> tuple[Sequence[ParsedLine], str | None]:
+    """An OCR read's lines settled by the printed total where their rows print no amount: one
+    misread mark of one line (`checks.settle_total`), else the numbers the page doubts together,
+    else one unreadable quantity worked out; with the sentence saying what was taken."""
+    for settle in (settle_total, settle_doubtful, worked_out_quantity):
+        fixed, said = settle(lines, stated)
+        if said is not None:
+            return fixed, said
+    return lines, None
 
 
 def settle_doubtful(lines: Sequence[ParsedLine], stated: Decimal | None) -> tuple[Sequence[ParsedLine], str | None]:
@@ -93,4 +104,24 @@ def _applied(lines: Sequence[ParsedLine], changes: list[Change]) -> tuple[list[P
         fixed[k] = replace(fixed[k], **{name: value})
     return fixed, ("; ".join(said) + ", the readings in keeping with their columns that together make the lines "
                    "add up to it")
+
+
+def worked_out_quantity(lines: Sequence[ParsedLine], stated: Decimal | None) -> tuple[Sequence[ParsedLine], str | None]:
+    """A faxed order whose one line was kept without a quantity (its cell unreadable) and whose
+    rows print no amount: that quantity worked out from the printed total, when every other line
+    adds up, the line prints a price and the quantity comes out a whole number above 0. The total
+    then vouches for nothing (the sentence says "worked out", and `checks.total` says not made)."""
+    missing = [k for k, line in enumerate(lines) if line.quantity is None]
+    if stated is None or len(missing) != 1:
+        return lines, None
+    k = missing[0]
+    line = lines[k]
+    rest = lines_sum([other for i, other in enumerate(lines) if i != k])
+    if rest is None or not line.unit_price or line.amount is not None:
+        return lines, None
+    whole = ((stated - rest) / line.unit_price).to_integral_value()
+    if whole <= 0 or abs(whole * line.unit_price - (stated - rest)) > TOTAL_TOLERANCE:
+        return lines, None
+    fixed = [replace(line, quantity=whole) if i == k else other for i, other in enumerate(lines)]
+    return fixed, f"line {line.line_no}'s quantity could not be read; {whole} was worked out from the printed total"
 

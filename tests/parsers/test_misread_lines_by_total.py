@@ -109,3 +109,25 @@ def test_a_faxed_table_without_amounts_reads_its_misread_counts_by_the_total(see
     assert check.outcome is CheckOutcome.PASSED and all(f"line {k + 1}'s quantity" in check.message for k in bad)
     typed = build.orders_from_rows(rows, ParseContext(path="t.xlsx"), SourceKind.XLSX).orders[0]
     assert [ln.quantity for ln in typed.lines] != [q for _c, q, _p in rows_truth]
+
+
+def test_one_unreadable_quantity_is_worked_out_from_the_total_and_vouches_for_nothing():
+    """Generated: 200 orders without row amounts whose one line was kept without a quantity: the
+    quantity the printed total leaves is taken when it is a whole number, with a sentence saying
+    it was worked out, and the total check is then not made; two unreadable quantities, or a
+    line without a price, leave the lines as read."""
+    from parsers.layout import checks
+    from parsers.layout.totalsettle import worked_out_quantity
+    rng = random.Random(9)
+    for _ in range(200):
+        truth = _truth(rng, rng.randint(2, 9))
+        stated = _total(truth)
+        k = rng.randrange(len(truth))
+        read = [replace(ln, quantity=None) if i == k else ln for i, ln in enumerate(truth)]
+        settled, note = worked_out_quantity(read, stated)
+        assert list(settled) == truth and "worked out" in note
+        assert checks.total(settled, stated, note).outcome is CheckOutcome.NOT_MADE
+        two = [replace(ln, quantity=None) if i in (k, (k + 1) % len(truth)) else ln for i, ln in enumerate(truth)]
+        assert worked_out_quantity(two, stated) == (two, None) or len(truth) == 1
+        unpriced = [replace(ln, unit_price=None) if i == k else ln for i, ln in enumerate(read)]
+        assert worked_out_quantity(unpriced, stated) == (unpriced, None)
