@@ -72,7 +72,7 @@ def _ocr_repaired(line: ParsedLine, customer: str | None, catalog: CatalogSnapsh
     """A line read by OCR with its codes and a lost K of its unit put back where the catalog
     vouches for one reading (`reconcile.ocrcodes`)."""
     line = ocrcodes.tail_repaired(ocrcodes.repaired(line, customer, catalog), customer, catalog)
-    return ocrcodes.kilo_repaired(line, customer, catalog)
+    return ocrcodes.kilo_repaired(ocrcodes.priced_repaired(line, customer, catalog), customer, catalog)
 
 
 def _uncovered_years(o: OrderFacts) -> tuple[int, ...]:

@@ -370,3 +370,46 @@ def test_a_unit_read_g_for_kg_is_kg_when_the_items_price_per_kilogram_is_printed
     counted = replace(read, our_sku=pieces.number, unit_price=price[pieces.number])
     for kept in (per_gram, unpriced, counted):
         assert reconcile(_fax(kept), snap, today=TODAY).lines[0].unit == "G"
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_code_read_with_one_digit_more_is_the_one_item_its_price_names(seed):
+    """Given a code of ours a scan read with one digit more ('1.04.10383' for 1.04.1038, a speck
+    read as a digit anywhere in it) on a row printing the item's list price: that item is taken;
+    with no price, another price, or a twin that the code less another digit names at the same
+    price, the code stays as read."""
+    from reconcile.ocrcodes import priced_repaired
+    rng = random.Random(seed)
+    snap, material, price = _tail_catalog(rng, None)
+    at = rng.randrange(len(material.number) + 1)
+    read_code = material.number[:at] + str(rng.randint(0, 9)) + material.number[at:]
+    if snap.material(read_code) is not None:
+        return  # the extra digit made another code of the catalog: nothing was misread then
+    read = line(our_sku=None, code=read_code, unit_price=price, ids=(("Code", read_code),))
+    fixed = priced_repaired(read, None, snap)
+    assert (fixed.code, fixed.ids) == (material.number, (("Code", material.number),)), read_code
+    for unsure in (replace(read, unit_price=None), replace(read, unit_price=price * 3)):
+        assert priced_repaired(unsure, None, snap) == unsure
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_customer_code_read_without_its_first_letters_is_theirs_when_the_price_says_so(seed):
+    """Given a customer's code a scan read without the letters it starts with ('D-51230' for
+    PGD-51230) on a row printing the item's price: the customer's code is taken; another customer,
+    another price or no price leave it as read, and so does a cut that is not letters alone."""
+    from reconcile.ocrcodes import priced_repaired
+    rng = random.Random(seed)
+    letters = "".join(rng.choice("ABCDGHKMPRSTW") for _ in range(rng.randint(2, 4)))
+    code = f"{letters}-{rng.randint(10000, 99999)}"
+    material = rng.choice([m for m in MATERIALS if m.active])
+    price = next(p.price for p in PRICES if p.material == material.number and p.customer is None)
+    snap = snapshot(replace(RECORDS, customer_items=RECORDS.customer_items + (CustomerItem("C0002", code, "x", material.number),)))
+    cut = rng.randint(1, len(letters))
+    read_code = code[cut:]
+    field = rng.choice(["customer_sku", "code"])
+    read = line(our_sku=None, unit_price=price, **{field: read_code})
+    assert getattr(priced_repaired(read, "C0002", snap), field) == code, read_code
+    for unsure, customer in ((read, "C0001"), (replace(read, unit_price=price * 3), "C0002"),
+                             (replace(read, unit_price=None), "C0002"),
+                             (replace(read, **{field: code[len(letters) + 2:]}), "C0002")):  # digits lost too
+        assert priced_repaired(unsure, customer, snap) == unsure
