@@ -222,8 +222,9 @@ def _exponent(value: Decimal) -> int:
 
 
 def _number_part(text: str | None) -> str:
-    """A quantity cell's number without the unit printed after it ("5.150 EA" -> "5.150")."""
-    m = re.fullmatch(r"([-+]?\d(?:[\d,.' ]*\d)?)\s*[^\W\d_]+\.?", nfkc(text or ""))
+    """A quantity cell's number without the unit printed after it ("5.150 EA" -> "5.150") or the
+    end of a description run into the cell before it ("flute 820" -> "820")."""
+    m = re.fullmatch(r"(?:[^\W\d_][^\d]*\s)?([-+]?\d(?:[\d,.' ]*\d)?)(?:\s*[^\W\d_]+\.?)?", nfkc(text or ""))
     return m.group(1) if m else nfkc(text or "")
 
 
@@ -234,8 +235,10 @@ def _fixes(values: RowValues) -> list[tuple[int, Decimal]]:
     for i in range(3):
         text = values.texts[i] or ""
         alts = readings(text, count=i == 0)
-        if i == 0 and _number_part(text) != nfkc(text):  # "5.150 EA": the number's readings, not the unit's
-            alts += [alt for alt in readings(_number_part(text), count=True) if alt not in alts]
+        part = _number_part(text) if i == 0 else text
+        if part != nfkc(text):  # "5.150 EA", "flute 820": the number's readings, not the words'
+            own = [parse_decimal(part)] if values.quantity is None else []
+            alts += [alt for alt in own + readings(part, count=True) if alt is not None and alt not in alts]
         for alt in alts:
             trial = list(numbers)
             trial[i] = alt

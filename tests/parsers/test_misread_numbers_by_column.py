@@ -149,3 +149,21 @@ def test_a_column_says_how_it_prints_only_when_most_of_its_other_rows_agree():
     assert (short.fraction(0, own=D(3)), short.fraction(1, own=D("1.20"))) == (None, None)  # two others: too few
     mixed = column_style([D(1), D("2.5"), D(3), D("4.5"), D(5), D("6.5")], [])
     assert mixed.fraction(0) is None
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_quantity_cell_with_the_end_of_a_description_run_into_it(seed):
+    """Generated rows whose quantity cell also caught the last words of a long description
+    ("flute 820", "B flute 120 EA"): the number the row's arithmetic vouches for is the quantity;
+    where the amount disagrees, nothing is taken."""
+    rng = random.Random(seed)
+    q = D(rng.randint(2, 9999))
+    p = D(rng.randint(101, 99999)).scaleb(-rng.choice([2, 4]))
+    a = (q * p).quantize(D("0.01"))
+    words = rng.choice(["flute", "B flute", "BC flute", "nitrile coated", "白卡"])
+    text = f"{words} {q:,}" + rng.choice(["", " EA", " PCS"])
+    values = checks.RowValues(None, p, a, (text, str(p), str(a)))
+    settled, note = checks.settle_row(values, ocr=True)
+    assert settled.quantity == q and note and text in note
+    wrong = checks.RowValues(None, p, a + 1, (text, str(p), str(a + 1)))
+    assert checks.settle_row(wrong, ocr=True)[0].quantity != q
