@@ -28,9 +28,10 @@ TOTAL = "11,000.60"   # 1500 x 6.13 + 288 x 5.95 + 20000 x 0.0046, the generator
 @needs_font
 def test_a_fax_whose_reader_loses_a_row_goes_to_review_with_the_sentence():
     """Given a fax whose second row's quantity is smudged, the row is reported and kept in its place
-    without a quantity, and the total cannot vouch for the lines."""
+    with the quantity the printed total leaves (288), and the total, having made it, cannot vouch
+    for the lines."""
     (order,) = fax.parse(gen.fax_tiff([gen.fax_page(total=TOTAL, blot=1)]), CTX).orders
-    assert [line.quantity for line in order.lines] == [Decimal(1500), None, Decimal(20000)]
+    assert [line.quantity for line in order.lines] == [Decimal(1500), Decimal(288), Decimal(20000)]
     assert order.lines[1].unit_price == Decimal("5.95")
     failed = {c.check: c.message for c in order.read_checks if c.outcome is CheckOutcome.FAILED}
     assert "could not be read" in failed[CheckName.ROW_READ] and "Row 2" in failed[CheckName.ROW_READ]
