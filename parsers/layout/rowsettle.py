@@ -55,6 +55,7 @@ def readings(text: str | None, *, count: bool = False) -> list[Decimal]:
 
     add("".join(_LOOKALIKES.get(ch, ch) for ch in raw))
     add(raw.strip(".,:;·'` "))  # a speck read as a mark before or after the number ("95,87.")
+    add(raw.strip(".,:;·'` -~_"))  # ... or as a minus sign or a dash ("-3.23")
     add(re.sub(r"(?<=\d)[:;](?=\d{1,4}$)", ".", raw))  # a decimal point read as a colon ("4698:45")
     digits = [i for i, ch in enumerate(raw) if ch.isdigit()]
     for i in digits:  # a speck read as a digit; what is left must still be grouped as printed ("12,18.00" is not)

@@ -123,8 +123,9 @@ def test_a_quantity_and_a_price_misread_in_one_row_are_taken_back_together(seed)
 @pytest.mark.parametrize("text, printed", [
     ("1,591 59", D("1591.59")), ("2.601 20", D("2601.20")), ("12,345,678 9", D("12345678.9")),
     ("4698:45", D("4698.45")), ("1,667:5", D("1667.5")), ("0;4725", D("0.4725")),  # ... or as a colon
+    ("-3.23", D("3.23")), ("~12.50", D("12.50")),  # a speck before it read as a minus sign or a dash
 ])
-def test_a_decimal_point_read_as_a_gap_or_a_colon(text, printed):
+def test_a_decimal_point_read_as_a_gap_or_a_colon_and_a_speck_as_a_sign(text, printed):
     assert printed in checks.readings(text)
 
 
