@@ -28,6 +28,8 @@ from parsers.model import CheckName, CheckOutcome, ParsedLine, ReadCheck
 from parsers.vocab.numbers import nfkc, parse_decimal
 
 TOTAL_TOLERANCE = Decimal("0.01")
+
+
 @dataclass(frozen=True, slots=True)
 class RowNote:
     """What the builder knows about one line besides its values: the row number printed on it

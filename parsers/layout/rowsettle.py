@@ -41,8 +41,8 @@ def readings(text: str | None, *, count: bool = False) -> list[Decimal]:
     """Other ways an OCR'd number may read: look-alike letters as digits, one stray digit
     (a speck) left out, a comma taken for a decimal point or a dot for a thousands comma, a decimal point lost,
     specks after the last decimal read as digits (3.47 for "3.47246", two decimals kept at least), a speck read as
-    a mark before or after it ("95,87."), beside a mark ("1,.784") or inside a number it leaves unreadable
-    ("2.7.1"), and the misread marks of `mark_readings`
+    a mark or a minus sign before or after it ("95,87.", "-3.23"), beside a mark ("1,.784") or inside a number
+    it leaves unreadable ("2.7.1"), a decimal point read as a colon ("4698:45"), and the misread marks of `mark_readings`
     (of a `count`, a quantity, when it is one). The printed reading is not among them."""
     raw = nfkc(text or "")
     printed = parse_decimal(raw)
