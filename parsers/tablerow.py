@@ -254,6 +254,8 @@ def money(text: str | None) -> Decimal | None:
     value = parse_decimal(text)
     if value is not None:
         return value
+    # "3,413:40": a scan read the decimal point as a colon (a thousands comma has three digits after it)
+    text = re.sub(r"(?<=\d)[:;](?=\d{1,2}(?![\d.,:;]))", ".", nfkc(text))
     whole = re.search(r"\d[\d,.]*\d|\d", nfkc(text))
     if whole and (value := parse_decimal(whole.group(0))) is not None:
         return value

@@ -21,7 +21,7 @@ from parsers.layout.checks import RowNote, RowValues
 from parsers.model import ParsedLine, Provenance
 from parsers.vocab import changes as C
 from parsers.vocab import labels as F
-from parsers.vocab import misread
+from parsers.vocab import misread, units
 from parsers.vocab.dates import parse_date
 from parsers.vocab.numbers import nfkc, parse_decimal, parse_quantity, respell
 
@@ -31,8 +31,8 @@ _LINE_PREFIX = re.compile(rf"(?i)^[\s:：;；.,，·・、'`]*(?:(?:{C.LINE_WORD
                           r"(\d{1,3})\s*[:：.)\-–]?|"
                           r"第\s*(\d{1,3})\s*[项行条項條]\s*[:：、.]?|[(（]?(\d{1,3})[.、)）:：](?!\d))\s*")
 # Segments end at ; ； | tab ， and at a comma not inside a number ("2,000" and "0,69" stay whole,
-# and so does "1;315", a thousands comma OCR read as a semicolon).
-_SEGMENTS = re.compile(r"\s*(?:(?<!\d);|;(?!\d{3}(?!\d))|[；|\t]|，|(?<!\d),|,(?!\d))\s*")
+# and so do "1;315" and "7;9496", a comma or a point OCR read as a semicolon).
+_SEGMENTS = re.compile(r"\s*(?:(?<!\d);|;(?!\d)|[；|\t]|，|(?<!\d),|,(?!\d))\s*")
 _BRACKETED = re.compile(r"[(（]([^()（）]{2,60})[)）]")
 _MAX_LABEL_WORDS = 4
 
@@ -59,17 +59,35 @@ def _heads(words: list[str], n: int) -> list[tuple[str, str]]:
     the label as a dot or colon ("unit price.GBP 0.83") or lost it ("cantidad1.040"), also the
     label cut there; a speck read between them ("Menge·268") is such a mark."""
     out = [(" ".join(words[:n]), " ".join(words[n:]))]
+    code = _glued_code(words[:n - 1], words[n - 1])
+    if code:  # first: "réf.client'KK-4814" is the label "réf. client", not "réf." before "client'KK-4814"
+        out.append((code[0], " ".join([code[1]] + words[n:])))
     cuts = (re.match(r"^([^\W\d_][\w./-]*?)[.:](?=[^\W\d_]|[¥$€£￥])(.+)$", words[n - 1]),  # "Art.-Nr.AEP-35310"
-            re.match(r"^([^\W\d_]+(?:[./-]+[^\W\d_]+)*)[.:·•'`]?(\d.*)$", words[n - 1]))  # "cantidad.154", "Menge1.002:m", "P/N'1.02.1010"
+            re.match(r"^([^\W\d_]+(?:[./-]+[^\W\d_]+)*)[.:·•'`\-]?(\d.*)$", words[n - 1]))  # "cantidad.154", "Menge1.002:m", "P/N'1.02.1010", "P/N-1.02.1019"
     for glued in filter(None, cuts):
         out.append((" ".join(words[:n - 1] + [glued.group(1)]), " ".join([glued.group(2)] + words[n:])))
     return out
 
 
+# A code as printed after its label: capitals, digits and the marks inside codes, with a digit.
+_GLUED_CODE = re.compile(r"(?=[A-Z0-9.\-_/:]*\d)[A-Z0-9][A-Z0-9.\-_/:]{2,29}")
+
+
+def _glued_code(before: list[str], word: str) -> tuple[str, str] | None:
+    """A code's label run into the code itself, the space lost ("ourP/NKH-54735"): the longest
+    start of the word that completes a code label, when the rest reads as a code (capitals and
+    digits) once a speck between the two is left out."""
+    for end in range(len(word) - 3, 0 if before else 1, -1):
+        head, rest = " ".join(before + [word[:end]]), re.sub(r"^[.:·•'`\-]", "", word[end:])
+        if _GLUED_CODE.fullmatch(rest) and F.column_field(head) in _CODE_FIELDS and F.is_known_column(head):
+            return head, rest
+    return None
+
+
 # Where OCR read a separator (；or ", ") as a colon or a dot, or lost it, the next label still
 # starts a field: "数量：1,000 個:单價:HKD 1.20", "quantity 120 PK. unit price USD 1.46",
 # "单价：1.21港币 小计：822.80" (a line and its wrapped end joined by a space).
-_GLUE = re.compile(r"(?<=\S)[.:：]\s*(?=[^\W\d_])|(?<=\S)\s+(?=[^\W\d_][^:：\s]{0,11}[:：])")
+_GLUE = re.compile(r"(?<=\S)[.:：][\s·•'`]*(?=[^\W\d_])|(?<=\S)\s+(?=[^\W\d_][^:：\s]{0,11}[:：])")
 
 
 def _unglued(segment: str) -> list[str]:
@@ -166,7 +184,30 @@ def _quantity_text(value: str) -> str:
     value = re.sub(r"(?<=\d)[;:](?=\d{3}(?!\d))", ",", value)
     value = re.sub(r"(?<=\d)[;:](?=\d{1,2}(?!\d))", ".", value)  # "1,667:5 MTR": its decimal point read as a colon
     value = re.sub(r"^\s*[.,·'`]\s*(?=\d+[.,]\d)", "", value)
-    return re.sub(r"(?<=\d)[.:;,\-](?=[^\W\d_])", " ", value)
+    value = _thousands_points(re.sub(r"(?<=\d)[.:;,\-](?=[^\W\d_])", " ", value))
+    counted = re.match(r"\s*([1-9]\d{0,2}(?:\.\d{3})+)(?![\d.,])\s*(.*)$", value)
+    if counted and not counted.group(1).endswith(".000") and units.is_counted(counted.group(2).split(" ")[0]):
+        # "5.050件", "7.100 EA": nobody counts pieces in thousandths; the points were commas. ("10.000 PC"
+        # may be ten printed with three decimals, as some systems print every quantity: left to the checks.)
+        value = counted.group(1).replace(".", "") + " " + counted.group(2)
+    return value
+
+
+def _thousands_points(value: str) -> str:
+    """A number whose thousands commas OCR read as points ("12.778.20", "1.793.5"): only the last
+    point, before one or two digits, can be the decimal one."""
+    dotted = re.search(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+\.\d{1,2}(?![\d.,])", value)
+    if not dotted:
+        return value
+    head, _, cents = dotted.group(0).rpartition(".")
+    return value[:dotted.start()] + head.replace(".", "") + "." + cents + value[dotted.end():]
+
+
+def _code_text(value: str) -> str:
+    """A dotted numeric code with a point OCR read as a colon ("1.02:1019", "1:03.1020")."""
+    if re.fullmatch(r"\d+(?:[.:;]\d+)+", value) and "." in value:
+        return re.sub(r"[:;]", ".", value)
+    return value
 
 
 def _money_text(value: str) -> str:
@@ -177,11 +218,9 @@ def _money_text(value: str) -> str:
         return value
     value = misread.unsigned_money(value)
     value = re.sub(r"(?<=\d)[.:;,\-](?=\s|[^\W\d_]|$)", " ", value).strip(" .:;,")
-    value = re.sub(r"(?<=\d)[;:](?=\d{1,2}\b)", ".", value)  # "1.893:60": its decimal point read as a colon
-    dotted = re.search(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+\.\d{1,2}(?![\d.,])", value)
-    if dotted:  # "12.778.20": thousands commas read as points; only the last can be the decimal one
-        head, _, cents = dotted.group(0).rpartition(".")
-        value = value[:dotted.start()] + head.replace(".", "") + "." + cents + value[dotted.end():]
+    # "1.893:60", "0:4725": a decimal point read as a colon (a thousands comma has three digits after it)
+    value = re.sub(r"(?<=\d)[;:](?=\d{1,2}(?!\d)|\d{4,}(?!\d))|(?<=(?<![\d.,])0)[;:](?=\d)", ".", value)
+    value = _thousands_points(value)
     if parse_decimal(value) is not None:
         return value
     m = re.fullmatch(r"\s*([^\u4e00-\u9fff]*?\d)\s*[\u4e00-\u9fff]{1,3}[\s:：;；,，.。]*", value)
@@ -202,6 +241,24 @@ def starts_item(text: str) -> bool:
     return _LINE_PREFIX.match(nfkc(text)) is not None and bool(_LINE_PREFIX.match(nfkc(text)).group(0).strip())
 
 
+def unread_line(text: str) -> str | None:
+    """A sentence for a text line that opens an order line of its own ("Item 27:", "3、") and labels
+    a quantity, price or code, but could not be read as a line (OCR lost its quantity, say); None
+    for any other text. Such a line is reported, never dropped silently."""
+    text = nfkc(text)
+    prefix = _LINE_PREFIX.match(text)
+    if prefix is None or not prefix.group(0).strip():
+        return None
+    cut = _cut(text[prefix.end():])
+    if not any(label and field in _LINE_FIELDS for field, label in zip(cut.fields, cut.labels)):
+        return None
+    number = next(g for g in prefix.groups() if g)
+    return f"Line {number} (\"{text.strip()[:50]}\") could not be read: no quantity could be read from it."
+
+
+_LINE_FIELDS = _CODE_FIELDS | {F.QUANTITY, F.UNIT_PRICE, F.AMOUNT}
+
+
 def labelled_line(text: str, n: int, us: bool = False, mark: str | None = None) -> ParsedLine | None:
     """An order line written as labelled fields on one text line, or None.
 
@@ -218,8 +275,8 @@ def labelled_line(text: str, n: int, us: bool = False, mark: str | None = None) 
         return None
     columns = {i: field for i, field in enumerate(cut.fields) if field}
     labels = {i: label or field for i, (label, field) in enumerate(zip(cut.labels, cut.fields))}
-    values = [_money_text(v) if f in (F.UNIT_PRICE, F.AMOUNT) else _quantity_text(v) if f == F.QUANTITY else v
-              for f, v in zip(cut.fields, cut.values)]
+    values = [_money_text(v) if f in (F.UNIT_PRICE, F.AMOUNT) else _quantity_text(v) if f == F.QUANTITY
+              else _code_text(v) if f in _CODE_FIELDS else v for f, v in zip(cut.fields, cut.values)]
     row = respell_row(values, columns, mark)
     got = read_row(row, n, columns, labels, lambda r, c: f"line {r + 1}", us, None)
     if got is None:

@@ -257,7 +257,8 @@ def _read_labels(lines: list[str], facts: Facts, used: set[int]) -> None:
 
 
 def _segments(text: str) -> list[str]:
-    return [seg for seg in re.split(r"\t|\s{2,}|[;；|]", text) if seg.strip()]
+    # A semicolon between digits is a mark OCR misread inside a number ("TOTAL 60,035;52"), no separator.
+    return [seg for seg in re.split(r"\t|\s{2,}|(?<!\d);|;(?!\d)|[；|]", text) if seg.strip()]
 
 
 def header_pairs(cells: list[str], below: list[str], n: int) -> list[tuple[str, str, str, int]]:
@@ -324,7 +325,7 @@ def _read_block(raw_lines: list[str], ctx: ParseContext, kind: SourceKind):
         found = [replace(l, description=nfkc(l.description) if l.description else None) for l in found]
     marks: list[str | None] = []
     ocr = kind is SourceKind.FAX
-    changed = _read_prose(lines, found, marks, used, us, facts, notes if ocr else None) if not found else []
+    changed = _read_prose(lines, found, marks, used, us, facts, notes if ocr else None, unread) if not found else []
     if not found:
         return None
     facts.is_change = facts.is_change or bool(changed)
@@ -354,10 +355,12 @@ def _change_doubt(order: ParsedOrder, changed: list[int]) -> ReadCheck:
 
 
 def _read_prose(lines: list[str], found: list[ParsedLine], marks: list[str | None], used: set[int],
-                us: bool, facts: Facts, notes: list[RowNote] | None = None) -> list[int]:
+                us: bool, facts: Facts, notes: list[RowNote] | None = None,
+                unread: list[str] | None = None) -> list[int]:
     """Lines written freely, as labelled fields or as change requests; the changed line numbers.
     With `notes` (an OCR read) each labelled line's numbers are settled by the row arithmetic
-    and a note per line says what was re-read."""
+    and a note per line says what was re-read. A line that opens an order line and labels its
+    fields but cannot be read is told in `unread`."""
     changed: list[int] = []
     mark = document_mark(lines)
     for n, text in enumerate(lines):
@@ -380,6 +383,9 @@ def _read_prose(lines: list[str], found: list[ParsedLine], marks: list[str | Non
             marks.append(got[1])
             if notes is not None:
                 notes.append(note)
+        elif unread is not None and (told := prose.unread_line(text)):
+            unread.append(told)
+            used.add(n)
     return changed if len(changed) == len(found) else []
 
 

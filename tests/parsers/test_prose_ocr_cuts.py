@@ -1,0 +1,200 @@
+"""Order lines written as labelled fields or sentences, as a fax's OCR leaves them: a code's label
+run into the code, a speck where a separator was, a dotted code or a price whose point was read as
+a colon, counts whose thousands commas were read as points, and a line OCR left unreadable
+(generated in every language the stress corpus writes prose in)."""
+from __future__ import annotations
+
+import random
+from decimal import Decimal as D
+
+import pytest
+
+from parsers.context import ParseContext
+from parsers.layout.prose import labelled_line
+from parsers.layout.textlines import orders_from_text
+from parsers.model import CheckName, CheckOutcome, SourceKind
+
+FAX = ParseContext(path="fax.tif")
+MAIL = ParseContext(path="m.eml", sender="buyer@example.com", subject="PO")
+
+# (line opener, customer-code labels, our-code labels, quantity word, price word) per language.
+LATIN = {
+    "en": ("Item {n}:", ["our P/N", "Buyer Item #", "our ref."], ["P/N", "Item Code"], "quantity", "unit price"),
+    "de": ("Pos. {n}:", ["unsere Art.-Nr.", "Kunden-Art.-Nr."], ["Art.-Nr."], "Menge", "Einzelpreis"),
+    "es": ("Línea {n}:", ["nuestra ref.", "ref. cliente"], ["ref.", "Código"], "cantidad", "precio unitario"),
+    "fr": ("Ligne {n} :", ["notre réf.", "réf. client"], ["réf.", "Code article"], "quantité", "prix unitaire"),
+}
+ZH = {"cust": ["客户料号", "本司料號", "客户物料编码"], "ours": ["物料编码", "料号", "物料編碼"], "name": ["品名", "物料名"],
+      "qty": ["数量", "订购数量", "訂購數量"], "price": ["单价", "含税單價"]}
+NAMES = ["PE zip bag 60x30cm", "Bubble wrap 50cm double layer", "Hex bolt M15x240 zinc", "Work gloves 40cm"]
+ZH_NAMES = ["自封袋", "气泡膜", "六角螺栓", "劳保手套"]
+COUNTED = ["PCS", "EA", "pairs", "set", "roll", "BOX", "PACK", "個", "件", "箱", "卷", "雙"]
+SPECKS = ["", "-", "'", ":", "·"]
+
+
+def _cust_code(rng: random.Random) -> str:
+    letters = "".join(rng.choice("ABCDEFGHKLMNPRSTWZ") for _ in range(rng.randint(2, 3)))
+    return f"{letters}-{rng.randint(10000, 99999)}"
+
+
+def _our_code(rng: random.Random) -> str:
+    return f"{rng.randint(1, 2)}.0{rng.randint(1, 4)}.{rng.randint(1000, 1099)}"
+
+
+def _price(rng: random.Random) -> D:
+    return D(rng.randint(101, 99999)).scaleb(-rng.choice([2, 4]))
+
+
+def _latin_line(rng: random.Random, lang: str, n: int, code_label: str, code: str, qty: str, price: D) -> str:
+    opener, _c, _o, qword, pword = LATIN[lang]
+    return f"{opener.format(n=n)} {rng.choice(NAMES)} ({code_label}{code}), {qword} {qty}, {pword} {price} EUR"
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_code_label_run_into_its_code_still_labels_the_code(seed):
+    """Given a labelled line whose code label OCR ran into the code (the space lost, or a speck read
+    in its place: "ourP/NKH-54735", "P/N-1.02.1019", "客户料号WP-41509"), the code is the line's code
+    of the right owner, never part of the description."""
+    rng = random.Random(seed)
+    owner = rng.choice(["cust", "ours"])
+    code = _cust_code(rng) if owner == "cust" else _our_code(rng)
+    qty, price = rng.randint(2, 900), _price(rng)
+    glue = rng.choice(SPECKS)
+    if seed % 3 == 0:
+        label = rng.choice(ZH[owner])
+        text = (f"{seed + 1}、{label}{glue}{code}；{rng.choice(ZH['name'])}：{rng.choice(ZH_NAMES)}；"
+                f"{rng.choice(ZH['qty'])}：{qty}个；{rng.choice(ZH['price'])}：CNY{price}")
+    else:
+        lang = rng.choice(sorted(LATIN))
+        labels = LATIN[lang][1] if owner == "cust" else LATIN[lang][2]
+        label = rng.choice(labels).replace(" ", rng.choice([" ", ""]))
+        text = _latin_line(rng, lang, seed + 1, label + glue, code, f"{qty} PCS", price)
+    got = labelled_line(text, 0, mark=".")
+    assert got is not None, text
+    read = got.customer_sku if owner == "cust" else (got.our_sku or got.code)
+    assert (read, got.quantity, got.unit_price) == (code, D(qty), price), text
+    assert code not in (got.description or ""), text
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_dotted_codes_and_prices_whose_point_ocr_read_as_a_colon(seed):
+    """Given a dotted item code or a price whose point OCR read as a colon ("1.02:1019", "1:03.1020",
+    "0:4725", "12:5"), the line keeps the code and the price."""
+    rng = random.Random(seed)
+    code, price = _our_code(rng), _price(rng)
+    parts = code.split(".")
+    k = rng.randrange(2)
+    shown_code = ".".join(parts[:k + 1]) + ":" + ".".join(parts[k + 1:])
+    shown_price = str(price).replace(".", rng.choice([":", ";"]))
+    if len(str(price).partition(".")[2]) == 3 and not str(price).startswith("0"):
+        shown_price = str(price)  # "12:345" could be a thousands comma: that reading is not asked here
+    lang = rng.choice(sorted(LATIN))
+    text = _latin_line(rng, lang, seed + 1, rng.choice(LATIN[lang][2]) + " ", shown_code, "40 PCS", price)
+    text = text.replace(f" {price} EUR", f" {shown_price} EUR")
+    got = labelled_line(text, 0, mark=".")
+    assert got is not None, text
+    assert ((got.our_sku or got.code), got.unit_price) == (code, price), text
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_counts_whose_thousands_commas_ocr_read_as_points_stay_thousands(seed):
+    """Given a quantity of counted things ("5.050件", "7,100 EA" read "7.100 EA") or any quantity
+    with two points ("1.793.5 m"), in a document whose decimal mark is a point, the quantity is the
+    thousands it was printed as; a measured quantity with three decimals ("1.357 kg") stays as read
+    (and so does "10.000 PC", which some systems print for ten: the row checks decide that one)."""
+    rng = random.Random(seed)
+    counted = seed % 3 != 2
+    if counted:
+        qty = D(rng.randint(1, 99)) * 1000 + D(rng.randint(1, 99)) * 10
+        unit, shown = rng.choice(COUNTED), f"{qty:,}".replace(",", ".")
+    elif seed % 2:
+        qty = D(rng.randint(1001, 99999)) + D("0.5")
+        unit, shown = rng.choice(["m", "KG", "公斤", "米"]), f"{qty:,}".replace(",", ".")
+    else:
+        qty = D(rng.randint(1001, 9999)).scaleb(-3)
+        unit, shown = rng.choice(["m", "KG", "公斤"]), str(qty)
+    price = _price(rng)
+    if rng.random() < 0.5:
+        text = f"{seed + 1}.物料编码：{_our_code(rng)}；品名：自封袋；数量：{shown}{unit}；单价：CNY{price}"
+    else:
+        lang = rng.choice(sorted(LATIN))
+        text = _latin_line(rng, lang, seed + 1, "P/N ", _our_code(rng), f"{shown} {unit}", price)
+    got = labelled_line(text, 0, mark=".")
+    assert got is not None, text
+    assert (got.quantity, got.unit_price) == (qty, price), text
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_speck_after_a_separator_does_not_hide_the_next_label(seed):
+    """Given labelled fields whose separator OCR read as a colon with a speck after it ("…/箱：·数量：204箱"),
+    the next label still starts its field: the quantity, unit and price are read, the code kept."""
+    rng = random.Random(seed)
+    code, qty, price = _cust_code(rng), rng.randint(2, 900), _price(rng)
+    speck = rng.choice(["·", "•", "'", "`", " ·"])
+    mark = rng.choice(["：", ":", "."])
+    text = (f"{seed + 1}、客户料號：{code}；品名：六角螺栓；规格：M13×300镀锌100只/箱{mark}{speck}数量：{qty}箱"
+            f"{mark}{speck}含税单價：NTD{price}")
+    got = labelled_line(text, 0, mark=".")
+    assert got is not None, text
+    assert (got.customer_sku, got.quantity, got.unit, got.unit_price) == (code, D(qty), "箱", price), text
+
+
+def _order_text(rng: random.Random, lost: int, lines: int) -> tuple[str, list[str]]:
+    lang = rng.choice(sorted(LATIN))
+    codes, text = [], ["PURCHASE ORDER", "PO No.: 4500123456", "Order Date: 2026-11-18", ""]
+    for n in range(1, lines + 1):
+        code, qty, price = _our_code(rng), rng.randint(2, 900), _price(rng)
+        line = _latin_line(rng, lang, n, "P/N ", code, f"{qty} PCS", price)
+        if n == lost:  # OCR lost the number between the label and the unit: "quantit    irs"
+            line = line.replace(f"{LATIN[lang][3]} {qty} PCS", rng.choice([f"{LATIN[lang][3][:-2]}    CS", "    S"]))
+        else:
+            codes.append(code)
+        text.append(line)
+    return "\n".join(text), codes
+
+
+@pytest.mark.parametrize("seed", range(16))
+@pytest.mark.parametrize("ctx, kind", [(FAX, SourceKind.FAX), (MAIL, SourceKind.EMAIL)])
+def test_an_order_line_that_cannot_be_read_is_reported_not_dropped(seed, ctx, kind):
+    """Given prose order lines of which one lost its quantity, the other lines are read in their
+    order and a failed read check names the lost line, so the order cannot be accepted."""
+    rng = random.Random(seed)
+    count = rng.randint(2, 6)
+    lost = rng.randint(1, count)
+    text, codes = _order_text(rng, lost, count)
+    (order,) = orders_from_text(text, ctx, kind).orders
+    assert [l.our_sku or l.code for l in order.lines] == codes, text
+    failed = [c for c in order.read_checks if c.check is CheckName.ROW_READ and c.outcome is CheckOutcome.FAILED]
+    assert len(failed) == 1 and f"Line {lost} " in failed[0].message, (text, order.read_checks)
+
+
+@pytest.mark.parametrize("text", [
+    "1. Please deliver to the back gate before noon.",
+    "2) Delivery: to dock 3, Mon-Fri 8-16",
+    "Item 4: see the drawing attached",
+])
+def test_numbered_remarks_are_no_unread_order_lines(text):
+    """A numbered remark under prose order lines names no quantity, price or code: no read check fails."""
+    body = "\n".join(["PO No.: 4500123456", "Item 1: Hex bolt M8 (P/N 1.02.1010), quantity 40 PCS, unit price 0.25 EUR",
+                      text])
+    (order,) = orders_from_text(body, MAIL, SourceKind.EMAIL).orders
+    assert not [c for c in order.read_checks if c.check is CheckName.ROW_READ], order.read_checks
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_a_printed_total_whose_point_ocr_read_as_a_colon_checks_the_lines(seed):
+    """Given prose lines under a total whose decimal point OCR read as a colon ("Order Total 3,413:40"),
+    the total is read as printed and the lines add up to it."""
+    rng = random.Random(seed)
+    lang = rng.choice(sorted(LATIN))
+    text, total = ["PURCHASE ORDER", "PO No.: 4500123456", ""], D(0)
+    for n in range(1, rng.randint(3, 7)):
+        qty, price = rng.randint(2, 900), D(rng.randint(101, 9999)).scaleb(-2)
+        text.append(_latin_line(rng, lang, n, "P/N ", _our_code(rng), f"{qty} PCS", price))
+        total += qty * price
+    shown = f"{total:,.2f}"
+    text.append(f"{rng.choice(['Order Total', 'TOTAL', 'Total'])}{rng.choice([':', ''])} "
+                f"{shown[:-3]}{rng.choice([':', ';'])}{shown[-2:]}")
+    (order,) = orders_from_text("\n".join(text), FAX, SourceKind.FAX).orders
+    assert order.stated_total == total, text
+    assert not [c for c in order.read_checks if c.check is CheckName.TOTAL and c.outcome is CheckOutcome.FAILED]
