@@ -9,6 +9,7 @@ lowers the line's and the order's confidence and sends the order to review.
 """
 from __future__ import annotations
 
+import difflib
 import io
 import math
 import re
@@ -42,6 +43,7 @@ CODE_REACH = 3.5          # ... and Latin/digit words this close (a code cut whe
 RULE_TOLERANCE = 4        # px within which two ruling strokes meet
 LEVEL_MIN = 0.05         # degrees: a page skewed less than this is read as it is
 REREAD_SCALE = 2          # the run's crop is enlarged this much before it is read again
+LOST_INK = 0.25           # text heights of inked pixel columns between two runs: a character lost there
 
 
 def parse(data: bytes, ctx: ParseContext, *, ocr: OcrEngine | None = None) -> ParseResult:
@@ -205,7 +207,8 @@ def reread_doubtful(words: list[layout.Word], image: Image.Image, rules: list[la
     readings = recogniser.recognise([_crop(image, box) for box in padded + wide])
     result = list(words)
     for run, box, *read in zip(runs, tight, readings[:len(runs)], readings[len(runs):]):
-        better = [(conf, text) for text, conf in read if _better(text, conf, run)]
+        lost = _lost_between(run, image)
+        better = [(conf, text) for text, conf in read if _better(text, conf, run, lost)]
         if better:
             confidence, text = max(better)
             at = min(result.index(w) for w in run)
@@ -214,11 +217,39 @@ def reread_doubtful(words: list[layout.Word], image: Image.Image, rules: list[la
     return result
 
 
-def _better(text: str, confidence: float, run: list[layout.Word]) -> bool:
-    """Sure, surer than the run's weakest word, and one token when it joins several words."""
+def _better(text: str, confidence: float, run: list[layout.Word], lost: bool = False) -> bool:
+    """Sure, surer than the run's weakest word, and one token when it joins several words; or,
+    where the detector lost characters between the words (`lost`), a reading that holds the
+    words' characters and more."""
     if not text.strip() or confidence < DOUBT or confidence <= min(w.confidence for w in run):
         return False
-    return len(run) == 1 or len(text.split()) == 1
+    return len(run) == 1 or len(text.split()) == 1 or lost and _holds(text, run)
+
+
+def _holds(text: str, run: list[layout.Word]) -> bool:
+    """Whether a reading of a whole run keeps (nearly) every character its words were read with,
+    and reads more of them."""
+    joined, pieces = re.sub(r"\s+", "", text), re.sub(r"\s+", "", "".join(w.text for w in run))
+    kept = sum(block.size for block in difflib.SequenceMatcher(None, pieces, joined, autojunk=False).get_matching_blocks())
+    return len(joined) > len(pieces) and kept >= 0.9 * len(pieces)
+
+
+def _lost_between(run: list[layout.Word], image: Image.Image) -> bool:
+    """Whether ink lies between two neighbouring words of a run: characters the detector left out
+    of both (a long line cut in two runs loses the letters at the cut: "quant" | "125pairs"), not a
+    speck (LOST_INK text heights of inked pixel columns at least)."""
+    import numpy as np
+
+    for a, b in zip(run, run[1:]):
+        top, bottom = max(a.box[1], b.box[1]), min(a.box[3], b.box[3])
+        inset = (bottom - top) / 5
+        x0, x1 = round(a.box[2]), round(b.box[0])
+        if x1 - x0 < 2 or bottom - top < 4:
+            continue
+        strip = np.asarray(image.crop((x0, round(top + inset), x1, round(bottom - inset))).convert("L"))
+        if strip.size and int((strip < 128).any(axis=0).sum()) >= LOST_INK * (bottom - top):
+            return True
+    return False
 
 
 def _reread_runs(words: list[layout.Word], rules: list[layout.Box]) -> list[list[layout.Word]]:
