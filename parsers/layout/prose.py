@@ -40,6 +40,9 @@ _MAX_LABEL_WORDS = 4
 def _label_split(segment: str) -> tuple[str, str, str] | None:
     """(field, label, value) when a segment starts with a known heading, with or without a colon."""
     label, sep, value = segment.partition("：") if "：" in segment else segment.partition(":")
+    spans = re.match(r"(\s*\S+)\s+(\S.*)$", value) if sep else None
+    if spans and F.is_known_column(f"{label}{sep}{spans.group(1)}"):  # "unsere Art:-Nr. AME-1", "réf: client KW-7": a mark inside the label
+        label, value = f"{label}{sep}{spans.group(1)}", spans.group(2)
     if sep and (field := misread.column_field(label)) and value.strip():
         return field, label.strip(), value.strip()
     words = segment.split()
@@ -152,7 +155,20 @@ def _segments(text: str) -> list[str]:
             out.append(text[start:m.start()])
             start = m.end()
     out.append(text[start:])
-    return [piece for seg in out if seg.strip() for piece in _unglued(seg)]
+    pieces = [re.sub(r"^[\s:：.·•'`]+(?=[^\W\d_])", "", piece) for seg in out if seg.strip() for piece in _unglued(seg)]
+    return _rejoined(pieces)
+
+
+def _rejoined(pieces: list[str]) -> list[str]:
+    """A label standing alone joined to the unlabelled value after it: OCR read the point that
+    ends a label as a comma ("unsere Art.-Nr, AME-61207"), which cut the label from its value."""
+    out: list[str] = []
+    for piece in pieces:
+        if out and F.is_known_column(out[-1]) and _label_split(piece) is None:
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
 
 
 def _cut(body: str) -> _Fields:

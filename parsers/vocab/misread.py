@@ -101,10 +101,11 @@ def unit_code(written: str | None) -> str | None:
 
 # A currency sign as a fax recogniser reads it: £ as "E" or "f", € as "E", "e" or "C".
 _MONEY_SIGN = re.compile(r"^([EefC])[\s.,:;]*(?=\d)")
+_MONEY_SIGN_AFTER = re.compile(r"(?<=\d)[\s.,:;]*[EefC]$")
 
 
 def unsigned_money(text: str) -> str:
     """A price or amount whose currency sign OCR read as a letter ("E 0.4653", "f 0.6304" for
-    £ or €) without it; other text as it is. Which currency the sign was is not guessed (E may be
-    either), only that it is no part of the number."""
-    return _MONEY_SIGN.sub("", text.strip(), count=1)
+    £ or €, "1,98 E" with the sign after) without it; other text as it is. Which currency the sign
+    was is not guessed (E may be either), only that it is no part of the number."""
+    return _MONEY_SIGN_AFTER.sub("", _MONEY_SIGN.sub("", text.strip(), count=1), count=1)

@@ -50,6 +50,16 @@ def _latin_line(rng: random.Random, lang: str, n: int, code_label: str, code: st
     return f"{opener.format(n=n)} {rng.choice(NAMES)} ({code_label}{code}), {qword} {qty}, {pword} {price} EUR"
 
 
+def _assert_code_read(text: str, owner: str, code: str, qty: D, price: D) -> None:
+    """The line read from `text` has the code as the owner's, the quantity and the price, and the
+    code is no part of its description."""
+    got = labelled_line(text, 0, mark=".")
+    assert got is not None, text
+    read = got.customer_sku if owner == "cust" else (got.our_sku or got.code)
+    assert (read, got.quantity, got.unit_price) == (code, qty, price), text
+    assert code not in (got.description or ""), text
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_a_code_label_run_into_its_code_still_labels_the_code(seed):
     """Given a labelled line whose code label OCR ran into the code (the space lost, or a speck read
@@ -69,11 +79,7 @@ def test_a_code_label_run_into_its_code_still_labels_the_code(seed):
         labels = LATIN[lang][1] if owner == "cust" else LATIN[lang][2]
         label = rng.choice(labels).replace(" ", rng.choice([" ", ""]))
         text = _latin_line(rng, lang, seed + 1, label + glue, code, f"{qty} PCS", price)
-    got = labelled_line(text, 0, mark=".")
-    assert got is not None, text
-    read = got.customer_sku if owner == "cust" else (got.our_sku or got.code)
-    assert (read, got.quantity, got.unit_price) == (code, D(qty), price), text
-    assert code not in (got.description or ""), text
+    _assert_code_read(text, owner, code, D(qty), price)
 
 
 @pytest.mark.parametrize("seed", range(30))
@@ -198,3 +204,52 @@ def test_a_printed_total_whose_point_ocr_read_as_a_colon_checks_the_lines(seed):
     (order,) = orders_from_text("\n".join(text), FAX, SourceKind.FAX).orders
     assert order.stated_total == total, text
     assert not [c for c in order.read_checks if c.check is CheckName.TOTAL and c.outcome is CheckOutcome.FAILED]
+
+
+# Code labels with a mark inside them that OCR may read as a colon, or a last point read as a comma.
+MARKED_LABELS = {"de": ["unsere Art.-Nr.", "Art.-Nr.", "Kunden-Art.-Nr."], "en": ["our P/N", "Part No.", "our ref."],
+                 "es": ["nuestra ref.", "ref. cliente"], "fr": ["notre réf.", "réf. client"]}
+
+
+def _marred(rng: random.Random, label: str) -> str:
+    """The label as OCR may read it: an inner point or hyphen read as a colon, or its last point as a comma."""
+    inner = [i for i, ch in enumerate(label[:-1]) if ch in ".-/"]
+    if label.endswith(".") and (not inner or rng.random() < 0.5):
+        return label[:-1] + ","
+    if not inner:
+        return label
+    i = rng.choice(inner)
+    return label[:i] + ":" + label[i + 1:]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_code_label_with_a_misread_mark_still_labels_its_code(seed):
+    """Given a code label whose inner mark OCR read as a colon ("unsere Art:-Nr.") or whose last point
+    it read as a comma ("unsere Art.-Nr, AME-61207"), the code is the line's, not the description's
+    or a stray "-Nr." before it."""
+    rng = random.Random(seed)
+    lang = rng.choice(sorted(MARKED_LABELS))
+    label = rng.choice(MARKED_LABELS[lang])
+    owner = "cust" if label in LATIN[lang][1] or "Kunden" in label or "client" in label else "ours"
+    code = _cust_code(rng) if owner == "cust" else _our_code(rng)
+    qty, price = rng.randint(2, 900), _price(rng)
+    text = _latin_line(rng, lang, seed + 1, _marred(rng, label) + " ", code, f"{qty} PCS", price)
+    _assert_code_read(text, owner, code, D(qty), price)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_specks_before_a_label_and_a_currency_sign_read_as_a_letter_after_a_price(seed):
+    """Given a labelled line with specks read as marks before a label ("；：订购数量：", ".含税单价：") and a
+    price whose currency sign after it OCR read as a letter ("1,98 E"), the line keeps its fields."""
+    rng = random.Random(seed)
+    code, qty, price = _our_code(rng), rng.randint(2, 900), _price(rng)
+    if seed % 2:
+        speck = rng.choice(["：", ":", ".", "·", "'"])
+        text = (f"{seed + 1}.物料编码：{code}；物料名称：缠绕膜；规格型号：50mm×410um；{speck}订购数量：{qty}公斤；"
+                f"{speck}含税单价：RMB{price}")
+    else:
+        lang = rng.choice(["de", "es", "fr"])
+        text = _latin_line(rng, lang, seed + 1, "P/N ", code, f"{qty} PCS", price).replace(" EUR", rng.choice([" E", "E", " €"]))
+    got = labelled_line(text, 0, mark=".")
+    assert got is not None, text
+    assert ((got.our_sku or got.code), got.quantity, got.unit_price) == (code, D(qty), price), text
