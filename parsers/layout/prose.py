@@ -257,6 +257,12 @@ def starts_item(text: str) -> bool:
     return _LINE_PREFIX.match(nfkc(text)) is not None and bool(_LINE_PREFIX.match(nfkc(text)).group(0).strip())
 
 
+def line_number(text: str) -> str | None:
+    """The number a text line gives the order line it opens ("Item 3:", "第3项：", "3、"), or None."""
+    prefix = _LINE_PREFIX.match(nfkc(text))
+    return next((g for g in prefix.groups() if g), None) if prefix else None
+
+
 def unread_line(text: str) -> str | None:
     """A sentence for a text line that opens an order line of its own ("Item 27:", "3、") and labels
     a quantity, price or code, but could not be read as a line (OCR lost its quantity, say); None
@@ -268,8 +274,7 @@ def unread_line(text: str) -> str | None:
     cut = _cut(text[prefix.end():])
     if not any(label and field in _LINE_FIELDS for field, label in zip(cut.fields, cut.labels)):
         return None
-    number = next(g for g in prefix.groups() if g)
-    return f"Line {number} (\"{text.strip()[:50]}\") could not be read: no quantity could be read from it."
+    return f"Line {line_number(text)} (\"{text.strip()[:50]}\") could not be read: no quantity could be read from it."
 
 
 _LINE_FIELDS = _CODE_FIELDS | {F.QUANTITY, F.UNIT_PRICE, F.AMOUNT}

@@ -378,6 +378,7 @@ def _read_prose(lines: list[str], found: list[ParsedLine], marks: list[str | Non
         got = (labelled, _money_mark(text)) if labelled else _free_line(text, n, mark)
         if got:
             line, note = prose.settled(got[0]) if notes is not None else (got[0], RowNote())
+            note = replace(note, number=prose.line_number(text))  # "Item 3:", "3、": the rows are numbered
             used.add(n)
             found.append(line)
             marks.append(got[1])

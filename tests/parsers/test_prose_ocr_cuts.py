@@ -5,7 +5,8 @@ a colon, counts whose thousands commas were read as points, and a line OCR left 
 from __future__ import annotations
 
 import random
-from decimal import Decimal as D
+import re
+from decimal import ROUND_HALF_UP, Decimal as D
 
 import pytest
 
@@ -253,3 +254,55 @@ def test_specks_before_a_label_and_a_currency_sign_read_as_a_letter_after_a_pric
     got = labelled_line(text, 0, mark=".")
     assert got is not None, text
     assert ((got.our_sku or got.code), got.quantity, got.unit_price) == (code, D(qty), price), text
+
+
+def _priced_lines(rng: random.Random, lang: str, count: int, amounts: bool) -> tuple[list[str], list[D]]:
+    lines, exact = [], []
+    for n in range(1, count + 1):
+        qty, price = rng.randint(2, 2000), D(rng.randint(101, 99999)).scaleb(-4)
+        line = _latin_line(rng, lang, n, "P/N ", _our_code(rng), f"{qty} PCS", price)
+        amount = (qty * price).quantize(D("0.01"), rounding=ROUND_HALF_UP)
+        lines.append(line + (f", {dict(en='amount', de='Betrag', es='importe', fr='montant')[lang]} {amount}" if amounts else ""))
+        exact.append(qty * price)
+    return lines, exact
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_numbered_prose_lines_vouch_that_every_line_was_read(seed):
+    """Given a faxed order of prose lines numbered "Item 1:".."Item N:" with their amounts and no
+    printed total, the row numbers check passes; with a whole line lost from the read, it fails
+    naming where."""
+    rng = random.Random(seed)
+    lang = rng.choice(sorted(LATIN))
+    lines, _exact = _priced_lines(rng, lang, rng.randint(3, 8), amounts=True)
+    head = ["PURCHASE ORDER", "PO No.: 4500123456", ""]
+    (order,) = orders_from_text("\n".join(head + lines), FAX, SourceKind.FAX).orders
+    numbered = [c for c in order.read_checks if c.check is CheckName.ROW_NUMBERS]
+    assert [c.outcome for c in numbered] == [CheckOutcome.PASSED], order.read_checks
+    lost = rng.randrange(1, len(lines) - 1)
+    (order,) = orders_from_text("\n".join(head + lines[:lost] + lines[lost + 1:]), FAX, SourceKind.FAX).orders
+    numbered = [c for c in order.read_checks if c.check is CheckName.ROW_NUMBERS]
+    assert [c.outcome for c in numbered] == [CheckOutcome.FAILED], order.read_checks
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_total_of_line_amounts_rounded_to_cents_checks_lines_that_print_none(seed):
+    """Given many prose lines with four-decimal prices and no amounts under a total their system
+    summed from amounts rounded to cents (which differs from the sum of the exact products by more
+    than a cent), the total check passes; with one quantity misread by one it fails."""
+    rng = random.Random(seed)
+    lang = rng.choice(sorted(LATIN))
+    while True:
+        lines, exact = _priced_lines(rng, lang, rng.randint(12, 30), amounts=False)
+        total = sum(e.quantize(D("0.01"), rounding=ROUND_HALF_UP) for e in exact)
+        if abs(total - sum(exact)) > D("0.01") and all(e > 1 for e in exact):
+            break
+    head, tail = ["PURCHASE ORDER", "PO No.: 4500123456", ""], [f"Order Total: {total:,.2f}"]
+    (order,) = orders_from_text("\n".join(head + lines + tail), FAX, SourceKind.FAX).orders
+    totals = [c.outcome for c in order.read_checks if c.check is CheckName.TOTAL]
+    assert totals == [CheckOutcome.PASSED], order.read_checks
+    k = rng.randrange(len(lines))
+    qty = re.search(r" (\d+) PCS", lines[k]).group(1)
+    lines[k] = lines[k].replace(f" {qty} PCS", f" {int(qty) + 1} PCS")
+    (order,) = orders_from_text("\n".join(head + lines + tail), FAX, SourceKind.FAX).orders
+    assert CheckOutcome.PASSED not in [c.outcome for c in order.read_checks if c.check is CheckName.TOTAL]
