@@ -195,11 +195,12 @@ def _cut(body: str) -> _Fields:
 def _quantity_text(value: str) -> str:
     """A quantity with the mark OCR read between number and unit taken for a space ("9.700-EA"),
     and a thousands comma or a decimal point it read as a semicolon or colon put back ("1;315M",
-    "1,667:5 MTR"). A speck read as a mark before a number that has a mark of its own (".1,020 M")
-    is no decimal point: a number has one."""
+    "1,667:5 MTR"). A speck read as a mark before the number (".1,020 M", ".284 box") is no decimal
+    point."""
     value = re.sub(r"(?<=\d)[;:](?=\d{3}(?!\d))", ",", value)
     value = re.sub(r"(?<=\d)[;:](?=\d{1,2}(?!\d))", ".", value)  # "1,667:5 MTR": its decimal point read as a colon
-    value = re.sub(r"^\s*[.,·'`]\s*(?=\d+[.,]\d)", "", value)
+    # A speck before the number is no decimal point: nobody prints a quantity ".284" (".1,020 M", ".284 box").
+    value = re.sub(r"^\s*[.,·'`:;]\s*(?=\d)", "", value)
     value = _thousands_points(re.sub(r"(?<=\d)[.:;,\-](?=[^\W\d_])", " ", value))
     counted = re.match(r"\s*([1-9]\d{0,2}(?:\.\d{3})+)(?![\d.,])\s*(.*)$", value)
     if counted and not counted.group(1).endswith(".000") and units.is_counted(counted.group(2).split(" ")[0]):

@@ -306,3 +306,20 @@ def test_a_total_of_line_amounts_rounded_to_cents_checks_lines_that_print_none(s
     lines[k] = lines[k].replace(f" {qty} PCS", f" {int(qty) + 1} PCS")
     (order,) = orders_from_text("\n".join(head + lines + tail), FAX, SourceKind.FAX).orders
     assert CheckOutcome.PASSED not in [c.outcome for c in order.read_checks if c.check is CheckName.TOTAL]
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_a_speck_before_a_whole_quantity_is_no_decimal_point(seed):
+    """Given a quantity OCR read with a speck before it as a mark ("quantity .284 box", "数量：·97个"),
+    the line keeps the whole quantity; before, the line was lost."""
+    rng = random.Random(seed)
+    code, qty, price = _our_code(rng), rng.randint(2, 999), _price(rng)
+    speck = rng.choice([".", ",", "·", "'", ":"])
+    if seed % 2:
+        text = f"{seed + 1}、物料编码：{code}；品名：自封袋；数量：{speck}{qty}{rng.choice(COUNTED)}；单价：CNY{price}"
+    else:
+        lang = rng.choice(sorted(LATIN))
+        text = _latin_line(rng, lang, seed + 1, "P/N ", code, f"{speck}{qty} {rng.choice(COUNTED)}", price)
+    got = labelled_line(text, 0, mark=".")
+    assert got is not None, text
+    assert ((got.our_sku or got.code), got.quantity, got.unit_price) == (code, D(qty), price), text
