@@ -131,7 +131,7 @@ def lines_sum(lines: Sequence[ParsedLine], *, cents: bool = False) -> Decimal | 
 _CENT = Decimal("0.01")
 
 
-def _adds_up(lines: Sequence[ParsedLine], stated: Decimal) -> bool:
+def adds_up(lines: Sequence[ParsedLine], stated: Decimal) -> bool:
     """The lines make the printed total: summed as they are, or with each line's quantity x price
     rounded to cents, as the page's own system summed them (30 unprinted amounts may differ from
     their exact products by 0.15 in all)."""
@@ -151,7 +151,7 @@ def total(lines: Sequence[ParsedLine], stated: Decimal | None, settled: str | No
     if summed is None:
         return _check(CheckName.TOTAL, CheckOutcome.NOT_MADE,
                       f"The printed total {stated} could not be checked: some lines have no price or amount.")
-    if _adds_up(lines, stated):
+    if adds_up(lines, stated):
         said = f" ({settled})" if settled else ""
         return _check(CheckName.TOTAL, CheckOutcome.PASSED, f"The lines add up to the printed total {stated}{said}.")
     return _check(CheckName.TOTAL, CheckOutcome.FAILED,
@@ -166,7 +166,7 @@ def settle_total(lines: Sequence[ParsedLine], stated: Decimal | None) -> tuple[S
     reading is taken, with a sentence saying so. A row with an amount was settled by its own
     arithmetic and is left alone; anything else (no reading, or two) leaves the lines as read."""
     summed = lines_sum(lines)
-    if stated is None or summed is None or _adds_up(lines, stated):
+    if stated is None or summed is None or adds_up(lines, stated):
         return lines, None
     found: list[tuple[int, str, Decimal]] = []
     for k, line in enumerate(lines):

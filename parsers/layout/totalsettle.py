@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from parsers.layout.checks import TOTAL_TOLERANCE, lines_sum, settle_total
+from parsers.layout.checks import TOTAL_TOLERANCE, adds_up, lines_sum, settle_total
 from parsers.layout.numberstyle import ColumnStyle, column_style
 from parsers.layout.rowsettle import mark_readings
 from parsers.model import ParsedLine
@@ -43,7 +43,7 @@ def settle_doubtful(lines: Sequence[ParsedLine], stated: Decimal | None) -> tupl
     add up to the printed total, and a sentence naming each; the lines as read otherwise.
     Lines that print an amount were settled by their own arithmetic and are left alone."""
     summed = lines_sum(lines)
-    if stated is None or summed is None or abs(summed - stated) <= TOTAL_TOLERANCE:
+    if stated is None or summed is None or adds_up(lines, stated):
         return lines, None
     style = column_style([ln.quantity for ln in lines], [ln.unit_price for ln in lines])
     slots = [options for k, line in enumerate(lines) if line.amount is None
