@@ -104,7 +104,9 @@ def gutter_spans(lines: list[Line], h: int, end: int,
 def cut_at_gutters(cells: list[list[Word]], lines: list[Line], size: float) -> list[list[Word]]:
     """Heading cells whose words are labels of their own ("Item" "Description" printed closer than a
     word gap, one label read together) cut between two words where the rows below leave an empty
-    gutter with words on both sides under the cell: the rows show two columns there."""
+    gutter with words on both sides under the cell: the rows show two columns there. A cell that is
+    one known label is not cut into a part naming what another cell names ("Unit Price" beside
+    "Unit"): the gutter under it lies where an estimated word box misplaced the label."""
     rows = [line for line in lines if len(phrases(line)) >= 3]
     if len(rows) < 2:
         return cells
@@ -112,9 +114,12 @@ def cut_at_gutters(cells: list[list[Word]], lines: list[Line], size: float) -> l
     out: list[list[Word]] = []
     for cell in cells:
         start = 0
+        named = {F.column_field(join_words(c)) for c in cells if c is not cell} - {None}
+        whole = F.is_known_column(join_words(cell))
         for k in range(1, len(cell)):
             left, right = cell[start:k], cell[k:]
-            if (F.is_known_column(join_words(left)) and F.is_known_column(join_words(right))
+            twice = whole and bool(named & {F.column_field(join_words(left)), F.column_field(join_words(right))})
+            if (F.is_known_column(join_words(left)) and F.is_known_column(join_words(right)) and not twice
                     and _gutter_between(boxes, left, right, size)):
                 out.append(left)
                 start = k
@@ -167,42 +172,72 @@ _GUTTER = 0.3   # text heights: the narrowest strip between two columns that no 
 def column_cut(words: list[tuple[float, float]], a: tuple[float, float], b: tuple[float, float],
                size: float) -> float | None:
     """Where heading a's column ends and heading b's begins. The words centred under one heading only
-    stay in its column; between them, a strip no word crosses (the widest), else the place where most
-    words of a column start or end in line (left- or right-aligned) less the words it cuts."""
+    stay in its column; between them, a strip no word crosses (the widest), else such a strip anywhere
+    between the two headings' middles (a heading's words placed by estimated widths, "Unit Price"
+    of one run "Quantity Unit Price", may reach over the right-aligned quantities' ends), else the
+    place where most words of a column start or end in line (left- or right-aligned) less the words
+    it cuts."""
     def under(h: tuple[float, float], other: tuple[float, float]) -> list[float]:
         centres = [(x0 + x1) / 2 for x0, x1 in words]
         return [c for c in centres if h[0] <= c <= h[1] and not other[0] <= c <= other[1]]
 
     lo = max([(a[0] + a[1]) / 2, *under(a, b)])
     hi = min([(b[0] + b[1]) / 2, *under(b, a)])
+    middles = (a[0] + a[1]) / 2, (b[0] + b[1]) / 2
     if hi - lo < 1:
-        lo, hi = (a[0] + a[1]) / 2, (b[0] + b[1]) / 2
-    return best_cut(words, lo, hi, size)
+        lo, hi = middles
+    if free_cut(words, lo, hi, size) is None:
+        wider = free_cut(words, *middles, size)
+        if wider is not None:
+            return wider
+    return best_cut(words, lo, hi, size, mid=sum(middles) / 2)
 
 
-def best_cut(boxes: list[tuple[float, float]], lo: float, hi: float, size: float) -> float | None:
+def best_cut(boxes: list[tuple[float, float]], lo: float, hi: float, size: float,
+             mid: float | None = None) -> float | None:
     """The middle of the widest strip between lo and hi that no word crosses (each taken `_EDGE` short
     at both ends), else of the longest run of places where most words start or end in line, less
-    the words cut there."""
+    the words cut there. Past `mid` (halfway between the two headings) a word belongs to the right
+    column: only its start can mark the cut, and only the ends of words left of it do. A left column's
+    word that starts just inside the range ("4900." under "Qty", its right end run into the price's
+    "0.0069") is no start of the right column."""
     import numpy as np
 
     if hi - lo < 1:
         return None
     if not boxes:
         return (lo + hi) / 2
+    free = free_cut(boxes, lo, hi, size)
+    if free is not None:
+        return free
     xs = np.arange(lo, hi, 1.0)
     a, b = (np.array(v, dtype=float)[None, :] for v in zip(*boxes))
     tol, edge = _ALIGNED * size, _EDGE * size
     crossed = ((a + edge < xs[:, None]) & (b - edge > xs[:, None])).sum(axis=1)
-    free = _runs(np.flatnonzero(crossed == 0))
-    wide = [r for r in free if len(r) >= _GUTTER * size]
-    if wide:
-        run = max(wide, key=len)
-        return float((xs[run[0]] + xs[run[-1]]) / 2)
-    starts = ((a >= xs[:, None]) & (a <= xs[:, None] + tol)).sum(axis=1)
-    ends = ((b <= xs[:, None]) & (b >= xs[:, None] - tol)).sum(axis=1)
+    right = (a + b) / 2 > mid if mid is not None else np.ones_like(a, dtype=bool)
+    left = ~right if mid is not None else right
+    starts = (right & (a >= xs[:, None]) & (a <= xs[:, None] + tol)).sum(axis=1)
+    ends = (left & (b <= xs[:, None]) & (b >= xs[:, None] - tol)).sum(axis=1)
     score = np.maximum(starts, ends) - crossed
     run = max(_runs(np.flatnonzero(score == score.max())), key=len)
+    return float((xs[run[0]] + xs[run[-1]]) / 2)
+
+
+def free_cut(boxes: list[tuple[float, float]], lo: float, hi: float, size: float) -> float | None:
+    """The middle of the widest strip between lo and hi, at least `_GUTTER` text heights wide, that
+    no word crosses (each taken `_EDGE` short at both ends); None when there is none."""
+    import numpy as np
+
+    if hi - lo < 1 or not boxes:
+        return None
+    xs = np.arange(lo, hi, 1.0)
+    a, b = (np.array(v, dtype=float)[None, :] for v in zip(*boxes))
+    edge = _EDGE * size
+    crossed = ((a + edge < xs[:, None]) & (b - edge > xs[:, None])).sum(axis=1)
+    wide = [r for r in _runs(np.flatnonzero(crossed == 0)) if len(r) >= _GUTTER * size]
+    if not wide:
+        return None
+    run = max(wide, key=len)
     return float((xs[run[0]] + xs[run[-1]]) / 2)
 
 

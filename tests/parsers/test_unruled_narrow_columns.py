@@ -1,0 +1,77 @@
+"""Narrow unruled fax tables: where two headed columns meet when the detector ran their cells together.
+
+First scripted OCR pages (no recogniser) that show the two ways the column edge was misplaced: a
+quantity whose box runs into the price beside it ("4900." over the price's first digit, "900.6855"
+for 90 and 0.6855) pulled the edge to the quantity's left end, and a heading run "Unit Quantity
+Unit Price (CNY) Line Total", its words placed by estimated widths, cut "Unit Price" in two. Then
+narrow unruled stress faxes in several languages with the quantity and the price side by side,
+read by the real OCR engine.
+"""
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+
+import pytest
+
+from parsers.context import ParseContext
+from parsers.formats import fax
+from parsers.layout import columns
+from tests.parsers.test_unruled_fax import _codes, _nearest, _read, _row, _unruled_fax
+from tests.stress import page as stress_page
+
+
+def test_a_quantity_run_into_its_price_does_not_pull_the_edge_to_the_quantity_start():
+    """Given right-aligned quantities under "Qty" and prices under "Price" printed closer than a word
+    gap, where one quantity's box runs into its price ("4900." over the price's "0") and a run holds
+    a quantity, a price and an amount, the cut between the two headings falls between the quantities'
+    ends and the prices' starts, not at the start of the first quantity."""
+    qty, price = (1098.0, 1159.0), (1212.0, 1289.0)
+    words = [(1128.0, 1215.0), (1210.0, 1311.0), (1147.0, 1204.0), (1214.0, 1240.0), (1235.0, 1310.0),
+             (1095.0, 1422.0), (1161.0, 1313.0)]  # "4900." "0.0069" | "245" "0." "2803" | one run | "900.6855"
+    for size in (26.0, 30.0, 34.0):
+        cut = columns.column_cut(words, qty, price, size)
+        assert cut is not None and 1204 <= cut <= 1214
+
+
+def test_a_label_run_whose_words_are_placed_by_estimate_keeps_unit_price_whole():
+    """Given an English heading read as one run "Unit Quantity Unit Price (CNY) Line Total" (its
+    words placed by estimated widths, "Unit" of "Unit Price" over the right-aligned quantities),
+    each row keeps its quantity and unit price: "Unit Price" is one column, the unit is the first."""
+    words = _row(100, ("PO No.: 4500920021", 160, 460)) + _row(
+        300, ("Supplier Code Product", 167, 469), ("Unit Quantity Unit Price (CNY) Line Total", 787, 1341))
+    rows = [("2.01.1044", "Sealing tape 70mm x 370m beige", "ROLL", "27", "8.52", "230.04"),
+            ("1.04.1033", "PET bottle 540ml clear 28mm", "PCS", "70", "0.4987", "34.91"),
+            ("1.02.1013", "Bubble wrap 40cm double layer", "M", "1140.5", "0.3337", "380.58")]
+    y = 350
+    for sku, name, unit, qty, price, amount in rows:
+        words += _row(y, (sku, 165, 298), (name, 363, 777), (unit, 790, 790 + 17 * len(unit)),
+                      (qty, 1000 - 22 * len(qty), 1000), (price, 1202 - 16 * len(price), 1202),
+                      (amount, 1336 - 15 * len(amount), 1336))
+        y += 46
+    order = _read(words)
+    assert [(_codes(line), line.quantity, line.unit_price) for line in order.lines] == [
+        ({sku}, Decimal(qty), Decimal(price)) for sku, _n, _u, qty, price, _a in rows]
+
+
+NARROW = (  # (language, seed, skew): quantity and price side by side in a narrow unruled table
+    ("en", 21, 0.9),
+    ("fr", 24, 0.5),
+    ("en", 83, 0.95),
+    ("de", 22, -0.7),
+)
+
+
+@pytest.mark.skipif(not os.path.exists(stress_page.FONT), reason="fonts-wqy-microhei is not installed")
+@pytest.mark.parametrize(("lang", "seed", "skew"), NARROW)
+def test_narrow_unruled_quantity_and_price_side_by_side_keep_their_columns(lang, seed, skew):
+    """Given a narrow unruled fax whose columns are code, name, unit, quantity, price and amount
+    (quantities right-aligned against the prices), read by the real OCR engine, every row comes out
+    with its own code, quantity and unit price."""
+    columns_ = ("sku", "name", "unit", "qty", "price", "amount")
+    data, truth = _unruled_fax(lang, columns_, narrow=True, skew=skew, seed=seed)
+    (order,) = fax.parse(data, ParseContext(path="narrow.tif")).orders
+    codes = [ln.sku for ln in truth.lines]
+    assert [_nearest(_codes(line), codes) for line in order.lines] == codes
+    assert [(line.quantity, line.unit_price) for line in order.lines] == [
+        (ln.quantity, ln.unit_price) for ln in truth.lines]
