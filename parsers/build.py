@@ -344,6 +344,19 @@ def build_order(facts: Facts, lines: list[ParsedLine], ctx: ParseContext, kind: 
         + _unseen_order_date(order_date, kind) + _doubtful_po(po_read, kind))
 
 
+def header_order(rows: Rows, ctx: ParseContext, kind: SourceKind, cell_name: CellName) -> ParsedOrder:
+    """The header of a document none of whose lines could be read, from the labels anywhere on it:
+    handed on with the failure, so the clerk sees whose order it is, its PO number and dates."""
+    rows = [list(row) for row in rows]
+    facts = Facts()
+    read_labels(rows, range(len(rows)), facts, cell_name)
+    _title_buyer(rows, len(rows), facts, cell_name)
+    facts.day_month = date_order([cell(row, c) for row in rows for c in range(len(row))])
+    facts.candidates = party.gather(rows, [Provenance(cell=cell_name(r, 0)) for r in range(len(rows))],
+                                    head=len(rows))
+    return build_order(facts, [], ctx, kind, us=facts.day_month == "mdy")
+
+
 _VOUCHED_FIELDS = (F.PO_NUMBER, F.ORDER_DATE, F.DELIVERY_DATE)
 
 
@@ -578,7 +591,7 @@ def orders_from_rows(rows: Rows, ctx: ParseContext, kind: SourceKind,
     if not any(item.line.quantity is not None for item in found):
         told = f" {unread[0]}" if unread else ""
         raise ParseError(f"The table has a header but no row with both an item and a quantity.{told}",
-                         Provenance(cell=cell_name(h, 0)))
+                         Provenance(cell=cell_name(h, 0)), header=build_order(facts, [], ctx, kind, us=us))
     groups = _group(found, facts)
     counted = grid_rows if len(groups) == 1 else None  # the rules count one order's rows
     orders = tuple(build_order(own, [g.line for g in group], ctx, kind, us=us, notes=[g.note for g in group],

@@ -214,10 +214,15 @@ class ParsedOrder:
 
 @dataclass(frozen=True, slots=True)
 class FailedPart:
-    """A part that should have held an order but could not be read; becomes a `failed` order."""
+    """A part that should have held an order but could not be read; becomes a `failed` order.
+
+    `header` is the order as far as it was read, with no lines (customer, PO number, dates): the
+    clerk who reads the part sees whose order it is, and which.
+    """
 
     source: SourceRef
     reason: str
+    header: ParsedOrder | None = None
 
 
 @dataclass(frozen=True, slots=True)

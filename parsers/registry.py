@@ -21,7 +21,7 @@ from parsers.formats import x12
 from parsers.context import ParseContext
 from parsers.detect import Sniff, sniff
 from parsers.errors import ParseError
-from parsers.model import FailedPart, ParseResult, SourceKind, SourceRef
+from parsers.model import FailedPart, ParsedOrder, ParseResult, SourceKind, SourceRef
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ def parse_document(data: bytes, ctx: ParseContext) -> ParseResult:
     try:
         return parser.parse(data, ctx)
     except ParseError as e:
-        return _failed(ctx, parser.kind if s.magic != "mail" else likely_kind(s), e.reason)
+        return _failed(ctx, parser.kind if s.magic != "mail" else likely_kind(s), e.reason, e.header)
     except RecursionError:
         return _failed(ctx, parser.kind, "The document is nested too deeply to be read.")
     except MemoryError:
@@ -180,5 +180,5 @@ def _unsupported_reason(s: Sniff) -> str:
     return f"The file is {what}, which orderdesk cannot read as an order yet."
 
 
-def _failed(ctx: ParseContext, kind: SourceKind, reason: str) -> ParseResult:
-    return ParseResult(failures=(FailedPart(SourceRef(ctx.path, ctx.part, kind), reason),))
+def _failed(ctx: ParseContext, kind: SourceKind, reason: str, header: ParsedOrder | None = None) -> ParseResult:
+    return ParseResult(failures=(FailedPart(SourceRef(ctx.path, ctx.part, kind), reason, header),))

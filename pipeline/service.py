@@ -79,7 +79,9 @@ def document_kind(data: bytes, filename: str | None) -> str:
 def evaluate(result: ParseResult, catalog: CatalogSnapshot, *, today: date,
              seen: set[PoKey], terms: Terms = Terms()) -> tuple[list[OrderRecord], list[SeenKey]]:
     """Reconcile every parsed order in document order (`seen` grows as POs are met); the parts
-    that could not be read follow as failed orders."""
+    that could not be read follow as failed orders, with the header read from them reconciled
+    (whose order, which PO). A failed order neither makes its PO seen nor is checked against the
+    seen ones: no line was read, so it is no order yet, and its PO may come again readable."""
     records: list[OrderRecord] = []
     keys: list[SeenKey] = []
     for parsed in result.orders:
@@ -89,7 +91,8 @@ def evaluate(result: ParseResult, catalog: CatalogSnapshot, *, today: date,
             seen.add(key)
             keys.append(SeenKey(key[0], key[1], len(records)))
         records.append(OrderRecord(reconciled=rec))
-    records += [OrderRecord(failed=f) for f in result.failures]
+    records += [OrderRecord(failed=f, header=reconcile(f.header, catalog, today=today, terms=terms) if f.header else None)
+                for f in result.failures]
     return records, keys
 
 

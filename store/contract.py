@@ -61,17 +61,20 @@ def order_json(order: ReconciledOrder) -> dict[str, Any]:
     }
 
 
-def failed_json(failed: FailedPart) -> dict[str, Any]:
-    """A document part that should have held an order but could not be read."""
+def failed_json(failed: FailedPart, header: ReconciledOrder | None = None) -> dict[str, Any]:
+    """A document part that should have held an order but could not be read, with the header
+    fields read from it (`header`: its header reconciled, no lines), else nulls."""
+    h = header
     return {
         "source": _source(failed.source),
         "status": str(OrderStatus.FAILED),
-        "customer": {"code": None, "name": None, "email": None},
-        "po_number": None,
-        "order_date": None,
-        "delivery_date": None,
-        "currency": None,
-        "ship_to": None,
+        "customer": {"code": h.customer_code if h else None, "name": h.customer_name if h else None,
+                     "email": h.customer_email if h else None},
+        "po_number": h.po_number if h else None,
+        "order_date": _day(h.order_date) if h else None,
+        "delivery_date": _day(h.delivery_date) if h else None,
+        "currency": h.currency if h else None,
+        "ship_to": h.ship_to if h else None,
         "total": None,
         "lines": [],
         "anomalies": [],

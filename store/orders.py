@@ -76,16 +76,17 @@ def _order_values(document_id: int, order: OrderRecord, now: datetime) -> dict[s
     rec = order.reconciled
     payload = stored_payload(rec) if rec is not None else printed
     source = printed["source"]
-    name = rec.customer_name if rec is not None else None
+    read = rec or order.header  # a failed part's header, as read
+    name = read.customer_name if read is not None else None
     return {
         "document_id": document_id, "source_path": source["path"] or "",
         "source_part": source["part"], "source_kind": source["kind"], "status": order.status,
         "customer_code": order.customer_code,
         "customer_name": name, "customer_search": folded(name, order.customer_code),
-        "customer_email": rec.customer_email if rec is not None else None,
+        "customer_email": read.customer_email if read is not None else None,
         "po_number": order.po_number,
-        "order_date": rec.order_date if rec is not None else None,
-        "delivery_date": rec.delivery_date if rec is not None else None,
+        "order_date": read.order_date if read is not None else None,
+        "delivery_date": read.delivery_date if read is not None else None,
         "currency": printed["currency"], "ship_to": printed["ship_to"], "total": printed["total"],
         "is_change": order.is_change, "failure": order.failure,
         "payload_json": json.dumps(payload, ensure_ascii=False, default=str), "created_at": now,

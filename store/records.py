@@ -20,10 +20,12 @@ PoKey = tuple[str, str]
 
 @dataclass(frozen=True, slots=True)
 class OrderRecord:
-    """One order a document yielded: reconciled, or `failed` (a part that could not be read)."""
+    """One order a document yielded: reconciled, or `failed` (a part that could not be read), the
+    failed part's `header` reconciled when one was read (customer, PO number, dates; no lines)."""
 
     reconciled: ReconciledOrder | None = None
     failed: FailedPart | None = None
+    header: ReconciledOrder | None = None
 
     def __post_init__(self) -> None:
         if (self.reconciled is None) == (self.failed is None):
@@ -35,11 +37,14 @@ class OrderRecord:
 
     @property
     def po_number(self) -> str | None:
-        return self.reconciled.po_number if self.reconciled is not None else None
+        """The PO number read; a failed part's too (it never makes a PO seen: see `pipeline.evaluate`)."""
+        read = self.reconciled or self.header
+        return read.po_number if read is not None else None
 
     @property
     def customer_code(self) -> str | None:
-        return self.reconciled.customer_code if self.reconciled is not None else None
+        read = self.reconciled or self.header
+        return read.customer_code if read is not None else None
 
     @property
     def kind(self) -> str:
@@ -60,7 +65,7 @@ class OrderRecord:
 
     def contract_json(self) -> dict[str, Any]:
         """The order as CONTRACT §3 prints it."""
-        return order_json(self.reconciled) if self.reconciled is not None else failed_json(self.failed)
+        return order_json(self.reconciled) if self.reconciled is not None else failed_json(self.failed, self.header)
 
 
 @dataclass(frozen=True, slots=True)

@@ -145,6 +145,7 @@ def reopen_order(session: Session, order_id: int, *, entry: AuditRecord) -> str:
     row = session.execute(sa.select(ORDERS.c.payload_json, ORDERS.c.customer_code, ORDERS.c.po_number)
                           .where(ORDERS.c.id == order_id)).one()
     status = json.loads(row.payload_json).get("status")
+    read = status != "failed"   # a failed part's PO, read from its header, was never seen
     status = status if status in OPEN_STATUSES else "review"
     try:
         done = session.execute(sa.update(ORDERS).where(
@@ -154,7 +155,7 @@ def reopen_order(session: Session, order_id: int, *, entry: AuditRecord) -> str:
                                                 OUTBOX.c.status == OutboxStatus.PENDING, OUTBOX.c.attempts == 0))
         if done != 1 or _told(session, order_id):   # decided again, or the sender took the mail meanwhile
             raise AlreadyDecided(f"order {order_id} changed meanwhile")
-        key = po_key(row.customer_code, row.po_number)
+        key = po_key(row.customer_code, row.po_number) if read else None
         if key is not None:
             insert_new(session, SEEN, [{"customer_key": key[0], "po_number": key[1], "order_id": order_id}],
                        ["customer_key", "po_number"])

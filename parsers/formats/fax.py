@@ -52,7 +52,11 @@ def parse(data: bytes, ctx: ParseContext, *, ocr: OcrEngine | None = None) -> Pa
     pages = [_read(engine, image, n) for n, image in enumerate(page_images(data), start=1)]
     if not any(page.words for page in pages):
         raise ParseError("No text could be read from the scanned pages.")
-    result = layout.read_pages(pages, ctx, SourceKind.FAX)
+    try:
+        result = layout.read_pages(pages, ctx, SourceKind.FAX)
+    except ParseError as e:
+        header = e.header and replace(e.header, buyer=replace(e.header.buyer, email=None))
+        raise ParseError(e.reason, e.where, header=header) from None
     # A fax that reaches us by e-mail comes from our fax server, not from the customer's mailbox.
     return replace(result, orders=tuple(replace(o, buyer=replace(o.buyer, email=None)) for o in result.orders))
 

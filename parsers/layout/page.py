@@ -20,7 +20,7 @@ from parsers.errors import ParseError
 from parsers.layout import sheetlines, textlines
 from parsers.layout.checks import pages as pages_check
 from parsers.layout.headings import is_header as _is_header
-from parsers.layout.pagetable import lay_out, locate
+from parsers.layout.pagetable import Sheet, lay_out, locate
 from parsers.layout.spots import narrow_fields
 from parsers.layout.words import (Box, Line, Page, Word, column_label, group_lines, header_label, join_words,
                                   phrases, union_box)
@@ -54,7 +54,11 @@ def read_pages(pages: list[Page], ctx: ParseContext, kind: SourceKind) -> ParseR
         return ParseResult(not_orders=(verdict,))
     sheet, has_table = lay_out(pages, [list(lines) for lines in grouped])
     if has_table:
-        result = build.orders_from_rows(sheet.rows, ctx, kind, cell_name=sheet.cell_name, grid_rows=sheet.grid_rows or None)
+        try:
+            result = build.orders_from_rows(sheet.rows, ctx, kind, cell_name=sheet.cell_name,
+                                            grid_rows=sheet.grid_rows or None)
+        except ParseError as e:
+            raise _failed(e.reason, e.where, e.header, pages, grouped, sheet) from None
         first = sheet.first_header or 0
         result = replace(result, orders=tuple(sheetlines.month_first(sheetlines.refine(locate(o, sheet), sheet, first),
                                                                      sheet.rows) for o in result.orders))
@@ -69,13 +73,22 @@ def read_pages(pages: list[Page], ctx: ParseContext, kind: SourceKind) -> ParseR
         return ParseResult(not_orders=("Nothing marks the document as a purchase order: no title, "
                                        "PO number, price or total.",))
     if not result.orders and not result.failures and (kind is SourceKind.FAX or _order_title(grouped)):
-        raise ParseError(doctypes.no_order_read("fax" if kind is SourceKind.FAX else "document, titled as an order,"))
+        reason = doctypes.no_order_read("fax" if kind is SourceKind.FAX else "document, titled as an order,")
+        raise _failed(reason, None, build.header_order(sheet.rows, ctx, kind, sheet.cell_name), pages, grouped, sheet)
     buyer = _letterhead(pages, grouped)
     counted = pages_check([join_words(line) for lines in grouped for line in lines], len(pages))
     frames = page_frames(pages)
     return replace(result, orders=tuple(_with_buyer(narrow_fields(replace(
         o, read_checks=o.read_checks + ((counted,) if counted else ()), page_frames=frames), pages), buyer)
         for o in result.orders))
+
+
+def _failed(reason: str, where: Provenance | None, header: ParsedOrder | None, pages: list[Page],
+            grouped: list[list[Line]], sheet: Sheet) -> ParseError:
+    """The failure, its header placed on the pages and given the letterhead's buyer, as an order's."""
+    if header is not None:
+        header = _with_buyer(replace(locate(header, sheet), page_frames=page_frames(pages)), _letterhead(pages, grouped))
+    return ParseError(reason, where, header=header)
 
 
 def page_frames(pages: list[Page]) -> tuple[PageFrame, ...]:
