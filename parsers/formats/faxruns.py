@@ -25,7 +25,8 @@ from parsers.vocab import labels as F
 
 MARGIN = 0.3        # text heights a run must reach past an edge on both sides to straddle it
 REACH = 0.7         # text heights either side of the gap between two columns searched for the blank pixel column to cut at
-MIN_BLANK = 2       # px: the narrowest blank strip that separates two columns' ink inside one run
+MIN_BLANK = 2       # px: the narrowest blank strip that separates two columns' ink inside one run ...
+BLANK_HEIGHTS = 0.2  # ... and in text heights: the blank between two glyphs of one code ("1.02.101|9") is narrower
 SURE = 0.9          # a piece read with less confidence than this keeps the run as it was
 SCALE = 2           # pieces are enlarged this much before they are recognised (as `fax.reread_doubtful`)
 _NUMBER = re.compile(r"[-+]?(?:[^\d\s.,:;'+-]{1,3} ?)?\d[\d,.;:']*")  # "1,234.50", "$3.20", "¥ 12"
@@ -119,7 +120,8 @@ def _cuts(w: Word, edges: list[Edge], image: Image.Image) -> list[tuple[float, s
     cuts: list[tuple[float, str | None, str | None]] = []
     for e in inside:
         reach = REACH * w.height
-        at = _blank_near(ink, e.x - w.box[0], (min(e.gap) - w.box[0] - reach, max(e.gap) - w.box[0] + reach))
+        at = _blank_near(ink, e.x - w.box[0], (min(e.gap) - w.box[0] - reach, max(e.gap) - w.box[0] + reach),
+                         max(MIN_BLANK, BLANK_HEIGHTS * w.height))
         if at is not None:
             cuts.append((w.box[0] + at, e.left, e.right))
     xs = [w.box[0], *(c[0] for c in cuts), w.box[2]]
@@ -137,16 +139,17 @@ def _ink(image: Image.Image, box: Box) -> list[int]:
     return (pixels < 128).sum(axis=0).tolist() if pixels.size else []
 
 
-def _blank_near(ink: list[int], x: float, within: tuple[float, float]) -> float | None:
-    """The middle of the widest blank strip (at least MIN_BLANK px) centred `within`, the nearest to x
-    of equally wide ones: the gap between two columns is a word gap, wider than the gaps in a word."""
+def _blank_near(ink: list[int], x: float, within: tuple[float, float], least: float) -> float | None:
+    """The middle of the widest blank strip (at least `least` px) centred `within`, the nearest to x
+    of equally wide ones: the gap between two columns is a word gap, wider than the gaps in a word;
+    a run with no such strip near the edge ("1.02.1019" reaching past a misplaced edge) is not cut."""
     strips: list[tuple[int, int]] = []
     start = None
     for i, count in enumerate(ink + [1]):
         if count == 0 and start is None:
             start = i
         elif count and start is not None:
-            if i - start >= MIN_BLANK and start > 0 and i < len(ink):
+            if i - start >= least and start > 0 and i < len(ink):
                 strips.append((start, i))
             start = None
     near = [(-(b - a), abs((a + b) / 2 - x), (a + b) / 2) for a, b in strips if within[0] <= (a + b) / 2 <= within[1]]

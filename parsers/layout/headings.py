@@ -24,8 +24,12 @@ def _known(text: str) -> bool:
     """A heading label in the vocabulary, also when OCR left it a neighbour's bracket ("）金额"),
     read a speck between two of its words as one ("Buyer] Item #") or misread one of its
     characters ("物料名稠")."""
-    return (F.is_known_column(text) or F.is_known_column(_STRAY.sub("", text)) or F.is_known_column(_unpaired(text))
-            or misread.column_field(text) is not None)
+    return _printed(text) or misread.column_field(text) is not None
+
+
+def _printed(text: str) -> bool:
+    """A heading label in the vocabulary as printed (a stray bracket or speck aside), no character misread."""
+    return F.is_known_column(text) or F.is_known_column(_STRAY.sub("", text)) or F.is_known_column(_unpaired(text))
 
 
 def _unpaired(text: str) -> str:
@@ -59,13 +63,15 @@ def split_labels(line: Line) -> Line:
 
 _UNKNOWN_COST = 4   # a piece of a heading run that is no known label (a label OCR misread: 頂次 for 項次) ...
 _UNKNOWN_CHARS = 3  # ... and how long such a piece may be
+_MISREAD_COST = 0.1  # a label read only as a misreading costs a little more than one as printed
 
 
 def _spelled_by_labels(text: str) -> list[str] | None:
     """The fewest known column labels that spell `text` end to end, or None; a bracketed note ends
     the label before it ("单价(元)总价" is 单价(元) and 总价). One short piece may be no known label
-    (a label OCR misread, "頂次物料编碼品名") when two known labels spell the rest."""
-    best: list[tuple[int, int, list[str]] | None] = [(0, 0, [])] + [None] * len(text)  # cost, unknowns, pieces
+    (a label OCR misread, "頂次物料编碼品名") when two known labels spell the rest. Of as many labels,
+    those printed whole win over misreadings ("含税单价金额" is 含税单价 and 金额, not 含税单 and 价金额)."""
+    best: list[tuple[float, int, list[str]] | None] = [(0, 0, [])] + [None] * len(text)  # cost, unknowns, pieces
     for i in range(len(text)):
         done = best[i]
         if done is None or text[i] in "(（[【":
@@ -74,7 +80,8 @@ def _spelled_by_labels(text: str) -> list[str] | None:
             known = _known(text[i:j])
             if not known and (j - i > _UNKNOWN_CHARS or j - i < 2 or done[1]):
                 continue
-            step = (done[0] + (1 if known else _UNKNOWN_COST), done[1] + (not known), done[2] + [text[i:j]])
+            cost = (1 if _printed(text[i:j]) else 1 + _MISREAD_COST) if known else _UNKNOWN_COST
+            step = (done[0] + cost, done[1] + (not known), done[2] + [text[i:j]])
             if best[j] is None or step[0] < best[j][0]:
                 best[j] = step
     end = best[-1]
@@ -120,12 +127,15 @@ def _label_groups(cell: list[Word]) -> list[list[Word]]:
 
 # Where OCR runs Latin labels together without a space: after a full stop or '#' ("No.Vendor",
 # "#Product"), at a lower-to-upper case change ("CustomerPart"), around a bracket ("Price(USD)", "(元）总价").
+_NOTE = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
 _ATOM_CUT = re.compile(r"(?<=[.#:;|])(?=[^\W_])|(?<=[a-z])(?=[A-Z])|(?<=\w)(?=[(（\[])|(?<=[)）\]])(?=\S)")
 
 
 def _atoms(w: Word) -> list[Word]:
-    """A heading word cut where Latin labels may have been run together; the pieces share its box."""
-    starts = [0] + [m.start() for m in _ATOM_CUT.finditer(w.text)]
+    """A heading word cut where Latin labels may have been run together; the pieces share its box.
+    A bracketed note stays whole ("(UsD)" read with a small s is one note, not "(Us" and "D)")."""
+    notes = [m.span() for m in _NOTE.finditer(w.text)]
+    starts = [0] + [m.start() for m in _ATOM_CUT.finditer(w.text) if not any(a < m.start() < b for a, b in notes)]
     if len(starts) == 1:
         return [w]
     return cut_word(w, [(a, w.text[a:b]) for a, b in zip(starts, starts[1:] + [len(w.text)])])

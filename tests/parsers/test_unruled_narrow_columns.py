@@ -75,3 +75,60 @@ def test_narrow_unruled_quantity_and_price_side_by_side_keep_their_columns(lang,
     assert [_nearest(_codes(line), codes) for line in order.lines] == codes
     assert [(line.quantity, line.unit_price) for line in order.lines] == [
         (ln.quantity, ln.unit_price) for ln in truth.lines]
+
+
+@pytest.mark.parametrize(("price_label", "qty_label"), [
+    ("Price (UsD)", "Order Qty."), ("Unit Price (Cny)", "Qty"), ("Prix (eUR)", "Quantité"), ("Preis (EuR)", "Menge")])
+def test_a_currency_note_read_in_mixed_case_and_run_into_the_next_label_stays_with_its_price(price_label, qty_label):
+    """Given a heading run "Price (UsD)Order Qty." (the note's letters read in mixed case, no space
+    before the next label), the note stays whole with the price's label: the price column is not
+    cut to a sliver, and every row keeps its own price and quantity."""
+    words = _row(100, ("PO No.: 4500810092", 160, 460)) + _row(
+        300, ("No.", 125, 170), ("Item Code Item Description", 174, 497), (price_label + qty_label, 732, 992),
+        ("UoM", 993, 1060), ("Line Total", 1073, 1180))
+    rows = [("1", "2.02.1057", "Printed box 80x35x830mm", "0.2329", "930", "PCS", "216.60"),
+            ("2", "2.01.1047", "PET bottle 500ml clear", "0.1204", "2,250", "PCS", "270.90"),
+            ("3", "1.04.1036", "Work gloves 60cm nitrile", "0.2615", "291", "PR", "76.10")]
+    y = 350
+    for n, sku, name, price, qty, unit, amount in rows:
+        words += _row(y, (n, 124, 145), (sku, 178, 300), (name, 309, 634), (price, 862 - 14 * len(price), 862),
+                      (qty, 987 - 17 * len(qty), 987), (unit, 997, 1046), (amount, 1181 - 14 * len(amount), 1181))
+        y += 46
+    order = _read(words)
+    assert [(_codes(line), line.unit_price, line.quantity) for line in order.lines] == [
+        ({sku}, Decimal(price), Decimal(qty.replace(",", ""))) for _n, sku, _name, price, qty, _u, _a in rows]
+
+
+@pytest.mark.skipif(not os.path.exists(stress_page.FONT), reason="fonts-wqy-microhei is not installed")
+@pytest.mark.parametrize("seed", range(4))
+def test_a_code_reaching_past_a_misplaced_column_edge_is_not_cut_between_its_glyphs(seed):
+    """Given a code ("1.02.1019") and the name a little apart, read as one run, and a column edge that
+    falls inside the code, its last glyph or two short of the code's end (the names' boxes start early,
+    over the code's last digit), the run is not cut at the narrow blank between two of the code's
+    glyphs: the code is never read as "1.02.101"."""
+    import random
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from parsers.formats import faxruns
+    from parsers.layout.words import Word
+    from parsers.ocr import default_engine
+    from parsers.vocab import labels as F
+
+    rng = random.Random(seed)
+    code = f"{rng.randint(1, 2)}.0{rng.randint(1, 4)}.10{rng.randint(10, 59)}"
+    name = rng.choice(["Bubble wrap", "PET瓶", "瓦楞纸箱", "Work gloves"])
+    font = ImageFont.truetype(stress_page.FONT, 26)
+    image = Image.new("L", (900, 60), 255)
+    draw = ImageDraw.Draw(image)
+    c0, c1 = 40.0, 40.0 + draw.textlength(code, font=font)
+    n0 = c1 + 34
+    draw.text((c0, 15), code, fill=0, font=font)
+    draw.text((n0, 15), name, fill=0, font=font)
+    n1 = n0 + draw.textlength(name, font=font)
+    run = Word(f"{code} {name}", (c0 - 2, 12, n1 + 2, 48), 0.95)
+    inside = c1 - (c1 - c0) / len(code) * rng.uniform(1.0, 1.6)
+    edge = faxruns.Edge(inside, (inside, inside), 0, 60, (0, 60), F.CODE, F.NAME)
+    words = faxruns.reread_straddling([run], image, [edge], default_engine())
+    assert all(w.text.replace(" ", "") != code[:-1] for w in words)
+    assert any(code in w.text.replace(" ", "") for w in words)
