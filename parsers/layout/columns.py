@@ -7,11 +7,13 @@ table and lays its words out by these columns.
 """
 from __future__ import annotations
 
+import re
 import statistics
 
 from parsers.layout.headings import heading_cells
-from parsers.layout.words import Line, Page, Word, join_words, line_height, phrases
+from parsers.layout.words import Line, Page, Word, column_label, join_words, line_height, phrases
 from parsers.vocab import labels as F
+from parsers.vocab.currencies import currency_code
 
 def body_end(lines: list[Line], h: int, bottom: float | None) -> int:
     """Index past the last table line: ruled tables end at their rules, others at a wide gap or a total."""
@@ -87,7 +89,8 @@ def gutter_spans(lines: list[Line], h: int, end: int,
     across the gutters, are left out of it when there are such rows.
     """
     size = line_height(lines[h])
-    heads = [(c[0].box[0], c[-1].box[2]) for c in (cells if cells is not None else heading_cells(lines[h]))]
+    cells = cells if cells is not None else heading_cells(lines[h])
+    heads = [(c[0].box[0], c[-1].box[2]) for c in cells]
     body = [line for line in lines[h + 1:end]
             if not (F.is_total_label(line[0].text) or F.is_total_label(join_words(phrases(line)[0])))]
     rows = [line for line in body if len(phrases(line)) >= 3]
@@ -98,7 +101,35 @@ def gutter_spans(lines: list[Line], h: int, end: int,
             spans[-1][1] = max(spans[-1][1], x1)
         else:
             spans.append([x0, x1])
-    return [part for a, b in spans for part in split_between_heads((a, b), heads, words, size)]
+    numeric = {hd for hd, c in zip(heads, cells) if F.column_field(column_label(join_words(c))) in _NUMBERS}
+    texts = {(w.box[0], w.box[2]) for line in rows or body for w in _text_words(line, size)}
+    return [part for a, b in spans for part in split_between_heads((a, b), heads, words, size, numeric, texts)]
+
+
+_NUMBERS = frozenset({F.QUANTITY, F.UNIT_PRICE, F.AMOUNT})
+_WORDY = re.compile(r"[^\W\d_]{2,}")
+
+
+def _text_words(line: Line, size: float) -> list[Word]:
+    """The line's words no number column holds (`_is_text`), and a lone letter a word space after
+    one of them ("cannelure B", "Type A"): it ends the same name."""
+    out: list[Word] = []
+    for k, w in enumerate(line):
+        prev = line[k - 1] if k else None
+        if _is_text(w.text) or (prev is not None and prev in out and re.fullmatch(r"[^\W\d_]", w.text)
+                                and w.box[0] - prev.box[2] < _WORD_GAP * size):
+            out.append(w)
+    return out
+
+
+_WORD_GAP = 0.6  # text heights: a gap narrower than this is a word space inside a name
+
+
+def _is_text(text: str) -> bool:
+    """A word no number column holds: letters, not a unit or currency word ("flute", "BC"; not "KG",
+    "USD", "1,200")."""
+    return (bool(_WORDY.search(text)) and not re.search(r"\d", text) and not F.is_unit(text)
+            and currency_code(text) is None)
 
 
 def cut_at_gutters(cells: list[list[Word]], lines: list[Line], size: float) -> list[list[Word]]:
@@ -151,13 +182,19 @@ def _gutter_between(boxes: list[tuple[float, float]], left: list[Word], right: l
 
 
 def split_between_heads(span: tuple[float, float], heads: list[tuple[float, float]],
-                        boxes: list[tuple[float, float]], size: float) -> list[tuple[float, float]]:
+                        boxes: list[tuple[float, float]], size: float,
+                        numeric: set[tuple[float, float]] = frozenset(),
+                        texts: set[tuple[float, float]] = frozenset()) -> list[tuple[float, float]]:
     """A span holding two headings' columns, printed closer than a word gap apart ("Part No." over
-    "2.02.1053", "Qty" over "1,255"), cut between each pair of headings (`column_cut`)."""
+    "2.02.1053", "Qty" over "1,255"), cut between each pair of headings (`column_cut`). Between a
+    text column and a `numeric` heading's, the words of `texts` (words, not numbers or units) stay
+    on the text column's side: a long name's last words ("… 5-ply BC flute") are no quantity."""
     inside = sorted(hd for hd in heads if span[0] <= (hd[0] + hd[1]) / 2 <= span[1])
     cuts: list[float] = []
     for a, b in zip(inside, inside[1:]):
-        cut = column_cut([bx for bx in boxes if bx[1] > a[0] and bx[0] < b[1]], a, b, size)
+        near = [bx for bx in boxes if bx[1] > a[0] and bx[0] < b[1]]
+        side = None if (a in numeric) == (b in numeric) else ("left" if b in numeric else "right")
+        cut = column_cut(near, a, b, size, [bx for bx in near if bx in texts] if side else [], side)
         if cut is not None:
             cuts.append(cut)
     edges = [span[0], *cuts, span[1]]
@@ -170,20 +207,22 @@ _GUTTER = 0.3   # text heights: the narrowest strip between two columns that no 
 
 
 def column_cut(words: list[tuple[float, float]], a: tuple[float, float], b: tuple[float, float],
-               size: float) -> float | None:
+               size: float, texts: list[tuple[float, float]] = (), side: str | None = None) -> float | None:
     """Where heading a's column ends and heading b's begins. The words centred under one heading only
     stay in its column; between them, a strip no word crosses (the widest), else such a strip anywhere
     between the two headings' middles (a heading's words placed by estimated widths, "Unit Price"
     of one run "Quantity Unit Price", may reach over the right-aligned quantities' ends), else the
     place where most words of a column start or end in line (left- or right-aligned) less the words
-    it cuts."""
+    it cuts. `texts` are words that stay on the `side` ("left" or "right") of the text column (the
+    other heading names a number column), wherever they are centred."""
     def under(h: tuple[float, float], other: tuple[float, float]) -> list[float]:
         centres = [(x0 + x1) / 2 for x0, x1 in words]
         return [c for c in centres if h[0] <= c <= h[1] and not other[0] <= c <= other[1]]
 
-    lo = max([(a[0] + a[1]) / 2, *under(a, b)])
-    hi = min([(b[0] + b[1]) / 2, *under(b, a)])
     middles = (a[0] + a[1]) / 2, (b[0] + b[1]) / 2
+    between = [(x0 + x1) / 2 for x0, x1 in texts if middles[0] < (x0 + x1) / 2 < middles[1]]
+    lo = max([middles[0], *under(a, b), *(between if side == "left" else ())])
+    hi = min([middles[1], *under(b, a), *(between if side == "right" else ())])
     if hi - lo < 1:
         lo, hi = middles
     if free_cut(words, lo, hi, size) is None:

@@ -132,3 +132,35 @@ def test_a_code_reaching_past_a_misplaced_column_edge_is_not_cut_between_its_gly
     words = faxruns.reread_straddling([run], image, [edge], default_engine())
     assert all(w.text.replace(" ", "") != code[:-1] for w in words)
     assert any(code in w.text.replace(" ", "") for w in words)
+
+
+@pytest.mark.parametrize(("heading", "longest"), [
+    (("No.", "Vendor Part #", "Product", "Qty", "Price"), "Corrugated carton 40x30x500mm 5-ply BC flute"),
+    (("Pos.", "Artikel-Nr.", "Bezeichnung", "Menge", "Preis"), "Wellpappkarton 40x30x500mm 5-lagig BC Welle"),
+    (("N°", "Réf.", "Désignation", "Qté", "Prix"), "Carton ondulé 60x30x120mm 3 plis cannelure B"),
+])
+def test_a_name_longer_than_the_others_keeps_its_last_words_out_of_the_quantity(heading, longest):
+    """Given a narrow unruled table whose longest name ends just short of the right-aligned quantities,
+    and two rows whose names ("… 5-ply BC flute") leave the same word gap at the same place, the
+    name's last words stay in the name: every row keeps its quantity and price."""
+    no, code, name, qty, price = heading
+    words = _row(100, ("PO No.: CG2026110045", 120, 420)) + _row(
+        300, (no, 129, 174), (code, 182, 374), (name, 383, 492), (qty, 992, 1053), (price, 1183, 1259))
+    names = ["Bubble wrap 60cm double layer", longest, "Stretch film 50mm x 970um", longest.replace("40x30x500", "60x30x120"),
+             "PE hose OD 15mm wall 2mm"]
+    skus = ["2.01.1041", "1.01.1000", "1.02.1018", "1.03.1028", "1.02.1011"]
+    quantities, prices = ["1,499", "390", "253", "120", "1,477.5"], ["0.3123", "1.17", "1.90", "1.22", "0.5159"]
+    pitch = (993 - 386 - 8 * longest.count(" ")) / len(longest.replace(" ", ""))  # the longest ends at 993
+    y = 350
+    for n, (sku, text, q, p) in enumerate(zip(skus, names, quantities, prices), start=1):
+        runs = [(str(n), 126, 153), (sku, 190, 326)]
+        x = 386.0
+        for part in text.split():  # each word its own box, as the name's words are once tokenised
+            runs.append((part, x, x + pitch * len(part)))
+            x += pitch * len(part) + 8
+        runs += [(q, 1100 - 15 * len(q), 1100), (p, 1282 - 15 * len(p), 1282)]
+        words += _row(y, *runs)
+        y += 46
+    order = _read(words)
+    assert [(line.quantity, line.unit_price) for line in order.lines] == [
+        (Decimal(q.replace(",", "")), Decimal(p)) for q, p in zip(quantities, prices)]
