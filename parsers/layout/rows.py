@@ -48,7 +48,8 @@ def label_cells(lines: list[Line], free: set[int]) -> dict[int, list[Cell]]:
                 continue  # a title ("ORDEN DE COMPRA") has no value under it
             right = cells[i][k + 1][1][0].box[0] if k + 1 < len(cells[i]) else float("inf")
             taken = _under(_words(cells[below]), words, right)
-            if not taken or _LABELLED.search(join_words(taken)) or any(bare_label(join_words(p)) for p in phrases(taken)):
+            if (not taken or _LABELLED.search(join_words(taken)) or any(bare_label(join_words(p)) for p in phrases(taken))
+                    or _labelled_beside(cells[below], taken)):
                 continue
             cells[below] = _without(cells[below], taken)
             value = join_words(taken)
@@ -56,6 +57,19 @@ def label_cells(lines: list[Line], free: set[int]) -> dict[int, list[Cell]]:
                 value = ", ".join([value, *_block(lines, cells, below, words, right)])
             cells[i][k] = (f"{text.strip().rstrip(':：')}:{value}", taken)
     return cells
+
+
+def _labelled_beside(row: list[Cell], taken: list[Word]) -> bool:
+    """Whether the words under a label continue the value of a label left of them on their own line
+    ("Adresse de livraison | 410 rue …" under "Société", "Delivery Address | 481 | Harbor Blvd …" under
+    "Curr." in a form of boxes): they are that label's, whatever values lie between."""
+    before = [text for text, words in row if words[-1].box[2] <= taken[0].box[0] and words[0] not in taken]
+    for text in reversed(before):
+        if bare_label(text) is not None:
+            return True
+        if _LABELLED.search(text):
+            return False
+    return False
 
 
 def _words(cells: list[Cell]) -> list[Word]:
