@@ -129,11 +129,16 @@ def _letterhead(pages: list[Page], grouped: list[list[Line]]) -> tuple[str, Prov
              if F.looks_like_company(t) and not re.search(r"[:：]", t)]
     if not named and title:
         named = [(t, p) for line in reversed(lines[:title]) for t, p in line
-                 if 2 <= len(t) <= 40 and not re.search(r"[\d:：@]", t)][:1]
+                 if 2 <= len(t) <= 40 and not re.search(r"[\d:：@]", t) and not _names_document(t)][:1]
     if not named:
         return None
     text, words = named[0]
     return text, Provenance(page=pages[0].number, box=union_box(w.box for w in words)), min(w.confidence for w in words)
+
+
+def _names_document(text: str) -> bool:
+    """A title or a title word ("ORDER", "Bestellung", 订单) names the document, never the buyer."""
+    return F.is_title(text) or doctypes.says_order(text) or doctypes.not_an_order([text], "") is not None
 
 
 def _with_buyer(order: ParsedOrder, buyer: tuple[str, Provenance, float] | None) -> ParsedOrder:

@@ -15,7 +15,8 @@ from parsers.vocab import labels as F
 from parsers.vocab.numbers import nfkc
 
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
-_WEB = re.compile(r"(?i)\b(?:https?://)?(?:www\.)([\w\-]+(?:\.[\w\-]+)+)")
+# A dot OCR read as a colon before a country's two letters ("www.acme.example:co.uk") is a dot.
+_WEB = re.compile(r"(?i)\b(?:https?://)?(?:www\.)([\w\-]+(?:\.[\w\-]+|:[a-z]{2,3}(?=\.[a-z]{2}\b|\b))+)")
 _PHONE = re.compile(r"(?i)(?:电话|電話|手机|传真|傳真|tel|phone|fax|telefon|telefono|tél|tel\.|mobile|handy)\s*[.:：]?\s*"
                     r"(\+?[\d][\d\s\-()/]{6,22}\d)")
 _STAMP = re.compile(r"(.{2,40}?)(?:采购|業務|业务|合同|财务|財務|订单|訂單)?(?:专用章|專用章|公章|印章)")
@@ -55,7 +56,7 @@ def _from_cell(cell: str, previous: str, place: Provenance | None, *, letterhead
     for m in _EMAIL.finditer(cell):
         add(CandidateKind.EMAIL, m.group(0).lower())
     for m in _WEB.finditer(cell):
-        add(CandidateKind.DOMAIN, m.group(1).lower())
+        add(CandidateKind.DOMAIN, m.group(1).lower().replace(":", "."))
     for m in _PHONE.finditer(cell):
         add(CandidateKind.PHONE, re.sub(r"[^\d+]", "", m.group(1)))
     stamp = _STAMP.search(cell)
