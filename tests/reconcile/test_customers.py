@@ -98,3 +98,25 @@ def test_unknown_names_the_hints_read():
     """Nothing matches: the sentence says what the document offered."""
     found = identify_customer(_hints((K.LETTERHEAD, "上海某某机械厂")), SNAP)
     assert found.customer is None and "上海某某机械厂" in found.doubt
+
+
+@pytest.mark.parametrize("letterhead,expected", [
+    ("上海味源食晶有限公司", "C0001"),        # one character misread (品 -> 晶), the short name lost with it
+    ("广州市穗丰食有限公司", "C0002"),         # one lost
+    ("广州市穗丰食吕品有限公司", "C0002"),     # one added
+    ("上海味源食晶有限公可", None),            # two misread: no longer this name
+    ("味源食晶", None),                       # a short name with one misread proves nothing
+])
+def test_a_letterhead_name_with_one_character_misread_is_the_name(letterhead, expected):
+    """Given a faxed letterhead whose company name OCR read with one character wrong, lost or added,
+    the customer is that name's; two wrong, or one in a short name, is no one."""
+    found = identify_customer(Party(candidates=(Hint(K.LETTERHEAD, letterhead),)), SNAP).customer
+    assert (found.number if found else None) == expected
+
+
+def test_two_customers_one_character_apart_are_not_told_apart_by_a_misread():
+    """Given two customers whose names differ in one character, a letterhead one character from both
+    names neither: the misread could be either's."""
+    twin = Customer("C0098", "广州市穗半食品有限公司", "穗半")
+    snap = snapshot(CatalogRecords(RECORDS.materials, CUSTOMERS + (twin,)))
+    assert identify_customer(Party(candidates=(Hint(K.LETTERHEAD, "广州市穗斗食品有限公司"),)), snap).customer is None
