@@ -125,10 +125,11 @@ def _label_groups(cell: list[Word]) -> list[list[Word]]:
     return end[2]
 
 
-# Where OCR runs Latin labels together without a space: after a full stop or '#' ("No.Vendor",
-# "#Product"), at a lower-to-upper case change ("CustomerPart"), around a bracket ("Price(USD)", "(元）总价").
+# Where OCR runs Latin labels together without a space: after a full stop, '#' or a speck ("No.Vendor",
+# "#Product", "#·Unit"), at a lower-to-upper case change ("CustomerPart"), around a bracket ("Price(USD)",
+# "(元）总价").
 _NOTE = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
-_ATOM_CUT = re.compile(r"(?<=[.#:;|])(?=[^\W_])|(?<=[a-z])(?=[A-Z])|(?<=\w)(?=[(（\[])|(?<=[)）\]])(?=\S)")
+_ATOM_CUT = re.compile(r"(?<=[.#:;|·])(?=[^\W_])|(?<=[a-z])(?=[A-Z])|(?<=\w)(?=[(（\[])|(?<=[)）\]])(?=\S)")
 
 
 def _atoms(w: Word) -> list[Word]:

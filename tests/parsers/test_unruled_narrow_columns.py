@@ -164,3 +164,25 @@ def test_a_name_longer_than_the_others_keeps_its_last_words_out_of_the_quantity(
     order = _read(words)
     assert [(line.quantity, line.unit_price) for line in order.lines] == [
         (Decimal(q.replace(",", "")), Decimal(p)) for q, p in zip(quantities, prices)]
+
+
+@pytest.mark.parametrize("run", ["Buyer Item #·Unit Cost (USD) Order Qty UM", "Buyer Item·Unit Cost (USD) Order Qty·UM",
+                                 "Buyer Item # Unit Cost (USD)·Order Qty UM"])
+def test_a_speck_between_two_labels_of_one_heading_run_does_not_join_them(run):
+    """Given a heading read as one run in which a speck ('·') stands between two labels with no
+    space ("#·Unit"), the run is still cut label by label: each row keeps its customer code, price
+    and quantity."""
+    words = _row(100, ("PO No.: AB26-00036", 160, 460)) + _row(
+        300, ("Line", 145, 213), ("Description", 217, 388), (run, 692, 1338), ("Extended", 1329, 1483))
+    rows = [("1", "Bottle cap 70mm white", "AHE-83848", "0.0147", "2,000", "PCS", "29.40"),
+            ("2", "PE zip bag 70x30cm 100/pack", "AHE-80149", "1.54", "38", "PK", "58.52"),
+            ("3", "Deep groove bearing 6216-2RS", "AHE-66552", "3.30", "198", "SET", "653.40")]
+    y = 350
+    for n, name, cust, price, qty, unit, amount in rows:
+        words += _row(y, (n, 147, 164), (name, 221, 221 + 14 * len(name)), (cust, 688, 851),
+                      (price, 1112 - 17 * len(price), 1112), (qty, 1269 - 18 * len(qty), 1269), (unit, 1279, 1336),
+                      (amount, 1483 - 17 * len(amount), 1483))
+        y += 46
+    order = _read(words)
+    assert [(line.customer_sku, line.unit_price, line.quantity) for line in order.lines] == [
+        (cust, Decimal(price), Decimal(qty.replace(",", ""))) for _n, _name, cust, price, qty, _u, _a in rows]
