@@ -241,7 +241,21 @@ def _money_text(value: str) -> str:
     if parse_decimal(value) is not None:
         return value
     m = re.fullmatch(r"\s*([^\u4e00-\u9fff]*?\d)\s*[\u4e00-\u9fff]{1,3}[\s:：;；,，.。]*", value)
-    return m.group(1) if m and parse_decimal(m.group(1)) is not None else value
+    if m and parse_decimal(m.group(1)) is not None:
+        return m.group(1)
+    return _lone_number(value) or value
+
+
+# A currency as OCR leaves it around a price: a code or word of up to four letters, a sign or a
+# symbol it read for one ("∈" for €), with specks read as marks ("US$. 1.32", "USD.0.8497", "6,28 ∈.").
+_CURRENCY = r"[^\W\d_]{0,4}[^\w\s.,:;]?"
+
+
+def _lone_number(value: str) -> str | None:
+    """The one number of a price or amount between the remains of its currency, or None."""
+    value = re.sub(r"(?<=[A-Z]{3})O(?=[.,]\d)", "0", value)  # "CNYO.1912": the 0 read as an O
+    m = re.fullmatch(rf"\s*{_CURRENCY}[\s.,:;'`·]*(\d[\d.,]*\d|\d)[\s.,:;'`·]*{_CURRENCY}[\s.,:;]*", value)
+    return m.group(1) if m and parse_decimal(m.group(1)) is not None else None
 
 
 def settled(line: ParsedLine) -> tuple[ParsedLine, RowNote]:

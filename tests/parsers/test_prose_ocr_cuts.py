@@ -324,3 +324,25 @@ def test_a_speck_before_a_whole_quantity_is_no_decimal_point(seed):
     got = labelled_line(text, 0, mark=".")
     assert got is not None, text
     assert ((got.our_sku or got.code), got.quantity, got.unit_price) == (code, D(qty), price), text
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_a_price_among_the_remains_of_its_currency_is_read(seed):
+    """Given a price whose currency OCR left with a speck read as a mark ("US$. 1.32", "USD.0.8497"),
+    as a symbol ("6,28 ∈."), or with the price's leading 0 read as an O after the code ("CNYO.1912"),
+    the line keeps its price."""
+    rng = random.Random(seed)
+    code, qty = _our_code(rng), rng.randint(2, 900)
+    price = D(rng.randint(101, 9999)).scaleb(-4) if seed % 3 else D(rng.randint(101, 9999)).scaleb(-2)
+    cur = rng.choice(["US$", "USD", "EUR", "CNY", "NT$", "HK$"])
+    shown = rng.choice([f"{cur}. {price}", f"{cur}.{price}", f"{price} ∈.", f"{price} {cur}.", f"{cur}: {price}"])
+    if str(price).startswith("0") and rng.random() < 0.5:
+        shown = f"{rng.choice(['CNY', 'USD', 'RMB'])}O{str(price)[1:]}"
+    if seed % 2:
+        text = f"{seed + 1}、物料编码：{code}；品名：瓶盖；订购数量：{qty}只；单价(元)：{shown}"
+    else:
+        text = _latin_line(rng, rng.choice(sorted(LATIN)), seed + 1, "P/N ", code, f"{qty} PCS", price)
+        text = text.replace(f"{price} EUR", shown)
+    got = labelled_line(text, 0, mark=".")
+    assert got is not None, text
+    assert ((got.our_sku or got.code), got.quantity, got.unit_price) == (code, D(qty), price), text
