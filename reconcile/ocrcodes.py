@@ -150,8 +150,8 @@ def _with_code(line: ParsedLine, name: str, code: str) -> ParsedLine:
 def priced_repaired(line: ParsedLine, customer: str | None, catalog: CatalogSnapshot) -> ParsedLine:
     """The line with a code that names nothing as read put back as the one code the row's printed
     price vouches for: one of ours read with one digit more ("1.04.10383": a speck read as a digit),
-    or the customer's read without the letters it starts with ("D-51230" for PGD-51230). Without
-    a printed price, or with no or several such codes, the line stays as read."""
+    or the customer's read without the letters it starts with ("D-51230" or "51230" for PGD-51230).
+    Without a printed price, or with no or several such codes, the line stays as read."""
     if line.unit_price is None:
         return line
     for name in ("our_sku", "code", "customer_sku"):
@@ -162,7 +162,7 @@ def priced_repaired(line: ParsedLine, customer: str | None, catalog: CatalogSnap
         ours = {m.number for i, ch in enumerate(value) if ch.isdigit() and name != "customer_sku"
                 and (m := catalog.material(value[:i] + value[i + 1:])) is not None}
         theirs = {item.code: item.material for item in catalog.customer_items(customer) if name != "our_sku"
-                  and item.code.endswith(value) and item.code[:-len(value)].isalpha()}
+                  and item.code.endswith(value) and item.code[:-len(value)].rstrip("-_/. ").isalpha()}
         priced = [code for code, number in [*((n, n) for n in ours), *theirs.items()]
                   if _listed_at(number, line.unit_price, customer, catalog)]
         if len(priced) == 1:

@@ -394,8 +394,8 @@ def test_a_code_read_with_one_digit_more_is_the_one_item_its_price_names(seed):
 
 @pytest.mark.parametrize("seed", range(12))
 def test_a_customer_code_read_without_its_first_letters_is_theirs_when_the_price_says_so(seed):
-    """Given a customer's code a scan read without the letters it starts with ('D-51230' for
-    PGD-51230) on a row printing the item's price: the customer's code is taken; another customer,
+    """Given a customer's code a scan read without the letters it starts with ('D-51230' or
+    '51230' for PGD-51230) on a row printing the item's price: the customer's code is taken; another customer,
     another price or no price leave it as read, and so does a cut that is not letters alone."""
     from reconcile.ocrcodes import priced_repaired
     rng = random.Random(seed)
@@ -404,7 +404,7 @@ def test_a_customer_code_read_without_its_first_letters_is_theirs_when_the_price
     material = rng.choice([m for m in MATERIALS if m.active])
     price = next(p.price for p in PRICES if p.material == material.number and p.customer is None)
     snap = snapshot(replace(RECORDS, customer_items=RECORDS.customer_items + (CustomerItem("C0002", code, "x", material.number),)))
-    cut = rng.randint(1, len(letters))
+    cut = rng.randint(1, len(letters) + 1)  # the letters lost, and with them the hyphen ('51230')
     read_code = code[cut:]
     field = rng.choice(["customer_sku", "code"])
     read = line(our_sku=None, unit_price=price, **{field: read_code})
