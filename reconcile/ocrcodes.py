@@ -87,8 +87,10 @@ def customer_code(code: str | None, customer: str | None, catalog: CatalogSnapsh
     so is one that names one once a speck read as a mark at either end is left off ('SC-65731.')."""
     if not code or not customer:
         return None
-    named = catalog.customer_item(customer, code) or catalog.customer_item(customer, code.strip(_END_SPECKS))
-    if named is not None:  # as read, or with a speck read as a mark at either end ("SC-65731.")
+    stripped = code.strip(_END_SPECKS)
+    named = catalog.customer_item(customer, code) or (
+        catalog.customer_item(customer, stripped) if stripped != code else None)
+    if named is not None:
         return named.code if named.code != code else None
     codes = {item.code for s in spellings(code) if (item := catalog.customer_item(customer, s)) is not None}
     if not codes:  # a speck read as one more dot inside it ("SC-657.31")
@@ -130,9 +132,11 @@ def tail_repaired(line: ParsedLine, customer: str | None, catalog: CatalogSnapsh
     1.01.1003, 1.02.1015: the scan lost the code's start) put back as the one catalog code that ends so and whose list price
     (the customer's or the general one) is the row's printed unit price. Without a printed price,
     or with no or several such codes, the line stays as read: the catalog alone cannot vouch."""
+    if line.unit_price is None:
+        return line
     for name in ("our_sku", "code"):
         value = (getattr(line, name) or "").strip()
-        if not _is_tail(value, customer, catalog) or line.unit_price is None:
+        if not _is_tail(value, customer, catalog):
             continue
         priced = [number for number in catalog.numbers_ending_with(value)
                   if _listed_at(number, line.unit_price, customer, catalog)]
@@ -143,7 +147,7 @@ def tail_repaired(line: ParsedLine, customer: str | None, catalog: CatalogSnapsh
 
 def _with_code(line: ParsedLine, name: str, code: str) -> ParsedLine:
     """The line with field `name` holding `code`, and the ids that printed it as read following it."""
-    ids = tuple((label, code if v == getattr(line, name) else v) for label, v in line.ids)
+    ids = tuple((label, _same_fixed(v, line, {name: code})) for label, v in line.ids)
     return replace(line, ids=ids, **{name: code})
 
 

@@ -24,7 +24,7 @@ from parsers.layout import page as layout
 from parsers.formats import pdf
 from parsers.context import ParseContext
 from parsers.errors import ParseError
-from parsers.model import ParseResult, SourceKind
+from parsers.model import ParsedOrder, ParseResult, SourceKind
 from parsers.ocr import LineRecogniser, OcrEngine, OcrWord, PartReader, default_engine
 from parsers.layout import grid
 from parsers.formats import faxgrid, faxruns
@@ -55,10 +55,13 @@ def parse(data: bytes, ctx: ParseContext, *, ocr: OcrEngine | None = None) -> Pa
     try:
         result = layout.read_pages(pages, ctx, SourceKind.FAX)
     except ParseError as e:
-        header = e.header and replace(e.header, buyer=replace(e.header.buyer, email=None))
-        raise ParseError(e.reason, e.where, header=header) from None
-    # A fax that reaches us by e-mail comes from our fax server, not from the customer's mailbox.
-    return replace(result, orders=tuple(replace(o, buyer=replace(o.buyer, email=None)) for o in result.orders))
+        raise ParseError(e.reason, e.where, header=e.header and _no_mailbox(e.header)) from None
+    return replace(result, orders=tuple(_no_mailbox(o) for o in result.orders))
+
+
+def _no_mailbox(order: ParsedOrder) -> ParsedOrder:
+    """A fax that reaches us by e-mail comes from our fax server, not from the customer's mailbox."""
+    return replace(order, buyer=replace(order.buyer, email=None))
 
 
 def page_images(data: bytes) -> Iterator[Image.Image]:
@@ -221,7 +224,7 @@ def reread_doubtful(words: list[layout.Word], image: Image.Image, rules: list[la
     return result
 
 
-def _better(text: str, confidence: float, run: list[layout.Word], lost: bool = False) -> bool:
+def _better(text: str, confidence: float, run: list[layout.Word], lost: bool) -> bool:
     """Sure, surer than the run's weakest word, and one token when it joins several words; or,
     where the detector lost characters between the words (`lost`), a reading that holds the
     words' characters and more."""

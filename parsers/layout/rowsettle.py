@@ -58,8 +58,10 @@ def readings(text: str | None, *, count: bool = False) -> list[Decimal]:
     add(raw.strip(".,:;·'` -~_"))  # ... or as a minus sign or a dash ("-3.23")
     add(re.sub(r"(?<=\d)[:;](?=\d{1,4}$)", ".", raw))  # a decimal point read as a colon ("4698:45")
     digits = [i for i, ch in enumerate(raw) if ch.isdigit()]
+    ungrouped = not _ONE_NUMBER.fullmatch(raw)
     for i in digits:  # a speck read as a digit; what is left must still be grouped as printed ("12,18.00" is not)
-        if _ONE_NUMBER.fullmatch(left := raw[:i] + raw[i + 1:]) or not _ONE_NUMBER.fullmatch(raw):
+        left = raw[:i] + raw[i + 1:]
+        if ungrouped or _ONE_NUMBER.fullmatch(left):
             add(left)
     for run in re.finditer(r"[.,:;·'`]{2,}", raw):  # a speck beside a mark ("1,.784"): one of them, or neither
         for mark in ("", *dict.fromkeys(run.group())):
@@ -140,16 +142,18 @@ def settle_row(values: RowValues, *, ocr: bool, style: ColumnStyle = ColumnStyle
     if all(n is not None for n in numbers):
         if exact(*numbers):
             return values, None
-        settled = _reread(values, style)
-        if settled[1] is None and not _fixes(values):
+        fixes = _fixes(values)
+        settled = _reread(values, style, fixes)
+        if settled[1] is None and not fixes:
             settled = _reread_marks(values, style)
-        lost = [i for i in (0, 1) if numbers[i] == 0 or _digit_lost(values, i)]
-        if settled[1] is None and numbers[2] and len(lost) == 1:  # "0" for 0.1489, "9" for 90: digits lost
-            return _work_out(replace(values, **{("quantity", "price")[lost[0]]: None}), lost[0])
+        if settled[1] is None and numbers[2]:
+            lost = [i for i in (0, 1) if numbers[i] == 0 or _digit_lost(values, i)]
+            if len(lost) == 1:  # "0" for 0.1489, "9" for 90: digits lost
+                return _work_out(replace(values, **{("quantity", "price")[lost[0]]: None}), lost[0])
         return settled
     missing = [i for i, n in enumerate(numbers) if n is None]
     if len(missing) == 1 and values.texts[missing[0]] is not None:
-        reread = _reread(values, style)  # "95,87.": a reading of the unreadable number the arithmetic vouches for
+        reread = _reread(values, style, _fixes(values))  # "95,87.": a reading of the unreadable number the arithmetic vouches for
         return reread if reread[1] is not None else _work_out(values, missing[0])
     return values, None
 
@@ -250,9 +254,9 @@ def _fixes(values: RowValues) -> list[tuple[int, Decimal]]:
     return fixes
 
 
-def _reread(values: RowValues, style: ColumnStyle = ColumnStyle()) -> tuple[RowValues, str | None]:
+def _reread(values: RowValues, style: ColumnStyle,
+            fixes: list[tuple[int, Decimal]]) -> tuple[RowValues, str | None]:
     numbers = [values.quantity, values.price, values.amount]
-    fixes = _fixes(values)
     kept = [(i, alt) for i, alt in fixes if style.in_keeping(i, alt, numbers[i])]
     if len(fixes) != 1 and len(kept) != 1:
         return values, None

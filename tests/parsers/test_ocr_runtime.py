@@ -1,5 +1,5 @@
-"""The OCR models run on OpenVINO where the process may compile code, and on ONNX Runtime where
-it may not (systemd's MemoryDenyWriteExecute=yes); either way a page reads the same."""
+"""The OCR recognition model runs on OpenVINO where the process may compile code, and on ONNX
+Runtime where it may not (systemd's MemoryDenyWriteExecute=yes); either way a page reads the same."""
 from __future__ import annotations
 
 import ctypes

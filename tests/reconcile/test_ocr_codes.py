@@ -376,8 +376,7 @@ def test_a_unit_read_g_for_kg_is_kg_when_the_items_price_per_kilogram_is_printed
 def test_a_code_read_with_one_digit_more_is_the_one_item_its_price_names(seed):
     """Given a code of ours a scan read with one digit more ('1.04.10383' for 1.04.1038, a speck
     read as a digit anywhere in it) on a row printing the item's list price: that item is taken;
-    with no price, another price, or a twin that the code less another digit names at the same
-    price, the code stays as read."""
+    with no price or another price, the code stays as read."""
     from reconcile.ocrcodes import priced_repaired
     rng = random.Random(seed)
     snap, material, price = _tail_catalog(rng, None)
