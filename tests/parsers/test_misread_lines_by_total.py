@@ -79,13 +79,23 @@ def test_a_lost_line_is_not_covered_by_readings_of_the_others():
         assert note is None and list(settled) == read
 
 
-def test_numbers_the_page_does_not_doubt_are_not_re_read():
-    """A whole count and a price with decimals like its column's are not re-read, though a reading
-    of them would add up (1000 PCS read where 1.000 was printed is taken as printed)."""
-    lines = [ParsedLine(line_no=k, description="x", quantity=D(q), unit="PCS", unit_price=D(p))
-             for k, (q, p) in enumerate([("1000", "2.50"), ("20", "1.25"), ("30", "3.10"), ("40", "0.75")], start=1)]
-    stated = D("1") * D("2.50") + D("25.00") + D("93.00") + D("30.00")
+def test_numbers_the_page_does_not_doubt_are_not_re_read(monkeypatch):
+    """Weights with decimals in a column of weights with decimals are not doubted, so they are not
+    re-read though a reading of one would add up (1.250 KG could read 1250, and the total is
+    built for 1250): the lines stay as read. Doubting every number, the same total would take it."""
+    from parsers.layout import totalsettle
+
+    lines = [ParsedLine(line_no=k, description="x", quantity=D(q), unit="KG", unit_price=D(p))
+             for k, (q, p) in enumerate([("1.250", "2.50"), ("2.75", "1.25"), ("3.5", "3.10"), ("4.25", "0.75")], start=1)]
+    stated = D("1250") * D("2.50") + sum(ln.quantity * ln.unit_price for ln in lines[1:])
     assert settle_doubtful(lines, stated) == (lines, None)
+
+    def doubting_all(k, line, style):
+        return [[(k, "quantity", v) for v in totalsettle._values(totalsettle.mark_readings(format(line.quantity, "f"), count=True))]]
+
+    monkeypatch.setattr(totalsettle, "_doubted", doubting_all)
+    settled, said = settle_doubtful(lines, stated)
+    assert said is not None and settled[0].quantity == D("1250")
 
 
 @pytest.mark.parametrize("seed", range(10))
