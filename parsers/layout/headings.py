@@ -77,10 +77,11 @@ def _spelled_by_labels(text: str) -> list[str] | None:
         if done is None or text[i] in "(（[【":
             continue
         for j in range(i + 1, min(len(text), i + _LONGEST_LABEL) + 1):
-            known = _known(text[i:j])
+            printed = _printed(text[i:j])
+            known = printed or misread.column_field(text[i:j]) is not None  # as `_known`, keeping `printed`
             if not known and (j - i > _UNKNOWN_CHARS or j - i < 2 or done[1]):
                 continue
-            cost = (1 if _printed(text[i:j]) else 1 + _MISREAD_COST) if known else _UNKNOWN_COST
+            cost = (1 if printed else 1 + _MISREAD_COST) if known else _UNKNOWN_COST
             step = (done[0] + cost, done[1] + (not known), done[2] + [text[i:j]])
             if best[j] is None or step[0] < best[j][0]:
                 best[j] = step

@@ -32,7 +32,8 @@ _LINE_PREFIX = re.compile(rf"(?i)^[\s:：;；.,，·・、'`]*(?:(?:{C.LINE_WORD
                           r"第\s*(\d{1,3})\s*[项行条項條]\s*[:：、.]?|[(（]?(\d{1,3})[.、)）:：](?!\d))\s*")
 # Segments end at ; ； | tab ， and at a comma not inside a number ("2,000" and "0,69" stay whole,
 # and so do "1;315" and "7;9496", a comma or a point OCR read as a semicolon).
-_SEGMENTS = re.compile(r"\s*(?:(?<!\d);|;(?!\d)|[；|\t]|，|(?<!\d),|,(?!\d))\s*")
+SEMICOLON = r"(?<!\d);|;(?!\d)"  # a semicolon between digits is a mark OCR misread inside a number
+_SEGMENTS = re.compile(rf"\s*(?:{SEMICOLON}|[；|\t]|，|(?<!\d),|,(?!\d))\s*")
 _BRACKETED = re.compile(r"[(（]([^()（）]{2,60})[)）]")
 _MAX_LABEL_WORDS = 4
 

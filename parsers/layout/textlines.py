@@ -258,7 +258,7 @@ def _read_labels(lines: list[str], facts: Facts, used: set[int]) -> None:
 
 def _segments(text: str) -> list[str]:
     # A semicolon between digits is a mark OCR misread inside a number ("TOTAL 60,035;52"), no separator.
-    return [seg for seg in re.split(r"\t|\s{2,}|(?<!\d);|;(?!\d)|[；|]", text) if seg.strip()]
+    return [seg for seg in re.split(rf"\t|\s{{2,}}|{prose.SEMICOLON}|[；|]", text) if seg.strip()]
 
 
 def header_pairs(cells: list[str], below: list[str], n: int) -> list[tuple[str, str, str, int]]:
